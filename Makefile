@@ -1,0 +1,45 @@
+# Quick start: `make build`, then `make test`. Both work on a fresh Debian/Ubuntu machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the build and the tests need: LibreOffice (DOCX to PDF), Graphviz
+# (organisation diagram), the fonts the templates name or metric-compatible ones,
+# poppler-utils (pdftotext, used by the tests) and pandoc (a second DOCX reader in the tests).
+SYSTEM_PACKAGES := libreoffice-writer-nogui graphviz fonts-crosextra-carlito \
+	fonts-liberation2 poppler-utils pandoc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build test check system-packages templates clean
+
+build: $(VENV)/.installed system-packages
+	$(BIN)/agreement build
+
+check: $(VENV)/.installed
+	$(BIN)/agreement check
+
+test: $(VENV)/.installed system-packages
+	$(BIN)/python -m pytest
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+system-packages:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing system packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+# Regenerate the committed Word templates from their generator (tests check they agree).
+templates: $(VENV)/.installed
+	$(BIN)/python -m agreement.templategen templates
+
+clean:
+	rm -rf build $(VENV)
