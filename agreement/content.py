@@ -1,0 +1,47 @@
+"""Load a content folder: read every file, validate it against its schema, apply the rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError, ContentErrors, Location, display_path
+from .rules import strategic_rule_errors
+from .validate import load_schema, schema_errors
+from .yamlload import YamlDocument, load_yaml
+
+
+@dataclass
+class Content:
+    """A validated content folder."""
+
+    root: Path
+    strategic: YamlDocument
+
+
+def load_content(root: Path) -> Content:
+    """Load and check everything under `root`; raise ContentErrors listing every problem."""
+    if not root.exists():
+        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR", Location(display_path(root)))])
+    if not root.is_dir():
+        raise ContentErrors([ContentError("--content must be a folder, but this is a file", Location(display_path(root)))])
+
+    errors: list[ContentError] = []
+    strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
+    if strategic is not None and not errors:
+        errors.extend(strategic_rule_errors(strategic))
+    if errors:
+        raise ContentErrors(errors)
+    assert strategic is not None
+    return Content(root=root, strategic=strategic)
+
+
+def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:
+    try:
+        doc = load_yaml(path)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return None
+    found = schema_errors(doc, load_schema(schema_name))
+    errors.extend(found)
+    return doc
