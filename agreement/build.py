@@ -1,0 +1,106 @@
+"""The build pipeline, top to bottom: load and check content, render DOCX, convert to PDF, publish."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import convert, strategic
+from .content import Content, load_content
+from .errors import ToolError
+from .manifest import BuiltDocument, write_manifest
+from .render import DocxRenderer, Metadata
+from .resources import TEMPLATES
+
+FORMATS = ("docx", "pdf")
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document of the set: how to name it and how to fill its template."""
+
+    kind: str
+    template: str
+    stem: str
+    title: Callable[[Content], str]
+    context: Callable[[DocxRenderer, Content], dict]
+    metadata: Callable[[Content], Metadata]
+
+
+def document_specs(content: Content) -> list[DocumentSpec]:
+    return [
+        DocumentSpec(
+            kind=strategic.KIND,
+            template=strategic.TEMPLATE,
+            stem=strategic.KIND,
+            title=lambda c: strategic.metadata(c).title,
+            context=strategic.context,
+            metadata=strategic.metadata,
+        )
+    ]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    documents: list[BuiltDocument]
+    manifest: Path
+
+
+Progress = Callable[[str], None]
+
+
+def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
+          progress: Progress | None = None, templates: Path = TEMPLATES,
+          timeout: float = convert.DEFAULT_TIMEOUT) -> BuildResult:
+    """Build every document. Nothing in `out_dir` changes unless rendering succeeded.
+
+    If only the PDF conversion fails, the DOCX files and a manifest listing them are published
+    and the ToolError is raised afterwards, so the user still gets the Word files.
+    """
+    say = progress or (lambda _msg: None)
+    content = load_content(content_dir)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))
+    try:
+        documents: list[tuple[BuiltDocument, Path]] = []
+        for spec in document_specs(content):
+            started = time.perf_counter()
+            renderer = DocxRenderer(templates / spec.template)
+            renderer.render(spec.context(renderer, content))
+            docx_path = stage / f"{spec.stem}.docx"
+            renderer.save(docx_path, spec.metadata(content))
+            documents.append((BuiltDocument(spec.kind, spec.title(content)), docx_path))
+            say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
+
+        pdf_error: ToolError | None = None
+        if "pdf" in formats:
+            started = time.perf_counter()
+            try:
+                convert.to_pdf([path for _, path in documents], stage, timeout=timeout)
+                say(f"converted {len(documents)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+            except ToolError as exc:
+                pdf_error = exc
+
+        publish = set(formats) if pdf_error is None else {"docx"}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        built = []
+        for doc, docx_path in documents:
+            for fmt in FORMATS:
+                if fmt not in publish:
+                    continue
+                name = f"{docx_path.stem}.{fmt}"
+                shutil.move(str(stage / name), str(out_dir / name))
+                doc.files[fmt] = name
+            built.append(doc)
+        manifest = write_manifest(out_dir, built)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    if pdf_error is not None:
+        raise pdf_error
+    return BuildResult(out_dir, built, manifest)

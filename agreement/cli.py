@@ -1,0 +1,81 @@
+"""The `agreement` command line: Click and nothing else."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import FORMATS, build
+from .content import load_content
+from .errors import AgreementError, ContentErrors, display_path
+
+CONTENT_OPTION = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"),
+                              show_default=True, help="Folder with the content YAML files.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="agreement")
+def main() -> None:
+    """Build LBF agreement documents (DOCX and PDF) from YAML content."""
+
+
+@main.command()
+@CONTENT_OPTION
+def check(content_dir: Path) -> None:
+    """Validate the content; print every error as path:line:column: message."""
+    with _reported():
+        content = load_content(content_dir)
+        click.echo(f"{display_path(content.root)}: the content is valid")
+
+
+@main.command(name="build")
+@CONTENT_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help="Folder for the documents and manifest.json.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
+              help="Which files to write.")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
+def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool) -> None:
+    """Check the content, then render every document into --out."""
+    formats = FORMATS if fmt == "all" else (fmt,)
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    with _reported():
+        result = build(content_dir, out_dir, formats, progress=progress)
+        files = sum(len(d.files) for d in result.documents)
+        click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
+                   f"see {display_path(result.manifest)}")
+
+
+class _reported:
+    """Turn the project's errors into messages and exit code 1; never a traceback for them."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException, click.Abort)):
+            return False
+        if isinstance(exc, ContentErrors):
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            count = len(exc.errors)
+            click.echo(f"{count} error{'s' if count != 1 else ''} found; nothing was built" if count else "", err=True)
+        elif isinstance(exc, AgreementError):
+            click.echo(f"error: {exc}", err=True)
+        elif isinstance(exc, KeyboardInterrupt):
+            click.echo("interrupted", err=True)
+        else:
+            if os.environ.get("AGREEMENT_DEBUG"):
+                traceback.print_exception(exc)
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in agreement; "
+                       "set AGREEMENT_DEBUG=1 to see the details)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""Danish number, amount and date formats (Babel), and Danish list and count words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "da_DK"
+NBSP = "\u00a0"
+
+_COUNT_WORDS = {1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni", 10: "ti", 11: "elleve", 12: "tolv"}
+
+
+def date_long(value: dt.date | str) -> str:
+    """'1. marts 2021'."""
+    return format_date(_as_date(value), format="long", locale=LOCALE)
+
+
+def date_short(value: dt.date | str) -> str:
+    """'22/1-21', the short form Danes write by a signature."""
+    return format_date(_as_date(value), format="d/M-yy", locale=LOCALE)
+
+
+def number(value: float | int) -> str:
+    """'1.654', '88,9', '29,02'; a float keeps at least one decimal as written in content."""
+    if isinstance(value, bool):
+        raise TypeError("not a number")
+    if isinstance(value, int):
+        return format_decimal(value, format="#,##0", locale=LOCALE)
+    return format_decimal(value, format="#,##0.0##", locale=LOCALE)
+
+
+def percent(value: float | int) -> str:
+    """'88,9 %' with a no-break space, as in LBF's tables."""
+    return f"{number(value)}{NBSP}%"
+
+
+def amount(value: float | int) -> str:
+    """'4.076.000 kr.'."""
+    if isinstance(value, float) and not value.is_integer():
+        text = format_decimal(value, format="#,##0.00", locale=LOCALE)
+    else:
+        text = format_decimal(int(value), format="#,##0", locale=LOCALE)
+    return f"{text}{NBSP}kr."
+
+
+def count(value: float | int) -> str:
+    """'to' for 2, 'én' for 1, digits (with a decimal comma) otherwise."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value in _COUNT_WORDS:
+        return _COUNT_WORDS[value]
+    return number(value)
+
+
+def join_and(items: list[str]) -> str:
+    """'A, B og C'."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} og {items[-1]}"
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

@@ -1,0 +1,120 @@
+"""The strategic agreement: its template context, computed from strategic.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import formatting as fmt
+from .content import Content
+from .diagram import organisation_dot, render_png
+from .render import DocxRenderer, Metadata
+
+KIND = "strategisk-samarbejdsaftale"
+TEMPLATE = "strategisk-samarbejdsaftale.docx"
+TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
+
+
+def org_name(org: dict) -> str:
+    """'Albertslund Boligselskab (AB)'; the name alone when there is no abbreviation."""
+    return f"{org['navn']} ({org['forkortelse']})" if org.get("forkortelse") else org["navn"]
+
+
+def context(r: DocxRenderer, content: Content) -> dict:
+    data = content.strategic.data
+    orgs = {o["id"]: o for o in data["organisationer"]}
+    area = data["område"]
+    period = data["periode"]
+    org = data["organisering"]
+    board = org["bestyrelse"]
+    roles = org["team"]["roller"]
+    meetings = board["møder_pr_år"]
+
+    return {
+        "area_name": area["navn"],
+        "area_line": f"{area['navn']} ({', '.join(area['boligområder'])})",
+        "parties": [orgs[p]["navn"] for p in data["parter"]],
+        "period_from": fmt.date_long(period["fra"]),
+        "period_to": fmt.date_long(period["til"]),
+        "signatures": [
+            {
+                "party": org_name(orgs[s["part"]]),
+                "date": fmt.date_short(s["dato"]) if s.get("dato") else "",
+                "name": s["navn"],
+                "title": s["titel"],
+            }
+            for s in data["underskrifter"]
+        ],
+        "section1": r.markdown(data["boligområdet"], 2),
+        "section2": r.markdown(data["vision"], 2),
+        "org_diagram_text": r.markdown(org["diagram"]["tekst"], 3),
+        "org_diagram": r.picture(render_png(organisation_dot(data)), width_cm=16,
+                                 description=f"Organisationsdiagram for den boligsociale indsats i {area['navn']}"),
+        "board_representation": board["repræsentation"],
+        "board_members": fmt.join_and([org_name(orgs[i]) for i in board["organisationer"]]),
+        "board_meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
+        "board_text": r.markdown(board.get("tekst"), 3),
+        "groups_text": r.markdown(org["følgegrupper"].get("tekst"), 3),
+        "groups": [{"name": g["navn"], "members": g["medlemmer"]} for g in org["følgegrupper"]["grupper"]],
+        "steering": r.markdown(org.get("styring"), 2),
+        "team_size": fmt.count(sum(role["årsværk"] for role in roles)),
+        "team_roles": _capitalise(fmt.join_and([f"en {role['titel']}" for role in roles])),
+        "team_text": r.markdown(org["team"].get("tekst"), 3),
+        "section4": r.markdown(data["samspil"], 2),
+        "goals": [
+            {
+                "text": goal["mål"],
+                "indicators": [
+                    {
+                        "text": ind["indikator"],
+                        "area": _baseline(ind["baseline_boligområde"], ind["enhed"]),
+                        "municipality": _baseline(ind["baseline_kommune"], ind["enhed"]),
+                        "year": str(ind["baseline_år"]),
+                        "source": ind["datakilde"],
+                    }
+                    for ind in goal["indikatorer"]
+                ],
+            }
+            for goal in data["mål"]
+        ],
+        "focus_footnote": r.footnote(data["indsatsområder"]["fodnote"]) if data["indsatsområder"].get("fodnote") else "",
+        "focus_areas": [
+            {"name": a["navn"], "chosen": a["valgt"], "problem": r.markdown(a["problemkompleks"], 4)}
+            for a in data["indsatsområder"]["områder"]
+        ],
+        "section7": r.markdown(data["lokal_evaluering"], 2),
+        "section8": r.markdown(data["revision"], 2),
+    }
+
+
+def metadata(content: Content) -> Metadata:
+    data = content.strategic.data
+    orgs = {o["id"]: o for o in data["organisationer"]}
+    area = data["område"]["navn"]
+    period = data["periode"]
+    years = f"{period['fra'][:4]}-{period['til'][:4]}"
+    return Metadata(
+        title=f"{TITLE}, {area} {years}",
+        author=", ".join(orgs[p]["navn"] for p in data["parter"]),
+        subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(data['område']['boligområder'])})",
+        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "strategisk samarbejdsaftale", area]),
+        date=document_date(data),
+    )
+
+
+def document_date(data: dict) -> dt.date:
+    """The agreement's own date: the last signature, or the period start when nobody has signed."""
+    dates = [dt.date.fromisoformat(s["dato"]) for s in data["underskrifter"] if s.get("dato")]
+    return max(dates) if dates else dt.date.fromisoformat(data["periode"]["fra"])
+
+
+def _baseline(value, unit: str) -> str:
+    show = fmt.percent if unit == "procent" else fmt.number
+    if isinstance(value, (int, float)):
+        return show(value)
+    parts = [show(v["værdi"]) + (f" ({v['note']})" if v.get("note") else "") for v in value["værdier"]]
+    text = " / ".join(parts)
+    return text + (f" ({value['note']})" if value.get("note") else "")
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
