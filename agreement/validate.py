@@ -62,7 +62,8 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
     if kind == "required":
         missing = [k for k in error.validator_value if k not in value]
         where = f"'{here}'" if here else "the file"
-        return [doc.error(path, f"{where} is missing the required field '{k}'" + _describe_field(error.schema, k)) for k in missing]
+        return [doc.error(path, f"{where} is missing the required field '{k}'" + _describe_field(error.schema, k), key=True)
+                for k in missing]
     if kind == "type":
         expected = _type_words(error.validator_value)
         msg = f"{here or 'the file'} must be {expected}, but it is {_value_words(value)}"

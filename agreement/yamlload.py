@@ -71,8 +71,9 @@ def load_yaml(path: Path) -> YamlDocument:
             )
         ]) from None
 
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
@@ -90,7 +91,8 @@ def load_yaml(path: Path) -> YamlDocument:
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
         raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     doc = YamlDocument(shown, None)
     if node is None:
@@ -154,7 +156,7 @@ def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> ContentError:
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context and exc.context != problem else ""
     hint = ""
-    if "tab" in problem.lower():
+    if "tab" in problem.lower() or "'\\t'" in problem:
         hint = "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
