@@ -28,7 +28,7 @@ def main() -> None:
 @CONTENT_OPTION
 def check(content_dir: Path) -> None:
     """Validate the content; print every error as path:line:column: message."""
-    with _reported():
+    with _reported(consequence=""):
         content = load_content(content_dir)
         click.echo(f"{display_path(content.root)}: the content is valid")
 
@@ -44,7 +44,7 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool) -> No
     """Check the content, then render every document into --out."""
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    with _reported():
+    with _reported(consequence="; nothing was built"):
         result = build(content_dir, out_dir, formats, progress=progress)
         files = sum(len(d.files) for d in result.documents)
         click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
@@ -53,6 +53,9 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool) -> No
 
 class _reported:
     """Turn the project's errors into messages and exit code 1; never a traceback for them."""
+
+    def __init__(self, consequence: str) -> None:
+        self.consequence = consequence
 
     def __enter__(self) -> None:
         return None
@@ -64,7 +67,7 @@ class _reported:
             for error in exc.errors:
                 click.echo(str(error), err=True)
             count = len(exc.errors)
-            click.echo(f"{count} error{'s' if count != 1 else ''} found; nothing was built" if count else "", err=True)
+            click.echo(f"{count} error{'s' if count != 1 else ''} found{self.consequence}", err=True)
         elif isinstance(exc, AgreementError):
             click.echo(f"error: {exc}", err=True)
         elif isinstance(exc, KeyboardInterrupt):

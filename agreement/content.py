@@ -28,7 +28,7 @@ def load_content(root: Path) -> Content:
 
     errors: list[ContentError] = []
     strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
-    if strategic is not None and not errors:
+    if strategic is not None:
         errors.extend(strategic_rule_errors(strategic))
     if errors:
         raise ContentErrors(errors)

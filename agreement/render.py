@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsmap as docx_nsmap
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -18,6 +19,13 @@ from . import docxzip
 from .errors import TemplateError
 from .markdown import Footnotes, MarkdownRenderer
 from .ooxml import el, paragraph, to_xml, w
+
+
+# Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
+# custom-properties namespace; core properties set afterwards then land in the wrong namespace and
+# Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom
+# properties, so put the core-properties namespace back.
+docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,10 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
             for k in extra
         ]
     if kind == "required":
-        missing = [k for k in error.validator_value if k not in value]
+        unknown = [k for k in value if k not in error.schema.get("properties", {})]
+        # A misspelt field is reported once, as unknown with a "did you mean", not also as missing.
+        missing = [k for k in error.validator_value if k not in value
+                   and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
         where = f"'{here}'" if here else "the file"
         return [doc.error(path, f"{where} is missing the required field '{k}'" + _describe_field(error.schema, k), key=True)
                 for k in missing]

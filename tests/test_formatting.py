@@ -1,0 +1,24 @@
+"""Danish formats come from Babel."""
+
+from agreement import formatting as fmt
+
+
+def test_dates() -> None:
+    assert fmt.date_long("2021-03-01") == "1. marts 2021"
+    assert fmt.date_long("2025-02-28") == "28. februar 2025"
+    assert fmt.date_short("2021-01-22") == "22/1-21"
+
+
+def test_numbers_and_amounts() -> None:
+    assert fmt.amount(4076000) == "4.076.000\u00a0kr."
+    assert fmt.number(1654) == "1.654"
+    assert fmt.number(88.9) == "88,9"
+    assert fmt.number(29.0) == "29,0"
+    assert fmt.percent(29.02) == "29,02\u00a0%"
+
+
+def test_words() -> None:
+    assert fmt.count(2) == "to" and fmt.count(1) == "én" and fmt.count(2.0) == "to"
+    assert fmt.count(1.5) == "1,5" and fmt.count(40) == "40"
+    assert fmt.join_and(["A", "B", "C"]) == "A, B og C"
+    assert fmt.join_and(["A"]) == "A"
