@@ -15,7 +15,11 @@ _FONT = "Carlito"
 
 
 def organisation_dot(data: dict) -> str:
-    """DOT source for the organisation in strategic.yaml: board, follow-up groups, team, linked efforts."""
+    """DOT source for the organisation in strategic.yaml: board, follow-up groups, team, linked efforts.
+
+    Laid out as an organisation chart that fits an A4 page: the board on top, the follow-up groups
+    under it, the team that serves them below, and the linked efforts under a dashed line, two a row.
+    """
     orgs = {o["id"]: o for o in data["organisationer"]}
     org = data["organisering"]
     board = org["bestyrelse"]
@@ -25,10 +29,10 @@ def organisation_dot(data: dict) -> str:
 
     lines = [
         "digraph organisation {",
-        f'  graph [rankdir=TB, ordering=out, nodesep=0.35, ranksep=0.45, fontname="{_FONT}", fontsize=10, bgcolor="white", pad=0.2];',
-        f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", fontname="{_FONT}", fontsize=11, margin="0.15,0.08"];',
+        f'  graph [rankdir=TB, ordering=out, nodesep=0.25, ranksep=0.35, fontname="{_FONT}", fontsize=13, bgcolor="white", pad=0.1];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", fontname="{_FONT}", fontsize=14, margin="0.12,0.06"];',
         f'  edge [color="{_INK}", arrowhead=none, penwidth=1.2];',
-        '  subgraph cluster_helhedsplan {',
+        "  subgraph cluster_helhedsplan {",
         f'    label="Den boligsociale helhedsplan"; style="solid"; color="{_INK}"; fontcolor="{_INK}";',
         f'    bestyrelse [label="{_label("Bestyrelse", members, meets)}", fillcolor="{_INK}", fontcolor="white"];',
     ]
@@ -40,16 +44,26 @@ def organisation_dot(data: dict) -> str:
     lines.append("  }")
     for i in range(len(groups)):
         lines.append(f"  bestyrelse -> fg{i};")
-    lines.append("  bestyrelse -> team;")
+        lines.append(f"  fg{i} -> team [style=dotted];")
+    if not groups:
+        lines.append("  bestyrelse -> team;")
 
     linked = org["diagram"].get("tilknyttede_indsatser", [])
     if linked:
         lines.append("  subgraph cluster_tilknyttet {")
-        lines.append(f'    label="Andre boligsociale tiltag"; labelloc="b"; style="dashed"; color="{_INK}"; fontcolor="{_INK}";')
+        lines.append(f'    label="Andre boligsociale tiltag, der spilles sammen med"; labelloc="b"; style="dashed"; '
+                     f'color="{_INK}"; fontcolor="{_INK}";')
         for i, name in enumerate(linked):
             lines.append(f'    andet{i} [label="{_label(name)}", fillcolor="white", style="rounded,dashed"];')
+        rows = [list(range(i, min(i + 2, len(linked)))) for i in range(0, len(linked), 2)]
+        for row in rows:
+            lines.append("    { rank=same; " + " ".join(f"andet{i};" for i in row) + " }")
+            if len(row) == 2:
+                lines.append(f"    andet{row[0]} -> andet{row[1]} [style=invis];")
+        for above, below in zip(rows, rows[1:]):
+            lines.append(f"    andet{above[0]} -> andet{below[0]} [style=invis];")
         lines.append("  }")
-        for i in range(len(linked)):
+        for i in rows[0]:
             lines.append(f"  team -> andet{i} [style=dashed];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -73,7 +87,7 @@ def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes
 
 
 def _label(title: str, *lines: str) -> str:
-    parts = [_wrap(title, 30)] + [_wrap(line, 38) for line in lines]
+    parts = [_wrap(title, 26)] + [_wrap(line, 34) for line in lines]
     return "\\n".join(_escape(p) for p in parts)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,10 @@ class DocxRenderer:
         self.footnotes.bodies[fid] = [paragraph(self.md.styles.footnote_text, *self.md.inline(markdown_text))]
         return raw(to_xml(self.footnotes.reference(fid)))
 
-    def picture(self, png: bytes, *, width_cm: float, description: str) -> Markup:
-        """An inline picture run for {{r ...}}, with alternative text for screen readers."""
+    def picture(self, png: bytes, *, max_width_cm: float, max_height_cm: float, description: str) -> Markup:
+        """An inline picture run for {{r ...}}, as large as fits the box, with alternative text for screen readers."""
+        width_px, height_px = struct.unpack(">II", png[16:24])
+        width_cm = min(max_width_cm, max_height_cm * width_px / height_px)
         inline = self.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
         inline.docPr.set("descr", description)
         inline.docPr.set("name", description)

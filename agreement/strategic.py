@@ -47,7 +47,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
         "section1": r.markdown(data["boligområdet"], 2),
         "section2": r.markdown(data["vision"], 2),
         "org_diagram_text": r.markdown(org["diagram"]["tekst"], 3),
-        "org_diagram": r.picture(render_png(organisation_dot(data)), width_cm=16,
+        "org_diagram": r.picture(render_png(organisation_dot(data)), max_width_cm=16, max_height_cm=12,
                                  description=f"Organisationsdiagram for den boligsociale indsats i {area['navn']}"),
         "board_representation": board["repræsentation"],
         "board_members": fmt.join_and([org_name(orgs[i]) for i in board["organisationer"]]),
