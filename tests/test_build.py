@@ -55,6 +55,8 @@ def test_pdf_is_a4_and_reads_like_the_seed(built) -> None:
     found = sum(block.size for block in matcher.get_matching_blocks())
     assert found / len(seed) >= 0.97, f"only {found} of {len(seed)} seed words found in order"
     assert "Side 1 af" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Carlito" in fonts  # the metric-compatible stand-in for the template's Calibri, embedded
 
 
 def test_docx_structure(built) -> None:

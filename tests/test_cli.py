@@ -52,14 +52,44 @@ def test_check_reports_every_error_with_file_line_and_column(content: Path) -> N
     assert "errors found" in result.stderr
 
 
-@pytest.mark.parametrize("data", [b"a: [1\n", b"\xff\xfe bad", b"- a list\n", b"x: 1\nx: 2\n"],
-                         ids=["syntax", "encoding", "top-level-list", "duplicate"])
-def test_bad_files_never_show_a_traceback(content: Path, data: bytes) -> None:
-    (content / "strategic.yaml").write_bytes(data)
-    result = _run(["check"], cwd=content.parent)
+BAD_INPUTS = {
+    "invalid-yaml": b"status: [endelig\n",
+    "not-utf8": "område:\n  navn: K\u00f8ge\n".encode("latin-1"),
+    "control-character": b"status: endelig\x1b\n",
+    "wrong-top-level-type": b"- en\n- liste\n",
+    "duplicate-key": b"status: endelig\nstatus: udkast\n",
+    "empty": b"",
+    "missing-file": None,
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_clear_message_and_out_is_left_alone(content: Path, tmp_path: Path, name: str) -> None:
+    data = BAD_INPUTS[name]
+    if data is None:
+        (content / "strategic.yaml").unlink()
+    else:
+        (content / "strategic.yaml").write_bytes(data)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"documents": []}\n', encoding="utf-8")
+    before = _snapshot(out)
+    for command in (["check"], ["build", "--out", str(out)]):
+        result = _run(command, cwd=content.parent)
+        assert result.returncode == 1, (command, result.stderr)
+        assert "Traceback" not in result.stderr + result.stdout
+        first = result.stderr.splitlines()[0]
+        assert first.startswith("content/strategic.yaml"), first
+        if name != "missing-file":
+            assert MESSAGE.match(first), first
+    assert _snapshot(out) == before
+
+
+def test_missing_content_folder_from_the_command_line(tmp_path: Path) -> None:
+    result = _run(["build"], cwd=tmp_path)
     assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert MESSAGE.match(result.stderr.splitlines()[0]), result.stderr
+    assert result.stderr.startswith("content: content folder not found")
+    assert not (tmp_path / "build").exists()
 
 
 def test_usage_errors_exit_2() -> None:
