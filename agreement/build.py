@@ -9,39 +9,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import convert, strategic
+from . import convert, delaftale, strategic
 from .content import Content, load_content
 from .errors import ToolError
 from .manifest import BuiltDocument, write_manifest
-from .render import DocxRenderer, Metadata
+from .render import DocxRenderer
 from .resources import TEMPLATES
+from .spec import DocumentSpec
 
 FORMATS = ("docx", "pdf")
 
 
-@dataclass(frozen=True)
-class DocumentSpec:
-    """One document of the set: how to name it and how to fill its template."""
-
-    kind: str
-    template: str
-    stem: str
-    title: Callable[[Content], str]
-    context: Callable[[DocxRenderer, Content], dict]
-    metadata: Callable[[Content], Metadata]
-
-
 def document_specs(content: Content) -> list[DocumentSpec]:
-    return [
-        DocumentSpec(
-            kind=strategic.KIND,
-            template=strategic.TEMPLATE,
-            stem=strategic.KIND,
-            title=lambda c: strategic.metadata(c).title,
-            context=strategic.context,
-            metadata=strategic.metadata,
-        )
-    ]
+    """Every document of the set, in the order of the manifest."""
+    return [spec for module in (strategic, delaftale) for spec in module.specs(content)]
 
 
 @dataclass
@@ -72,10 +53,10 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         for spec in document_specs(content):
             started = time.perf_counter()
             renderer = DocxRenderer(templates / spec.template)
-            renderer.render(spec.context(renderer, content))
+            renderer.render(spec.context(renderer))
             docx_path = stage / f"{spec.stem}.docx"
-            renderer.save(docx_path, spec.metadata(content))
-            documents.append((BuiltDocument(spec.kind, spec.title(content)), docx_path))
+            renderer.save(docx_path, spec.metadata)
+            documents.append((BuiltDocument(spec.kind, spec.title), docx_path))
             say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
 
         pdf_error: ToolError | None = None

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, Location, display_path
 from .rules import strategic_rule_errors
+from .setrules import set_rule_errors
 from .validate import load_schema, schema_errors
 from .yamlload import YamlDocument, load_yaml
+
+DELAFTALER = "delaftaler"
 
 
 @dataclass
@@ -17,6 +20,10 @@ class Content:
 
     root: Path
     strategic: YamlDocument
+    delaftaler: list[YamlDocument] = field(default_factory=list)
+
+    def delaftale_for(self, focus_area: str) -> YamlDocument:
+        return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)
 
 
 def load_content(root: Path) -> Content:
@@ -28,12 +35,15 @@ def load_content(root: Path) -> Content:
 
     errors: list[ContentError] = []
     strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
+    delaftaler = [doc for path in sorted((root / DELAFTALER).glob("*.yaml"))
+                  if (doc := _load_checked(path, "delaftale", errors)) is not None]
     if strategic is not None:
         errors.extend(strategic_rule_errors(strategic))
+        errors.extend(set_rule_errors(Content(root, strategic, delaftaler)))
     if errors:
         raise ContentErrors(errors)
     assert strategic is not None
-    return Content(root=root, strategic=strategic)
+    return Content(root=root, strategic=strategic, delaftaler=delaftaler)
 
 
 def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:
@@ -42,6 +52,5 @@ def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> Y
     except ContentErrors as exc:
         errors.extend(exc.errors)
         return None
-    found = schema_errors(doc, load_schema(schema_name))
-    errors.extend(found)
+    errors.extend(schema_errors(doc, load_schema(schema_name)))
     return doc

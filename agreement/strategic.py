@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from . import formatting as fmt
 from .content import Content
 from .diagram import organisation_dot, render_png
+from .parties import area_line, document_date, org_name, organisations, signature_rows, years_label
 from .render import DocxRenderer, Metadata
+from .spec import DocumentSpec
 
 KIND = "strategisk-samarbejdsaftale"
 TEMPLATE = "strategisk-samarbejdsaftale.docx"
 TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
-def org_name(org: dict) -> str:
-    """'Albertslund Boligselskab (AB)'; the name alone when there is no abbreviation."""
-    return f"{org['navn']} ({org['forkortelse']})" if org.get("forkortelse") else org["navn"]
+def specs(content: Content) -> list[DocumentSpec]:
+    meta = metadata(content)
+    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
 
 
 def context(r: DocxRenderer, content: Content) -> dict:
     data = content.strategic.data
-    orgs = {o["id"]: o for o in data["organisationer"]}
+    orgs = organisations(data)
     area = data["område"]
     period = data["periode"]
     org = data["organisering"]
@@ -31,19 +31,11 @@ def context(r: DocxRenderer, content: Content) -> dict:
 
     return {
         "area_name": area["navn"],
-        "area_line": f"{area['navn']} ({', '.join(area['boligområder'])})",
+        "area_line": area_line(data),
         "parties": [orgs[p]["navn"] for p in data["parter"]],
         "period_from": fmt.date_long(period["fra"]),
         "period_to": fmt.date_long(period["til"]),
-        "signatures": [
-            {
-                "party": org_name(orgs[s["part"]]),
-                "date": fmt.date_short(s["dato"]) if s.get("dato") else "",
-                "name": s["navn"],
-                "title": s["titel"],
-            }
-            for s in data["underskrifter"]
-        ],
+        "signatures": signature_rows(data, data["underskrifter"]),
         "section1": r.markdown(data["boligområdet"], 2),
         "section2": r.markdown(data["vision"], 2),
         "org_diagram_text": r.markdown(org["diagram"]["tekst"], 3),
@@ -88,23 +80,15 @@ def context(r: DocxRenderer, content: Content) -> dict:
 
 def metadata(content: Content) -> Metadata:
     data = content.strategic.data
-    orgs = {o["id"]: o for o in data["organisationer"]}
+    orgs = organisations(data)
     area = data["område"]["navn"]
-    period = data["periode"]
-    years = f"{period['fra'][:4]}-{period['til'][:4]}"
     return Metadata(
-        title=f"{TITLE}, {area} {years}",
+        title=f"{TITLE}, {area} {years_label(data['periode'])}",
         author=", ".join(orgs[p]["navn"] for p in data["parter"]),
         subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(data['område']['boligområder'])})",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "strategisk samarbejdsaftale", area]),
-        date=document_date(data),
+        date=document_date(data["underskrifter"], data["periode"]["fra"]),
     )
-
-
-def document_date(data: dict) -> dt.date:
-    """The agreement's own date: the last signature, or the period start when nobody has signed."""
-    dates = [dt.date.fromisoformat(s["dato"]) for s in data["underskrifter"] if s.get("dato")]
-    return max(dates) if dates else dt.date.fromisoformat(data["periode"]["fra"])
 
 
 def _baseline(value, unit: str) -> str:

@@ -201,6 +201,7 @@ class _Builder:
         signature.base_style = normal
         signature.paragraph_format.space_before = Pt(18)
         signature.paragraph_format.space_after = Pt(0)
+        signature.paragraph_format.keep_with_next = True
         self._table_style()
 
     @staticmethod
@@ -274,6 +275,24 @@ class _Builder:
         for p in self.md.blocks(text, heading_level):
             sect.addprevious(p)
 
+    def signatures(self) -> None:
+        """A signature block per entry of `signatures`: party, then date and name over a line, then titles."""
+        self.para("{%p for s in signatures %}")
+        self.para("For {{ s.party }}", "Underskrift")
+        table = self.table([5.0, 9.0], [["{{ s.date }}", "{{ s.name }}"], ["Dato", "{{ s.title }}, {{ s.name }}"]], header=False)
+        table.style = self.doc.styles["Normal Table"]
+        for cell in table.rows[0].cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
+            tc_pr = cell._tc.get_or_add_tcPr()
+            tc_pr.append(el("tcBorders", None, el("bottom", {"val": "single", "sz": "4", "space": "0", "color": "000000"})))
+        self.para("{%p endfor %}")
+
+    def bullets(self, loop: str, item: str) -> None:
+        """A bullet list repeated for every element of a loop: `loop` is 'x in xs', `item` the text."""
+        self.para(f"{{%p for {loop} %}}")
+        self.para(item, "List Bullet")
+        self.para("{%p endfor %}")
+
     def caption(self, label: str, text: str):
         """A Word caption: the label, a SEQ field that numbers it, then the text."""
         p = self.doc.add_paragraph(style="Caption")
@@ -326,14 +345,7 @@ def strategic_template(path: Path) -> None:
     b.para("{%p endfor %}")
     b.para("Samarbejdsaftalen gælder fra {{ period_from }} til {{ period_to }}")
     b.para(bold_prefix="Underskrifter:")
-    b.para("{%p for s in signatures %}")
-    b.para("For {{ s.party }}", "Underskrift")
-    sig = b.table([5.0, 9.0], [["{{ s.date }}", "{{ s.name }}"], ["Dato", "{{ s.title }}, {{ s.name }}"]], header=False)
-    sig.style = b.doc.styles["Normal Table"]
-    for cell in sig.rows[0].cells:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        tc_pr.append(el("tcBorders", None, el("bottom", {"val": "single", "sz": "4", "space": "0", "color": "000000"})))
-    b.para("{%p endfor %}")
+    b.signatures()
     b.page_break()
 
     b.heading("Aftaledokumenter", 1)
@@ -361,9 +373,7 @@ def strategic_template(path: Path) -> None:
     b.para("{{p groups_text }}")
     b.para("{%p for g in groups %}")
     b.para("{{ g.name }} omfatter:")
-    b.para("{%p for m in g.members %}")
-    b.para("{{ m }}", "List Bullet")
-    b.para("{%p endfor %}")
+    b.bullets("m in g.members", "{{ m }}")
     b.para("{%p endfor %}")
     b.para("{{p steering }}")
     b.heading("Det boligsociale team", 2)
@@ -406,7 +416,66 @@ def strategic_template(path: Path) -> None:
     b.save(path)
 
 
-TEMPLATES = {"strategisk-samarbejdsaftale.docx": strategic_template}
+def delaftale_template(path: Path) -> None:
+    """templates/delaftale.docx, one template for every focus area."""
+    b = _Builder("Delaftale", "Delaftale · {{ focus_area }} · {{ area_name }}")
+    b.para("Delaftale", "Title")
+    b.para("{{ focus_area }}", bold_prefix="Indsatsområde: ")
+    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.para("Delaftalen er indgået under den strategiske samarbejdsaftale om boligsocial indsats for {{ area_name }} "
+           "og fastlægger delmål, aktiviteter og den indbyrdes ansvars- og rollefordeling for indsatsområdet.")
+
+    b.heading("1. Parter", 1)
+    b.bullets("party in parties", "{{ party }}")
+    b.heading("2. Periode", 1)
+    b.para("Delaftalen gælder fra {{ period_from }} til {{ period_to }}.")
+    b.heading("3. Formål", 1)
+    b.para("{{p purpose }}")
+
+    b.heading("4. Delmål og succeskriterier", 1)
+    b.para("{%p for goal in goals %}")
+    b.para("Delmål {{ goal.number }}: {{ goal.text }}", "Heading 2")
+    b.table([5.2, 3.4, 3.8, 3.6], [
+        ["Indikator / succeskriterium", "Baseline", "Mål", "Datakilde"],
+        ["{%tr for ind in goal.indicators %}", "", "", ""],
+        ["{{ ind.text }}", "{{ ind.baseline }}", "{{ ind.target }}", "{{ ind.source }}"],
+        ["{%tr endfor %}", "", "", ""],
+    ])
+    b.para("{%p endfor %}")
+
+    b.heading("5. Aktiviteter", 1)
+    b.para("{%p for a in activities %}")
+    b.para("{{ a.name }}", "Heading 2")
+    b.para("{{ a.goals }}", bold_prefix="Understøtter: ")
+    b.para("Formål", "Heading 3")
+    b.para("{{p a.purpose }}")
+    b.para("Målgruppe", "Heading 3")
+    b.para("{{p a.target_group }}")
+    b.para("Indhold", "Heading 3")
+    b.para("{{p a.content }}")
+    b.para("Ansvar og roller", "Heading 3")
+    b.table([6.0, 10.0], [
+        ["Organisation", "Rolle"],
+        ["{{ a.responsible }}", "Ansvarlig for aktiviteten"],
+        ["{%tr for p in a.partners %}", ""],
+        ["{{ p.name }}", "{{ p.role }}"],
+        ["{%tr endfor %}", ""],
+    ])
+    b.para("{%p endfor %}")
+
+    b.heading("6. Følgegruppe", 1)
+    b.para("Delaftalen følges af {{ group_name }}, som er beskrevet i den strategiske samarbejdsaftale. Følgegruppen består af:")
+    b.bullets("m in group_members", "{{ m }}")
+
+    b.heading("7. Underskrifter", 1)
+    b.signatures()
+    b.save(path)
+
+
+TEMPLATES = {
+    "strategisk-samarbejdsaftale.docx": strategic_template,
+    "delaftale.docx": delaftale_template,
+}
 
 
 def generate(folder: Path) -> list[Path]:

@@ -27,20 +27,22 @@ def _words(text: str) -> list[str]:
     return [t for t in (tok.strip(".,:;()'\"!?–-") for tok in text.split()) if t]
 
 
-def _file(built, fmt: str) -> Path:
-    return built.out_dir / built.documents[0].files[fmt]
+def _file(built, fmt: str, kind: str = "strategisk-samarbejdsaftale") -> Path:
+    (doc,) = [d for d in built.documents if d.kind == kind][:1]
+    return built.out_dir / doc.files[fmt]
 
 
 def test_manifest_lists_the_agreement_with_hashes(built) -> None:
     import json
 
     data = json.loads(built.manifest.read_text(encoding="utf-8"))
-    (doc,) = data["documents"]
+    doc = data["documents"][0]
     assert doc["kind"] == "strategisk-samarbejdsaftale"
     assert doc["title"] == "Strategisk samarbejdsaftale om boligsocial indsats, Albertslund 2021-2025"
     assert set(doc["files"]) == {"docx", "pdf"}
-    for fmt, rel in doc["files"].items():
-        assert doc["sha256"][fmt] == sha256(built.out_dir / rel)
+    for entry in data["documents"]:
+        for fmt, rel in entry["files"].items():
+            assert entry["sha256"][fmt] == sha256(built.out_dir / rel)
 
 
 def test_pdf_is_a4_and_reads_like_the_seed(built) -> None:

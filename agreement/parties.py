@@ -1,0 +1,47 @@
+"""Organisations and signatures as the documents show them, shared by every document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import formatting as fmt
+
+
+def org_name(org: dict) -> str:
+    """'Albertslund Boligselskab (AB)'; the name alone when there is no abbreviation."""
+    return f"{org['navn']} ({org['forkortelse']})" if org.get("forkortelse") else org["navn"]
+
+
+def organisations(strategic: dict) -> dict[str, dict]:
+    return {o["id"]: o for o in strategic["organisationer"]}
+
+
+def signature_rows(strategic: dict, signatures: list[dict]) -> list[dict]:
+    """Signature blocks; a signature without name and title takes them from strategic.yaml's signature of that party."""
+    orgs = organisations(strategic)
+    main = {s["part"]: s for s in strategic["underskrifter"]}
+    rows = []
+    for s in signatures:
+        fallback = main.get(s["part"], {})
+        rows.append({
+            "party": org_name(orgs[s["part"]]),
+            "date": fmt.date_short(s["dato"]) if s.get("dato") else "",
+            "name": s.get("navn") or fallback["navn"],
+            "title": s.get("titel") or fallback["titel"],
+        })
+    return rows
+
+
+def document_date(signatures: list[dict], period_start: str) -> dt.date:
+    """A document's own date: its last signature, or the period start when nobody has signed."""
+    dates = [dt.date.fromisoformat(s["dato"]) for s in signatures if s.get("dato")]
+    return max(dates) if dates else dt.date.fromisoformat(period_start)
+
+
+def area_line(strategic: dict) -> str:
+    area = strategic["område"]
+    return f"{area['navn']} ({', '.join(area['boligområder'])})"
+
+
+def years_label(period: dict) -> str:
+    return f"{period['fra'][:4]}-{period['til'][:4]}"

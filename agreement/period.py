@@ -1,0 +1,88 @@
+"""The agreement period: project years (12 months from the start date) and quarters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def covers(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+def span(data: dict) -> Span:
+    """A Span from a content mapping with 'fra' and 'til'."""
+    return Span(dt.date.fromisoformat(data["fra"]), dt.date.fromisoformat(data["til"]))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    last = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def project_years(period: Span) -> list[Span]:
+    """Year 1 runs 12 months from the start; the last year ends with the period."""
+    years = []
+    start = period.start
+    while start <= period.end:
+        end = min(add_months(start, 12) - dt.timedelta(days=1), period.end)
+        years.append(Span(start, end))
+        start = end + dt.timedelta(days=1)
+    return years
+
+
+def year_label(year: Span) -> str:
+    """'2021/22' for a project year across two calendar years, else '2021'."""
+    if year.start.year == year.end.year:
+        return str(year.start.year)
+    return f"{year.start.year}/{str(year.end.year)[2:]}"
+
+
+@dataclass(frozen=True)
+class Quarter:
+    year: int
+    number: int
+
+    @property
+    def span(self) -> Span:
+        start = dt.date(self.year, 3 * self.number - 2, 1)
+        return Span(start, add_months(start, 3) - dt.timedelta(days=1))
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. kvt. {self.year}"
+
+    @classmethod
+    def of(cls, day: dt.date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @classmethod
+    def parse(cls, text: str) -> "Quarter":
+        """'2021-K3' (as written in content)."""
+        year, number = text.split("-K")
+        return cls(int(year), int(number))
+
+
+def quarters(period: Span) -> list[Quarter]:
+    """Every calendar quarter the period touches."""
+    out = []
+    q = Quarter.of(period.start)
+    while q.span.start <= period.end:
+        out.append(q)
+        q = Quarter(q.year + (q.number == 4), q.number % 4 + 1)
+    return out
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)

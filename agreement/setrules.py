@@ -1,0 +1,133 @@
+"""Whole-set rules: checks that span files, each reported at the offending value and naming the other file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from . import period as periods
+from .errors import ContentError
+from .validate import suggest
+from .yamlload import YamlDocument
+
+if TYPE_CHECKING:
+    from .content import Content
+
+SetRule = Callable[["Content"], Iterator[ContentError]]
+
+
+def set_rule_errors(content: "Content") -> list[ContentError]:
+    """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
+    errors: list[ContentError] = []
+    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids):
+        try:
+            errors.extend(rule(content))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            continue
+    return errors
+
+
+class Index:
+    """What strategic.yaml defines, for resolving references from the other files."""
+
+    def __init__(self, strategic: YamlDocument) -> None:
+        self.doc = strategic
+        data = strategic.data
+        self.organisations = {o["id"]: i for i, o in enumerate(data["organisationer"]) if isinstance(o, dict)}
+        self.parties = set(data["parter"])
+        self.groups = {g["id"]: i for i, g in enumerate(data["organisering"]["følgegrupper"]["grupper"])}
+        self.signatures = {s["part"] for s in data["underskrifter"]}
+        self.areas = {a["navn"]: i for i, a in enumerate(data["indsatsområder"]["områder"])}
+        self.period = periods.span(data["periode"])
+
+    def area_line(self, name: str) -> int:
+        return self.doc.locate(("indsatsområder", "områder", self.areas[name], "valgt")).line
+
+    def chosen(self, name: str) -> bool:
+        return name in self.areas and self.doc.data["indsatsområder"]["områder"][self.areas[name]]["valgt"] is True
+
+
+def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_in: str) -> Iterator[ContentError]:
+    """An error when `value` is not one of `known`, with a "did you mean" and where they are defined."""
+    if isinstance(value, str) and value not in known:
+        yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
+
+
+def _one_delaftale_per_chosen_area(content: "Content") -> Iterator[ContentError]:
+    index = Index(content.strategic)
+    strategic = content.strategic.path
+    by_area: dict[str, list[YamlDocument]] = {}
+    for doc in content.delaftaler:
+        area = doc.data["indsatsområde"]
+        by_area.setdefault(area, []).append(doc)
+        if area in index.areas and not index.chosen(area):
+            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not chosen in {strategic} "
+                            f"(line {index.area_line(area)}: valgt: false); choose it there or remove this delaftale")
+        elif area not in index.areas:
+            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not described in {strategic}; "
+                            "add it under indsatsområder.områder with valgt: true")
+    for name, i in index.areas.items():
+        if not index.chosen(name):
+            continue
+        docs = by_area.get(name, [])
+        if not docs:
+            yield content.strategic.error(("indsatsområder", "områder", i, "valgt"),
+                                          f"the chosen focus area '{name}' has no delaftale; add a file in "
+                                          f"{content.root.name}/delaftaler/ with indsatsområde: {name}")
+        for extra in docs[1:]:
+            yield extra.error(("indsatsområde",), f"'{name}' already has a delaftale in {docs[0].path}; "
+                              "each chosen focus area has exactly one")
+
+
+def _delaftale_references(content: "Content") -> Iterator[ContentError]:
+    index = Index(content.strategic)
+    strategic = content.strategic.path
+    for doc in content.delaftaler:
+        data = doc.data
+        own = periods.span(data["periode"])
+        if own.end < own.start:
+            yield doc.error(("periode", "til"), "the period must end after it starts; check 'fra' and 'til'")
+        elif not index.period.covers(own):
+            yield doc.error(("periode",), f"the period {data['periode']['fra']} to {data['periode']['til']} is not inside "
+                            f"the agreement period {index.period.start} to {index.period.end} in {strategic}")
+        for i, party in enumerate(data["parter"]):
+            yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
+        yield from reference(doc, ("følgegruppe",), data["følgegruppe"], index.groups, "follow-up group",
+                             f"organisering.følgegrupper.grupper in {strategic}")
+        goals = {}
+        for i, goal in enumerate(data["delmål"]):
+            if goal["id"] in goals:
+                first = doc.locate(("delmål", goals[goal["id"]], "id")).line
+                yield doc.error(("delmål", i, "id"), f"the delmål id '{goal['id']}' is used twice (first on line {first})")
+            goals.setdefault(goal["id"], i)
+        for a, activity in enumerate(data["aktiviteter"]):
+            for g, goal in enumerate(activity["delmål"]):
+                yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")
+            yield from reference(doc, ("aktiviteter", a, "ansvarlig"), activity["ansvarlig"], index.organisations,
+                                 "organisation", f"organisationer in {strategic}")
+            for p, partner in enumerate(activity.get("partnere", [])):
+                yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
+                                     index.organisations, "organisation", f"organisationer in {strategic}")
+        parties = set(data["parter"])
+        for s, signature in enumerate(data["underskrifter"]):
+            party = signature["part"]
+            if party not in parties:
+                yield doc.error(("underskrifter", s, "part"), f"'{party}' signs, but is not a party of this delaftale"
+                                f"{suggest(party, parties)}; add it to 'parter' or correct the signature")
+            elif ("navn" not in signature or "titel" not in signature) and party not in index.signatures:
+                yield doc.error(("underskrifter", s), f"the signature for '{party}' has no name and title, and {strategic} "
+                                "has no signature for that party to take them from; write navn and titel here")
+
+
+def _unique_activity_ids(content: "Content") -> Iterator[ContentError]:
+    seen: dict[str, tuple[YamlDocument, int]] = {}
+    for doc in content.delaftaler:
+        for a, activity in enumerate(doc.data["aktiviteter"]):
+            ident = activity["id"]
+            if ident in seen:
+                other, index = seen[ident]
+                line = other.locate(("aktiviteter", index, "id")).line
+                yield doc.error(("aktiviteter", a, "id"), f"the activity id '{ident}' is already used in {other.path} "
+                                f"(line {line}); activity ids must be unique across all delaftaler")
+            else:
+                seen[ident] = (doc, a)
