@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import convert, delaftale, strategic
+from . import beredskabsplan, convert, delaftale, kommissorium, strategic
 from .content import Content, load_content
 from .errors import ToolError
 from .manifest import BuiltDocument, write_manifest
@@ -22,7 +22,7 @@ FORMATS = ("docx", "pdf")
 
 def document_specs(content: Content) -> list[DocumentSpec]:
     """Every document of the set, in the order of the manifest."""
-    return [spec for module in (strategic, delaftale) for spec in module.specs(content)]
+    return [spec for module in (strategic, delaftale, beredskabsplan, kommissorium) for spec in module.specs(content)]
 
 
 @dataclass

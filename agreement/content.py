@@ -12,6 +12,11 @@ from .validate import load_schema, schema_errors
 from .yamlload import YamlDocument, load_yaml
 
 DELAFTALER = "delaftaler"
+# The attachments that are one file each: attribute and schema name -> file name.
+ATTACHMENTS = {
+    "kommissorium": "kommissorium.yaml",
+    "beredskabsplan": "beredskabsplan.yaml",
+}
 
 
 @dataclass
@@ -21,6 +26,8 @@ class Content:
     root: Path
     strategic: YamlDocument
     delaftaler: list[YamlDocument] = field(default_factory=list)
+    kommissorium: YamlDocument | None = None
+    beredskabsplan: YamlDocument | None = None
 
     def delaftale_for(self, focus_area: str) -> YamlDocument:
         return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)
@@ -37,13 +44,16 @@ def load_content(root: Path) -> Content:
     strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
     delaftaler = [doc for path in sorted((root / DELAFTALER).glob("*.yaml"))
                   if (doc := _load_checked(path, "delaftale", errors)) is not None]
+    attachments = {name: _load_checked(root / file, name, errors) for name, file in ATTACHMENTS.items()}
+    content = None
     if strategic is not None:
+        content = Content(root, strategic, delaftaler, **attachments)
         errors.extend(strategic_rule_errors(strategic))
-        errors.extend(set_rule_errors(Content(root, strategic, delaftaler)))
+        errors.extend(set_rule_errors(content))
     if errors:
         raise ContentErrors(errors)
-    assert strategic is not None
-    return Content(root=root, strategic=strategic, delaftaler=delaftaler)
+    assert content is not None
+    return content
 
 
 def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:

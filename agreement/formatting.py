@@ -15,12 +15,12 @@ _COUNT_WORDS = {1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: 
 
 def date_long(value: dt.date | str) -> str:
     """'1. marts 2021'."""
-    return format_date(_as_date(value), format="long", locale=LOCALE)
+    return format_date(as_date(value), format="long", locale=LOCALE)
 
 
 def date_short(value: dt.date | str) -> str:
     """'22/1-21', the short form Danes write by a signature."""
-    return format_date(_as_date(value), format="d/M-yy", locale=LOCALE)
+    return format_date(as_date(value), format="d/M-yy", locale=LOCALE)
 
 
 def number(value: float | int) -> str:
@@ -63,5 +63,5 @@ def join_and(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} og {items[-1]}"
 
 
-def _as_date(value: dt.date | str) -> dt.date:
+def as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

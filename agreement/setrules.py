@@ -19,7 +19,7 @@ SetRule = Callable[["Content"], Iterator[ContentError]]
 def set_rule_errors(content: "Content") -> list[ContentError]:
     """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
     errors: list[ContentError] = []
-    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids):
+    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references):
         try:
             errors.extend(rule(content))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
@@ -131,3 +131,13 @@ def _unique_activity_ids(content: "Content") -> Iterator[ContentError]:
                                 f"(line {line}); activity ids must be unique across all delaftaler")
             else:
                 seen[ident] = (doc, a)
+
+
+def _contingency_references(content: "Content") -> Iterator[ContentError]:
+    doc = content.beredskabsplan
+    if doc is None:
+        return
+    index = Index(content.strategic)
+    for i, entry in enumerate(doc.data["kaldeliste"]):
+        yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
+                             "organisation", f"organisationer in {content.strategic.path}")

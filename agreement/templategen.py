@@ -472,9 +472,70 @@ def delaftale_template(path: Path) -> None:
     b.save(path)
 
 
+def kommissorium_template(path: Path) -> None:
+    """templates/kommissorium.docx (LBF gives no template; this follows the others' style)."""
+    b = _Builder("Kommissorium for bestyrelsen", "Kommissorium for bestyrelsen · {{ area_name }}")
+    b.para("Kommissorium for bestyrelsen", "Title")
+    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.para("Kommissoriet gælder for bestyrelsen for den boligsociale indsats i perioden {{ period_from }} til {{ period_to }} "
+           "og uploades som bilag til den strategiske samarbejdsaftale.")
+    b.heading("1. Formål", 1)
+    b.para("{{p purpose }}")
+    b.heading("2. Sammensætning", 1)
+    b.para("Bestyrelsen består af repræsentanter fra {{ representation }} i:")
+    b.bullets("m in members", "{{ m }}")
+    b.para("{{p composition }}")
+    b.heading("3. Møder", 1)
+    b.para("Bestyrelsen mødes {{ meetings }} om året.")
+    b.para("{{p meetings_text }}")
+    b.heading("4. Opgaver og ansvar", 1)
+    b.para("{{p responsibilities }}")
+    b.heading("5. Sekretariatsbetjening", 1)
+    b.para("{{p secretariat }}")
+    b.heading("6. Beslutninger", 1)
+    b.para("{{p decisions }}")
+    b.para("{% if adopted %}Kommissoriet er godkendt af bestyrelsen den {{ adopted }}.{% else %}"
+           "Kommissoriet er endnu ikke godkendt af bestyrelsen.{% endif %}")
+    b.save(path)
+
+
+def beredskabsplan_template(path: Path) -> None:
+    """templates/beredskabsplan.docx."""
+    b = _Builder("Beredskabsplan", "Beredskabsplan · {{ area_name }}")
+    b.para("Beredskabsplan", "Title")
+    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.heading("1. Formål", 1)
+    b.para("{{p purpose }}")
+    b.heading("2. Hvad er en akut hændelse", 1)
+    b.para("{{p incidents }}")
+    b.heading("3. Hvem kaldes, og i hvilken rækkefølge", 1)
+    b.table([1.0, 4.2, 3.8, 2.6, 4.4], [
+        ["Nr.", "Rolle", "Organisation", "Telefon", "Opgave"],
+        ["{%tr for c in calls %}", "", "", "", ""],
+        ["{{ c.number }}", "{{ c.role }}", "{{ c.organisation }}", "{{ c.phone }}", "{{ c.task }}"],
+        ["{%tr endfor %}", "", "", "", ""],
+    ])
+    b.heading("4. De første 24 timer", 1)
+    b.table([3.5, 12.5], [
+        ["Hvornår", "Hvad der gøres"],
+        ["{%tr for step in first_day %}", ""],
+        ["{{ step.when }}", "{{ step.action }}"],
+        ["{%tr endfor %}", ""],
+    ])
+    b.heading("5. Kommunikation", 1)
+    b.para("{{p communication }}")
+    b.heading("6. Opfølgning", 1)
+    b.para("{{p follow_up }}")
+    b.heading("7. Samarbejde med kommune og politi", 1)
+    b.para("{{p cooperation }}")
+    b.save(path)
+
+
 TEMPLATES = {
     "strategisk-samarbejdsaftale.docx": strategic_template,
     "delaftale.docx": delaftale_template,
+    "kommissorium.docx": kommissorium_template,
+    "beredskabsplan.docx": beredskabsplan_template,
 }
 
 

@@ -1,0 +1,56 @@
+"""Beredskabsplan: who is called, in which order, and what the team does in the first 24 hours."""
+
+from __future__ import annotations
+
+from . import formatting as fmt
+from .content import Content
+from .parties import area_line, org_name, organisations, years_label
+from .render import DocxRenderer, Metadata
+from .spec import DocumentSpec
+
+KIND = "beredskabsplan"
+TEMPLATE = "beredskabsplan.docx"
+
+
+def specs(content: Content) -> list[DocumentSpec]:
+    meta = metadata(content)
+    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+
+
+def context(r: DocxRenderer, content: Content) -> dict:
+    strategic = content.strategic.data
+    data = content.beredskabsplan.data
+    orgs = organisations(strategic)
+    return {
+        "area_name": strategic["område"]["navn"],
+        "area_line": area_line(strategic),
+        "purpose": r.markdown(data["formål"], 2),
+        "incidents": r.markdown(data["akutte_hændelser"], 2),
+        "calls": [
+            {
+                "number": str(n),
+                "role": c["rolle"] + (f" ({c['navn']})" if c.get("navn") else ""),
+                "organisation": org_name(orgs[c["organisation"]]),
+                "phone": c.get("telefon", ""),
+                "task": c["opgave"],
+            }
+            for n, c in enumerate(data["kaldeliste"], start=1)
+        ],
+        "first_day": [{"when": step["tid"], "action": step["handling"]} for step in data["første_døgn"]],
+        "communication": r.markdown(data["kommunikation"], 2),
+        "follow_up": r.markdown(data["opfølgning"], 2),
+        "cooperation": r.markdown(data["samarbejde"], 2),
+    }
+
+
+def metadata(content: Content) -> Metadata:
+    strategic = content.strategic.data
+    area = strategic["område"]["navn"]
+    orgs = organisations(strategic)
+    return Metadata(
+        title=f"Beredskabsplan, {area} {years_label(strategic['periode'])}",
+        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
+        subject=f"Beredskabsplan for den boligsociale indsats i {area}",
+        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "beredskabsplan", area]),
+        date=fmt.as_date(strategic["periode"]["fra"]),
+    )

@@ -1,0 +1,56 @@
+"""Kommissorium for bestyrelsen: the board's composition and meetings come from strategic.yaml."""
+
+from __future__ import annotations
+
+from . import formatting as fmt
+from .content import Content
+from .parties import area_line, org_name, organisations, years_label
+from .render import DocxRenderer, Metadata
+from .spec import DocumentSpec
+
+KIND = "kommissorium"
+TEMPLATE = "kommissorium.docx"
+
+
+def specs(content: Content) -> list[DocumentSpec]:
+    meta = metadata(content)
+    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+
+
+def context(r: DocxRenderer, content: Content) -> dict:
+    strategic = content.strategic.data
+    data = content.kommissorium.data
+    orgs = organisations(strategic)
+    board = strategic["organisering"]["bestyrelse"]
+    meetings = board["møder_pr_år"]
+    return {
+        "area_name": strategic["område"]["navn"],
+        "area_line": area_line(strategic),
+        "period_from": fmt.date_long(strategic["periode"]["fra"]),
+        "period_to": fmt.date_long(strategic["periode"]["til"]),
+        "purpose": r.markdown(data["formål"], 2),
+        "representation": board["repræsentation"],
+        "members": [org_name(orgs[i]) for i in board["organisationer"]],
+        "composition": r.markdown(data.get("sammensætning"), 2),
+        "meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
+        "meetings_text": r.markdown(data["møder"], 2),
+        "responsibilities": r.markdown(data["opgaver"], 2),
+        "secretariat": r.markdown(data["sekretariat"], 2),
+        "decisions": r.markdown(data["beslutninger"], 2),
+        "adopted": fmt.date_long(data["godkendt"]) if data.get("godkendt") else "",
+    }
+
+
+def metadata(content: Content) -> Metadata:
+    strategic = content.strategic.data
+    data = content.kommissorium.data
+    area = strategic["område"]["navn"]
+    orgs = organisations(strategic)
+    date = data.get("godkendt") or strategic["periode"]["fra"]
+    return Metadata(
+        title=f"Kommissorium for bestyrelsen, {area} {years_label(strategic['periode'])}",
+        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
+        subject=f"Kommissorium for bestyrelsen for den boligsociale indsats i {area}",
+        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "kommissorium", "bestyrelse", area]),
+        date=fmt.as_date(date),
+    )
