@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import beredskabsplan, convert, delaftale, kommissorium, strategic
+from . import beredskabsplan, budget, convert, delaftale, kommissorium, strategic
 from .content import Content, load_content
 from .errors import ToolError
 from .manifest import BuiltDocument, write_manifest
@@ -22,7 +22,7 @@ FORMATS = ("docx", "pdf")
 
 def document_specs(content: Content) -> list[DocumentSpec]:
     """Every document of the set, in the order of the manifest."""
-    return [spec for module in (strategic, delaftale, beredskabsplan, kommissorium) for spec in module.specs(content)]
+    return [spec for module in (strategic, delaftale, budget, beredskabsplan, kommissorium) for spec in module.specs(content)]
 
 
 @dataclass
@@ -56,7 +56,11 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
             renderer.render(spec.context(renderer))
             docx_path = stage / f"{spec.stem}.docx"
             renderer.save(docx_path, spec.metadata)
-            documents.append((BuiltDocument(spec.kind, spec.title), docx_path))
+            built_doc = BuiltDocument(spec.kind, spec.title)
+            for fmt, write in spec.extras.items():
+                write(stage / f"{spec.stem}.{fmt}")
+                built_doc.files[fmt] = f"{spec.stem}.{fmt}"
+            documents.append((built_doc, docx_path))
             say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
 
         pdf_error: ToolError | None = None
@@ -72,6 +76,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         out_dir.mkdir(parents=True, exist_ok=True)
         built = []
         for doc, docx_path in documents:
+            for extra in doc.files.values():
+                shutil.move(str(stage / extra), str(out_dir / extra))
             for fmt in FORMATS:
                 if fmt not in publish:
                     continue

@@ -16,6 +16,7 @@ DELAFTALER = "delaftaler"
 ATTACHMENTS = {
     "kommissorium": "kommissorium.yaml",
     "beredskabsplan": "beredskabsplan.yaml",
+    "budget": "budget.yaml",
 }
 
 
@@ -28,6 +29,7 @@ class Content:
     delaftaler: list[YamlDocument] = field(default_factory=list)
     kommissorium: YamlDocument | None = None
     beredskabsplan: YamlDocument | None = None
+    budget: YamlDocument | None = None
 
     def delaftale_for(self, focus_area: str) -> YamlDocument:
         return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from . import formatting as fmt
 from . import period as periods
 from .errors import ContentError
 from .validate import suggest
@@ -19,7 +20,7 @@ SetRule = Callable[["Content"], Iterator[ContentError]]
 def set_rule_errors(content: "Content") -> list[ContentError]:
     """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
     errors: list[ContentError] = []
-    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references):
+    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references, _budget):
         try:
             errors.extend(rule(content))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
@@ -141,3 +142,76 @@ def _contingency_references(content: "Content") -> Iterator[ContentError]:
     for i, entry in enumerate(doc.data["kaldeliste"]):
         yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
                              "organisation", f"organisationer in {content.strategic.path}")
+
+
+def _budget(content: "Content") -> Iterator[ContentError]:
+    doc = content.budget
+    if doc is None:
+        return
+    index = Index(content.strategic)
+    strategic = content.strategic.path
+    data = doc.data
+    years = periods.project_years(index.period)
+    labels = [periods.year_label(y) for y in years]
+    roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
+    activities = {a["id"]: d for d in content.delaftaler for a in d.data["aktiviteter"]}
+    rules = data["regler"]
+    yield from reference(doc, ("regler", "tilskudsgiver"), rules["tilskudsgiver"], index.organisations,
+                         "organisation", f"organisationer in {strategic}")
+
+    def amounts_fit(path: tuple, amounts: list) -> Iterator[ContentError]:
+        if len(amounts) != len(years):
+            yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
+                            f"{len(years)} project years ({', '.join(labels)}); write one amount per year")
+
+    for g, group in enumerate(data["udgifter"]):
+        area = group.get("indsatsområde")
+        if area is not None and not index.chosen(area):
+            yield doc.error(("udgifter", g, "indsatsområde"), f"the focus area '{area}' is not chosen in {strategic}")
+        for i, line in enumerate(group["linjer"]):
+            path = ("udgifter", g, "linjer", i)
+            yield from amounts_fit(path + ("beløb",), line["beløb"])
+            if not any(line.get(k) for k in ("tekst", "rolle", "aktivitet")):
+                yield doc.error(path, "a budget line needs 'tekst', 'rolle' (a team role) or 'aktivitet' (an activity id) "
+                                "to say what the money is for")
+            if "rolle" in line:
+                yield from reference(doc, path + ("rolle",), line["rolle"], roles, "team role",
+                                     f"organisering.team.roller in {strategic}")
+            if "aktivitet" in line:
+                activity = line["aktivitet"]
+                yield from reference(doc, path + ("aktivitet",), activity, activities, "activity",
+                                     "a delaftale in delaftaler/")
+                owner = activities.get(activity)
+                if owner is not None and area is not None and owner.data["indsatsområde"] != area:
+                    yield doc.error(path + ("aktivitet",), f"the activity '{activity}' belongs to the delaftale for "
+                                    f"'{owner.data['indsatsområde']}' ({owner.path}), not to '{area}'")
+    for f, line in enumerate(data["finansiering"]):
+        yield from amounts_fit(("finansiering", f, "beløb"), line["beløb"])
+        yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
+                             "organisation", f"organisationer in {strategic}")
+
+    expense_lines = [line["beløb"] for group in data["udgifter"] for line in group["linjer"]]
+    financing_lines = [line["beløb"] for line in data["finansiering"]]
+    if any(len(a) != len(years) for a in expense_lines + financing_lines):
+        return
+    expenses = [sum(col) for col in zip(*expense_lines)]
+    financing = [sum(col) for col in zip(*financing_lines)]
+    for label, spent, funded in zip(labels, expenses, financing):
+        if spent != funded:
+            gap = spent - funded
+            what = f"{fmt.amount(gap)} is not financed" if gap > 0 else f"{fmt.amount(-gap)} more is financed than spent"
+            yield doc.error(("finansiering",), f"in {label} the financing ({fmt.amount(funded)}) does not equal the "
+                            f"expenses ({fmt.amount(spent)}); {what}", key=True)
+    total = sum(expenses)
+    if total == 0:
+        return
+    grant_index = [f for f, line in enumerate(data["finansiering"]) if line["organisation"] == rules["tilskudsgiver"]]
+    grant = sum(sum(data["finansiering"][f]["beløb"]) for f in grant_index)
+    local = sum(financing) - grant
+    if grant * 100 > rules["max_tilskud_procent"] * total:
+        where = ("finansiering", grant_index[0], "beløb") if grant_index else ("regler", "max_tilskud_procent")
+        yield doc.error(where, f"the grant from '{rules['tilskudsgiver']}' is {grant / total:.1%} of the expenses, more than "
+                        f"the {rules['max_tilskud_procent']} % allowed (regler.max_tilskud_procent)")
+    if local * 100 < rules["min_medfinansiering_procent"] * total:
+        yield doc.error(("finansiering",), f"local co-financing is {local / total:.1%} of the expenses, less than the "
+                        f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)

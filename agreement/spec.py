@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .render import DocxRenderer, Metadata
 
 
 @dataclass(frozen=True)
 class DocumentSpec:
-    """One document: its kind and title for the manifest, its file stem, template, context and metadata."""
+    """One document: its kind and title for the manifest, its file stem, template, context and metadata.
+
+    `extras` writes further files of the same document (format -> writer of that file), e.g. the budget's xlsx.
+    """
 
     kind: str
     title: str
@@ -18,3 +22,4 @@ class DocumentSpec:
     template: str
     context: Callable[[DocxRenderer], dict]
     metadata: Metadata
+    extras: dict[str, Callable[[Path], None]] = field(default_factory=dict)

@@ -531,11 +531,29 @@ def beredskabsplan_template(path: Path) -> None:
     b.save(path)
 
 
+def budget_template(path: Path) -> None:
+    """templates/budget.docx; the tables are built from the data, so only their frame is here."""
+    b = _Builder("Budget", "Budget · {{ area_name }}")
+    b.para("Budget", "Title")
+    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.para("Budgettet dækker aftaleperioden {{ period_from }} til {{ period_to }}, opgjort pr. projektår "
+           "({{ years }}). Alle beløb er i kroner. Summer og andele er beregnet.")
+    b.heading("1. Udgifter", 1)
+    b.para("{{p expenses }}")
+    b.heading("2. Finansiering", 1)
+    b.para("{{p financing }}")
+    b.heading("3. Finansieringsregler", 1)
+    b.para("Udgifterne er i alt {{ total }}. {{ grantor }} finansierer {{ grant_share }} (højst {{ grant_max }}), "
+           "og den lokale medfinansiering er {{ local_total }} eller {{ local_share }} (mindst {{ local_min }}).")
+    b.save(path)
+
+
 TEMPLATES = {
     "strategisk-samarbejdsaftale.docx": strategic_template,
     "delaftale.docx": delaftale_template,
     "kommissorium.docx": kommissorium_template,
     "beredskabsplan.docx": beredskabsplan_template,
+    "budget.docx": budget_template,
 }
 
 

@@ -87,3 +87,55 @@ def test_signatory_must_be_a_party_of_the_delaftale(content: Path) -> None:
 def test_duplicate_delmål_ids(content: Path) -> None:
     line = replace_line(content / UDD, r"^  - id: uddannelsesvalg$", "  - id: fagligt-loeft")
     _expect(content, UDD, line, "delmål id 'fagligt-loeft' is used twice")
+
+
+BUDGET = "budget.yaml"
+
+
+def test_budget_financing_must_equal_expenses_every_year(content: Path) -> None:
+    replace_line(content / BUDGET, r"^    beløb: \[60000, 60000, 60000, 60000\]$", "    beløb: [60000, 50000, 60000, 60000]")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"),
+            "in 2022/23 the financing (1.590.000\u00a0kr.) does not equal the expenses (1.600.000\u00a0kr.)",
+            "10.000\u00a0kr. is not financed")
+
+
+def test_budget_grant_share_limit(content: Path) -> None:
+    path = content / BUDGET
+    replace_line(path, r"^  max_tilskud_procent: 75$", "  max_tilskud_procent: 70")
+    line = line_of(path, r"^    beløb:", start=line_of(path, r"^  - organisation: landsbyggefonden$"))
+    _expect(content, BUDGET, line, "is 75.0% of the expenses, more than the 70 % allowed")
+
+
+def test_budget_local_co_financing_minimum(content: Path) -> None:
+    replace_line(content / BUDGET, r"^  min_medfinansiering_procent: 25$", "  min_medfinansiering_procent: 30")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25.0%", "less than the 30 %")
+
+
+def test_budget_covers_every_year_of_the_period(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000]")
+    _expect(content, BUDGET, line, "has 3 amount(s)", "4 project years (2021/22, 2022/23, 2023/24, 2024/25)", "strategic.yaml")
+
+
+def test_budget_year_outside_the_period(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000, 25000, 25000]")
+    _expect(content, BUDGET, line, "has 5 amount(s)")
+
+
+def test_budget_unknown_team_role(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - rolle: projektleder$", "      - rolle: projektlederen")
+    _expect(content, BUDGET, line, "unknown team role 'projektlederen' (did you mean 'projektleder'?)", "strategic.yaml")
+
+
+def test_budget_unknown_activity(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - aktivitet: aktivt-liv$", "      - aktivitet: aktiv-liv")
+    _expect(content, BUDGET, line, "unknown activity 'aktiv-liv' (did you mean 'aktivt-liv'?)")
+
+
+def test_budget_activity_in_the_wrong_focus_area(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - aktivitet: aktivt-liv$", "      - aktivitet: faglig-stoette")
+    _expect(content, BUDGET, line, "belongs to the delaftale for 'Uddannelse og livschancer'", "uddannelse-og-livschancer.yaml")
+
+
+def test_budget_unknown_financing_organisation(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^  - organisation: akb$", "  - organisation: akbb")
+    _expect(content, BUDGET, line, "did you mean 'akb'?")
