@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import beredskabsplan, budget, convert, delaftale, kommissorium, strategic
+from . import beredskabsplan, budget, convert, delaftale, kommissorium, milepael, strategic
 from .content import Content, load_content
 from .errors import ToolError
 from .manifest import BuiltDocument, write_manifest
@@ -22,7 +22,7 @@ FORMATS = ("docx", "pdf")
 
 def document_specs(content: Content) -> list[DocumentSpec]:
     """Every document of the set, in the order of the manifest."""
-    return [spec for module in (strategic, delaftale, budget, beredskabsplan, kommissorium) for spec in module.specs(content)]
+    return [spec for module in (strategic, delaftale, budget, beredskabsplan, milepael, kommissorium) for spec in module.specs(content)]
 
 
 @dataclass

@@ -17,6 +17,7 @@ ATTACHMENTS = {
     "kommissorium": "kommissorium.yaml",
     "beredskabsplan": "beredskabsplan.yaml",
     "budget": "budget.yaml",
+    "milepaelsplan": "milepaelsplan.yaml",
 }
 
 
@@ -30,6 +31,7 @@ class Content:
     kommissorium: YamlDocument | None = None
     beredskabsplan: YamlDocument | None = None
     budget: YamlDocument | None = None
+    milepaelsplan: YamlDocument | None = None
 
     def delaftale_for(self, focus_area: str) -> YamlDocument:
         return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)

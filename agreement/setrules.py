@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ SetRule = Callable[["Content"], Iterator[ContentError]]
 def set_rule_errors(content: "Content") -> list[ContentError]:
     """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
     errors: list[ContentError] = []
-    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references, _budget):
+    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references,
+                 _budget, _milestones):
         try:
             errors.extend(rule(content))
         except (KeyError, TypeError, ValueError, AttributeError, IndexError):
@@ -215,3 +217,31 @@ def _budget(content: "Content") -> Iterator[ContentError]:
     if local * 100 < rules["min_medfinansiering_procent"] * total:
         yield doc.error(("finansiering",), f"local co-financing is {local / total:.1%} of the expenses, less than the "
                         f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)
+
+
+def _milestones(content: "Content") -> Iterator[ContentError]:
+    doc = content.milepaelsplan
+    if doc is None:
+        return
+    index = Index(content.strategic)
+    strategic = content.strategic.path
+    activities = {a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]}
+    for i, m in enumerate(doc.data["milepæle"]):
+        path = ("milepæle", i)
+        if ("dato" in m) == ("kvartal" in m):
+            yield doc.error(path, "a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not "
+                            + ("both" if "dato" in m else "neither"))
+        elif "dato" in m:
+            day = dt.date.fromisoformat(m["dato"])
+            if not index.period.contains(day):
+                yield doc.error(path + ("dato",), f"{m['dato']} is outside the agreement period {index.period.start} to "
+                                f"{index.period.end} in {strategic}")
+        else:
+            quarter = periods.Quarter.parse(m["kvartal"]).span
+            if quarter.end < index.period.start or quarter.start > index.period.end:
+                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside the agreement period {index.period.start} "
+                                f"to {index.period.end} in {strategic}")
+        if "aktivitet" in m:
+            yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
+        yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
+                             f"organisationer in {strategic}")

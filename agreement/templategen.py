@@ -548,12 +548,41 @@ def budget_template(path: Path) -> None:
     b.save(path)
 
 
+def milepaelsplan_template(path: Path) -> None:
+    """templates/milepaelsplan.docx; the timeline's columns follow the period, so it is built from the data."""
+    b = _Builder("Milepælsplan", "Milepælsplan · {{ area_name }}")
+    b.para("Milepælsplan", "Title")
+    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.para("Milepælsplanen dækker aftaleperioden {{ period_from }} til {{ period_to }}. Milepælene er sorteret efter tid.")
+    b.heading("1. Milepæle", 1)
+    b.table([2.2, 2.8, 2.6, 4.2, 2.4, 1.8], [
+        ["Tidspunkt", "Delaftale", "Aktivitet", "Milepæl", "Ansvarlig", "Status"],
+        ["{%tr for m in milestones %}", "", "", "", "", ""],
+        ["{{ m.when }}", "{{ m.delaftale }}", "{{ m.activity }}", "{{ m.text }}", "{{ m.owner }}", "{{ m.status }}"],
+        ["{%tr endfor %}", "", "", "", "", ""],
+    ])
+    b.heading("2. Tidslinje", 1)
+    b.para("Hver kolonne er et kvartal i aftaleperioden. En farvet celle viser en milepæl i kvartalet, "
+           "et tal viser flere milepæle. Farven viser milepælens status:")
+    legend = b.table([3.0, 1.0], [
+        ["Status", ""],
+        ["{%tr for s in legend %}", ""],
+        ["{{ s.status }}", "{% cellbg s.fill %}"],
+        ["{%tr endfor %}", ""],
+    ])
+    legend.alignment = WD_TABLE_ALIGNMENT.LEFT
+    b.para("")
+    b.para("{{p timeline }}")
+    b.save(path)
+
+
 TEMPLATES = {
     "strategisk-samarbejdsaftale.docx": strategic_template,
     "delaftale.docx": delaftale_template,
     "kommissorium.docx": kommissorium_template,
     "beredskabsplan.docx": beredskabsplan_template,
     "budget.docx": budget_template,
+    "milepaelsplan.docx": milepaelsplan_template,
 }
 
 
