@@ -1,0 +1,63 @@
+"""A second, different area builds with no change to code or templates: nothing about Albertslund is hard-coded."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agreement.build import build
+from agreement.budgetmodel import compute
+from agreement.content import load_content
+
+from .conftest import ROOT
+
+SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"
+
+
+@pytest.fixture(scope="module")
+def solhaven(tmp_path_factory: pytest.TempPathFactory):
+    return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))
+
+
+def test_every_document_is_built(solhaven) -> None:
+    data = json.loads(solhaven.manifest.read_text(encoding="utf-8"))
+    kinds = [d["kind"] for d in data["documents"]]
+    assert kinds == ["strategisk-samarbejdsaftale", "delaftale", "delaftale", "delaftale", "budget",
+                     "beredskabsplan", "milepaelsplan", "kommissorium"]
+    titles = [d["title"] for d in data["documents"] if d["kind"] == "delaftale"]
+    assert "Delaftale om Kriminalitetsforebyggelse, Solhaven 2022-2024" in titles
+    assert all("pdf" in d["files"] for d in data["documents"])
+
+
+def _docx_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("word/") and n.endswith(".xml"))
+
+
+def test_nothing_of_albertslund_leaks_into_another_area(solhaven) -> None:
+    for path in solhaven.out_dir.iterdir():
+        if path.suffix == ".docx":
+            text = _docx_text(path)
+        elif path.suffix == ".pdf":
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+        else:
+            continue
+        for word in ("Albertslund", "Hedemarken", "Blokland", "BO-VEST"):
+            assert word not in text, f"{path.name} mentions {word}"
+        assert "Solhaven" in text
+
+
+def test_three_year_budget_and_timeline(solhaven) -> None:
+    content = load_content(SOLHAVEN)
+    budget = compute(content)
+    assert budget.year_labels == ["2022", "2023", "2024"]
+    assert budget.expense_totals == [1_400_000] * 3
+    strategic_text = _docx_text(solhaven.out_dir / "strategisk-samarbejdsaftale.docx")
+    assert "Helhedsplanen rummer 2,5 årsværk/medarbejdere" in strategic_text
+    assert "Bestyrelsen mødes fire gange om året." in strategic_text
+    timeline = _docx_text(solhaven.out_dir / "milepaelsplan.docx")
+    assert timeline.count('w:gridSpan w:val="4"') >= 3  # three whole years of quarters
