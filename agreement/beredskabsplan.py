@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from . import formatting as fmt
 from .content import Content
-from .parties import area_line, org_name, organisations, years_label
+from .parties import area_line, org_name, organisations, programme_metadata
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, single
 
 KIND = "beredskabsplan"
 TEMPLATE = "beredskabsplan.docx"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    meta = metadata(content)
-    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:
@@ -44,13 +42,4 @@ def context(r: DocxRenderer, content: Content) -> dict:
 
 
 def metadata(content: Content) -> Metadata:
-    strategic = content.strategic.data
-    area = strategic["område"]["navn"]
-    orgs = organisations(strategic)
-    return Metadata(
-        title=f"Beredskabsplan, {area} {years_label(strategic['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
-        subject=f"Beredskabsplan for den boligsociale indsats i {area}",
-        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "beredskabsplan", area]),
-        date=fmt.as_date(strategic["periode"]["fra"]),
-    )
+    return programme_metadata(content.strategic.data, "Beredskabsplan", "beredskabsplan")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 from . import formatting as fmt
 from .budgetmodel import Budget, compute, share_text
 from .content import Content
-from .parties import area_line, organisations, years_label
+from .parties import area_line, programme_metadata
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
 from .xlsx import write_budget
 
@@ -20,7 +19,7 @@ LIGHT = "E6EFF1"
 def specs(content: Content) -> list[DocumentSpec]:
     meta = metadata(content)
     workbook = {"xlsx": lambda path: write_budget(path, compute(content), title=meta.title, date=meta.date)}
-    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta, workbook)]
+    return single(KIND, TEMPLATE, lambda r: context(r, content), meta, workbook)
 
 
 def context(r: DocxRenderer, content: Content) -> dict:
@@ -84,13 +83,4 @@ def financing_table(budget: Budget) -> Table:
 
 
 def metadata(content: Content) -> Metadata:
-    strategic = content.strategic.data
-    area = strategic["område"]["navn"]
-    orgs = organisations(strategic)
-    return Metadata(
-        title=f"Budget, {area} {years_label(strategic['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
-        subject=f"Budget for den boligsociale indsats i {area}",
-        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "budget", area]),
-        date=fmt.as_date(strategic["periode"]["fra"]),
-    )
+    return programme_metadata(content.strategic.data, "Budget", "budget")

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import beredskabsplan, budget, convert, delaftale, kommissorium, milepael, strategic
+from . import (
+    beredskabsplan,
+    budget,
+    convert,
+    delaftale,
+    kommissorium,
+    milepael,
+    strategic,
+)
 from .content import Content, load_content
 from .errors import ToolError
 from .manifest import BuiltDocument, write_manifest

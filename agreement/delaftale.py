@@ -6,7 +6,14 @@ from pathlib import Path
 
 from . import formatting as fmt
 from .content import Content
-from .parties import area_line, document_date, org_name, organisations, signature_rows, years_label
+from .parties import (
+    area_line,
+    document_date,
+    org_name,
+    organisations,
+    signature_rows,
+    years_label,
+)
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec
 from .yamlload import YamlDocument

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from . import formatting as fmt
 from .content import Content
-from .parties import area_line, org_name, organisations, years_label
+from .parties import area_line, org_name, organisations, programme_metadata
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, single
 
 KIND = "kommissorium"
 TEMPLATE = "kommissorium.docx"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    meta = metadata(content)
-    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:
@@ -42,15 +41,4 @@ def context(r: DocxRenderer, content: Content) -> dict:
 
 
 def metadata(content: Content) -> Metadata:
-    strategic = content.strategic.data
-    data = content.kommissorium.data
-    area = strategic["område"]["navn"]
-    orgs = organisations(strategic)
-    date = data.get("godkendt") or strategic["periode"]["fra"]
-    return Metadata(
-        title=f"Kommissorium for bestyrelsen, {area} {years_label(strategic['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
-        subject=f"Kommissorium for bestyrelsen for den boligsociale indsats i {area}",
-        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "kommissorium", "bestyrelse", area]),
-        date=fmt.as_date(date),
-    )
+    return programme_metadata(content.strategic.data, "Kommissorium for bestyrelsen", "kommissorium", fmt.as_date(content.kommissorium.data.get("godkendt") or content.strategic.data["periode"]["fra"]))

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from . import formatting as fmt
 from . import period as periods
 from .content import Content
-from .parties import area_line, org_name, organisations, years_label
+from .parties import area_line, org_name, organisations, programme_metadata
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
 
 KIND = "milepaelsplan"
@@ -87,8 +87,7 @@ def _area_rank(content: Content, area: str) -> int:
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    meta = metadata(content)
-    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:
@@ -110,13 +109,4 @@ def context(r: DocxRenderer, content: Content) -> dict:
 
 
 def metadata(content: Content) -> Metadata:
-    strategic = content.strategic.data
-    area = strategic["område"]["navn"]
-    orgs = organisations(strategic)
-    return Metadata(
-        title=f"Milepælsplan, {area} {years_label(strategic['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
-        subject=f"Milepælsplan for den boligsociale indsats i {area}",
-        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "milepælsplan", area]),
-        date=fmt.as_date(strategic["periode"]["fra"]),
-    )
+    return programme_metadata(content.strategic.data, "Milepælsplan", "milepælsplan")

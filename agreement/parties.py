@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import formatting as fmt
+from .render import Metadata
 
 
 def org_name(org: dict) -> str:
@@ -45,3 +46,16 @@ def area_line(strategic: dict) -> str:
 
 def years_label(period: dict) -> str:
     return f"{period['fra'][:4]}-{period['til'][:4]}"
+
+
+def programme_metadata(strategic: dict, name: str, keyword: str, date: dt.date | None = None) -> Metadata:
+    """Metadata of an attachment that covers the whole programme: '<name>, <area> <years>', by the parties."""
+    area = strategic["område"]["navn"]
+    orgs = organisations(strategic)
+    return Metadata(
+        title=f"{name}, {area} {years_label(strategic['periode'])}",
+        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
+        subject=f"{name} for den boligsociale indsats i {area}",
+        keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", keyword, area]),
+        date=date or fmt.as_date(strategic["periode"]["fra"]),
+    )

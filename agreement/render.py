@@ -21,7 +21,6 @@ from .errors import TemplateError
 from .markdown import Footnotes, MarkdownRenderer
 from .ooxml import el, paragraph, to_xml, w
 
-
 # Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
 # custom-properties namespace; core properties set afterwards then land in the wrong namespace and
 # Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom

@@ -23,3 +23,9 @@ class DocumentSpec:
     context: Callable[[DocxRenderer], dict]
     metadata: Metadata
     extras: dict[str, Callable[[Path], None]] = field(default_factory=dict)
+
+
+def single(kind: str, template: str, context: Callable[[DocxRenderer], dict], metadata: Metadata,
+           extras: dict[str, Callable[[Path], None]] | None = None) -> list[DocumentSpec]:
+    """The spec list of a document the set has exactly one of, named after its kind."""
+    return [DocumentSpec(kind, metadata.title, kind, template, context, metadata, extras or {})]

@@ -5,9 +5,16 @@ from __future__ import annotations
 from . import formatting as fmt
 from .content import Content
 from .diagram import organisation_dot, render_png
-from .parties import area_line, document_date, org_name, organisations, signature_rows, years_label
+from .parties import (
+    area_line,
+    document_date,
+    org_name,
+    organisations,
+    signature_rows,
+    years_label,
+)
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, single
 
 KIND = "strategisk-samarbejdsaftale"
 TEMPLATE = "strategisk-samarbejdsaftale.docx"
@@ -15,8 +22,7 @@ TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    meta = metadata(content)
-    return [DocumentSpec(KIND, meta.title, KIND, TEMPLATE, lambda r: context(r, content), meta)]
+    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -15,7 +14,6 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from . import docxzip
@@ -269,6 +267,16 @@ class _Builder:
     def heading(self, text: str, level: int):
         return self.doc.add_heading(text, level)
 
+    def section(self, title: str, variable: str, level: int = 1) -> None:
+        """A heading followed by the Markdown subdocument in `variable`."""
+        self.heading(title, level)
+        self.para(f"{{{{p {variable} }}}}")
+
+    def front(self, title: str) -> None:
+        """An attachment's front: its title and the area it is for."""
+        self.para(title, "Title")
+        self.para("{{ area_line }}", bold_prefix="Boligområde: ")
+
     def markdown(self, text: str, heading_level: int = 2) -> None:
         body = self.doc.element.body
         sect = body.find(w("sectPr"))
@@ -351,15 +359,12 @@ def strategic_template(path: Path) -> None:
     b.heading("Aftaledokumenter", 1)
     b.markdown(AFTALEDOKUMENTER)
 
-    b.heading("1. Kort om boligområdet", 1)
-    b.para("{{p section1 }}")
-    b.heading("2. Vision for boligområdet", 1)
-    b.para("{{p section2 }}")
+    b.section("1. Kort om boligområdet", "section1")
+    b.section("2. Vision for boligområdet", "section2")
 
     b.heading("3. Organisering", 1)
     b.markdown(ORGANISERING)
-    b.heading("Organisationsdiagram", 2)
-    b.para("{{p org_diagram_text }}")
+    b.section("Organisationsdiagram", "org_diagram_text", 2)
     picture = b.para()
     picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
     picture.paragraph_format.keep_with_next = True
@@ -369,8 +374,7 @@ def strategic_template(path: Path) -> None:
     b.para("Bestyrelsen for den boligsociale helhedsplan består af repræsentanter fra {{ board_representation }} i "
            "{{ board_members }}. Bestyrelsen mødes {{ board_meetings }} om året.")
     b.para("{{p board_text }}")
-    b.heading("Følgegrupper", 2)
-    b.para("{{p groups_text }}")
+    b.section("Følgegrupper", "groups_text", 2)
     b.para("{%p for g in groups %}")
     b.para("{{ g.name }} omfatter:")
     b.bullets("m in g.members", "{{ m }}")
@@ -380,8 +384,7 @@ def strategic_template(path: Path) -> None:
     b.para("Helhedsplanen rummer {{ team_size }} årsværk/medarbejdere: {{ team_roles }}.")
     b.para("{{p team_text }}")
 
-    b.heading("4. Samspil med centrale tiltag og indsatser i boligområdet", 1)
-    b.para("{{p section4 }}")
+    b.section("4. Samspil med centrale tiltag og indsatser i boligområdet", "section4")
 
     b.heading("5. Overordnede mål og indikatorer for den boligsociale indsats", 1)
     b.markdown(MAAL)
@@ -409,10 +412,8 @@ def strategic_template(path: Path) -> None:
     b.para("{{p area.problem }}")
     b.para("{%p endfor %}")
 
-    b.heading("7. Lokal evaluering", 1)
-    b.para("{{p section7 }}")
-    b.heading("8. Revision af samarbejdsaftalen", 1)
-    b.para("{{p section8 }}")
+    b.section("7. Lokal evaluering", "section7")
+    b.section("8. Revision af samarbejdsaftalen", "section8")
     b.save(path)
 
 
@@ -429,8 +430,7 @@ def delaftale_template(path: Path) -> None:
     b.bullets("party in parties", "{{ party }}")
     b.heading("2. Periode", 1)
     b.para("Delaftalen gælder fra {{ period_from }} til {{ period_to }}.")
-    b.heading("3. Formål", 1)
-    b.para("{{p purpose }}")
+    b.section("3. Formål", "purpose")
 
     b.heading("4. Delmål og succeskriterier", 1)
     b.para("{%p for goal in goals %}")
@@ -447,12 +447,9 @@ def delaftale_template(path: Path) -> None:
     b.para("{%p for a in activities %}")
     b.para("{{ a.name }}", "Heading 2")
     b.para("{{ a.goals }}", bold_prefix="Understøtter: ")
-    b.para("Formål", "Heading 3")
-    b.para("{{p a.purpose }}")
-    b.para("Målgruppe", "Heading 3")
-    b.para("{{p a.target_group }}")
-    b.para("Indhold", "Heading 3")
-    b.para("{{p a.content }}")
+    b.section("Formål", "a.purpose", 3)
+    b.section("Målgruppe", "a.target_group", 3)
+    b.section("Indhold", "a.content", 3)
     b.para("Ansvar og roller", "Heading 3")
     b.table([6.0, 10.0], [
         ["Organisation", "Rolle"],
@@ -475,12 +472,10 @@ def delaftale_template(path: Path) -> None:
 def kommissorium_template(path: Path) -> None:
     """templates/kommissorium.docx (LBF gives no template; this follows the others' style)."""
     b = _Builder("Kommissorium for bestyrelsen", "Kommissorium for bestyrelsen · {{ area_name }}")
-    b.para("Kommissorium for bestyrelsen", "Title")
-    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.front("Kommissorium for bestyrelsen")
     b.para("Kommissoriet gælder for bestyrelsen for den boligsociale indsats i perioden {{ period_from }} til {{ period_to }} "
            "og uploades som bilag til den strategiske samarbejdsaftale.")
-    b.heading("1. Formål", 1)
-    b.para("{{p purpose }}")
+    b.section("1. Formål", "purpose")
     b.heading("2. Sammensætning", 1)
     b.para("Bestyrelsen består af repræsentanter fra {{ representation }} i:")
     b.bullets("m in members", "{{ m }}")
@@ -488,12 +483,9 @@ def kommissorium_template(path: Path) -> None:
     b.heading("3. Møder", 1)
     b.para("Bestyrelsen mødes {{ meetings }} om året.")
     b.para("{{p meetings_text }}")
-    b.heading("4. Opgaver og ansvar", 1)
-    b.para("{{p responsibilities }}")
-    b.heading("5. Sekretariatsbetjening", 1)
-    b.para("{{p secretariat }}")
-    b.heading("6. Beslutninger", 1)
-    b.para("{{p decisions }}")
+    b.section("4. Opgaver og ansvar", "responsibilities")
+    b.section("5. Sekretariatsbetjening", "secretariat")
+    b.section("6. Beslutninger", "decisions")
     b.para("{% if adopted %}Kommissoriet er godkendt af bestyrelsen den {{ adopted }}.{% else %}"
            "Kommissoriet er endnu ikke godkendt af bestyrelsen.{% endif %}")
     b.save(path)
@@ -502,12 +494,9 @@ def kommissorium_template(path: Path) -> None:
 def beredskabsplan_template(path: Path) -> None:
     """templates/beredskabsplan.docx."""
     b = _Builder("Beredskabsplan", "Beredskabsplan · {{ area_name }}")
-    b.para("Beredskabsplan", "Title")
-    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
-    b.heading("1. Formål", 1)
-    b.para("{{p purpose }}")
-    b.heading("2. Hvad er en akut hændelse", 1)
-    b.para("{{p incidents }}")
+    b.front("Beredskabsplan")
+    b.section("1. Formål", "purpose")
+    b.section("2. Hvad er en akut hændelse", "incidents")
     b.heading("3. Hvem kaldes, og i hvilken rækkefølge", 1)
     b.table([1.0, 4.2, 3.8, 2.6, 4.4], [
         ["Nr.", "Rolle", "Organisation", "Telefon", "Opgave"],
@@ -522,26 +511,20 @@ def beredskabsplan_template(path: Path) -> None:
         ["{{ step.when }}", "{{ step.action }}"],
         ["{%tr endfor %}", ""],
     ])
-    b.heading("5. Kommunikation", 1)
-    b.para("{{p communication }}")
-    b.heading("6. Opfølgning", 1)
-    b.para("{{p follow_up }}")
-    b.heading("7. Samarbejde med kommune og politi", 1)
-    b.para("{{p cooperation }}")
+    b.section("5. Kommunikation", "communication")
+    b.section("6. Opfølgning", "follow_up")
+    b.section("7. Samarbejde med kommune og politi", "cooperation")
     b.save(path)
 
 
 def budget_template(path: Path) -> None:
     """templates/budget.docx; the tables are built from the data, so only their frame is here."""
     b = _Builder("Budget", "Budget · {{ area_name }}")
-    b.para("Budget", "Title")
-    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.front("Budget")
     b.para("Budgettet dækker aftaleperioden {{ period_from }} til {{ period_to }}, opgjort pr. projektår "
            "({{ years }}). Alle beløb er i kroner. Summer og andele er beregnet.")
-    b.heading("1. Udgifter", 1)
-    b.para("{{p expenses }}")
-    b.heading("2. Finansiering", 1)
-    b.para("{{p financing }}")
+    b.section("1. Udgifter", "expenses")
+    b.section("2. Finansiering", "financing")
     b.heading("3. Finansieringsregler", 1)
     b.para("Udgifterne er i alt {{ total }}. {{ grantor }} finansierer {{ grant_share }} (højst {{ grant_max }}), "
            "og den lokale medfinansiering er {{ local_total }} eller {{ local_share }} (mindst {{ local_min }}).")
@@ -551,8 +534,7 @@ def budget_template(path: Path) -> None:
 def milepaelsplan_template(path: Path) -> None:
     """templates/milepaelsplan.docx; the timeline's columns follow the period, so it is built from the data."""
     b = _Builder("Milepælsplan", "Milepælsplan · {{ area_name }}")
-    b.para("Milepælsplan", "Title")
-    b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    b.front("Milepælsplan")
     b.para("Milepælsplanen dækker aftaleperioden {{ period_from }} til {{ period_to }}. Milepælene er sorteret efter tid.")
     b.heading("1. Milepæle", 1)
     b.table([2.2, 2.8, 2.6, 4.2, 2.4, 1.8], [

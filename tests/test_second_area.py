@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agreement.build import build
 from agreement.budgetmodel import compute
+from agreement.build import build
 from agreement.content import load_content
 
 from .conftest import ROOT

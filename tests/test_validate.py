@@ -79,7 +79,7 @@ def test_schema_error_points_at_the_changed_line(content: Path, pattern: str, re
 
 def test_missing_required_field_points_at_its_parent(content: Path) -> None:
     path = content / "strategic.yaml"
-    line = replace_line(path, r"^    møder_pr_år: 2$", "")
+    replace_line(path, r"^    møder_pr_år: 2$", "")
     errors = _errors(content)
     parent = line_of(path, r"^  bestyrelse:$")
     assert any(f":{parent}:" in e and "missing the required field 'møder_pr_år'" in e for e in errors), errors
