@@ -16,6 +16,7 @@ from . import (
     delaftale,
     kommissorium,
     milepael,
+    pdfmeta,
     strategic,
 )
 from .content import Content, load_content
@@ -58,7 +59,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))
     try:
         documents: list[tuple[BuiltDocument, Path]] = []
-        for spec in document_specs(content):
+        specs = document_specs(content)
+        for spec in specs:
             started = time.perf_counter()
             renderer = DocxRenderer(templates / spec.template)
             renderer.render(spec.context(renderer))
@@ -77,6 +79,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
             try:
                 convert.to_pdf([path for _, path in documents], stage, timeout=timeout)
                 say(f"converted {len(documents)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+                for spec, (_, docx_path) in zip(specs, documents):
+                    pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
             except ToolError as exc:
                 pdf_error = exc
 

@@ -11,6 +11,10 @@ from pathlib import Path
 
 from .errors import ToolError
 
+# PDF/A-2b, tagged for screen readers, with bookmarks from the headings (LibreOffice's JSON filter options).
+PDF_EXPORT = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
+              '"UseTaggedPDF":{"type":"boolean","value":"true"},'
+              '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 INSTALL_HINT = "install it with: sudo apt-get install libreoffice-writer-nogui (or run 'make build')"
 DEFAULT_TIMEOUT = 300.0
 
@@ -33,7 +37,7 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float = DEFAULT_TIM
             exe,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
             "--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo",
-            "--convert-to", "pdf:writer_pdf_Export",
+            "--convert-to", PDF_EXPORT,
             "--outdir", str(out_dir),
             *(str(d) for d in documents),
         ]
