@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata
+from .parties import area_line, org_name, organisations, programme_metadata, upload_name
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 
@@ -12,7 +12,8 @@ TEMPLATE = "beredskabsplan.docx"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
+    return single(KIND, TEMPLATE, content.beredskabsplan, lambda r: context(r, content), metadata(content),
+                  upload_name(content, "Beredskabsplan"))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import formatting as fmt
 from .budgetmodel import Budget, compute, share_text
 from .content import Content
-from .parties import area_line, programme_metadata
+from .parties import area_line, programme_metadata, upload_name
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
@@ -19,7 +19,8 @@ LIGHT = "E6EFF1"
 def specs(content: Content) -> list[DocumentSpec]:
     meta = metadata(content)
     workbook = {"xlsx": lambda path: write_budget(path, compute(content), title=meta.title, date=meta.date)}
-    return single(KIND, TEMPLATE, lambda r: context(r, content), meta, workbook)
+    return single(KIND, TEMPLATE, content.budget, lambda r: context(r, content), meta,
+                  upload_name(content, "Budget"), workbook)
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

@@ -63,10 +63,10 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         for spec in specs:
             started = time.perf_counter()
             renderer = DocxRenderer(templates / spec.template)
-            renderer.render(spec.context(renderer))
+            renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
             docx_path = stage / f"{spec.stem}.docx"
             renderer.save(docx_path, spec.metadata)
-            built_doc = BuiltDocument(spec.kind, spec.title)
+            built_doc = BuiltDocument(spec.kind, spec.title, spec.status)
             for fmt, write in spec.extras.items():
                 write(stage / f"{spec.stem}.{fmt}")
                 built_doc.files[fmt] = f"{spec.stem}.{fmt}"

@@ -11,9 +11,13 @@ import click
 
 from . import __version__
 from .build import FORMATS, build
+from .convert import DEFAULT_TIMEOUT
 from .content import load_content
 from .errors import AgreementError, ContentErrors, display_path
+from .package import package
 
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+                              help="Seconds LibreOffice may take to convert all documents before it is stopped.")
 CONTENT_OPTION = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"),
                               show_default=True, help="Folder with the content YAML files.")
 
@@ -40,15 +44,31 @@ def check(content_dir: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
               help="Which files to write.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
-def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool) -> None:
+@TIMEOUT_OPTION
+def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, timeout: float) -> None:
     """Check the content, then render every document into --out."""
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     with _reported(consequence="; nothing was built"):
-        result = build(content_dir, out_dir, formats, progress=progress)
+        result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout)
         files = sum(len(d.files) for d in result.documents)
         click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
                    f"see {display_path(result.manifest)}")
+
+
+@main.command(name="package")
+@CONTENT_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("upload"),
+              show_default=True, help="Folder for the upload folder and its zip.")
+@click.option("--draft", is_flag=True, help="Package even if some documents are drafts (status: udkast).")
+@click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
+@TIMEOUT_OPTION
+def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, timeout: float) -> None:
+    """Build everything and write the upload folder and zip: every PDF and the budget workbook."""
+    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    with _reported(consequence="; nothing was packaged"):
+        result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout)
+        click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
 
 
 class _reported:

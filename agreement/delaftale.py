@@ -15,7 +15,7 @@ from .parties import (
     years_label,
 )
 from .render import DocxRenderer, Metadata
-from .spec import DocumentSpec
+from .spec import DocumentSpec, draft_location
 from .yamlload import YamlDocument
 
 KIND = "delaftale"
@@ -29,8 +29,9 @@ def specs(content: Content) -> list[DocumentSpec]:
     for area in chosen:
         doc = content.delaftale_for(area)
         meta = metadata(content, doc)
+        upload = f"{content.strategic.data['område']['navn']} - Delaftale - {area}"
         out.append(DocumentSpec(KIND, meta.title, f"delaftale-{Path(doc.path).stem}", TEMPLATE,
-                                lambda r, doc=doc: context(r, content, doc), meta))
+                                lambda r, doc=doc: context(r, content, doc), meta, upload, draft_location(doc)))
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import formatting as fmt
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata
+from .parties import area_line, org_name, organisations, programme_metadata, upload_name
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 
@@ -13,7 +13,8 @@ TEMPLATE = "kommissorium.docx"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
+    return single(KIND, TEMPLATE, content.kommissorium, lambda r: context(r, content), metadata(content),
+                  upload_name(content, "Kommissorium for bestyrelsen"))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

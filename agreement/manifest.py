@@ -16,6 +16,7 @@ MANIFEST = "manifest.json"
 class BuiltDocument:
     kind: str
     title: str
+    status: str
     files: dict[str, str] = field(default_factory=dict)
 
 
@@ -34,6 +35,7 @@ def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict:
             {
                 "kind": d.kind,
                 "title": d.title,
+                "status": d.status,
                 "files": dict(sorted(d.files.items())),
                 "sha256": {fmt: sha256(out_dir / rel) for fmt, rel in sorted(d.files.items())},
             }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import formatting as fmt
 from . import period as periods
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata
+from .parties import area_line, org_name, organisations, programme_metadata, upload_name
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
@@ -87,7 +87,8 @@ def _area_rank(content: Content, area: str) -> int:
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
+    return single(KIND, TEMPLATE, content.milepaelsplan, lambda r: context(r, content), metadata(content),
+                  upload_name(content, "Milepælsplan"))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

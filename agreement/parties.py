@@ -59,3 +59,9 @@ def programme_metadata(strategic: dict, name: str, keyword: str, date: dt.date |
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", keyword, area]),
         date=date or fmt.as_date(strategic["periode"]["fra"]),
     )
+
+
+def upload_name(content, name: str) -> str:
+    """'Albertslund - Budget 2021-2025': how a file of the whole programme is named for the case portal."""
+    strategic = content.strategic.data
+    return f"{strategic['område']['navn']} - {name} {years_label(strategic['periode'])}"

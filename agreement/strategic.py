@@ -11,6 +11,7 @@ from .parties import (
     org_name,
     organisations,
     signature_rows,
+    upload_name,
     years_label,
 )
 from .render import DocxRenderer, Metadata
@@ -22,7 +23,8 @@ TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
 def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, lambda r: context(r, content), metadata(content))
+    return single(KIND, TEMPLATE, content.strategic, lambda r: context(r, content), metadata(content),
+                  upload_name(content, "Strategisk samarbejdsaftale"))
 
 
 def context(r: DocxRenderer, content: Content) -> dict:

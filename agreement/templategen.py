@@ -236,6 +236,10 @@ class _Builder:
         header = section.header.paragraphs[0]
         header.style = self.doc.styles["Header"]
         header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        # A draft says so on every page; content's status decides (udkast or endelig).
+        mark = header.add_run("{% if draft %}UDKAST – IKKE GODKENDT   {% endif %}")
+        mark.bold = True
+        mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
         header.add_run(header_text)
         footer = section.footer.paragraphs[0]
         footer.style = self.doc.styles["Footer"]

@@ -158,6 +158,16 @@ def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, tmp_path: 
     assert (tmp_path / "out" / "strategisk-samarbejdsaftale.docx").exists()
 
 
+def test_hanging_libreoffice_from_the_command_line(content: Path, tmp_path: Path) -> None:
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nsleep 120\n", encoding="utf-8")
+    fake.chmod(0o755)
+    result = _run(["build", "--content", str(content), "--out", str(tmp_path / "out"), "--timeout", "2", "-q"],
+                  cwd=tmp_path, env={"AGREEMENT_SOFFICE": str(fake)})
+    assert result.returncode == 1
+    assert "did not finish converting to PDF within 2 seconds" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_crashing_libreoffice_is_a_clear_error(content: Path, tmp_path: Path, monkeypatch) -> None:
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n", encoding="utf-8")
