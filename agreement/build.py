@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 import time
@@ -21,7 +22,7 @@ from . import (
 )
 from .content import Content, load_content
 from .errors import ToolError
-from .manifest import BuiltDocument, write_manifest
+from .manifest import MANIFEST, BuiltDocument, write_manifest
 from .render import DocxRenderer
 from .resources import TEMPLATES
 from .spec import DocumentSpec
@@ -97,9 +98,24 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 shutil.move(str(stage / name), str(out_dir / name))
                 doc.files[fmt] = name
             built.append(doc)
+        _remove_stale(out_dir, built)
         manifest = write_manifest(out_dir, built)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     if pdf_error is not None:
         raise pdf_error
     return BuildResult(out_dir, built, manifest)
+
+
+def _remove_stale(out_dir: Path, built: list[BuiltDocument]) -> None:
+    """Delete files the previous manifest listed that this build no longer makes (a removed delaftale, say)."""
+    try:
+        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        old = {name for doc in previous["documents"] for name in doc["files"].values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    current = {name for doc in built for name in doc.files.values()}
+    for name in old - current:
+        path = out_dir / name
+        if path.parent == out_dir and path.is_file():
+            path.unlink()

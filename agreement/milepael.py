@@ -77,6 +77,15 @@ def timeline(content: Content, items: list[Milestone]) -> Table:
     return table
 
 
+def legend() -> Table:
+    """What each status colour in the timeline means."""
+    table = Table([0.8, 3.0], font_half_points=16)
+    table.rows.append(Row([Cell("Status", span=2)], header=True))
+    for status, fill in STATUS_FILL.items():
+        table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
+    return table
+
+
 def _overlaps(a: periods.Span, b: periods.Span) -> bool:
     return a.start <= b.end and b.start <= a.end
 
@@ -105,7 +114,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
             for m in items
         ],
         "timeline": r.elements([timeline(content, items).element()]),
-        "legend": [{"status": status, "fill": fill} for status, fill in STATUS_FILL.items()],
+        "legend": r.elements([legend().element()]),
     }
 
 

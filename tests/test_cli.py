@@ -175,3 +175,16 @@ def test_crashing_libreoffice_is_a_clear_error(content: Path, tmp_path: Path, mo
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
     with pytest.raises(ToolError, match="LibreOffice failed to convert .*Segmentation fault"):
         build(content, tmp_path / "out")
+
+
+def test_files_an_earlier_build_made_but_this_one_does_not_are_removed(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "delaftale-gammel.docx").write_bytes(b"old")
+    (out / "noter.txt").write_text("mine", encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"documents": [
+        {"kind": "delaftale", "title": "Gammel", "files": {"docx": "delaftale-gammel.docx"}, "sha256": {}}]}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--format", "docx", "-q"])
+    assert result.exit_code == 0, result.output
+    assert not (out / "delaftale-gammel.docx").exists()
+    assert (out / "noter.txt").read_text(encoding="utf-8") == "mine"  # never listed by a manifest: left alone
