@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata, upload_name
+from .parties import (
+    org_name,
+    organisations,
+    programme_context,
+    programme_metadata,
+    upload_name,
+)
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 
@@ -21,8 +27,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
     data = content.beredskabsplan.data
     orgs = organisations(strategic)
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
+        **programme_context(strategic),
         "purpose": r.markdown(data["formål"], 2),
         "incidents": r.markdown(data["akutte_hændelser"], 2),
         "calls": [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import formatting as fmt
 from .budgetmodel import Budget, compute, share_text
 from .content import Content
-from .parties import area_line, programme_metadata, upload_name
+from .parties import programme_context, programme_metadata, upload_name
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
@@ -28,10 +28,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
     budget = compute(content)
     local = budget.expense_total - budget.grant_total
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
-        "period_from": fmt.date_long(strategic["periode"]["fra"]),
-        "period_to": fmt.date_long(strategic["periode"]["til"]),
+        **programme_context(strategic),
         "years": fmt.join_and(budget.year_labels),
         "expenses": r.elements([expense_table(budget).element()]),
         "financing": r.elements([financing_table(budget).element()]),

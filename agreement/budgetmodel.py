@@ -75,7 +75,7 @@ def compute(content: Content) -> Budget:
     data = content.budget.data
     orgs = organisations(strategic)
     roles = {r["id"]: r for r in strategic["organisering"]["team"]["roller"]}
-    activities = {a["id"]: a for d in content.delaftaler for a in d.data["aktiviteter"]}
+    activities = {ident: activity for ident, (_, activity) in content.activities().items()}
     years = periods.project_years(periods.span(strategic["periode"]))
 
     def label(line: dict) -> str:

@@ -11,8 +11,8 @@ import click
 
 from . import __version__
 from .build import FORMATS, build
-from .convert import DEFAULT_TIMEOUT
 from .content import load_content
+from .convert import DEFAULT_TIMEOUT
 from .errors import AgreementError, ContentErrors, display_path
 from .package import package
 

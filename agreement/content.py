@@ -36,6 +36,10 @@ class Content:
     def delaftale_for(self, focus_area: str) -> YamlDocument:
         return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)
 
+    def activities(self) -> dict[str, tuple[YamlDocument, dict]]:
+        """Every activity of every delaftale by id, with the delaftale it belongs to."""
+        return {a["id"]: (d, a) for d in self.delaftaler for a in d.data["aktiviteter"]}
+
 
 def load_content(root: Path) -> Content:
     """Load and check everything under `root`; raise ContentErrors listing every problem."""

@@ -7,10 +7,10 @@ from pathlib import Path
 from . import formatting as fmt
 from .content import Content
 from .parties import (
-    area_line,
     document_date,
     org_name,
     organisations,
+    programme_context,
     signature_rows,
     years_label,
 )
@@ -43,8 +43,7 @@ def context(r: DocxRenderer, content: Content, doc: YamlDocument) -> dict:
     group = groups[data["følgegruppe"]]
     numbers = {goal["id"]: n for n, goal in enumerate(data["delmål"], start=1)}
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
+        **programme_context(strategic),
         "focus_area": data["indsatsområde"],
         "parties": [org_name(orgs[p]) for p in data["parter"]],
         "period_from": fmt.date_long(data["periode"]["fra"]),

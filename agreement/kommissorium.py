@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from . import formatting as fmt
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata, upload_name
+from .parties import (
+    org_name,
+    organisations,
+    programme_context,
+    programme_metadata,
+    upload_name,
+)
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 
@@ -24,10 +30,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
     board = strategic["organisering"]["bestyrelse"]
     meetings = board["møder_pr_år"]
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
-        "period_from": fmt.date_long(strategic["periode"]["fra"]),
-        "period_to": fmt.date_long(strategic["periode"]["til"]),
+        **programme_context(strategic),
         "purpose": r.markdown(data["formål"], 2),
         "representation": board["repræsentation"],
         "members": [org_name(orgs[i]) for i in board["organisationer"]],

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from . import formatting as fmt
 from . import period as periods
 from .content import Content
-from .parties import area_line, org_name, organisations, programme_metadata, upload_name
+from .parties import (
+    org_name,
+    organisations,
+    programme_context,
+    programme_metadata,
+    upload_name,
+)
 from .render import DocxRenderer, Metadata
 from .spec import DocumentSpec, single
 from .tables import Cell, Row, Table
@@ -34,7 +40,7 @@ def milestones(content: Content) -> list[Milestone]:
     """Every milestone, sorted by its end date, then by delaftale and activity."""
     strategic = content.strategic.data
     orgs = organisations(strategic)
-    activities = {a["id"]: (d.data["indsatsområde"], a["navn"]) for d in content.delaftaler for a in d.data["aktiviteter"]}
+    activities = {ident: (d.data["indsatsområde"], a["navn"]) for ident, (d, a) in content.activities().items()}
     out = []
     for m in content.milepaelsplan.data["milepæle"]:
         if "dato" in m:
@@ -104,10 +110,7 @@ def context(r: DocxRenderer, content: Content) -> dict:
     strategic = content.strategic.data
     items = milestones(content)
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
-        "period_from": fmt.date_long(strategic["periode"]["fra"]),
-        "period_to": fmt.date_long(strategic["periode"]["til"]),
+        **programme_context(strategic),
         "milestones": [
             {"when": m.when_text, "delaftale": m.delaftale, "activity": m.activity, "text": m.text, "owner": m.owner,
              "status": m.status}

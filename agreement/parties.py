@@ -65,3 +65,13 @@ def upload_name(content, name: str) -> str:
     """'Albertslund - Budget 2021-2025': how a file of the whole programme is named for the case portal."""
     strategic = content.strategic.data
     return f"{strategic['område']['navn']} - {name} {years_label(strategic['periode'])}"
+
+
+def programme_context(strategic: dict) -> dict:
+    """The template values every document shares: the area and the agreement period."""
+    return {
+        "area_name": strategic["område"]["navn"],
+        "area_line": area_line(strategic),
+        "period_from": fmt.date_long(strategic["periode"]["fra"]),
+        "period_to": fmt.date_long(strategic["periode"]["til"]),
+    }

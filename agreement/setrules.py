@@ -156,7 +156,7 @@ def _budget(content: "Content") -> Iterator[ContentError]:
     years = periods.project_years(index.period)
     labels = [periods.year_label(y) for y in years]
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
-    activities = {a["id"]: d for d in content.delaftaler for a in d.data["aktiviteter"]}
+    activities = {ident: d for ident, (d, _) in content.activities().items()}
     rules = data["regler"]
     yield from reference(doc, ("regler", "tilskudsgiver"), rules["tilskudsgiver"], index.organisations,
                          "organisation", f"organisationer in {strategic}")
@@ -225,7 +225,7 @@ def _milestones(content: "Content") -> Iterator[ContentError]:
         return
     index = Index(content.strategic)
     strategic = content.strategic.path
-    activities = {a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]}
+    activities = set(content.activities())
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
         if ("dato" in m) == ("kvartal" in m):
