@@ -8,12 +8,22 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from .errors import ContentError, TemplateError
 from .resources import SCHEMAS
 from .yamlload import YamlDocument
+
+
+# JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost
+# always a Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently
+# turn 580.000 kr. into 580 kr., so only real integers pass.
+_StrictValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
+)
 
 
 @cache
@@ -32,7 +42,7 @@ def load_schema(name: str) -> dict:
 
 def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
     """Every schema violation in `doc`, translated and located."""
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = _StrictValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: list[ContentError] = []
     for error in validator.iter_errors(doc.data):
         errors.extend(_translate(doc, error, schema))
@@ -74,6 +84,8 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
             msg = f"the file must hold the document's fields as 'name: value' lines, but it holds {_value_words(value)}"
         if "number" in expected and isinstance(value, str) and _looks_danish_number(value):
             msg += f"; write numbers with a decimal point and no unit, e.g. {value.replace('.', '').replace(',', '.').rstrip(' %')}"
+        elif error.validator_value == "integer" and isinstance(value, float):
+            msg += f"; if you wrote {value:.3f} with a thousands dot, write {_thousands_guess(value)} without dots"
         return [doc.error(path, msg)]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
@@ -177,6 +189,11 @@ def _value_words(value: Any) -> str:
         return f"the number {value}"
     text = str(value)
     return f"the text '{text[:60]}{'…' if len(text) > 60 else ''}'"
+
+
+def _thousands_guess(value: float) -> str:
+    """580.0 (from '580.000') -> '580000': what the author most likely meant."""
+    return str(round(value * 1000))
 
 
 def _looks_danish_number(text: str) -> bool:

@@ -77,6 +77,14 @@ def test_schema_error_points_at_the_changed_line(content: Path, pattern: str, re
     assert any(f"strategic.yaml:{line}:" in e and message in e for e in errors), errors
 
 
+def test_a_thousands_dot_in_an_amount_is_caught_not_read_as_a_decimal(content: Path) -> None:
+    path = content / "budget.yaml"
+    line = replace_line(path, r"beløb: \[580000, 580000, 580000, 580000\]", "beløb: [580.000, 580000, 580000, 580000]")
+    errors = _errors(content)
+    assert any(f"budget.yaml:{line}:" in e and "must be a whole number" in e
+               and "if you wrote 580.000 with a thousands dot, write 580000 without dots" in e for e in errors), errors
+
+
 def test_missing_required_field_points_at_its_parent(content: Path) -> None:
     path = content / "strategic.yaml"
     replace_line(path, r"^    møder_pr_år: 2$", "")
