@@ -15,7 +15,6 @@ from .errors import ContentError, TemplateError
 from .resources import SCHEMAS
 from .yamlload import YamlDocument
 
-
 # JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost
 # always a Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently
 # turn 580.000 kr. into 580 kr., so only real integers pass.
