@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -209,6 +208,3 @@ def _dedupe(errors: list[ContentError]) -> list[ContentError]:
             out.append(e)
     return out
 
-
-def schema_path(name: str) -> Path:
-    return SCHEMAS / f"{name}.schema.json"
