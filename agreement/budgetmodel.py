@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from . import formatting as fmt
 from . import period as periods
-from .content import Content
 from .parties import org_name, organisations
+
+if TYPE_CHECKING:  # content imports the set rules, which use column_sums from here
+    from .content import Content
+
+
+def column_sums(rows: list[list[int]]) -> list[int]:
+    """Per-year totals of rows of per-year amounts."""
+    return [sum(col) for col in zip(*rows)]
 
 
 @dataclass
@@ -28,7 +36,7 @@ class Group:
 
     @property
     def totals(self) -> list[int]:
-        return [sum(col) for col in zip(*(line.amounts for line in self.lines))]
+        return column_sums([line.amounts for line in self.lines])
 
     @property
     def total(self) -> int:
@@ -47,7 +55,7 @@ class Budget:
 
     @property
     def expense_totals(self) -> list[int]:
-        return [sum(col) for col in zip(*(g.totals for g in self.groups))]
+        return column_sums([g.totals for g in self.groups])
 
     @property
     def expense_total(self) -> int:
@@ -55,7 +63,7 @@ class Budget:
 
     @property
     def financing_totals(self) -> list[int]:
-        return [sum(col) for col in zip(*(line.amounts for line in self.financing))]
+        return column_sums([line.amounts for line in self.financing])
 
     @property
     def financing_total(self) -> int:
@@ -69,7 +77,7 @@ class Budget:
         return Fraction(amount, self.expense_total) if self.expense_total else Fraction(0)
 
 
-def compute(content: Content) -> Budget:
+def compute(content: "Content") -> Budget:
     """The budget model; assumes the content passed its checks."""
     strategic = content.strategic.data
     data = content.budget.data

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from . import formatting as fmt
 from . import period as periods
+from .budgetmodel import column_sums
 from .errors import ContentError
 from .validate import suggest
 from .yamlload import YamlDocument
@@ -15,17 +16,22 @@ from .yamlload import YamlDocument
 if TYPE_CHECKING:
     from .content import Content
 
-SetRule = Callable[["Content"], Iterator[ContentError]]
+SetRule = Callable[["Content", "Index | None"], Iterator[ContentError]]
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
 def set_rule_errors(content: "Content") -> list[ContentError]:
     """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
+    try:
+        index: Index | None = Index(content.strategic)
+    except _SHAPE_ERRORS:
+        index = None  # rules that need strategic.yaml's definitions stop on their first use of it
     errors: list[ContentError] = []
     for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references,
                  _budget, _milestones):
         try:
-            errors.extend(rule(content))
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            errors.extend(rule(content, index))
+        except _SHAPE_ERRORS:
             continue
     return errors
 
@@ -56,8 +62,7 @@ def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_i
         yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
 
 
-def _one_delaftale_per_chosen_area(content: "Content") -> Iterator[ContentError]:
-    index = Index(content.strategic)
+def _one_delaftale_per_chosen_area(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     strategic = content.strategic.path
     by_area: dict[str, list[YamlDocument]] = {}
     for doc in content.delaftaler:
@@ -82,8 +87,7 @@ def _one_delaftale_per_chosen_area(content: "Content") -> Iterator[ContentError]
                               "each chosen focus area has exactly one")
 
 
-def _delaftale_references(content: "Content") -> Iterator[ContentError]:
-    index = Index(content.strategic)
+def _delaftale_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     strategic = content.strategic.path
     for doc in content.delaftaler:
         data = doc.data
@@ -122,35 +126,33 @@ def _delaftale_references(content: "Content") -> Iterator[ContentError]:
                                 "has no signature for that party to take them from; write navn and titel here")
 
 
-def _unique_activity_ids(content: "Content") -> Iterator[ContentError]:
+def _unique_activity_ids(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     seen: dict[str, tuple[YamlDocument, int]] = {}
     for doc in content.delaftaler:
         for a, activity in enumerate(doc.data["aktiviteter"]):
             ident = activity["id"]
             if ident in seen:
-                other, index = seen[ident]
-                line = other.locate(("aktiviteter", index, "id")).line
+                other, position = seen[ident]
+                line = other.locate(("aktiviteter", position, "id")).line
                 yield doc.error(("aktiviteter", a, "id"), f"the activity id '{ident}' is already used in {other.path} "
                                 f"(line {line}); activity ids must be unique across all delaftaler")
             else:
                 seen[ident] = (doc, a)
 
 
-def _contingency_references(content: "Content") -> Iterator[ContentError]:
+def _contingency_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     doc = content.beredskabsplan
     if doc is None:
         return
-    index = Index(content.strategic)
     for i, entry in enumerate(doc.data["kaldeliste"]):
         yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
                              "organisation", f"organisationer in {content.strategic.path}")
 
 
-def _budget(content: "Content") -> Iterator[ContentError]:
+def _budget(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     doc = content.budget
     if doc is None:
         return
-    index = Index(content.strategic)
     strategic = content.strategic.path
     data = doc.data
     years = periods.project_years(index.period)
@@ -196,8 +198,8 @@ def _budget(content: "Content") -> Iterator[ContentError]:
     financing_lines = [line["beløb"] for line in data["finansiering"]]
     if any(len(a) != len(years) for a in expense_lines + financing_lines):
         return
-    expenses = [sum(col) for col in zip(*expense_lines)]
-    financing = [sum(col) for col in zip(*financing_lines)]
+    expenses = column_sums(expense_lines)
+    financing = column_sums(financing_lines)
     for label, spent, funded in zip(labels, expenses, financing):
         if spent != funded:
             gap = spent - funded
@@ -219,11 +221,10 @@ def _budget(content: "Content") -> Iterator[ContentError]:
                         f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)
 
 
-def _milestones(content: "Content") -> Iterator[ContentError]:
+def _milestones(content: "Content", index: "Index | None") -> Iterator[ContentError]:
     doc = content.milepaelsplan
     if doc is None:
         return
-    index = Index(content.strategic)
     strategic = content.strategic.path
     activities = set(content.activities())
     for i, m in enumerate(doc.data["milepæle"]):

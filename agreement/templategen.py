@@ -276,10 +276,13 @@ class _Builder:
         self.heading(title, level)
         self.para(f"{{{{p {variable} }}}}")
 
-    def front(self, title: str) -> None:
-        """An attachment's front: its title and the area it is for."""
-        self.para(title, "Title")
-        self.para("{{ area_line }}", bold_prefix="Boligområde: ")
+    @classmethod
+    def attachment(cls, title: str) -> "_Builder":
+        """An attachment's template: its title in the header and on the front, with the area it is for."""
+        b = cls(title, f"{title} · {{{{ area_name }}}}")
+        b.para(title, "Title")
+        b.para("{{ area_line }}", bold_prefix="Boligområde: ")
+        return b
 
     def markdown(self, text: str, heading_level: int = 2) -> None:
         body = self.doc.element.body
@@ -475,8 +478,7 @@ def delaftale_template(path: Path) -> None:
 
 def kommissorium_template(path: Path) -> None:
     """templates/kommissorium.docx (LBF gives no template; this follows the others' style)."""
-    b = _Builder("Kommissorium for bestyrelsen", "Kommissorium for bestyrelsen · {{ area_name }}")
-    b.front("Kommissorium for bestyrelsen")
+    b = _Builder.attachment("Kommissorium for bestyrelsen")
     b.para("Kommissoriet gælder for bestyrelsen for den boligsociale indsats i perioden {{ period_from }} til {{ period_to }} "
            "og uploades som bilag til den strategiske samarbejdsaftale.")
     b.section("1. Formål", "purpose")
@@ -497,8 +499,7 @@ def kommissorium_template(path: Path) -> None:
 
 def beredskabsplan_template(path: Path) -> None:
     """templates/beredskabsplan.docx."""
-    b = _Builder("Beredskabsplan", "Beredskabsplan · {{ area_name }}")
-    b.front("Beredskabsplan")
+    b = _Builder.attachment("Beredskabsplan")
     b.section("1. Formål", "purpose")
     b.section("2. Hvad er en akut hændelse", "incidents")
     b.heading("3. Hvem kaldes, og i hvilken rækkefølge", 1)
@@ -523,8 +524,7 @@ def beredskabsplan_template(path: Path) -> None:
 
 def budget_template(path: Path) -> None:
     """templates/budget.docx; the tables are built from the data, so only their frame is here."""
-    b = _Builder("Budget", "Budget · {{ area_name }}")
-    b.front("Budget")
+    b = _Builder.attachment("Budget")
     b.para("Budgettet dækker aftaleperioden {{ period_from }} til {{ period_to }}, opgjort pr. projektår "
            "({{ years }}). Alle beløb er i kroner. Summer og andele er beregnet.")
     b.section("1. Udgifter", "expenses")
@@ -537,8 +537,7 @@ def budget_template(path: Path) -> None:
 
 def milepaelsplan_template(path: Path) -> None:
     """templates/milepaelsplan.docx; the timeline's columns follow the period, so it is built from the data."""
-    b = _Builder("Milepælsplan", "Milepælsplan · {{ area_name }}")
-    b.front("Milepælsplan")
+    b = _Builder.attachment("Milepælsplan")
     b.para("Milepælsplanen dækker aftaleperioden {{ period_from }} til {{ period_to }}. Milepælene er sorteret efter tid.")
     b.heading("1. Milepæle", 1)
     b.table([2.2, 2.8, 2.6, 4.2, 2.4, 1.8], [

@@ -39,6 +39,8 @@ def test_every_pdf_is_pdfa_2b_tagged_a4_with_content_metadata(built) -> None:
         assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
         assert f'<rdf:li xml:lang="x-default">{doc.title}</rdf:li>' in xmp
         assert f"<pdf:Keywords>{meta.keywords}</pdf:Keywords>" in xmp
+        assert f"<rdf:Seq><rdf:li>{meta.author}</rdf:li></rdf:Seq>" in xmp
+        assert f'<rdf:li xml:lang="x-default">{meta.subject}</rdf:li>' in xmp
         stamp = meta.creation_date.strftime("%Y-%m-%dT%H:%M:%S")
         assert f"<xmp:CreateDate>{stamp}+00:00</xmp:CreateDate>" in xmp
         assert "<dc:language><rdf:Bag><rdf:li>da-DK</rdf:li></rdf:Bag></dc:language>" in xmp
