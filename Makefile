@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz font
 	fonts-liberation2 poppler-utils pandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check system-packages templates clean
+.PHONY: build test check system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -37,10 +37,6 @@ system-packages:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
-
-# Regenerate the committed Word templates from their generator (tests check they agree).
-templates: $(VENV)/.installed
-	$(BIN)/python -m agreement.templategen templates
 
 clean:
 	rm -rf build $(VENV)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .build import FORMATS, build
-from .content import load_content
-from .convert import DEFAULT_TIMEOUT
-from .errors import AgreementError, ContentErrors, display_path
-from .package import package
+from agreement import __version__
+from agreement.pipeline import FORMATS, build
+from agreement.source.loader import load_content
+from agreement.outputs.pdf import DEFAULT_TIMEOUT
+from agreement.errors import AgreementError, ContentErrors, display_path
+from agreement.publish.package import package
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
                               help="Seconds LibreOffice may take to convert all documents before it is stopped.")

@@ -1,7 +1,9 @@
-"""Where the schemas and templates of a repository checkout live."""
+"""Package data: the schemas and the built-in editions, found with importlib.resources."""
 
+from importlib.resources import files
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "schemas"
-TEMPLATES = ROOT / "templates"
+_PACKAGE = Path(str(files("agreement")))
+SCHEMAS = _PACKAGE / "schemas"
+EDITIONS = _PACKAGE / "editions"
+TEMPLATES = EDITIONS / "lbf-2019-26"

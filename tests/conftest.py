@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agreement.build import build
+from agreement.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"

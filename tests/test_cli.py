@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agreement.build import build
+from agreement.pipeline import build
 from agreement.cli import main
 from agreement.errors import ToolError
 
-from .conftest import replace_line
+from tests.conftest import replace_line
 
 MESSAGE = re.compile(r"^content/strategic\.yaml:\d+:\d+: \S")
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from agreement.budgetmodel import compute
-from agreement.build import build
-from agreement.content import load_content
+from agreement.model.budget import compute
+from agreement.pipeline import build
+from agreement.source.loader import load_content
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"
 

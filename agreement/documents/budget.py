@@ -1,0 +1,84 @@
+"""The budget document: tables of expenses and financing per project year, and the xlsx workbook."""
+
+from __future__ import annotations
+
+from agreement import formatting as fmt
+from agreement.model.budget import Budget, compute, share_text
+from agreement.source.loader import Content
+from agreement.documents.parties import programme_context, programme_metadata, upload_name
+from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.documents.spec import DocumentSpec, single
+from agreement.word.tables import Cell, Row, Table
+from agreement.outputs.xlsx import write_budget
+
+KIND = "budget"
+TEMPLATE = "budget.docx"
+LIGHT = "E6EFF1"
+
+
+def specs(content: Content) -> list[DocumentSpec]:
+    meta = metadata(content)
+    workbook = {"xlsx": lambda path: write_budget(path, compute(content), title=meta.title, date=meta.date)}
+    return single(KIND, TEMPLATE, content.budget, lambda r: context(r, content), meta,
+                  upload_name(content, "Budget"), workbook)
+
+
+def context(r: DocxRenderer, content: Content) -> dict:
+    strategic = content.strategic.data
+    budget = compute(content)
+    local = budget.expense_total - budget.grant_total
+    return {
+        **programme_context(strategic),
+        "years": fmt.join_and(budget.year_labels),
+        "expenses": r.elements([expense_table(budget).element()]),
+        "financing": r.elements([financing_table(budget).element()]),
+        "total": fmt.amount(budget.expense_total),
+        "grantor": budget.grantor,
+        "grant_share": share_text(budget.share(budget.grant_total)),
+        "grant_max": share_text(budget.max_grant),
+        "local_share": share_text(budget.share(local)),
+        "local_min": share_text(budget.min_local),
+        "local_total": fmt.amount(local),
+    }
+
+
+def _widths(columns: int) -> list[float]:
+    label = 16.0 - 2.05 * columns
+    return [label] + [2.05] * columns
+
+
+def _amounts(values: list[int], bold: bool = False) -> list[Cell]:
+    return [Cell(fmt.number(v), bold=bold, align="right") for v in values]
+
+
+def expense_table(budget: Budget) -> Table:
+    columns = len(budget.year_labels) + 1
+    table = Table(_widths(columns), font_half_points=18)
+    table.rows.append(Row([Cell("Udgifter (kr.)")] + [Cell(y, align="right") for y in budget.year_labels]
+                          + [Cell("I alt", align="right")], header=True))
+    for group in budget.groups:
+        table.rows.append(Row([Cell(group.name, bold=True, span=columns + 1)], fill=LIGHT, keep_with_next=True))
+        for line in group.lines:
+            table.rows.append(Row([Cell(line.label)] + _amounts(line.amounts + [line.total]), keep_with_next=True))
+        table.rows.append(Row([Cell(f"I alt, {group.name[:1].lower()}{group.name[1:]}")] + _amounts(group.totals + [group.total]),
+                              bold=True))
+    table.rows.append(Row([Cell("Udgifter i alt")] + _amounts(budget.expense_totals + [budget.expense_total]),
+                          bold=True, fill=LIGHT))
+    return table
+
+
+def financing_table(budget: Budget) -> Table:
+    columns = len(budget.year_labels) + 2
+    table = Table(_widths(columns), font_half_points=18)
+    table.rows.append(Row([Cell("Finansiering (kr.)")] + [Cell(y, align="right") for y in budget.year_labels]
+                          + [Cell("I alt", align="right"), Cell("Andel", align="right")], header=True))
+    for line in budget.financing:
+        table.rows.append(Row([Cell(line.label)] + _amounts(line.amounts + [line.total])
+                              + [Cell(share_text(budget.share(line.total)), align="right")]))
+    table.rows.append(Row([Cell("Finansiering i alt")] + _amounts(budget.financing_totals + [budget.financing_total])
+                          + [Cell(share_text(budget.share(budget.financing_total)), align="right")], bold=True, fill=LIGHT))
+    return table
+
+
+def metadata(content: Content) -> Metadata:
+    return programme_metadata(content.strategic.data, "Budget", "budget")

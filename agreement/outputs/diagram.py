@@ -1,0 +1,99 @@
+"""The organisation diagram: Graphviz DOT built from the organisation data, rendered to PNG."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+
+from agreement.errors import ToolError
+from agreement.formatting import count, number
+
+_INK = "#1F4E5A"
+_FILL = "#E6EFF1"
+_FONT = "Carlito"
+
+
+def organisation_dot(data: dict) -> str:
+    """DOT source for the organisation in strategic.yaml: board, follow-up groups, team, linked efforts.
+
+    Laid out as an organisation chart that fits an A4 page: the board on top, the follow-up groups
+    under it, the team that serves them below, and the linked efforts under a dashed line, two a row.
+    """
+    orgs = {o["id"]: o for o in data["organisationer"]}
+    org = data["organisering"]
+    board = org["bestyrelse"]
+    members = ", ".join(orgs[i].get("forkortelse") or orgs[i]["navn"] for i in board["organisationer"])
+    times = board["møder_pr_år"]
+    meets = f"mødes {count(times)} {'gang' if times == 1 else 'gange'} om året"
+
+    lines = [
+        "digraph organisation {",
+        f'  graph [rankdir=TB, ordering=out, nodesep=0.25, ranksep=0.35, fontname="{_FONT}", fontsize=13, bgcolor="white", pad=0.1];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", fontname="{_FONT}", fontsize=14, margin="0.12,0.06"];',
+        f'  edge [color="{_INK}", arrowhead=none, penwidth=1.2];',
+        "  subgraph cluster_helhedsplan {",
+        f'    label="Den boligsociale helhedsplan"; style="solid"; color="{_INK}"; fontcolor="{_INK}";',
+        f'    bestyrelse [label="{_label("Bestyrelse", members, meets)}", fillcolor="{_INK}", fontcolor="white"];',
+    ]
+    groups = org["følgegrupper"]["grupper"]
+    for i, group in enumerate(groups):
+        lines.append(f'    fg{i} [label="{_label(group["navn"])}"];')
+    roles = [f'{number(r["årsværk"])} {r["titel"]}' for r in org["team"]["roller"]]
+    lines.append(f'    team [label="{_label("Det boligsociale team", *roles)}"];')
+    lines.append("  }")
+    for i in range(len(groups)):
+        lines.append(f"  bestyrelse -> fg{i};")
+        lines.append(f"  fg{i} -> team [style=dotted];")
+    if not groups:
+        lines.append("  bestyrelse -> team;")
+
+    linked = org["diagram"].get("tilknyttede_indsatser", [])
+    if linked:
+        lines.append("  subgraph cluster_tilknyttet {")
+        lines.append(f'    label="Andre boligsociale tiltag, der spilles sammen med"; labelloc="b"; style="dashed"; '
+                     f'color="{_INK}"; fontcolor="{_INK}";')
+        for i, name in enumerate(linked):
+            lines.append(f'    andet{i} [label="{_label(name)}", fillcolor="white", style="rounded,dashed"];')
+        rows = [list(range(i, min(i + 2, len(linked)))) for i in range(0, len(linked), 2)]
+        for row in rows:
+            lines.append("    { rank=same; " + " ".join(f"andet{i};" for i in row) + " }")
+            if len(row) == 2:
+                lines.append(f"    andet{row[0]} -> andet{row[1]} [style=invis];")
+        for above, below in zip(rows, rows[1:]):
+            lines.append(f"    andet{above[0]} -> andet{below[0]} [style=invis];")
+        lines.append("  }")
+        for i in rows[0]:
+            lines.append(f"  team -> andet{i} [style=dashed];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes:
+    """Run Graphviz; raise ToolError with what to install when it is missing or fails."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise ToolError("Graphviz is not installed, so the organisation diagram cannot be drawn; "
+                        "install it with: sudo apt-get install graphviz (or run 'make build')")
+    try:
+        result = subprocess.run([exe, "-Tpng", f"-Gdpi={dpi}"], input=dot_source.encode("utf-8"),
+                                capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"Graphviz did not finish drawing the organisation diagram within {timeout:g} seconds") from None
+    if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolError("Graphviz failed to draw the organisation diagram" + (f": {detail[-1]}" if detail else ""))
+    return result.stdout
+
+
+def _label(title: str, *lines: str) -> str:
+    parts = [_wrap(title, 26)] + [_wrap(line, 34) for line in lines]
+    return "\\n".join(_escape(p) for p in parts)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=False, break_on_hyphens=False)) or text
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -1,0 +1,105 @@
+"""Finish a LibreOffice PDF: metadata from content (Info and XMP in agreement), no clock time, fixed /ID."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import struct
+import uuid
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
+from agreement.errors import ToolError
+from agreement.word.renderer import Metadata
+
+CREATOR = "agreement"
+
+
+def finish(path: Path, meta: Metadata, seed: bytes) -> None:
+    """Rewrite `path` with `meta`; `seed` (the DOCX's bytes) makes the file identifier deterministic."""
+    try:
+        reader = PdfReader(str(path))
+        writer = PdfWriter(clone_from=reader)
+        writer.pdf_header = reader.pdf_header  # keep LibreOffice's PDF version, not pypdf's default
+    except Exception as exc:  # pypdf raises many kinds for a damaged file
+        raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
+    when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    producer = str((reader.metadata or {}).get("/Producer", "LibreOffice"))
+    digest = hashlib.sha256(seed + meta.title.encode("utf-8")).digest()
+
+    pdf_date = when.strftime("D:%Y%m%d%H%M%S+00'00'")
+    writer.metadata = None
+    writer.add_metadata({
+        "/Title": meta.title,
+        "/Author": meta.author,
+        "/Subject": meta.subject,
+        "/Keywords": meta.keywords,
+        "/Creator": CREATOR,
+        "/Producer": producer,
+        "/CreationDate": pdf_date,
+        "/ModDate": pdf_date,
+    })
+    root = writer._root_object
+    root[NameObject("/Lang")] = TextStringObject(meta.language)
+    xmp = _xmp(meta, producer, when, uuid.UUID(bytes=digest[:16]))
+    if "/Metadata" in root:
+        root["/Metadata"].get_object().set_data(xmp)
+    _fix_icc_dates(root, when)
+    writer._ID = ArrayObject([ByteStringObject(digest[:16]), ByteStringObject(digest[:16])])
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as fh:
+        writer.write(fh)
+    tmp.replace(path)
+
+
+def _xmp(meta: Metadata, producer: str, when: dt.datetime, document_id: uuid.UUID) -> bytes:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    e = escape
+    text = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(meta.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{e(meta.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(meta.subject)}</rdf:li></rdf:Alt></dc:description>
+   <dc:language><rdf:Bag><rdf:li>{e(meta.language)}</rdf:li></rdf:Bag></dc:language>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdf:Producer>{e(producer)}</pdf:Producer>
+   <pdf:Keywords>{e(meta.keywords)}</pdf:Keywords>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>
+   <xmp:CreateDate>{stamp}</xmp:CreateDate>
+   <xmp:ModifyDate>{stamp}</xmp:ModifyDate>
+   <xmp:MetadataDate>{stamp}</xmp:MetadataDate>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">
+   <xmpMM:DocumentID>uuid:{document_id}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:{document_id}</xmpMM:InstanceID>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    return text.encode("utf-8")
+
+
+def _fix_icc_dates(root, when: dt.datetime) -> None:
+    """LibreOffice stamps the embedded sRGB profile's header with the clock; use the document's date."""
+    for intent in root.get("/OutputIntents", []):
+        profile = intent.get_object().get("/DestOutputProfile")
+        if profile is None:
+            continue
+        stream = profile.get_object()
+        data = bytearray(stream.get_data())
+        if len(data) >= 36 and data[36:40] == b"acsp":
+            data[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour, when.minute, when.second)
+            stream.set_data(bytes(data))

@@ -1,0 +1,114 @@
+"""The build pipeline, top to bottom: load and check content, render DOCX, convert to PDF, publish."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from agreement.documents import beredskabsplan, budget, delaftale, kommissorium, milepaelsplan, strategic
+from agreement.outputs import pdf as convert
+from agreement.outputs import pdfmeta
+from agreement.source.loader import Content, load_content
+from agreement.errors import ToolError
+from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
+from agreement.word.renderer import DocxRenderer
+from agreement.resources import TEMPLATES
+from agreement.documents.spec import DocumentSpec
+
+FORMATS = ("docx", "pdf")
+
+
+def document_specs(content: Content) -> list[DocumentSpec]:
+    """Every document of the set, in the order of the manifest."""
+    return [spec for module in (strategic, delaftale, budget, beredskabsplan, milepaelsplan, kommissorium) for spec in module.specs(content)]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    documents: list[BuiltDocument]
+    manifest: Path
+
+
+Progress = Callable[[str], None]
+
+
+def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
+          progress: Progress | None = None, templates: Path = TEMPLATES,
+          timeout: float = convert.DEFAULT_TIMEOUT) -> BuildResult:
+    """Build every document. Nothing in `out_dir` changes unless rendering succeeded.
+
+    If only the PDF conversion fails, the DOCX files and a manifest listing them are published
+    and the ToolError is raised afterwards, so the user still gets the Word files.
+    """
+    say = progress or (lambda _msg: None)
+    content = load_content(content_dir)
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))
+    try:
+        documents: list[tuple[BuiltDocument, Path]] = []
+        specs = document_specs(content)
+        for spec in specs:
+            started = time.perf_counter()
+            renderer = DocxRenderer(templates / spec.template)
+            renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
+            docx_path = stage / f"{spec.stem}.docx"
+            renderer.save(docx_path, spec.metadata)
+            built_doc = BuiltDocument(spec.kind, spec.title, spec.status)
+            for fmt, write in spec.extras.items():
+                write(stage / f"{spec.stem}.{fmt}")
+                built_doc.files[fmt] = f"{spec.stem}.{fmt}"
+            documents.append((built_doc, docx_path))
+            say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
+
+        pdf_error: ToolError | None = None
+        if "pdf" in formats:
+            started = time.perf_counter()
+            try:
+                convert.to_pdf([path for _, path in documents], stage, timeout=timeout)
+                say(f"converted {len(documents)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+                for spec, (_, docx_path) in zip(specs, documents):
+                    pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
+            except ToolError as exc:
+                pdf_error = exc
+
+        publish = set(formats) if pdf_error is None else {"docx"}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        built = []
+        for doc, docx_path in documents:
+            for extra in doc.files.values():
+                shutil.move(str(stage / extra), str(out_dir / extra))
+            for fmt in FORMATS:
+                if fmt not in publish:
+                    continue
+                name = f"{docx_path.stem}.{fmt}"
+                shutil.move(str(stage / name), str(out_dir / name))
+                doc.files[fmt] = name
+            built.append(doc)
+        _remove_stale(out_dir, built)
+        manifest = write_manifest(out_dir, built)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    if pdf_error is not None:
+        raise pdf_error
+    return BuildResult(out_dir, built, manifest)
+
+
+def _remove_stale(out_dir: Path, built: list[BuiltDocument]) -> None:
+    """Delete files the previous manifest listed that this build no longer makes (a removed delaftale, say)."""
+    try:
+        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        old = {name for doc in previous["documents"] for name in doc["files"].values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return
+    current = {name for doc in built for name in doc.files.values()}
+    for name in old - current:
+        path = out_dir / name
+        if path.parent == out_dir and path.is_file():
+            path.unlink()

@@ -1,0 +1,1 @@
+"""Publishing a build: the manifest, the upload package. The last stage; imports any earlier one."""

@@ -1,0 +1,100 @@
+"""Rules a schema cannot express: unique ids, references that must exist, a period that runs forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from agreement.errors import ContentError
+from agreement.source.schema import suggest
+from agreement.source.yamlload import YamlDocument
+
+Rule = Callable[[YamlDocument], list[ContentError]]
+
+
+def strategic_rule_errors(doc: YamlDocument) -> list[ContentError]:
+    """Cross-field rules inside strategic.yaml, run even when the schema found errors elsewhere.
+
+    A rule that meets data of the wrong shape stops quietly: the schema has already reported why.
+    """
+    errors: list[ContentError] = []
+    for rule in (_ids_and_references, _signatories, _period, _focus_areas):
+        try:
+            errors.extend(rule(doc))
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            continue
+    return errors
+
+
+def _ids_and_references(doc: YamlDocument) -> list[ContentError]:
+    data = doc.data
+    errors: list[ContentError] = []
+    org_ids = _unique_ids(doc, ("organisationer",), data["organisationer"], "organisation", errors)
+    org = data["organisering"]
+    _unique_ids(doc, ("organisering", "følgegrupper", "grupper"), org["følgegrupper"]["grupper"], "follow-up group", errors)
+    _unique_ids(doc, ("organisering", "team", "roller"), org["team"]["roller"], "team role", errors)
+    for i, party in enumerate(data["parter"]):
+        _check_ref(doc, ("parter", i), party, org_ids, "organisation", "organisationer", errors)
+    for i, member in enumerate(org["bestyrelse"]["organisationer"]):
+        _check_ref(doc, ("organisering", "bestyrelse", "organisationer", i), member, org_ids, "organisation", "organisationer", errors)
+    return errors
+
+
+def _signatories(doc: YamlDocument) -> list[ContentError]:
+    data = doc.data
+    errors: list[ContentError] = []
+    org_ids = {o["id"] for o in data["organisationer"]}
+    parties = set(data["parter"])
+    for i, signature in enumerate(data["underskrifter"]):
+        party = signature["part"]
+        if party in parties:
+            continue
+        if party in org_ids:
+            errors.append(doc.error(("underskrifter", i, "part"),
+                                    f"'{party}' signs, but is not a party of the agreement; add it to 'parter' or correct the signature"))
+        else:
+            _check_ref(doc, ("underskrifter", i, "part"), party, parties, "party", "parter", errors)
+    return errors
+
+
+def _period(doc: YamlDocument) -> list[ContentError]:
+    period = doc.data["periode"]
+    start = dt.date.fromisoformat(period["fra"])
+    end = dt.date.fromisoformat(period["til"])
+    if end <= start:
+        return [doc.error(("periode", "til"), f"the period must end after it starts ({period['fra']}); check 'fra' and 'til'")]
+    return []
+
+
+def _focus_areas(doc: YamlDocument) -> list[ContentError]:
+    areas = doc.data["indsatsområder"]["områder"]
+    errors: list[ContentError] = []
+    seen: dict[str, int] = {}
+    for i, area in enumerate(areas):
+        name = area["navn"]
+        if name in seen:
+            errors.append(doc.error(("indsatsområder", "områder", i, "navn"),
+                                    f"the focus area '{name}' is described twice (also as number {seen[name] + 1}); keep one"))
+        seen.setdefault(name, i)
+    if not any(area.get("valgt") is True for area in areas):
+        errors.append(doc.error(("indsatsområder", "områder"), "no focus area is chosen; set 'valgt: true' on at least one"))
+    return errors
+
+
+def _unique_ids(doc: YamlDocument, path: tuple, items: list[dict], what: str, errors: list) -> set[str]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            first = doc.locate(path + (seen[ident], "id")).line
+            errors.append(doc.error(path + (i, "id"), f"the {what} id '{ident}' is used twice (first on line {first}); ids must be unique"))
+        else:
+            seen[ident] = i
+    return set(seen)
+
+
+def _check_ref(doc: YamlDocument, path: tuple, value, known: set[str], what: str, where: str, errors: list) -> None:
+    if isinstance(value, str) and value not in known:
+        errors.append(doc.error(path, f"unknown {what} '{value}'{suggest(value, known)}; it must be one of the ids in '{where}'"))

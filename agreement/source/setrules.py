@@ -1,0 +1,248 @@
+"""Whole-set rules: checks that span files, each reported at the offending value and naming the other file."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from agreement import formatting as fmt
+from agreement.model import period as periods
+from agreement.model.budget import column_sums
+from agreement.errors import ContentError
+from agreement.source.schema import suggest
+from agreement.source.yamlload import YamlDocument
+
+if TYPE_CHECKING:
+    from agreement.source.loader import Content
+
+SetRule = Callable[["Content", "Index | None"], Iterator[ContentError]]
+_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def set_rule_errors(content: "Content") -> list[ContentError]:
+    """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
+    try:
+        index: Index | None = Index(content.strategic)
+    except _SHAPE_ERRORS:
+        index = None  # rules that need strategic.yaml's definitions stop on their first use of it
+    errors: list[ContentError] = []
+    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references,
+                 _budget, _milestones):
+        try:
+            errors.extend(rule(content, index))
+        except _SHAPE_ERRORS:
+            continue
+    return errors
+
+
+class Index:
+    """What strategic.yaml defines, for resolving references from the other files."""
+
+    def __init__(self, strategic: YamlDocument) -> None:
+        self.doc = strategic
+        data = strategic.data
+        self.organisations = {o["id"]: i for i, o in enumerate(data["organisationer"]) if isinstance(o, dict)}
+        self.parties = set(data["parter"])
+        self.groups = {g["id"]: i for i, g in enumerate(data["organisering"]["følgegrupper"]["grupper"])}
+        self.signatures = {s["part"] for s in data["underskrifter"]}
+        self.areas = {a["navn"]: i for i, a in enumerate(data["indsatsområder"]["områder"])}
+        self.period = periods.span(data["periode"])
+
+    def area_line(self, name: str) -> int:
+        return self.doc.locate(("indsatsområder", "områder", self.areas[name], "valgt")).line
+
+    def chosen(self, name: str) -> bool:
+        return name in self.areas and self.doc.data["indsatsområder"]["områder"][self.areas[name]]["valgt"] is True
+
+
+def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_in: str) -> Iterator[ContentError]:
+    """An error when `value` is not one of `known`, with a "did you mean" and where they are defined."""
+    if isinstance(value, str) and value not in known:
+        yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
+
+
+def _one_delaftale_per_chosen_area(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    strategic = content.strategic.path
+    by_area: dict[str, list[YamlDocument]] = {}
+    for doc in content.delaftaler:
+        area = doc.data["indsatsområde"]
+        by_area.setdefault(area, []).append(doc)
+        if area in index.areas and not index.chosen(area):
+            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not chosen in {strategic} "
+                            f"(line {index.area_line(area)}: valgt: false); choose it there or remove this delaftale")
+        elif area not in index.areas:
+            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not described in {strategic}; "
+                            "add it under indsatsområder.områder with valgt: true")
+    for name, i in index.areas.items():
+        if not index.chosen(name):
+            continue
+        docs = by_area.get(name, [])
+        if not docs:
+            yield content.strategic.error(("indsatsområder", "områder", i, "valgt"),
+                                          f"the chosen focus area '{name}' has no delaftale; add a file in "
+                                          f"{content.root.name}/delaftaler/ with indsatsområde: {name}")
+        for extra in docs[1:]:
+            yield extra.error(("indsatsområde",), f"'{name}' already has a delaftale in {docs[0].path}; "
+                              "each chosen focus area has exactly one")
+
+
+def _delaftale_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    strategic = content.strategic.path
+    for doc in content.delaftaler:
+        data = doc.data
+        own = periods.span(data["periode"])
+        if own.end < own.start:
+            yield doc.error(("periode", "til"), "the period must end after it starts; check 'fra' and 'til'")
+        elif not index.period.covers(own):
+            yield doc.error(("periode",), f"the period {data['periode']['fra']} to {data['periode']['til']} is not inside "
+                            f"the agreement period {index.period.start} to {index.period.end} in {strategic}")
+        for i, party in enumerate(data["parter"]):
+            yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
+        yield from reference(doc, ("følgegruppe",), data["følgegruppe"], index.groups, "follow-up group",
+                             f"organisering.følgegrupper.grupper in {strategic}")
+        goals = {}
+        for i, goal in enumerate(data["delmål"]):
+            if goal["id"] in goals:
+                first = doc.locate(("delmål", goals[goal["id"]], "id")).line
+                yield doc.error(("delmål", i, "id"), f"the delmål id '{goal['id']}' is used twice (first on line {first})")
+            goals.setdefault(goal["id"], i)
+        for a, activity in enumerate(data["aktiviteter"]):
+            for g, goal in enumerate(activity["delmål"]):
+                yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")
+            yield from reference(doc, ("aktiviteter", a, "ansvarlig"), activity["ansvarlig"], index.organisations,
+                                 "organisation", f"organisationer in {strategic}")
+            for p, partner in enumerate(activity.get("partnere", [])):
+                yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
+                                     index.organisations, "organisation", f"organisationer in {strategic}")
+        parties = set(data["parter"])
+        for s, signature in enumerate(data["underskrifter"]):
+            party = signature["part"]
+            if party not in parties:
+                yield doc.error(("underskrifter", s, "part"), f"'{party}' signs, but is not a party of this delaftale"
+                                f"{suggest(party, parties)}; add it to 'parter' or correct the signature")
+            elif ("navn" not in signature or "titel" not in signature) and party not in index.signatures:
+                yield doc.error(("underskrifter", s), f"the signature for '{party}' has no name and title, and {strategic} "
+                                "has no signature for that party to take them from; write navn and titel here")
+
+
+def _unique_activity_ids(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    seen: dict[str, tuple[YamlDocument, int]] = {}
+    for doc in content.delaftaler:
+        for a, activity in enumerate(doc.data["aktiviteter"]):
+            ident = activity["id"]
+            if ident in seen:
+                other, position = seen[ident]
+                line = other.locate(("aktiviteter", position, "id")).line
+                yield doc.error(("aktiviteter", a, "id"), f"the activity id '{ident}' is already used in {other.path} "
+                                f"(line {line}); activity ids must be unique across all delaftaler")
+            else:
+                seen[ident] = (doc, a)
+
+
+def _contingency_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    doc = content.beredskabsplan
+    if doc is None:
+        return
+    for i, entry in enumerate(doc.data["kaldeliste"]):
+        yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
+                             "organisation", f"organisationer in {content.strategic.path}")
+
+
+def _budget(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    doc = content.budget
+    if doc is None:
+        return
+    strategic = content.strategic.path
+    data = doc.data
+    years = periods.project_years(index.period)
+    labels = [periods.year_label(y) for y in years]
+    roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
+    activities = {ident: d for ident, (d, _) in content.activities().items()}
+    rules = data["regler"]
+    yield from reference(doc, ("regler", "tilskudsgiver"), rules["tilskudsgiver"], index.organisations,
+                         "organisation", f"organisationer in {strategic}")
+
+    def amounts_fit(path: tuple, amounts: list) -> Iterator[ContentError]:
+        if len(amounts) != len(years):
+            yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
+                            f"{len(years)} project years ({', '.join(labels)}); write one amount per year")
+
+    for g, group in enumerate(data["udgifter"]):
+        area = group.get("indsatsområde")
+        if area is not None and not index.chosen(area):
+            yield doc.error(("udgifter", g, "indsatsområde"), f"the focus area '{area}' is not chosen in {strategic}")
+        for i, line in enumerate(group["linjer"]):
+            path = ("udgifter", g, "linjer", i)
+            yield from amounts_fit(path + ("beløb",), line["beløb"])
+            if not any(line.get(k) for k in ("tekst", "rolle", "aktivitet")):
+                yield doc.error(path, "a budget line needs 'tekst', 'rolle' (a team role) or 'aktivitet' (an activity id) "
+                                "to say what the money is for")
+            if "rolle" in line:
+                yield from reference(doc, path + ("rolle",), line["rolle"], roles, "team role",
+                                     f"organisering.team.roller in {strategic}")
+            if "aktivitet" in line:
+                activity = line["aktivitet"]
+                yield from reference(doc, path + ("aktivitet",), activity, activities, "activity",
+                                     "a delaftale in delaftaler/")
+                owner = activities.get(activity)
+                if owner is not None and area is not None and owner.data["indsatsområde"] != area:
+                    yield doc.error(path + ("aktivitet",), f"the activity '{activity}' belongs to the delaftale for "
+                                    f"'{owner.data['indsatsområde']}' ({owner.path}), not to '{area}'")
+    for f, line in enumerate(data["finansiering"]):
+        yield from amounts_fit(("finansiering", f, "beløb"), line["beløb"])
+        yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
+                             "organisation", f"organisationer in {strategic}")
+
+    expense_lines = [line["beløb"] for group in data["udgifter"] for line in group["linjer"]]
+    financing_lines = [line["beløb"] for line in data["finansiering"]]
+    if any(len(a) != len(years) for a in expense_lines + financing_lines):
+        return
+    expenses = column_sums(expense_lines)
+    financing = column_sums(financing_lines)
+    for label, spent, funded in zip(labels, expenses, financing):
+        if spent != funded:
+            gap = spent - funded
+            what = f"{fmt.amount(gap)} is not financed" if gap > 0 else f"{fmt.amount(-gap)} more is financed than spent"
+            yield doc.error(("finansiering",), f"in {label} the financing ({fmt.amount(funded)}) does not equal the "
+                            f"expenses ({fmt.amount(spent)}); {what}", key=True)
+    total = sum(expenses)
+    if total == 0:
+        return
+    grant_index = [f for f, line in enumerate(data["finansiering"]) if line["organisation"] == rules["tilskudsgiver"]]
+    grant = sum(sum(data["finansiering"][f]["beløb"]) for f in grant_index)
+    local = sum(financing) - grant
+    if grant * 100 > rules["max_tilskud_procent"] * total:
+        where = ("finansiering", grant_index[0], "beløb") if grant_index else ("regler", "max_tilskud_procent")
+        yield doc.error(where, f"the grant from '{rules['tilskudsgiver']}' is {grant / total:.1%} of the expenses, more than "
+                        f"the {rules['max_tilskud_procent']} % allowed (regler.max_tilskud_procent)")
+    if local * 100 < rules["min_medfinansiering_procent"] * total:
+        yield doc.error(("finansiering",), f"local co-financing is {local / total:.1%} of the expenses, less than the "
+                        f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)
+
+
+def _milestones(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+    doc = content.milepaelsplan
+    if doc is None:
+        return
+    strategic = content.strategic.path
+    activities = set(content.activities())
+    for i, m in enumerate(doc.data["milepæle"]):
+        path = ("milepæle", i)
+        if ("dato" in m) == ("kvartal" in m):
+            yield doc.error(path, "a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not "
+                            + ("both" if "dato" in m else "neither"))
+        elif "dato" in m:
+            day = dt.date.fromisoformat(m["dato"])
+            if not index.period.contains(day):
+                yield doc.error(path + ("dato",), f"{m['dato']} is outside the agreement period {index.period.start} to "
+                                f"{index.period.end} in {strategic}")
+        else:
+            quarter = periods.Quarter.parse(m["kvartal"]).span
+            if quarter.end < index.period.start or quarter.start > index.period.end:
+                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside the agreement period {index.period.start} "
+                                f"to {index.period.end} in {strategic}")
+        if "aktivitet" in m:
+            yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
+        yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
+                             f"organisationer in {strategic}")

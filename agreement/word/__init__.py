@@ -1,0 +1,1 @@
+"""Word rendering: docxtpl templates, Markdown to WordprocessingML, tables. Imports errors only, never content."""

@@ -1,0 +1,147 @@
+"""Render a docxtpl template: strict, autoescaped Jinja; Markdown subdocuments; footnotes; fixed metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsmap as docx_nsmap
+from docx.shared import Cm
+from docxtpl import DocxTemplate
+from lxml import etree
+from markupsafe import Markup
+
+from agreement.word import docxzip
+from agreement.errors import TemplateError
+from agreement.word.markdown import Footnotes, MarkdownRenderer
+from agreement.word.ooxml import el, paragraph, to_xml, w
+
+# Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
+# custom-properties namespace; core properties set afterwards then land in the wrong namespace and
+# Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom
+# properties, so put the core-properties namespace back.
+docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Core properties written into every document; dates come from content, never from the clock."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+    date: dt.date
+    language: str = "da-DK"
+
+
+def raw(xml: str) -> Markup:
+    """WordprocessingML that the template inserts as it is (runs for {{r ...}})."""
+    return Markup(xml)
+
+
+class DocxRenderer:
+    """One document being rendered from one template."""
+
+    def __init__(self, template: Path) -> None:
+        if not template.is_file():
+            raise TemplateError(f"template not found: {template}; run 'make templates' to generate it")
+        self.template = template
+        try:
+            self.tpl = DocxTemplate(str(template))
+            self.tpl.init_docx()
+        except Exception as exc:  # a broken zip or XML: say which file, not a traceback
+            raise TemplateError(f"template {template} cannot be opened: {exc}") from None
+        self.part = self.tpl.docx.part
+        self.footnotes = Footnotes()
+        self.md = MarkdownRenderer(self.part, self.footnotes)
+
+    # -- values for the context ----------------------------------------------
+
+    def markdown(self, text: str | None, heading_level: int = 2):
+        """A subdocument for {{p ...}} holding Markdown rendered as Word paragraphs."""
+        return self.elements(self.md.blocks(text or "", heading_level))
+
+    def elements(self, elements: list[etree._Element]):
+        subdoc = self.tpl.new_subdoc()
+        body = subdoc.subdocx.element.body
+        for child in list(body):
+            body.remove(child)
+        for element in elements:
+            body.append(element)
+        return subdoc
+
+    def footnote(self, markdown_text: str) -> Markup:
+        """A footnote reference run for {{r ...}}, with its text in the footnotes part."""
+        fid = self.footnotes.allocate()
+        self.footnotes.bodies[fid] = [paragraph(self.md.styles.footnote_text, *self.md.inline(markdown_text))]
+        return raw(to_xml(self.footnotes.reference(fid)))
+
+    def picture(self, png: bytes, *, max_width_cm: float, max_height_cm: float, description: str) -> Markup:
+        """An inline picture run for {{r ...}}, as large as fits the box, with alternative text for screen readers."""
+        width_px, height_px = struct.unpack(">II", png[16:24])
+        width_cm = min(max_width_cm, max_height_cm * width_px / height_px)
+        inline = self.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
+        inline.docPr.set("descr", description)
+        inline.docPr.set("name", description)
+        drawing = el("r", None, el("drawing"))
+        drawing[0].append(inline)
+        return raw(to_xml(drawing))
+
+    # -- output ------------------------------------------------------------
+
+    def render(self, context: dict) -> None:
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+        try:
+            self.tpl.render(context, env, autoescape=True)
+        except jinja2.UndefinedError as exc:
+            raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+        self._write_footnotes()
+
+    def save(self, path: Path, meta: Metadata) -> None:
+        props = self.tpl.docx.core_properties
+        moment = dt.datetime.combine(meta.date, dt.time(12, 0))
+        props.title = meta.title
+        props.author = meta.author
+        props.subject = meta.subject
+        props.keywords = meta.keywords
+        props.language = meta.language
+        props.created = props.modified = moment
+        props.last_modified_by = "agreement"
+        props.revision = 1
+        props.comments = ""
+        self.tpl.save(str(path))
+        docxzip.normalise(path)
+
+    def _write_footnotes(self) -> None:
+        if not self.footnotes.bodies:
+            return
+        part = self.part.part_related_by(RT.FOOTNOTES)
+        root = etree.fromstring(part.blob)
+        for fid in sorted(self.footnotes.bodies):
+            note = el("footnote", {"id": str(fid)})
+            paragraphs = self.footnotes.bodies[fid] or [paragraph(self.md.styles.footnote_text)]
+            first = paragraphs[0]
+            mark = el("r", None, el("rPr", None, el("rStyle", {"val": "FootnoteReference"})), el("footnoteRef"))
+            insert_at = 1 if first.find(w("pPr")) is not None else 0
+            first.insert(insert_at, mark)
+            first.insert(insert_at + 1, el("r", None, _space()))
+            for p in paragraphs:
+                note.append(p)
+            root.append(note)
+        etree.cleanup_namespaces(root)
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _space() -> etree._Element:
+    t = el("t")
+    t.text = " "
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return t

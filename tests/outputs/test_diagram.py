@@ -1,0 +1,47 @@
+"""The organisation diagram is drawn from the organisation data and follows it."""
+
+from __future__ import annotations
+
+import copy
+import struct
+
+from agreement.source.loader import load_content
+from agreement.outputs.diagram import organisation_dot, render_png
+
+from tests.conftest import SAMPLE
+
+
+def _data() -> dict:
+    return copy.deepcopy(load_content(SAMPLE).strategic.data)
+
+
+def test_dot_holds_board_groups_team_and_linked_efforts() -> None:
+    dot = organisation_dot(_data()).replace("\\n", " ")  # labels are wrapped with DOT line breaks
+    assert "Bestyrelse" in dot and "mødes to gange om året" in dot
+    assert "Følgegruppen for Beskæftigelse" in dot
+    assert "projektleder/sekretariatsleder" in dot
+    assert "style=dashed" in dot and "Byggesager" in dot
+
+
+def test_dot_follows_the_data() -> None:
+    data = _data()
+    before = organisation_dot(data)
+    data["organisering"]["følgegrupper"]["grupper"].append(
+        {"id": "fg-ny", "navn": "Følgegruppen for Tryghed", "indsatsområde": "Kriminalitetsforebyggelse", "medlemmer": ["X"]})
+    data["organisering"]["bestyrelse"]["møder_pr_år"] = 4
+    data["organisationer"][0]["navn"] = 'Kommune "Nord" & Co'
+    data["organisering"]["bestyrelse"]["organisationer"] = ["albertslund-kommune"]
+    after = organisation_dot(data).replace("\\n", " ")
+    assert after != before
+    assert "Følgegruppen for Tryghed" in after and "bestyrelse -> fg2" in after
+    assert "mødes fire gange om året" in after
+    assert 'Kommune \\"Nord\\" & Co' in after
+
+
+def test_png_is_rendered_and_reproducible() -> None:
+    dot = organisation_dot(_data())
+    png = render_png(dot)
+    assert png.startswith(b"\x89PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 1000 and height > 300
+    assert render_png(dot) == png

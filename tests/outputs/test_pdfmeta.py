@@ -1,0 +1,70 @@
+"""Every PDF is PDF/A-2b, tagged, A4, with metadata from content; builds are byte-for-byte reproducible."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from agreement.pipeline import build
+from agreement.publish.manifest import sha256
+
+from tests.conftest import SAMPLE
+
+
+def _pdfs(built) -> list[tuple[object, Path]]:
+    return [(d, built.out_dir / d.files["pdf"]) for d in built.documents]
+
+
+def test_every_pdf_is_pdfa_2b_tagged_a4_with_content_metadata(built) -> None:
+    for doc, path in _pdfs(built):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Tagged:\s+yes$", info, re.M), path.name
+        reader = PdfReader(str(path))
+        assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842) for p in reader.pages)
+        meta = reader.metadata
+        assert meta.title == doc.title
+        assert "Albertslund Kommune" in meta.author
+        assert meta.subject and "Albertslund" in meta.keywords and "Landsbyggefonden" in meta.keywords
+        assert meta.creator == "agreement"
+        assert meta.creation_date == meta.modification_date
+        assert meta.creation_date.year in (2020, 2021)  # a date from content, never the clock
+        assert reader.trailer["/Root"]["/Lang"] == "da-DK"
+        assert reader.outline, f"{path.name} has no bookmarks"
+
+        xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+        assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+        assert f'<rdf:li xml:lang="x-default">{doc.title}</rdf:li>' in xmp
+        assert f"<pdf:Keywords>{meta.keywords}</pdf:Keywords>" in xmp
+        assert f"<rdf:Seq><rdf:li>{meta.author}</rdf:li></rdf:Seq>" in xmp
+        assert f'<rdf:li xml:lang="x-default">{meta.subject}</rdf:li>' in xmp
+        stamp = meta.creation_date.strftime("%Y-%m-%dT%H:%M:%S")
+        assert f"<xmp:CreateDate>{stamp}+00:00</xmp:CreateDate>" in xmp
+        assert "<dc:language><rdf:Bag><rdf:li>da-DK</rdf:li></rdf:Bag></dc:language>" in xmp
+        assert reader.pdf_header.startswith("%PDF-1.")
+
+
+def test_two_builds_at_once_are_byte_identical_to_an_earlier_one(built, tmp_path: Path) -> None:
+    results: dict[str, object] = {}
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            results[name] = build(SAMPLE, tmp_path / name, progress=None)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("one", "two")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert not errors, errors
+    reference = {p.name: sha256(p) for p in built.out_dir.iterdir()}
+    assert len(reference) == 16  # 7 DOCX, 7 PDF, the workbook and the manifest
+    for name in ("one", "two"):
+        got = {p.name: sha256(p) for p in results[name].out_dir.iterdir()}
+        assert got == reference

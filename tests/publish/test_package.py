@@ -1,0 +1,94 @@
+"""The upload package: human names, drafts refused unless asked for, a manifest with hashes and the commit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+
+from agreement.pipeline import build
+from agreement.cli import main
+from agreement.publish.manifest import sha256
+from agreement.publish.package import package
+
+from tests.conftest import replace_line
+
+NAME = "Albertslund - Boligsocial indsats 2021-2025"
+EXPECTED = [
+    "Albertslund - Beredskabsplan 2021-2025.pdf",
+    "Albertslund - Budget 2021-2025.pdf",
+    "Albertslund - Budget 2021-2025.xlsx",
+    "Albertslund - Delaftale - Beskæftigelse.pdf",
+    "Albertslund - Delaftale - Uddannelse og livschancer.pdf",
+    "Albertslund - Kommissorium for bestyrelsen 2021-2025.pdf",
+    "Albertslund - Milepælsplan 2021-2025.pdf",
+    "Albertslund - Strategisk samarbejdsaftale 2021-2025.pdf",
+    "manifest.json",
+]
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory):
+    from tests.conftest import SAMPLE
+
+    return package(SAMPLE, tmp_path_factory.mktemp("upload"))
+
+
+def test_folder_and_zip_are_named_for_people_and_the_portal(packaged) -> None:
+    assert packaged.folder.name == NAME and packaged.archive.name == f"{NAME}.zip"
+    assert sorted(p.name for p in packaged.folder.iterdir()) == EXPECTED
+    with zipfile.ZipFile(packaged.archive) as z:
+        assert sorted(z.namelist()) == [f"{NAME}/{n}" for n in EXPECTED]
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_package_manifest(packaged) -> None:
+    manifest = json.loads((packaged.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["package"] == NAME
+    assert sorted(e["file"] for e in manifest["files"]) == [n for n in EXPECTED if n != "manifest.json"]
+    assert manifest["files"][0]["kind"] == "strategisk-samarbejdsaftale"
+    for entry in manifest["files"]:
+        assert entry["sha256"] == sha256(packaged.folder / entry["file"])
+        assert entry["status"] == "endelig"
+    head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or None
+    assert manifest["source"]["git_commit"] == head
+    if head:
+        assert isinstance(manifest["source"]["clean"], bool)
+    else:
+        assert manifest["source"]["clean"] is None
+
+
+def test_drafts_are_refused_unless_asked_for(content: Path, tmp_path: Path) -> None:
+    line = replace_line(content / "budget.yaml", r"^status: endelig$", "status: udkast")
+    out = tmp_path / "upload"
+    result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "-q"])
+    assert result.exit_code == 1
+    assert f"budget.yaml:{line}:" in result.output and "is a draft (status: udkast)" in result.output
+    assert "--draft" in result.output and not out.exists()
+
+    result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "--draft", "-q"])
+    assert result.exit_code == 0, result.output
+    (folder,) = [p for p in out.iterdir() if p.is_dir()]
+    assert folder.name.endswith("UDKAST")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["kind"]: e["status"] for e in manifest["files"]}["budget"] == "udkast"
+
+
+def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_path: Path) -> None:
+    replace_line(content / "kommissorium.yaml", r"^status: endelig$", "status: udkast")
+    result = build(content, tmp_path / "out")
+    draft = result.out_dir / "kommissorium.pdf"
+    final = result.out_dir / "beredskabsplan.pdf"
+    pages = subprocess.run(["pdftotext", str(draft), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2 and all("UDKAST" in p for p in pages)
+    assert "UDKAST" not in subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True, check=True).stdout
+    header = Document(str(result.out_dir / "kommissorium.docx")).sections[0].header.paragraphs[0]
+    assert header.runs[0].text.startswith("UDKAST") and header.runs[0].bold
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    assert {d["kind"]: d["status"] for d in manifest["documents"]}["kommissorium"] == "udkast"

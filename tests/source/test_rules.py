@@ -1,0 +1,58 @@
+"""Rules across fields of strategic.yaml: references, unique ids, signatories, period."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agreement.source.loader import load_content
+from agreement.errors import ContentErrors
+
+from tests.conftest import line_of, replace_line
+
+
+def _errors(content: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        load_content(content)
+    return [str(e) for e in caught.value.errors]
+
+
+def test_unknown_party_gets_a_suggestion(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^  - akb$", "  - akbb")
+    errors = _errors(content)
+    assert errors[0] == (f"{errors[0].split(':')[0]}:{line}:5: unknown organisation 'akbb' (did you mean 'akb'?); "
+                         "it must be one of the ids in 'organisationer'")
+
+
+def test_unknown_board_member(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^      - bo-vest$", "      - bovest")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and "did you mean 'bo-vest'?" in e for e in errors), errors
+
+
+def test_signatory_must_be_a_party(content: Path) -> None:
+    path = content / "strategic.yaml"
+    line = replace_line(path, r"^  - part: ab$", "  - part: kab")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and "'kab' signs, but is not a party" in e for e in errors), errors
+
+
+def test_duplicate_ids(content: Path) -> None:
+    path = content / "strategic.yaml"
+    first = line_of(path, r"^  - id: kab$")
+    line = replace_line(path, r"^  - id: bo-vest$", "  - id: kab")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and f"used twice (first on line {first})" in e for e in errors), errors
+
+
+def test_period_must_run_forward(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^  til: 2025-02-28$", "  til: 2020-02-28")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and "must end after it starts" in e for e in errors), errors
+
+
+def test_a_focus_area_described_twice(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^    - navn: Kriminalitetsforebyggelse$", "    - navn: Beskæftigelse")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and "described twice" in e for e in errors), errors

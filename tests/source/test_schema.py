@@ -1,0 +1,118 @@
+"""The schema: valid against its meta-schema, strict, described; and errors at the offending line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from agreement.source.loader import load_content
+from agreement.errors import ContentErrors
+from agreement.source.schema import load_schema
+
+from tests.conftest import ROOT, line_of, replace_line
+
+SCHEMAS = sorted((ROOT / "agreement" / "schemas").glob("*.schema.json"))
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name for p in SCHEMAS])
+def test_schema_is_valid_2020_12(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def _walk(node, where="#"):
+    if isinstance(node, dict):
+        yield where, node
+        for key, value in node.items():
+            yield from _walk(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _walk(value, f"{where}/{i}")
+
+
+@pytest.mark.parametrize("path", SCHEMAS, ids=[p.name for p in SCHEMAS])
+def test_every_field_is_described_and_every_object_closed(path: Path) -> None:
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for where, node in _walk(schema):
+        for name, prop in node.get("properties", {}).items() if isinstance(node.get("properties"), dict) else []:
+            assert prop.get("description"), f"{where}/properties/{name} has no description"
+        if node.get("type") == "object":
+            assert node.get("additionalProperties") is False, f"{where} accepts unknown keys"
+
+
+def test_sample_content_is_valid() -> None:
+    load_content(ROOT / "content")
+
+
+def _errors(content: Path) -> list[str]:
+    with pytest.raises(ContentErrors) as caught:
+        load_content(content)
+    return [str(e) for e in caught.value.errors]
+
+
+# (pattern of the line to change, replacement, words the message must contain)
+MUTATIONS = [
+    (r"^  navn: Albertslund$", "  nanv: Albertslund", "unknown field 'nanv' in område (did you mean 'navn'?)"),
+    (r"^  fra: 2021-03-01$", "  fra: 1. marts 2021", "not a valid date"),
+    (r"^  til: 2025-02-28$", "  til: 2025-02-30", "not a valid date"),
+    (r"^status: endelig$", "status: færdig", "choose one of: udkast, endelig"),
+    (r"møder_pr_år: 2$", "møder_pr_år: to", "must be a whole number"),
+    (r"baseline_boligområde: 88.9$", "baseline_boligområde: \"88,9 %\"", "decimal point"),
+    (r"^        årsværk: 1$", "        årsværk: 0", "must be more than 0"),
+    (r"navn: Beskæftigelse$", "navn: Beskæftigelsen", "did you mean 'Beskæftigelse'?"),
+    (r"^  - id: kab$", "  - id: KAB", "not a valid id"),
+    (r"valgt: true$", "valgt: ja", "must be true or false"),
+    (r"^    titel: Formand$", "    titel: ''", "must not be empty"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "replacement", "message"), MUTATIONS, ids=[m[2][:40] for m in MUTATIONS])
+def test_schema_error_points_at_the_changed_line(content: Path, pattern: str, replacement: str, message: str) -> None:
+    line = replace_line(content / "strategic.yaml", pattern, replacement)
+    errors = _errors(content)
+    assert any(f"strategic.yaml:{line}:" in e and message in e for e in errors), errors
+
+
+def test_a_thousands_dot_in_an_amount_is_caught_not_read_as_a_decimal(content: Path) -> None:
+    path = content / "budget.yaml"
+    line = replace_line(path, r"beløb: \[580000, 580000, 580000, 580000\]", "beløb: [580.000, 580000, 580000, 580000]")
+    errors = _errors(content)
+    assert any(f"budget.yaml:{line}:" in e and "must be a whole number" in e
+               and "if you wrote 580.000 with a thousands dot, write 580000 without dots" in e for e in errors), errors
+
+
+def test_missing_required_field_points_at_its_parent(content: Path) -> None:
+    path = content / "strategic.yaml"
+    replace_line(path, r"^    møder_pr_år: 2$", "")
+    errors = _errors(content)
+    parent = line_of(path, r"^  bestyrelse:$")
+    assert any(f":{parent}:" in e and "missing the required field 'møder_pr_år'" in e for e in errors), errors
+
+
+def test_wrong_top_level_type(content: Path) -> None:
+    (content / "strategic.yaml").write_text("- en\n- liste\n", encoding="utf-8")
+    errors = _errors(content)
+    assert len(errors) == 1
+    assert "strategic.yaml:1:1:" in errors[0] and "name: value" in errors[0]
+
+
+def test_all_errors_are_reported_in_one_run(content: Path) -> None:
+    path = content / "strategic.yaml"
+    first = replace_line(path, r"^  navn: Albertslund$", "  nanv: Albertslund")
+    second = replace_line(path, r"^  fra: 2021-03-01$", "  fra: 2021-3-1")
+    third = replace_line(path, r"^status: endelig$", "status: klar")
+    lines = {int(e.split(":")[1]) for e in _errors(content)}
+    assert {first, second, third} <= lines
+
+
+def test_missing_content_folder(tmp_path: Path) -> None:
+    errors = _errors(tmp_path / "nowhere")
+    assert "content folder not found" in errors[0]
+
+
+def test_schema_loader_checks_the_meta_schema() -> None:
+    assert load_schema("strategic")["title"]

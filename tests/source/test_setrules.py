@@ -1,0 +1,139 @@
+"""Whole-set rules: each broken on purpose, one fixture each, with message, file, line and exit code 1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from agreement.cli import main
+
+from tests.conftest import line_of, replace_line
+
+UDD = "delaftaler/uddannelse-og-livschancer.yaml"
+BESK = "delaftaler/beskaeftigelse.yaml"
+
+
+def _check(content: Path) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    return result.exit_code, result.output.splitlines()
+
+
+def _expect(content: Path, file: str, line: int, *words: str) -> None:
+    code, lines = _check(content)
+    assert code == 1, lines
+    hits = [m for m in lines if m.startswith(f"{content / file}:{line}:") and all(w in m for w in words)]
+    assert hits, "\n".join(lines)
+
+
+def test_chosen_area_without_delaftale(content: Path) -> None:
+    (content / BESK).unlink()
+    strategic = content / "strategic.yaml"
+    line = line_of(strategic, r"valgt: true", start=line_of(strategic, r"- navn: Beskæftigelse$"))
+    _expect(content, "strategic.yaml", line, "'Beskæftigelse' has no delaftale", "delaftaler/")
+
+
+def test_delaftale_for_an_area_that_is_not_chosen(content: Path) -> None:
+    line = replace_line(content / BESK, r"^indsatsområde: Beskæftigelse$", "indsatsområde: Kriminalitetsforebyggelse")
+    strategic = content / "strategic.yaml"
+    valgt = line_of(strategic, r"valgt: false", start=line_of(strategic, r"- navn: Kriminalitetsforebyggelse$"))
+    _expect(content, BESK, line, "not chosen in", "strategic.yaml", f"line {valgt}")
+
+
+def test_two_delaftaler_for_one_area(content: Path) -> None:
+    replace_line(content / BESK, r"^indsatsområde: Beskæftigelse$", "indsatsområde: Uddannelse og livschancer")
+    # Files are read in name order, so the later one (uddannelse-...) is the duplicate.
+    _expect(content, UDD, line_of(content / UDD, r"^indsatsområde:"), "already has a delaftale in", "beskaeftigelse.yaml")
+
+
+def test_area_that_is_not_one_of_lbfs_four(content: Path) -> None:
+    line = replace_line(content / BESK, r"^indsatsområde: Beskæftigelse$", "indsatsområde: Beskæftigelsen")
+    _expect(content, BESK, line, "did you mean 'Beskæftigelse'?")
+
+
+def test_unknown_follow_up_group(content: Path) -> None:
+    line = replace_line(content / UDD, r"^følgegruppe: fg-uddannelse$", "følgegruppe: fg-udannelse")
+    _expect(content, UDD, line, "unknown follow-up group 'fg-udannelse' (did you mean 'fg-uddannelse'?)", "strategic.yaml")
+
+
+def test_delaftale_period_outside_the_agreement(content: Path) -> None:
+    replace_line(content / UDD, r"^  til: 2025-02-28$", "  til: 2025-12-31")
+    _expect(content, UDD, line_of(content / UDD, r"^periode:$") + 1, "not inside the agreement period", "strategic.yaml")
+
+
+def test_unknown_delmål(content: Path) -> None:
+    line = replace_line(content / UDD, r"^      - uddannelsesvalg$", "      - uddannelses-valg")
+    _expect(content, UDD, line, "unknown delmål 'uddannelses-valg' (did you mean 'uddannelsesvalg'?)")
+
+
+def test_unknown_partner_organisation(content: Path) -> None:
+    line = replace_line(content / UDD, r"organisation: herstedlund-skole$", "organisation: herstedlund")
+    _expect(content, UDD, line, "unknown organisation 'herstedlund' (did you mean 'herstedlund-skole'?)", "strategic.yaml")
+
+
+def test_activity_ids_unique_across_delaftaler(content: Path) -> None:
+    first = replace_line(content / BESK, r"^  - id: aktivt-liv$", "  - id: faglig-stoette")
+    line = line_of(content / UDD, r"^  - id: faglig-stoette$")
+    _expect(content, UDD, line, "already used in", "beskaeftigelse.yaml", f"(line {first})")
+
+
+def test_signatory_must_be_a_party_of_the_delaftale(content: Path) -> None:
+    line = replace_line(content / UDD, r"^  - part: va$", "  - part: kab")
+    _expect(content, UDD, line, "'kab' signs, but is not a party of this delaftale")
+
+
+def test_duplicate_delmål_ids(content: Path) -> None:
+    line = replace_line(content / UDD, r"^  - id: uddannelsesvalg$", "  - id: fagligt-loeft")
+    _expect(content, UDD, line, "delmål id 'fagligt-loeft' is used twice")
+
+
+BUDGET = "budget.yaml"
+
+
+def test_budget_financing_must_equal_expenses_every_year(content: Path) -> None:
+    replace_line(content / BUDGET, r"^    beløb: \[60000, 60000, 60000, 60000\]$", "    beløb: [60000, 50000, 60000, 60000]")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"),
+            "in 2022/23 the financing (1.590.000\u00a0kr.) does not equal the expenses (1.600.000\u00a0kr.)",
+            "10.000\u00a0kr. is not financed")
+
+
+def test_budget_grant_share_limit(content: Path) -> None:
+    path = content / BUDGET
+    replace_line(path, r"^  max_tilskud_procent: 75$", "  max_tilskud_procent: 70")
+    line = line_of(path, r"^    beløb:", start=line_of(path, r"^  - organisation: landsbyggefonden$"))
+    _expect(content, BUDGET, line, "is 75.0% of the expenses, more than the 70 % allowed")
+
+
+def test_budget_local_co_financing_minimum(content: Path) -> None:
+    replace_line(content / BUDGET, r"^  min_medfinansiering_procent: 25$", "  min_medfinansiering_procent: 30")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25.0%", "less than the 30 %")
+
+
+def test_budget_covers_every_year_of_the_period(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000]")
+    _expect(content, BUDGET, line, "has 3 amount(s)", "4 project years (2021/22, 2022/23, 2023/24, 2024/25)", "strategic.yaml")
+
+
+def test_budget_year_outside_the_period(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000, 25000, 25000]")
+    _expect(content, BUDGET, line, "has 5 amount(s)")
+
+
+def test_budget_unknown_team_role(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - rolle: projektleder$", "      - rolle: projektlederen")
+    _expect(content, BUDGET, line, "unknown team role 'projektlederen' (did you mean 'projektleder'?)", "strategic.yaml")
+
+
+def test_budget_unknown_activity(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - aktivitet: aktivt-liv$", "      - aktivitet: aktiv-liv")
+    _expect(content, BUDGET, line, "unknown activity 'aktiv-liv' (did you mean 'aktivt-liv'?)")
+
+
+def test_budget_activity_in_the_wrong_focus_area(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^      - aktivitet: aktivt-liv$", "      - aktivitet: faglig-stoette")
+    _expect(content, BUDGET, line, "belongs to the delaftale for 'Uddannelse og livschancer'", "uddannelse-og-livschancer.yaml")
+
+
+def test_budget_unknown_financing_organisation(content: Path) -> None:
+    line = replace_line(content / BUDGET, r"^  - organisation: akb$", "  - organisation: akbb")
+    _expect(content, BUDGET, line, "did you mean 'akb'?")
