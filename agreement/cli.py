@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 
 from agreement import __version__
-from agreement.pipeline import FORMATS, build
-from agreement.source.loader import load_content
-from agreement.outputs.pdf import DEFAULT_TIMEOUT
 from agreement.errors import AgreementError, ContentErrors, display_path
+from agreement.outputs.pdf import DEFAULT_TIMEOUT
+from agreement.pipeline import FORMATS, build
 from agreement.publish.package import package
+from agreement.source.loader import load_content
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
                               help="Seconds LibreOffice may take to convert all documents before it is stopped.")

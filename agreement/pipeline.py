@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agreement.documents import beredskabsplan, budget, delaftale, kommissorium, milepaelsplan, strategic
+from agreement.documents.spec import DocumentSpec
+from agreement.errors import ToolError
 from agreement.outputs import pdf as convert
 from agreement.outputs import pdfmeta
-from agreement.source.loader import Content, load_content
-from agreement.errors import ToolError
 from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
-from agreement.word.renderer import DocxRenderer
 from agreement.resources import TEMPLATES
-from agreement.documents.spec import DocumentSpec
+from agreement.source.loader import Content, load_content
+from agreement.word.renderer import DocxRenderer
 
 FORMATS = ("docx", "pdf")
 

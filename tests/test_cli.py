@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from agreement.pipeline import build
 from agreement.cli import main
 from agreement.errors import ToolError
-
+from agreement.pipeline import build
 from tests.conftest import replace_line
 
 MESSAGE = re.compile(r"^content/strategic\.yaml:\d+:\d+: \S")

@@ -16,7 +16,6 @@ from pypdf import PdfReader
 
 from agreement.pipeline import build
 from agreement.publish.manifest import sha256
-
 from tests.conftest import SAMPLE, SEED
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

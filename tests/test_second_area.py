@@ -12,7 +12,6 @@ import pytest
 from agreement.model.budget import compute
 from agreement.pipeline import build
 from agreement.source.loader import load_content
-
 from tests.conftest import ROOT
 
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"

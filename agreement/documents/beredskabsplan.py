@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from agreement.source.loader import Content
 from agreement.documents.parties import (
     org_name,
     organisations,
@@ -10,8 +9,9 @@ from agreement.documents.parties import (
     programme_metadata,
     upload_name,
 )
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, single
+from agreement.source.loader import Content
+from agreement.word.renderer import DocxRenderer, Metadata
 
 KIND = "beredskabsplan"
 TEMPLATE = "beredskabsplan.docx"

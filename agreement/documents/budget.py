@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from agreement import formatting as fmt
-from agreement.model.budget import Budget, compute, share_text
-from agreement.source.loader import Content
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, single
-from agreement.word.tables import Cell, Row, Table
+from agreement.model.budget import Budget, compute, share_text
 from agreement.outputs.xlsx import write_budget
+from agreement.source.loader import Content
+from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.word.tables import Cell, Row, Table
 
 KIND = "budget"
 TEMPLATE = "budget.docx"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from agreement import formatting as fmt
-from agreement.source.loader import Content
 from agreement.documents.parties import (
     document_date,
     org_name,
@@ -14,9 +13,10 @@ from agreement.documents.parties import (
     signature_rows,
     years_label,
 )
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, draft_location
+from agreement.source.loader import Content
 from agreement.source.yamlload import YamlDocument
+from agreement.word.renderer import DocxRenderer, Metadata
 
 KIND = "delaftale"
 TEMPLATE = "delaftale.docx"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from agreement import formatting as fmt
-from agreement.source.loader import Content
 from agreement.documents.parties import (
     org_name,
     organisations,
@@ -11,8 +10,9 @@ from agreement.documents.parties import (
     programme_metadata,
     upload_name,
 )
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, single
+from agreement.source.loader import Content
+from agreement.word.renderer import DocxRenderer, Metadata
 
 KIND = "kommissorium"
 TEMPLATE = "kommissorium.docx"

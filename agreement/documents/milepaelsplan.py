@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from agreement import formatting as fmt
-from agreement.model import period as periods
-from agreement.source.loader import Content
 from agreement.documents.parties import (
     org_name,
     organisations,
@@ -15,8 +13,10 @@ from agreement.documents.parties import (
     programme_metadata,
     upload_name,
 )
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, single
+from agreement.model import period as periods
+from agreement.source.loader import Content
+from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.word.tables import Cell, Row, Table
 
 KIND = "milepaelsplan"

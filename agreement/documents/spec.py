@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreement.errors import Location
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.source.yamlload import YamlDocument
+from agreement.word.renderer import DocxRenderer, Metadata
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from agreement import formatting as fmt
-from agreement.source.loader import Content
-from agreement.outputs.diagram import organisation_dot, render_png
 from agreement.documents.parties import (
     area_line,
     document_date,
@@ -14,8 +12,10 @@ from agreement.documents.parties import (
     upload_name,
     years_label,
 )
-from agreement.word.renderer import DocxRenderer, Metadata
 from agreement.documents.spec import DocumentSpec, single
+from agreement.outputs.diagram import organisation_dot, render_png
+from agreement.source.loader import Content
+from agreement.word.renderer import DocxRenderer, Metadata
 
 KIND = "strategisk-samarbejdsaftale"
 TEMPLATE = "strategisk-samarbejdsaftale.docx"

@@ -7,8 +7,8 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from agreement import formatting as fmt
-from agreement.model import period as periods
 from agreement.documents.parties import org_name, organisations
+from agreement.model import period as periods
 
 if TYPE_CHECKING:  # content imports the set rules, which use column_sums from here
     from agreement.source.loader import Content
@@ -77,7 +77,7 @@ class Budget:
         return Fraction(amount, self.expense_total) if self.expense_total else Fraction(0)
 
 
-def compute(content: "Content") -> Budget:
+def compute(content: Content) -> Budget:
     """The budget model; assumes the content passed its checks."""
     strategic = content.strategic.data
     data = content.budget.data

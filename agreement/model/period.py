@@ -14,7 +14,7 @@ class Span:
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
-    def covers(self, other: "Span") -> bool:
+    def covers(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
 
 
@@ -64,11 +64,11 @@ class Quarter:
         return f"{self.number}. kvt. {self.year}"
 
     @classmethod
-    def of(cls, day: dt.date) -> "Quarter":
+    def of(cls, day: dt.date) -> Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     @classmethod
-    def parse(cls, text: str) -> "Quarter":
+    def parse(cls, text: str) -> Quarter:
         """'2021-K3' (as written in content)."""
         year, number = text.split("-K")
         return cls(int(year), int(number))

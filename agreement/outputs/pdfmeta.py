@@ -26,7 +26,7 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
         writer.pdf_header = reader.pdf_header  # keep LibreOffice's PDF version, not pypdf's default
     except Exception as exc:  # pypdf raises many kinds for a damaged file
         raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
-    when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
     producer = str((reader.metadata or {}).get("/Producer", "LibreOffice"))
     digest = hashlib.sha256(seed + meta.title.encode("utf-8")).digest()
 

@@ -11,8 +11,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from agreement.word import docxzip
 from agreement.model.budget import Budget
+from agreement.word import docxzip
 
 AMOUNT = "#,##0"
 PERCENT = "0.0%"

@@ -11,12 +11,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from agreement.pipeline import Progress, build, document_specs
-from agreement.source.loader import load_content
-from agreement.outputs.pdf import DEFAULT_TIMEOUT
-from agreement.errors import ContentError, ContentErrors
-from agreement.publish.manifest import sha256
 from agreement.documents.parties import years_label
+from agreement.errors import ContentError, ContentErrors
+from agreement.outputs.pdf import DEFAULT_TIMEOUT
+from agreement.pipeline import Progress, build, document_specs
+from agreement.publish.manifest import sha256
+from agreement.source.loader import load_content
 
 UPLOAD_FORMATS = ("pdf", "xlsx")
 MANIFEST = "manifest.json"

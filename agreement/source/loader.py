@@ -7,8 +7,8 @@ from pathlib import Path
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
 from agreement.source.rules import strategic_rule_errors
-from agreement.source.setrules import set_rule_errors
 from agreement.source.schema import load_schema, schema_errors
+from agreement.source.setrules import set_rule_errors
 from agreement.source.yamlload import YamlDocument, load_yaml
 
 DELAFTALER = "delaftaler"

@@ -88,7 +88,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         return [doc.error(path, f"'{value}' is not allowed for {here}{suggest(value, choices)}; choose one of: {', '.join(choices)}")]
-    if kind == "format" and error.validator_value == "date" or (kind == "pattern" and _is_date_schema(error.schema)):
+    if (kind == "format" and error.validator_value == "date") or (kind == "pattern" and _is_date_schema(error.schema)):
         return [doc.error(path, f"'{value}' is not a valid date for {here}; write dates as YYYY-MM-DD, e.g. 2021-03-01")]
     if kind == "pattern":
         if error.schema.get("pattern", "").startswith("^[a-z0-9]"):

@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from agreement import formatting as fmt
+from agreement.errors import ContentError
 from agreement.model import period as periods
 from agreement.model.budget import column_sums
-from agreement.errors import ContentError
 from agreement.source.schema import suggest
 from agreement.source.yamlload import YamlDocument
 
@@ -20,7 +20,7 @@ SetRule = Callable[["Content", "Index | None"], Iterator[ContentError]]
 _SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
-def set_rule_errors(content: "Content") -> list[ContentError]:
+def set_rule_errors(content: Content) -> list[ContentError]:
     """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
     try:
         index: Index | None = Index(content.strategic)
@@ -62,7 +62,7 @@ def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_i
         yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
 
 
-def _one_delaftale_per_chosen_area(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _one_delaftale_per_chosen_area(content: Content, index: Index | None) -> Iterator[ContentError]:
     strategic = content.strategic.path
     by_area: dict[str, list[YamlDocument]] = {}
     for doc in content.delaftaler:
@@ -87,7 +87,7 @@ def _one_delaftale_per_chosen_area(content: "Content", index: "Index | None") ->
                               "each chosen focus area has exactly one")
 
 
-def _delaftale_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _delaftale_references(content: Content, index: Index | None) -> Iterator[ContentError]:
     strategic = content.strategic.path
     for doc in content.delaftaler:
         data = doc.data
@@ -126,7 +126,7 @@ def _delaftale_references(content: "Content", index: "Index | None") -> Iterator
                                 "has no signature for that party to take them from; write navn and titel here")
 
 
-def _unique_activity_ids(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _unique_activity_ids(content: Content, index: Index | None) -> Iterator[ContentError]:
     seen: dict[str, tuple[YamlDocument, int]] = {}
     for doc in content.delaftaler:
         for a, activity in enumerate(doc.data["aktiviteter"]):
@@ -140,7 +140,7 @@ def _unique_activity_ids(content: "Content", index: "Index | None") -> Iterator[
                 seen[ident] = (doc, a)
 
 
-def _contingency_references(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _contingency_references(content: Content, index: Index | None) -> Iterator[ContentError]:
     doc = content.beredskabsplan
     if doc is None:
         return
@@ -149,7 +149,7 @@ def _contingency_references(content: "Content", index: "Index | None") -> Iterat
                              "organisation", f"organisationer in {content.strategic.path}")
 
 
-def _budget(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _budget(content: Content, index: Index | None) -> Iterator[ContentError]:
     doc = content.budget
     if doc is None:
         return
@@ -221,7 +221,7 @@ def _budget(content: "Content", index: "Index | None") -> Iterator[ContentError]
                         f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)
 
 
-def _milestones(content: "Content", index: "Index | None") -> Iterator[ContentError]:
+def _milestones(content: Content, index: Index | None) -> Iterator[ContentError]:
     doc = content.milepaelsplan
     if doc is None:
         return

@@ -115,7 +115,7 @@ class MarkdownRenderer:
 
     # -- blocks ------------------------------------------------------------
 
-    def _block_token(self, tok: Token, state: "_BlockState", out: list, fn_ids: dict[int, int]) -> None:
+    def _block_token(self, tok: Token, state: _BlockState, out: list, fn_ids: dict[int, int]) -> None:
         s = self.styles
         if tok.type == "heading_open":
             state.pending_style = s.heading.format(min(9, state.heading_level + int(tok.tag[1]) - 1))
@@ -154,7 +154,7 @@ class MarkdownRenderer:
         elif tok.type == "hr":
             out.append(paragraph(s.body, el("r", None, el("br", {"type": "page"}))))
 
-    def _paragraph_style(self, state: "_BlockState") -> str:
+    def _paragraph_style(self, state: _BlockState) -> str:
         s = self.styles
         if state.lists:
             current = state.lists[-1]

@@ -16,8 +16,8 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
-from agreement.word import docxzip
 from agreement.errors import TemplateError
+from agreement.word import docxzip
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.ooxml import el, paragraph, to_xml, w
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from docx import Document
 
 from agreement.pipeline import build
-
 from tests.conftest import replace_line
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from docx import Document
 
-from agreement.source.loader import load_content
 from agreement.documents.milepaelsplan import COMMON, milestones, timeline
-
+from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, replace_line
 from tests.source.test_setrules import _expect
 

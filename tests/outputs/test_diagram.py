@@ -5,9 +5,8 @@ from __future__ import annotations
 import copy
 import struct
 
-from agreement.source.loader import load_content
 from agreement.outputs.diagram import organisation_dot, render_png
-
+from agreement.source.loader import load_content
 from tests.conftest import SAMPLE
 
 

@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from agreement.pipeline import build
 from agreement.publish.manifest import sha256
-
 from tests.conftest import SAMPLE
 
 
@@ -54,7 +53,7 @@ def test_two_builds_at_once_are_byte_identical_to_an_earlier_one(built, tmp_path
     def run(name: str) -> None:
         try:
             results[name] = build(SAMPLE, tmp_path / name, progress=None)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in ("one", "two")]

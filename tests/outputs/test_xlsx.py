@@ -10,9 +10,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from agreement.model.budget import compute
-from agreement.source.loader import load_content
 from agreement.outputs.pdf import find_soffice
-
+from agreement.source.loader import load_content
 from tests.conftest import SAMPLE
 
 CSV_RAW_VALUES = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false"

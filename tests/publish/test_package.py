@@ -11,11 +11,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from agreement.pipeline import build
 from agreement.cli import main
+from agreement.pipeline import build
 from agreement.publish.manifest import sha256
 from agreement.publish.package import package
-
 from tests.conftest import replace_line
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from agreement.source.loader import load_content
 from agreement.errors import ContentErrors
+from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
-
 from tests.conftest import ROOT, line_of, replace_line
 
 SCHEMAS = sorted((ROOT / "agreement" / "schemas").glob("*.schema.json"))

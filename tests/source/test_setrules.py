@@ -7,7 +7,6 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from agreement.cli import main
-
 from tests.conftest import line_of, replace_line
 
 UDD = "delaftaler/uddannelse-og-livschancer.yaml"

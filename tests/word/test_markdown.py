@@ -8,7 +8,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from agreement.word.markdown import Footnotes, MarkdownRenderer, styles_for
 from agreement.word.ooxml import to_xml, w
-
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "agreement" / "editions" / "lbf-2019-26" / "strategisk-samarbejdsaftale.docx"

@@ -8,13 +8,12 @@ import pytest
 from docx import Document
 
 from agreement.documents import strategic
-from agreement.pipeline import build, document_specs
-from agreement.source.loader import load_content
 from agreement.errors import TemplateError
-from agreement.word.renderer import DocxRenderer
+from agreement.pipeline import build, document_specs
 from agreement.resources import TEMPLATES
-
-from tests.conftest import ROOT, SAMPLE, replace_line
+from agreement.source.loader import load_content
+from agreement.word.renderer import DocxRenderer
+from tests.conftest import SAMPLE, replace_line
 
 TEMPLATE = TEMPLATES / strategic.TEMPLATE
 
