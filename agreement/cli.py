@@ -11,8 +11,7 @@ import click
 
 from agreement import __version__
 from agreement.errors import AgreementError, ContentErrors, display_path
-from agreement.outputs.pdf import DEFAULT_TIMEOUT
-from agreement.pipeline import FORMATS, build
+from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
 from agreement.publish.package import package
 from agreement.source.loader import load_content
 

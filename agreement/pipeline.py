@@ -9,23 +9,34 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from agreement.documents import beredskabsplan, budget, delaftale, kommissorium, milepaelsplan, strategic
-from agreement.documents.spec import DocumentSpec
 from agreement.errors import ToolError
-from agreement.outputs import pdf as convert
-from agreement.outputs import pdfmeta
 from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
-from agreement.resources import TEMPLATES
-from agreement.source.loader import Content, load_content
-from agreement.word.renderer import DocxRenderer
+from agreement.source.loader import load_content
 
+if TYPE_CHECKING:
+    from agreement.documents.registry import Registry
+    from agreement.documents.spec import DocumentSpec
+    from agreement.model.programme import Programme
+
+DEFAULT_TIMEOUT = 300.0
 FORMATS = ("docx", "pdf")
 
 
-def document_specs(content: Content) -> list[DocumentSpec]:
-    """Every document of the set, in the order of the manifest."""
-    return [spec for module in (strategic, delaftale, budget, beredskabsplan, milepaelsplan, kommissorium) for spec in module.specs(content)]
+def registry_or_default(registry: Registry | None) -> Registry:
+    if registry is not None:
+        return registry
+    from agreement.documents.builtin import KINDS
+
+    return KINDS
+
+
+def load(content_dir: Path, registry: Registry | None = None) -> tuple[Programme, list[DocumentSpec]]:
+    """Check the content and model it; the specs of every document it makes, in the order of the manifest."""
+    kinds = registry_or_default(registry)
+    programme = load_content(content_dir, kinds.kinds())
+    return programme, kinds.specs(programme)
 
 
 @dataclass
@@ -39,24 +50,27 @@ Progress = Callable[[str], None]
 
 
 def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
-          progress: Progress | None = None, templates: Path = TEMPLATES,
-          timeout: float = convert.DEFAULT_TIMEOUT) -> BuildResult:
+          progress: Progress | None = None, timeout: float = DEFAULT_TIMEOUT,
+          registry: Registry | None = None) -> BuildResult:
     """Build every document. Nothing in `out_dir` changes unless rendering succeeded.
 
     If only the PDF conversion fails, the DOCX files and a manifest listing them are published
     and the ToolError is raised afterwards, so the user still gets the Word files.
     """
     say = progress or (lambda _msg: None)
-    content = load_content(content_dir)
+    programme, specs = load(content_dir, registry)
+    from agreement.outputs import pdf as convert
+    from agreement.outputs import pdfmeta
+    from agreement.word.renderer import DocxRenderer
+
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))
     try:
         documents: list[tuple[BuiltDocument, Path]] = []
-        specs = document_specs(content)
         for spec in specs:
             started = time.perf_counter()
-            renderer = DocxRenderer(templates / spec.template)
+            renderer = DocxRenderer(programme.edition.template(spec.template))
             renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
             docx_path = stage / f"{spec.stem}.docx"
             renderer.save(docx_path, spec.metadata)

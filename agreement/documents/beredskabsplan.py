@@ -2,50 +2,54 @@
 
 from __future__ import annotations
 
-from agreement.documents.parties import (
-    org_name,
-    organisations,
-    programme_context,
-    programme_metadata,
-    upload_name,
-)
-from agreement.documents.spec import DocumentSpec, single
-from agreement.source.loader import Content
-from agreement.word.renderer import DocxRenderer, Metadata
+from typing import TYPE_CHECKING, Any
 
-KIND = "beredskabsplan"
+from agreement.documents.parties import programme_context, programme_metadata, upload_name
+from agreement.documents.registry import DocumentKind
+from agreement.documents.spec import DocumentSpec, single
+from agreement.kinds import BEREDSKABSPLAN
+from agreement.model.content import Contingency
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
+
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "beredskabsplan.docx"
 
 
-def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, content.beredskabsplan, lambda r: context(r, content), metadata(content),
-                  upload_name(content, "Beredskabsplan"))
+def specs(programme: Programme) -> list[DocumentSpec]:
+    return single(BEREDSKABSPLAN, TEMPLATE, programme.contingency.source, lambda r: context(r, programme),
+                  metadata(programme), upload_name(programme, "Beredskabsplan"))
 
 
-def context(r: DocxRenderer, content: Content) -> dict:
-    strategic = content.strategic.data
-    data = content.beredskabsplan.data
-    orgs = organisations(strategic)
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    plan = programme.contingency
+    orgs = programme.strategic.organisations
     return {
-        **programme_context(strategic),
-        "purpose": r.markdown(data["formål"], 2),
-        "incidents": r.markdown(data["akutte_hændelser"], 2),
+        **programme_context(programme),
+        "purpose": r.markdown(plan.purpose, 2),
+        "incidents": r.markdown(plan.incidents, 2),
         "calls": [
             {
                 "number": str(n),
-                "role": c["rolle"] + (f" ({c['navn']})" if c.get("navn") else ""),
-                "organisation": org_name(orgs[c["organisation"]]),
-                "phone": c.get("telefon", ""),
-                "task": c["opgave"],
+                "role": c.role + (f" ({c.name})" if c.name else ""),
+                "organisation": orgs[c.organisation].display_name,
+                "phone": c.phone or "",
+                "task": c.task,
             }
-            for n, c in enumerate(data["kaldeliste"], start=1)
+            for n, c in enumerate(plan.calls, start=1)
         ],
-        "first_day": [{"when": step["tid"], "action": step["handling"]} for step in data["første_døgn"]],
-        "communication": r.markdown(data["kommunikation"], 2),
-        "follow_up": r.markdown(data["opfølgning"], 2),
-        "cooperation": r.markdown(data["samarbejde"], 2),
+        "first_day": [{"when": step.when, "action": step.action} for step in plan.first_day],
+        "communication": r.markdown(plan.communication, 2),
+        "follow_up": r.markdown(plan.follow_up, 2),
+        "cooperation": r.markdown(plan.cooperation, 2),
     }
 
 
-def metadata(content: Content) -> Metadata:
-    return programme_metadata(content.strategic.data, "Beredskabsplan", "beredskabsplan")
+def metadata(programme: Programme) -> Metadata:
+    return programme_metadata(programme.strategic, "Beredskabsplan", "beredskabsplan")
+
+
+KIND = DocumentKind(name=BEREDSKABSPLAN, label="Beredskabsplan", source="beredskabsplan.yaml", schema="beredskabsplan",
+                    template=TEMPLATE, model=Contingency.from_doc, documents=specs)

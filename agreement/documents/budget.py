@@ -2,33 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from agreement import formatting as fmt
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
+from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
+from agreement.kinds import BUDGET
 from agreement.model.budget import Budget, compute, share_text
-from agreement.outputs.xlsx import write_budget
-from agreement.source.loader import Content
-from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.model.content import BudgetPlan
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
 from agreement.word.tables import Cell, Row, Table
 
-KIND = "budget"
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "budget.docx"
 LIGHT = "E6EFF1"
 
 
-def specs(content: Content) -> list[DocumentSpec]:
-    meta = metadata(content)
-    workbook = {"xlsx": lambda path: write_budget(path, compute(content), title=meta.title, date=meta.date)}
-    return single(KIND, TEMPLATE, content.budget, lambda r: context(r, content), meta,
-                  upload_name(content, "Budget"), workbook)
+def specs(programme: Programme) -> list[DocumentSpec]:
+    meta = metadata(programme)
+
+    def workbook(path: Path) -> None:
+        from agreement.outputs.xlsx import write_budget
+
+        write_budget(path, compute(programme), title=meta.title, date=meta.date)
+
+    return single(BUDGET, TEMPLATE, programme.budget_plan.source, lambda r: context(r, programme), meta,
+                  upload_name(programme, "Budget"), {"xlsx": workbook})
 
 
-def context(r: DocxRenderer, content: Content) -> dict:
-    strategic = content.strategic.data
-    budget = compute(content)
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    budget = compute(programme)
     local = budget.expense_total - budget.grant_total
     return {
-        **programme_context(strategic),
+        **programme_context(programme),
         "years": fmt.join_and(budget.year_labels),
         "expenses": r.elements([expense_table(budget).element()]),
         "financing": r.elements([financing_table(budget).element()]),
@@ -80,5 +91,9 @@ def financing_table(budget: Budget) -> Table:
     return table
 
 
-def metadata(content: Content) -> Metadata:
-    return programme_metadata(content.strategic.data, "Budget", "budget")
+def metadata(programme: Programme) -> Metadata:
+    return programme_metadata(programme.strategic, "Budget", "budget")
+
+
+KIND = DocumentKind(name=BUDGET, label="Budget", source="budget.yaml", schema="budget", template=TEMPLATE,
+                    model=BudgetPlan.from_doc, documents=specs)

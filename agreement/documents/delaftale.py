@@ -2,92 +2,87 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from agreement import formatting as fmt
-from agreement.documents.parties import (
-    document_date,
-    org_name,
-    organisations,
-    programme_context,
-    signature_rows,
-    years_label,
-)
-from agreement.documents.spec import DocumentSpec, draft_location
-from agreement.source.loader import Content
-from agreement.source.yamlload import YamlDocument
-from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.documents.parties import document_date, programme_context, signature_rows, years_label
+from agreement.documents.registry import DocumentKind
+from agreement.documents.spec import DocumentSpec
+from agreement.kinds import DELAFTALE
+from agreement.model.content import Delaftale
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
 
-KIND = "delaftale"
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "delaftale.docx"
 
 
-def specs(content: Content) -> list[DocumentSpec]:
+def specs(programme: Programme) -> list[DocumentSpec]:
     """One document per chosen focus area, in the order strategic.yaml describes them."""
-    chosen = [a["navn"] for a in content.strategic.data["indsatsområder"]["områder"] if a["valgt"]]
     out = []
-    for area in chosen:
-        doc = content.delaftale_for(area)
-        meta = metadata(content, doc)
-        upload = f"{content.strategic.data['område']['navn']} - Delaftale - {area}"
-        out.append(DocumentSpec(KIND, meta.title, f"delaftale-{Path(doc.path).stem}", TEMPLATE,
-                                lambda r, doc=doc: context(r, content, doc), meta, upload, draft_location(doc)))
+    for area in programme.strategic.chosen_areas:
+        deal = programme.delaftale_for(area)
+        meta = metadata(programme, deal)
+        upload = f"{programme.strategic.area.name} - Delaftale - {area}"
+        out.append(DocumentSpec(DELAFTALE, meta.title, f"delaftale-{deal.stem}", TEMPLATE,
+                                lambda r, deal=deal: context(r, programme, deal), meta, upload, deal.source.draft_at))
     return out
 
 
-def context(r: DocxRenderer, content: Content, doc: YamlDocument) -> dict:
-    strategic = content.strategic.data
-    data = doc.data
-    orgs = organisations(strategic)
-    groups = {g["id"]: g for g in strategic["organisering"]["følgegrupper"]["grupper"]}
-    group = groups[data["følgegruppe"]]
-    numbers = {goal["id"]: n for n, goal in enumerate(data["delmål"], start=1)}
+def context(r: DocxRenderer, programme: Programme, deal: Delaftale) -> dict[str, Any]:
+    strategic = programme.strategic
+    orgs = strategic.organisations
+    group = next(g for g in strategic.organisation.groups if g.id == deal.group)
+    numbers = {goal.id: n for n, goal in enumerate(deal.goals, start=1)}
     return {
-        **programme_context(strategic),
-        "focus_area": data["indsatsområde"],
-        "parties": [org_name(orgs[p]) for p in data["parter"]],
-        "period_from": fmt.date_long(data["periode"]["fra"]),
-        "period_to": fmt.date_long(data["periode"]["til"]),
-        "purpose": r.markdown(data["formål"], 2),
+        **programme_context(programme),
+        "focus_area": deal.focus_area,
+        "parties": [orgs[p].display_name for p in deal.parties],
+        "period_from": fmt.date_long(deal.period.start),
+        "period_to": fmt.date_long(deal.period.end),
+        "purpose": r.markdown(deal.purpose, 2),
         "goals": [
             {
-                "number": numbers[goal["id"]],
-                "text": goal["delmål"],
+                "number": numbers[goal.id],
+                "text": goal.text,
                 "indicators": [
-                    {"text": i["indikator"], "baseline": i["baseline"], "target": i["mål"], "source": i["datakilde"]}
-                    for i in goal["indikatorer"]
+                    {"text": i.text, "baseline": i.baseline, "target": i.target, "source": i.source} for i in goal.indicators
                 ],
             }
-            for goal in data["delmål"]
+            for goal in deal.goals
         ],
         "activities": [
             {
-                "name": a["navn"],
-                "goals": fmt.join_and([f"delmål {numbers[g]}" for g in a["delmål"]]),
-                "purpose": r.markdown(a["formål"], 4),
-                "target_group": r.markdown(a["målgruppe"], 4),
-                "content": r.markdown(a["indhold"], 4),
-                "responsible": org_name(orgs[a["ansvarlig"]]),
-                "partners": [{"name": org_name(orgs[p["organisation"]]), "role": p["rolle"]} for p in a.get("partnere", [])],
+                "name": a.name,
+                "goals": fmt.join_and([f"delmål {numbers[g]}" for g in a.goals]),
+                "purpose": r.markdown(a.purpose, 4),
+                "target_group": r.markdown(a.target_group, 4),
+                "content": r.markdown(a.content, 4),
+                "responsible": orgs[a.responsible].display_name,
+                "partners": [{"name": orgs[p.organisation].display_name, "role": p.role} for p in a.partners],
             }
-            for a in data["aktiviteter"]
+            for a in deal.activities
         ],
-        "group_name": group["navn"][:1].lower() + group["navn"][1:],
-        "group_members": group["medlemmer"],
-        "signatures": signature_rows(strategic, data["underskrifter"]),
+        "group_name": group.name[:1].lower() + group.name[1:],
+        "group_members": list(group.members),
+        "signatures": signature_rows(strategic, deal.signatures),
     }
 
 
-def metadata(content: Content, doc: YamlDocument) -> Metadata:
-    strategic = content.strategic.data
-    data = doc.data
-    orgs = organisations(strategic)
-    area = strategic["område"]["navn"]
-    focus = data["indsatsområde"]
+def metadata(programme: Programme, deal: Delaftale) -> Metadata:
+    strategic = programme.strategic
+    area = strategic.area.name
+    focus = deal.focus_area
     return Metadata(
-        title=f"Delaftale om {focus}, {area} {years_label(data['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in data["parter"]),
+        title=f"Delaftale om {focus}, {area} {years_label(deal.period)}",
+        author=", ".join(strategic.organisations[p].name for p in deal.parties),
         subject=f"Delaftale under den strategiske samarbejdsaftale for {area}: {focus}",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "delaftale", focus, area]),
-        date=document_date(data["underskrifter"], data["periode"]["fra"]),
+        date=document_date(deal.signatures, deal.period.start),
     )
+
+
+KIND = DocumentKind(name=DELAFTALE, label="Delaftale", source="delaftaler/*.yaml", schema="delaftale", template=TEMPLATE,
+                    model=Delaftale.from_doc, documents=specs)

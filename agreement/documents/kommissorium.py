@@ -2,47 +2,52 @@
 
 from __future__ import annotations
 
-from agreement import formatting as fmt
-from agreement.documents.parties import (
-    org_name,
-    organisations,
-    programme_context,
-    programme_metadata,
-    upload_name,
-)
-from agreement.documents.spec import DocumentSpec, single
-from agreement.source.loader import Content
-from agreement.word.renderer import DocxRenderer, Metadata
+from typing import TYPE_CHECKING, Any
 
-KIND = "kommissorium"
+from agreement import formatting as fmt
+from agreement.documents.parties import programme_context, programme_metadata, upload_name
+from agreement.documents.registry import DocumentKind
+from agreement.documents.spec import DocumentSpec, single
+from agreement.kinds import KOMMISSORIUM
+from agreement.model.content import TermsOfReference
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
+
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "kommissorium.docx"
 
 
-def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, content.kommissorium, lambda r: context(r, content), metadata(content),
-                  upload_name(content, "Kommissorium for bestyrelsen"))
+def specs(programme: Programme) -> list[DocumentSpec]:
+    return single(KOMMISSORIUM, TEMPLATE, programme.terms.source, lambda r: context(r, programme), metadata(programme),
+                  upload_name(programme, "Kommissorium for bestyrelsen"))
 
 
-def context(r: DocxRenderer, content: Content) -> dict:
-    strategic = content.strategic.data
-    data = content.kommissorium.data
-    orgs = organisations(strategic)
-    board = strategic["organisering"]["bestyrelse"]
-    meetings = board["møder_pr_år"]
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    terms = programme.terms
+    strategic = programme.strategic
+    board = strategic.organisation.board
+    meetings = board.meetings_per_year
     return {
-        **programme_context(strategic),
-        "purpose": r.markdown(data["formål"], 2),
-        "representation": board["repræsentation"],
-        "members": [org_name(orgs[i]) for i in board["organisationer"]],
-        "composition": r.markdown(data.get("sammensætning"), 2),
+        **programme_context(programme),
+        "purpose": r.markdown(terms.purpose, 2),
+        "representation": board.representation,
+        "members": [strategic.organisations[i].display_name for i in board.members],
+        "composition": r.markdown(terms.composition, 2),
         "meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
-        "meetings_text": r.markdown(data["møder"], 2),
-        "responsibilities": r.markdown(data["opgaver"], 2),
-        "secretariat": r.markdown(data["sekretariat"], 2),
-        "decisions": r.markdown(data["beslutninger"], 2),
-        "adopted": fmt.date_long(data["godkendt"]) if data.get("godkendt") else "",
+        "meetings_text": r.markdown(terms.meetings, 2),
+        "responsibilities": r.markdown(terms.responsibilities, 2),
+        "secretariat": r.markdown(terms.secretariat, 2),
+        "decisions": r.markdown(terms.decisions, 2),
+        "adopted": fmt.date_long(terms.adopted) if terms.adopted else "",
     }
 
 
-def metadata(content: Content) -> Metadata:
-    return programme_metadata(content.strategic.data, "Kommissorium for bestyrelsen", "kommissorium", fmt.as_date(content.kommissorium.data.get("godkendt") or content.strategic.data["periode"]["fra"]))
+def metadata(programme: Programme) -> Metadata:
+    return programme_metadata(programme.strategic, "Kommissorium for bestyrelsen", "kommissorium",
+                              programme.terms.adopted or programme.strategic.period.start)
+
+
+KIND = DocumentKind(name=KOMMISSORIUM, label="Kommissorium for bestyrelsen", source="kommissorium.yaml", schema="kommissorium",
+                    template=TEMPLATE, model=TermsOfReference.from_doc, documents=specs)

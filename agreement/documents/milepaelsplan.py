@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from agreement import formatting as fmt
-from agreement.documents.parties import (
-    org_name,
-    organisations,
-    programme_context,
-    programme_metadata,
-    upload_name,
-)
+from agreement.documents.parties import programme_context, programme_metadata, upload_name
+from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
+from agreement.kinds import MILEPAELSPLAN
 from agreement.model import period as periods
-from agreement.source.loader import Content
-from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.model.content import MilestonePlan
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
 from agreement.word.tables import Cell, Row, Table
 
-KIND = "milepaelsplan"
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "milepaelsplan.docx"
 COMMON = "Hele helhedsplanen"
 STATUS_FILL = {"planlagt": "9FBFC7", "i gang": "4F8A99", "nået": "1F4E5A", "forsinket": "C0504D", "aflyst": "BFBFBF"}
@@ -36,27 +35,26 @@ class Milestone:
     status: str
 
 
-def milestones(content: Content) -> list[Milestone]:
+def milestones(programme: Programme) -> list[Milestone]:
     """Every milestone, sorted by its end date, then by delaftale and activity."""
-    strategic = content.strategic.data
-    orgs = organisations(strategic)
-    activities = {ident: (d.data["indsatsområde"], a["navn"]) for ident, (d, a) in content.activities().items()}
+    orgs = programme.strategic.organisations
+    activities = {ident: (d.focus_area, a.name) for ident, (d, a) in programme.activities().items()}
     out = []
-    for m in content.milepaelsplan.data["milepæle"]:
-        if "dato" in m:
-            day = dt.date.fromisoformat(m["dato"])
-            when, when_text = periods.Span(day, day), fmt.date_long(day)
+    for m in programme.milestone_plan.milestones:
+        if m.date is not None:
+            when, when_text = periods.Span(m.date, m.date), fmt.date_long(m.date)
         else:
-            quarter = periods.Quarter.parse(m["kvartal"])
+            assert m.quarter is not None  # the set rules make sure a milestone has a date or a quarter
+            quarter = periods.Quarter.parse(m.quarter)
             when, when_text = quarter.span, quarter.label
-        area, activity = activities.get(m.get("aktivitet"), (COMMON, ""))
-        out.append(Milestone(when, when_text, area, activity, m["milepæl"], org_name(orgs[m["ansvarlig"]]), m["status"]))
+        area, activity = activities.get(m.activity or "", (COMMON, ""))
+        out.append(Milestone(when, when_text, area, activity, m.text, orgs[m.owner].display_name, m.status))
     return sorted(out, key=lambda m: (m.when.end, m.when.start, m.delaftale, m.activity))
 
 
-def timeline(content: Content, items: list[Milestone]) -> Table:
+def timeline(programme: Programme, items: list[Milestone]) -> Table:
     """Rows per delaftale and activity, a column per quarter, a shaded cell where a milestone falls."""
-    quarters = periods.quarters(periods.span(content.strategic.data["periode"]))
+    quarters = periods.quarters(programme.strategic.period)
     label_width = 16.0 - 0.62 * len(quarters)
     table = Table([label_width] + [0.62] * len(quarters), font_half_points=14)
     years: list[tuple[int, int]] = []
@@ -68,7 +66,7 @@ def timeline(content: Content, items: list[Milestone]) -> Table:
     table.rows.append(Row([Cell("Delaftale og aktivitet")] + [Cell(str(y) if n > 1 else f"'{str(y)[2:]}", align="center", span=n) for y, n in years], header=True))
     table.rows.append(Row([Cell("")] + [Cell(str(q.number), align="center") for q in quarters], header=True, fill="1F4E5A", bold=True))
     order = [(m.delaftale, m.activity) for m in items]
-    keys = sorted(set(order), key=lambda k: (k[0] == COMMON, _area_rank(content, k[0]), order.index(k)))
+    keys = sorted(set(order), key=lambda k: (k[0] == COMMON, _area_rank(programme, k[0]), order.index(k)))
     current = None
     for area, activity in keys:
         if area != current:
@@ -96,30 +94,33 @@ def _overlaps(a: periods.Span, b: periods.Span) -> bool:
     return a.start <= b.end and b.start <= a.end
 
 
-def _area_rank(content: Content, area: str) -> int:
-    names = [a["navn"] for a in content.strategic.data["indsatsområder"]["områder"]]
+def _area_rank(programme: Programme, area: str) -> int:
+    names = [a.name for a in programme.strategic.focus_areas]
     return names.index(area) if area in names else len(names)
 
 
-def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, content.milepaelsplan, lambda r: context(r, content), metadata(content),
-                  upload_name(content, "Milepælsplan"))
+def specs(programme: Programme) -> list[DocumentSpec]:
+    return single(MILEPAELSPLAN, TEMPLATE, programme.milestone_plan.source, lambda r: context(r, programme),
+                  metadata(programme), upload_name(programme, "Milepælsplan"))
 
 
-def context(r: DocxRenderer, content: Content) -> dict:
-    strategic = content.strategic.data
-    items = milestones(content)
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    items = milestones(programme)
     return {
-        **programme_context(strategic),
+        **programme_context(programme),
         "milestones": [
             {"when": m.when_text, "delaftale": m.delaftale, "activity": m.activity, "text": m.text, "owner": m.owner,
              "status": m.status}
             for m in items
         ],
-        "timeline": r.elements([timeline(content, items).element()]),
+        "timeline": r.elements([timeline(programme, items).element()]),
         "legend": r.elements([legend().element()]),
     }
 
 
-def metadata(content: Content) -> Metadata:
-    return programme_metadata(content.strategic.data, "Milepælsplan", "milepælsplan")
+def metadata(programme: Programme) -> Metadata:
+    return programme_metadata(programme.strategic, "Milepælsplan", "milepælsplan")
+
+
+KIND = DocumentKind(name=MILEPAELSPLAN, label="Milepælsplan", source="milepaelsplan.yaml", schema="milepaelsplan",
+                    template=TEMPLATE, model=MilestonePlan.from_doc, documents=specs)

@@ -1,77 +1,63 @@
-"""Organisations and signatures as the documents show them, shared by every document."""
+"""Organisations, signatures and programme-wide values as the documents show them, shared by every kind."""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any
 
 from agreement import formatting as fmt
-from agreement.word.renderer import Metadata
+from agreement.model.content import Signature, Strategic, signed_on
+from agreement.model.metadata import Metadata
+from agreement.model.period import Span
+from agreement.model.programme import Programme
 
 
-def org_name(org: dict) -> str:
-    """'Albertslund Boligselskab (AB)'; the name alone when there is no abbreviation."""
-    return f"{org['navn']} ({org['forkortelse']})" if org.get("forkortelse") else org["navn"]
-
-
-def organisations(strategic: dict) -> dict[str, dict]:
-    return {o["id"]: o for o in strategic["organisationer"]}
-
-
-def signature_rows(strategic: dict, signatures: list[dict]) -> list[dict]:
+def signature_rows(strategic: Strategic, signatures: tuple[Signature, ...]) -> list[dict[str, str]]:
     """Signature blocks; a signature without name and title takes them from strategic.yaml's signature of that party."""
-    orgs = organisations(strategic)
-    main = {s["part"]: s for s in strategic["underskrifter"]}
     rows = []
     for s in signatures:
-        fallback = main.get(s["part"], {})
+        fallback = strategic.signature_of(s.party)
         rows.append({
-            "party": org_name(orgs[s["part"]]),
-            "date": fmt.date_short(s["dato"]) if s.get("dato") else "",
-            "name": s.get("navn") or fallback["navn"],
-            "title": s.get("titel") or fallback["titel"],
+            "party": strategic.organisations[s.party].display_name,
+            "date": fmt.date_short(s.date) if s.date else "",
+            "name": s.name or (fallback.name if fallback and fallback.name else ""),
+            "title": s.title or (fallback.title if fallback and fallback.title else ""),
         })
     return rows
 
 
-def document_date(signatures: list[dict], period_start: str) -> dt.date:
-    """A document's own date: its last signature, or the period start when nobody has signed."""
-    dates = [dt.date.fromisoformat(s["dato"]) for s in signatures if s.get("dato")]
-    return max(dates) if dates else dt.date.fromisoformat(period_start)
+def years_label(period: Span) -> str:
+    return f"{period.start.year}-{period.end.year}"
 
 
-def area_line(strategic: dict) -> str:
-    area = strategic["område"]
-    return f"{area['navn']} ({', '.join(area['boligområder'])})"
-
-
-def years_label(period: dict) -> str:
-    return f"{period['fra'][:4]}-{period['til'][:4]}"
-
-
-def programme_metadata(strategic: dict, name: str, keyword: str, date: dt.date | None = None) -> Metadata:
+def programme_metadata(strategic: Strategic, name: str, keyword: str, date: Any = None) -> Metadata:
     """Metadata of an attachment that covers the whole programme: '<name>, <area> <years>', by the parties."""
-    area = strategic["område"]["navn"]
-    orgs = organisations(strategic)
+    area = strategic.area.name
     return Metadata(
-        title=f"{name}, {area} {years_label(strategic['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in strategic["parter"]),
+        title=f"{name}, {area} {years_label(strategic.period)}",
+        author=", ".join(strategic.organisations[p].name for p in strategic.parties),
         subject=f"{name} for den boligsociale indsats i {area}",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", keyword, area]),
-        date=date or fmt.as_date(strategic["periode"]["fra"]),
+        date=date or strategic.period.start,
     )
 
 
-def upload_name(content, name: str) -> str:
+def upload_name(programme: Programme, name: str) -> str:
     """'Albertslund - Budget 2021-2025': how a file of the whole programme is named for the case portal."""
-    strategic = content.strategic.data
-    return f"{strategic['område']['navn']} - {name} {years_label(strategic['periode'])}"
+    strategic = programme.strategic
+    return f"{strategic.area.name} - {name} {years_label(strategic.period)}"
 
 
-def programme_context(strategic: dict) -> dict:
-    """The template values every document shares: the area and the agreement period."""
+def programme_context(programme: Programme) -> dict[str, Any]:
+    """The template values every document shares: the area, the agreement period and the edition."""
+    strategic = programme.strategic
     return {
-        "area_name": strategic["område"]["navn"],
-        "area_line": area_line(strategic),
-        "period_from": fmt.date_long(strategic["periode"]["fra"]),
-        "period_to": fmt.date_long(strategic["periode"]["til"]),
+        "area_name": strategic.area.name,
+        "area_line": strategic.area.line,
+        "period_from": fmt.date_long(strategic.period.start),
+        "period_to": fmt.date_long(strategic.period.end),
+        "edition": programme.edition.context(),
     }
+
+
+def document_date(signatures: tuple[Signature, ...], fallback: Any) -> Any:
+    return signed_on(signatures, fallback)

@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from agreement.errors import Location
-from agreement.source.yamlload import YamlDocument
-from agreement.word.renderer import DocxRenderer, Metadata
+from agreement.model.content import Source
+from agreement.model.metadata import Metadata
+
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
+Context = Callable[["DocxRenderer"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class DocumentSpec:
     """One document: its kind and title for the manifest, its file stem, template, context and metadata.
 
+    `context` computes the template's values with the renderer that is rendering it (Markdown, pictures).
     `extras` writes further files of the same document (format -> writer of that file), e.g. the budget's xlsx.
     `draft_at` is where content marks the document as a draft (status: udkast), None when it is final.
     `upload_name` is the file name, without extension, for the case portal.
@@ -24,7 +31,7 @@ class DocumentSpec:
     title: str
     stem: str
     template: str
-    context: Callable[[DocxRenderer], dict]
+    context: Context
     metadata: Metadata
     upload_name: str
     draft_at: Location | None = None
@@ -35,13 +42,7 @@ class DocumentSpec:
         return "udkast" if self.draft_at else "endelig"
 
 
-def draft_location(doc: YamlDocument) -> Location | None:
-    """Where `doc` says it is a draft, or None when its status is final."""
-    return doc.locate(("status",)) if doc.data.get("status") == "udkast" else None
-
-
-def single(kind: str, template: str, source: YamlDocument, context: Callable[[DocxRenderer], dict], metadata: Metadata,
-           upload_name: str, extras: dict[str, Callable[[Path], None]] | None = None) -> list[DocumentSpec]:
+def single(kind: str, template: str, source: Source, context: Context, metadata: Metadata, upload_name: str,
+           extras: dict[str, Callable[[Path], None]] | None = None) -> list[DocumentSpec]:
     """The spec list of a document the set has exactly one of, named after its kind."""
-    return [DocumentSpec(kind, metadata.title, kind, template, context, metadata, upload_name, draft_location(source),
-                         extras or {})]
+    return [DocumentSpec(kind, metadata.title, kind, template, context, metadata, upload_name, source.draft_at, extras or {})]

@@ -1,112 +1,103 @@
-"""The strategic agreement: its template context, computed from strategic.yaml."""
+"""The strategic agreement: its template values and metadata, computed from strategic.yaml's model."""
 
 from __future__ import annotations
 
-from agreement import formatting as fmt
-from agreement.documents.parties import (
-    area_line,
-    document_date,
-    org_name,
-    organisations,
-    signature_rows,
-    upload_name,
-    years_label,
-)
-from agreement.documents.spec import DocumentSpec, single
-from agreement.outputs.diagram import organisation_dot, render_png
-from agreement.source.loader import Content
-from agreement.word.renderer import DocxRenderer, Metadata
+from typing import TYPE_CHECKING, Any
 
-KIND = "strategisk-samarbejdsaftale"
+from agreement import formatting as fmt
+from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
+from agreement.documents.registry import DocumentKind
+from agreement.documents.spec import DocumentSpec, single
+from agreement.kinds import STRATEGIC
+from agreement.model.content import Baseline, Strategic
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
+
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
 TEMPLATE = "strategisk-samarbejdsaftale.docx"
 TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
-def specs(content: Content) -> list[DocumentSpec]:
-    return single(KIND, TEMPLATE, content.strategic, lambda r: context(r, content), metadata(content),
-                  upload_name(content, "Strategisk samarbejdsaftale"))
+def specs(programme: Programme) -> list[DocumentSpec]:
+    return single(STRATEGIC, TEMPLATE, programme.strategic.source, lambda r: context(r, programme), metadata(programme),
+                  upload_name(programme, "Strategisk samarbejdsaftale"))
 
 
-def context(r: DocxRenderer, content: Content) -> dict:
-    data = content.strategic.data
-    orgs = organisations(data)
-    area = data["område"]
-    period = data["periode"]
-    org = data["organisering"]
-    board = org["bestyrelse"]
-    roles = org["team"]["roller"]
-    meetings = board["møder_pr_år"]
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    from agreement.outputs.diagram import organisation_dot, render_png
 
+    s = programme.strategic
+    org = s.organisation
+    board = org.board
+    meetings = board.meetings_per_year
     return {
-        "area_name": area["navn"],
-        "area_line": area_line(data),
-        "parties": [orgs[p]["navn"] for p in data["parter"]],
-        "period_from": fmt.date_long(period["fra"]),
-        "period_to": fmt.date_long(period["til"]),
-        "signatures": signature_rows(data, data["underskrifter"]),
-        "section1": r.markdown(data["boligområdet"], 2),
-        "section2": r.markdown(data["vision"], 2),
-        "org_diagram_text": r.markdown(org["diagram"]["tekst"], 3),
-        "org_diagram": r.picture(render_png(organisation_dot(data)), max_width_cm=16, max_height_cm=12,
-                                 description=f"Organisationsdiagram for den boligsociale indsats i {area['navn']}"),
-        "board_representation": board["repræsentation"],
-        "board_members": fmt.join_and([org_name(orgs[i]) for i in board["organisationer"]]),
+        **programme_context(programme),
+        "parties": [s.organisations[p].name for p in s.parties],
+        "signatures": signature_rows(s, s.signatures),
+        "section1": r.markdown(s.section1, 2),
+        "section2": r.markdown(s.vision, 2),
+        "org_diagram_text": r.markdown(org.diagram_text, 3),
+        "org_diagram": r.picture(render_png(organisation_dot(s)), max_width_cm=16, max_height_cm=12,
+                                 description=f"Organisationsdiagram for den boligsociale indsats i {s.area.name}"),
+        "board_representation": board.representation,
+        "board_members": fmt.join_and([s.organisations[i].display_name for i in board.members]),
         "board_meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
-        "board_text": r.markdown(board.get("tekst"), 3),
-        "groups_text": r.markdown(org["følgegrupper"].get("tekst"), 3),
-        "groups": [{"name": g["navn"], "members": g["medlemmer"]} for g in org["følgegrupper"]["grupper"]],
-        "steering": r.markdown(org.get("styring"), 2),
-        "team_size": fmt.count(sum(role["årsværk"] for role in roles)),
-        "team_roles": _capitalise(fmt.join_and([f"en {role['titel']}" for role in roles])),
-        "team_text": r.markdown(org["team"].get("tekst"), 3),
-        "section4": r.markdown(data["samspil"], 2),
+        "board_text": r.markdown(board.text, 3),
+        "groups_text": r.markdown(org.groups_text, 3),
+        "groups": [{"name": g.name, "members": list(g.members)} for g in org.groups],
+        "steering": r.markdown(org.steering, 2),
+        "team_size": fmt.count(sum(role.full_time_equivalents for role in org.roles)),
+        "team_roles": _capitalise(fmt.join_and([f"en {role.title}" for role in org.roles])),
+        "team_text": r.markdown(org.team_text, 3),
+        "section4": r.markdown(s.interplay, 2),
         "goals": [
             {
-                "text": goal["mål"],
+                "text": goal.text,
                 "indicators": [
                     {
-                        "text": ind["indikator"],
-                        "area": _baseline(ind["baseline_boligområde"], ind["enhed"]),
-                        "municipality": _baseline(ind["baseline_kommune"], ind["enhed"]),
-                        "year": str(ind["baseline_år"]),
-                        "source": ind["datakilde"],
+                        "text": ind.text,
+                        "area": _baseline(ind.baseline_area, ind.unit),
+                        "municipality": _baseline(ind.baseline_municipality, ind.unit),
+                        "year": str(ind.baseline_year),
+                        "source": ind.source,
                     }
-                    for ind in goal["indikatorer"]
+                    for ind in goal.indicators
                 ],
             }
-            for goal in data["mål"]
+            for goal in s.goals
         ],
-        "focus_footnote": r.footnote(data["indsatsområder"]["fodnote"]) if data["indsatsområder"].get("fodnote") else "",
-        "focus_areas": [
-            {"name": a["navn"], "chosen": a["valgt"], "problem": r.markdown(a["problemkompleks"], 4)}
-            for a in data["indsatsområder"]["områder"]
-        ],
-        "section7": r.markdown(data["lokal_evaluering"], 2),
-        "section8": r.markdown(data["revision"], 2),
+        "focus_footnote": r.footnote(s.focus_footnote) if s.focus_footnote else "",
+        "focus_areas": [{"name": a.name, "chosen": a.chosen, "problem": r.markdown(a.problem, 4)} for a in s.focus_areas],
+        "section7": r.markdown(s.evaluation, 2),
+        "section8": r.markdown(s.revision, 2),
     }
 
 
-def metadata(content: Content) -> Metadata:
-    data = content.strategic.data
-    orgs = organisations(data)
-    area = data["område"]["navn"]
+def metadata(programme: Programme) -> Metadata:
+    s = programme.strategic
+    area = s.area.name
     return Metadata(
-        title=f"{TITLE}, {area} {years_label(data['periode'])}",
-        author=", ".join(orgs[p]["navn"] for p in data["parter"]),
-        subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(data['område']['boligområder'])})",
+        title=f"{TITLE}, {area} {years_label(s.period)}",
+        author=", ".join(s.organisations[p].name for p in s.parties),
+        subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(s.area.estates)})",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "strategisk samarbejdsaftale", area]),
-        date=document_date(data["underskrifter"], data["periode"]["fra"]),
+        date=document_date(s.signatures, s.period.start),
     )
 
 
-def _baseline(value, unit: str) -> str:
+def _baseline(value: Baseline, unit: str) -> str:
     show = fmt.percent if unit == "procent" else fmt.number
-    if isinstance(value, (int, float)):
-        return show(value)
-    parts = [show(v["værdi"]) + (f" ({v['note']})" if v.get("note") else "") for v in value["værdier"]]
-    text = " / ".join(parts)
-    return text + (f" ({value['note']})" if value.get("note") else "")
+    if value.single:
+        return show(value.values[0].value)
+    text = " / ".join(show(v.value) + (f" ({v.note})" if v.note else "") for v in value.values)
+    return text + (f" ({value.note})" if value.note else "")
 
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+KIND = DocumentKind(name=STRATEGIC, label="Strategisk samarbejdsaftale", source="strategic.yaml", schema="strategic",
+                    template=TEMPLATE, model=Strategic.from_doc, documents=specs)

@@ -1,1 +1,119 @@
-"""LBF editions: one folder of Word templates and edition.yaml per funding period."""
+"""LBF editions: one folder of Word templates and edition.yaml per funding period. Imports source and errors only."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.resources import EDITIONS
+from agreement.source.schema import load_schema, schema_errors
+from agreement.source.yamlload import load_yaml
+
+EDITION_FILE = "edition.yaml"
+LOCAL_FOLDER = "skabeloner"
+BUILT_IN = "built-in"
+LOCAL = "local"
+
+
+@dataclass(frozen=True)
+class FinancingLimits:
+    max_grant_percent: float | int
+    min_local_percent: float | int
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition: what its LBF period fixes, and the folder holding its Word templates."""
+
+    name: str
+    title: str
+    regulation: str
+    focus_areas: tuple[str, ...]
+    indicator_columns: tuple[str, ...]
+    financing: FinancingLimits
+    folder: Path
+    origin: str
+
+    def template(self, file_name: str) -> Path:
+        return self.folder / file_name
+
+    def context(self) -> dict[str, object]:
+        """What every template may use of its edition: {{ edition.title }}, {{ edition.regulativ }}, ..."""
+        return {
+            "navn": self.name,
+            "titel": self.title,
+            "regulativ": self.regulation,
+            "indsatsområder": list(self.focus_areas),
+            "indikatorkolonner": list(self.indicator_columns),
+        }
+
+
+def load_edition(folder: Path, origin: str) -> Edition:
+    """Read `folder`/edition.yaml; raise ContentErrors, located in that file, when it is wrong."""
+    doc = load_yaml(folder / EDITION_FILE)
+    errors = schema_errors(doc, load_schema("edition"))
+    if not errors and doc.data["navn"] != folder.name:
+        errors.append(doc.error(("navn",), f"the edition is called '{doc.data['navn']}' but its folder is '{folder.name}'; "
+                                "make them the same"))
+    if errors:
+        raise ContentErrors(errors)
+    data = doc.data
+    limits = data["finansiering"]
+    return Edition(
+        name=data["navn"],
+        title=data["titel"],
+        regulation=data["regulativ"],
+        focus_areas=tuple(data["indsatsområder"]),
+        indicator_columns=tuple(data["indikatorkolonner"]),
+        financing=FinancingLimits(limits["max_tilskud_procent"], limits["min_medfinansiering_procent"]),
+        folder=folder,
+        origin=origin,
+    )
+
+
+def _folders(base: Path) -> list[Path]:
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and (p / EDITION_FILE).is_file())
+
+
+def available(content_dir: Path | None = None) -> dict[str, tuple[Path, str]]:
+    """Every edition by name with its folder and origin; a local one (content/skabeloner/<name>/) wins."""
+    found = {p.name: (p, BUILT_IN) for p in _folders(EDITIONS)}
+    if content_dir is not None:
+        found.update({p.name: (p, LOCAL) for p in _folders(content_dir / LOCAL_FOLDER)})
+    return dict(sorted(found.items()))
+
+
+def find(name: str, content_dir: Path | None = None) -> Edition:
+    """The edition called `name`; TemplateError listing the known ones when there is none."""
+    editions = available(content_dir)
+    if name not in editions:
+        known = ", ".join(editions) or "none"
+        raise TemplateError(f"unknown edition '{name}'; the editions are: {known}")
+    folder, origin = editions[name]
+    return load_edition(folder, origin)
+
+
+def unknown_edition_error(name: str, content_dir: Path, location: Location) -> ContentError:
+    from agreement.source.schema import suggest
+
+    editions = available(content_dir)
+    return ContentError(f"unknown edition '{name}'{suggest(name, set(editions))}; use one of: {', '.join(editions) or 'none'}, "
+                        f"or put a local edition in {display_path(content_dir / LOCAL_FOLDER / name)}/", location)
+
+
+def export(name: str, target: Path, content_dir: Path | None = None) -> Path:
+    """Copy edition `name` to `target` (which must not exist yet) to start a local edition."""
+    edition = find(name, content_dir)
+    if target.exists():
+        raise TemplateError(f"{display_path(target)} already exists; choose a new folder so nothing is overwritten")
+    shutil.copytree(edition.folder, target)
+    if target.name != name:  # an edition is named after its folder
+        data_file = target / EDITION_FILE
+        lines = data_file.read_text(encoding="utf-8").split("\n")
+        data_file.write_text("\n".join(f"navn: {target.name}" if line == f"navn: {name}" else line for line in lines),
+                             encoding="utf-8")
+    return target

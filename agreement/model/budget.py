@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from agreement import formatting as fmt
-from agreement.documents.parties import org_name, organisations
 from agreement.model import period as periods
+from agreement.model.content import BudgetLineData, BudgetPlan
 
-if TYPE_CHECKING:  # content imports the set rules, which use column_sums from here
-    from agreement.source.loader import Content
+if TYPE_CHECKING:
+    from agreement.model.programme import Programme
 
 
 def column_sums(rows: list[list[int]]) -> list[int]:
@@ -77,36 +78,48 @@ class Budget:
         return Fraction(amount, self.expense_total) if self.expense_total else Fraction(0)
 
 
-def compute(content: Content) -> Budget:
-    """The budget model; assumes the content passed its checks."""
-    strategic = content.strategic.data
-    data = content.budget.data
-    orgs = organisations(strategic)
-    roles = {r["id"]: r for r in strategic["organisering"]["team"]["roller"]}
-    activities = {ident: activity for ident, (_, activity) in content.activities().items()}
-    years = periods.project_years(periods.span(strategic["periode"]))
-
-    def label(line: dict) -> str:
-        if line.get("tekst"):
-            return line["tekst"]
-        if line.get("rolle"):
-            role = roles[line["rolle"]]
-            return f"{role['titel'][:1].upper()}{role['titel'][1:]} ({fmt.number(role['årsværk'])} årsværk)"
-        return activities[line["aktivitet"]]["navn"]
-
-    groups = [Group(g["gruppe"], [Line(label(line), list(line["beløb"])) for line in g["linjer"]]) for g in data["udgifter"]]
-    financing = [Line(org_name(orgs[f["organisation"]]), list(f["beløb"])) for f in data["finansiering"]]
-    rules = data["regler"]
-    grant_lines = [i for i, f in enumerate(data["finansiering"]) if f["organisation"] == rules["tilskudsgiver"]]
+def from_plan(plan: BudgetPlan, year_labels: list[str], *, label: Callable[[BudgetLineData], str],
+              organisation: Callable[[str], str], max_grant_percent: float | int, min_local_percent: float | int) -> Budget:
+    """The budget of `plan`: the one place where its totals, subtotals and shares are computed."""
     return Budget(
-        year_labels=[periods.year_label(y) for y in years],
-        groups=groups,
-        financing=financing,
-        grantor=org_name(orgs[rules["tilskudsgiver"]]),
-        grant_lines=grant_lines,
-        max_grant=Fraction(str(rules["max_tilskud_procent"])) / 100,
-        min_local=Fraction(str(rules["min_medfinansiering_procent"])) / 100,
+        year_labels=year_labels,
+        groups=[Group(g.name, [Line(label(line), list(line.amounts)) for line in g.lines]) for g in plan.expenses],
+        financing=[Line(organisation(f.organisation), list(f.amounts)) for f in plan.financing],
+        grantor=organisation(plan.grantor),
+        grant_lines=[i for i, f in enumerate(plan.financing) if f.organisation == plan.grantor],
+        max_grant=Fraction(str(max_grant_percent)) / 100,
+        min_local=Fraction(str(min_local_percent)) / 100,
     )
+
+
+def limits(plan: BudgetPlan, edition_max_grant: float | int, edition_min_local: float | int) -> tuple[float | int, float | int]:
+    """The financing limits: budget.yaml's own where it states them, else the edition's."""
+    return (plan.max_grant_percent if plan.max_grant_percent is not None else edition_max_grant,
+            plan.min_local_percent if plan.min_local_percent is not None else edition_min_local)
+
+
+def compute(programme: Programme) -> Budget:
+    """The budget model of a checked programme."""
+    strategic = programme.strategic
+    plan = programme.budget_plan
+    roles = {r.id: r for r in strategic.organisation.roles}
+    activities = {ident: activity for ident, (_, activity) in programme.activities().items()}
+    years = periods.project_years(strategic.period)
+
+    def label(line: BudgetLineData) -> str:
+        if line.text:
+            return line.text
+        if line.role:
+            role = roles[line.role]
+            return f"{role.title[:1].upper()}{role.title[1:]} ({fmt.number(role.full_time_equivalents)} årsværk)"
+        assert line.activity is not None  # the set rules make sure a line says what it is for
+        return activities[line.activity].name
+
+    max_grant, min_local = limits(plan, programme.edition.financing.max_grant_percent,
+                                  programme.edition.financing.min_local_percent)
+    return from_plan(plan, [periods.year_label(y) for y in years], label=label,
+                     organisation=lambda ident: strategic.organisations[ident].display_name,
+                     max_grant_percent=max_grant, min_local_percent=min_local)
 
 
 def share_text(share: Fraction) -> str:

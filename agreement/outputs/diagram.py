@@ -8,23 +8,24 @@ import textwrap
 
 from agreement.errors import ToolError
 from agreement.formatting import count, number
+from agreement.model.content import Strategic
 
 _INK = "#1F4E5A"
 _FILL = "#E6EFF1"
 _FONT = "Carlito"
 
 
-def organisation_dot(data: dict) -> str:
+def organisation_dot(strategic: Strategic) -> str:
     """DOT source for the organisation in strategic.yaml: board, follow-up groups, team, linked efforts.
 
     Laid out as an organisation chart that fits an A4 page: the board on top, the follow-up groups
     under it, the team that serves them below, and the linked efforts under a dashed line, two a row.
     """
-    orgs = {o["id"]: o for o in data["organisationer"]}
-    org = data["organisering"]
-    board = org["bestyrelse"]
-    members = ", ".join(orgs[i].get("forkortelse") or orgs[i]["navn"] for i in board["organisationer"])
-    times = board["møder_pr_år"]
+    orgs = strategic.organisations
+    org = strategic.organisation
+    board = org.board
+    members = ", ".join(orgs[i].short_name for i in board.members)
+    times = board.meetings_per_year
     meets = f"mødes {count(times)} {'gang' if times == 1 else 'gange'} om året"
 
     lines = [
@@ -36,10 +37,10 @@ def organisation_dot(data: dict) -> str:
         f'    label="Den boligsociale helhedsplan"; style="solid"; color="{_INK}"; fontcolor="{_INK}";',
         f'    bestyrelse [label="{_label("Bestyrelse", members, meets)}", fillcolor="{_INK}", fontcolor="white"];',
     ]
-    groups = org["følgegrupper"]["grupper"]
+    groups = org.groups
     for i, group in enumerate(groups):
-        lines.append(f'    fg{i} [label="{_label(group["navn"])}"];')
-    roles = [f'{number(r["årsværk"])} {r["titel"]}' for r in org["team"]["roller"]]
+        lines.append(f'    fg{i} [label="{_label(group.name)}"];')
+    roles = [f"{number(r.full_time_equivalents)} {r.title}" for r in org.roles]
     lines.append(f'    team [label="{_label("Det boligsociale team", *roles)}"];')
     lines.append("  }")
     for i in range(len(groups)):
@@ -48,7 +49,7 @@ def organisation_dot(data: dict) -> str:
     if not groups:
         lines.append("  bestyrelse -> team;")
 
-    linked = org["diagram"].get("tilknyttede_indsatser", [])
+    linked = org.linked_efforts
     if linked:
         lines.append("  subgraph cluster_tilknyttet {")
         lines.append(f'    label="Andre boligsociale tiltag, der spilles sammen med"; labelloc="b"; style="dashed"; '

@@ -16,7 +16,6 @@ PDF_EXPORT = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
               '"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 INSTALL_HINT = "install it with: sudo apt-get install libreoffice-writer-nogui (or run 'make build')"
-DEFAULT_TIMEOUT = 300.0
 
 
 def find_soffice() -> str | None:
@@ -27,7 +26,7 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float = DEFAULT_TIMEOUT) -> list[Path]:
+def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float) -> list[Path]:
     """Convert every DOCX in `documents` into `out_dir` in one LibreOffice run; return the PDFs."""
     exe = find_soffice()
     if exe is None:

@@ -13,7 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
 from agreement.errors import ToolError
-from agreement.word.renderer import Metadata
+from agreement.model.metadata import Metadata
 
 CREATOR = "agreement"
 

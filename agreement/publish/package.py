@@ -10,13 +10,15 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors
-from agreement.outputs.pdf import DEFAULT_TIMEOUT
-from agreement.pipeline import Progress, build, document_specs
+from agreement.pipeline import DEFAULT_TIMEOUT, Progress, build, load
 from agreement.publish.manifest import sha256
-from agreement.source.loader import load_content
+
+if TYPE_CHECKING:
+    from agreement.documents.registry import Registry
 
 UPLOAD_FORMATS = ("pdf", "xlsx")
 MANIFEST = "manifest.json"
@@ -31,13 +33,12 @@ class PackageResult:
 
 
 def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, progress: Progress | None = None,
-            timeout: float = DEFAULT_TIMEOUT) -> PackageResult:
+            timeout: float = DEFAULT_TIMEOUT, registry: Registry | None = None) -> PackageResult:
     """Build everything, then write `out_dir/<name>/` and `out_dir/<name>.zip` for upload.
 
     Refuses (with the place of each draft's status) when a document is a draft, unless `allow_drafts`.
     """
-    content = load_content(content_dir)
-    specs = document_specs(content)
+    programme, specs = load(content_dir, registry)
     drafts = [spec for spec in specs if spec.draft_at is not None]
     if drafts and not allow_drafts:
         raise ContentErrors([
@@ -45,15 +46,15 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
                          "or package drafts on purpose with --draft", spec.draft_at)
             for spec in drafts
         ])
-    strategic = content.strategic.data
-    name = f"{strategic['område']['navn']} - Boligsocial indsats {years_label(strategic['periode'])}"
+    strategic = programme.strategic
+    name = f"{strategic.area.name} - Boligsocial indsats {years_label(strategic.period)}"
     if drafts:
         name += " - UDKAST"
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".agreement-package-", dir=out_dir) as tmp:
         work = Path(tmp)
-        built = build(content_dir, work / "build", progress=progress, timeout=timeout)
+        built = build(content_dir, work / "build", progress=progress, timeout=timeout, registry=registry)
         folder = work / name
         folder.mkdir()
         entries = []

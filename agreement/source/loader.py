@@ -1,74 +1,96 @@
-"""Load a content folder: read every file, validate it against its schema, apply the rules."""
+"""Load a content folder: read every file of every document kind, check it against its schema and the rules."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
-from agreement.errors import ContentError, ContentErrors, Location, display_path
-from agreement.source.rules import strategic_rule_errors
-from agreement.source.schema import load_schema, schema_errors
-from agreement.source.setrules import set_rule_errors
+from agreement import editions
+from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.kinds import STRATEGIC
+from agreement.source.checked import Checked, Rule
+from agreement.source.rules import RULES
+from agreement.source.schema import check_schema, load_schema
+from agreement.source.setrules import SET_RULES
 from agreement.source.yamlload import YamlDocument, load_yaml
 
-DELAFTALER = "delaftaler"
-# The attachments that are one file each: attribute and schema name -> file name.
-ATTACHMENTS = {
-    "kommissorium": "kommissorium.yaml",
-    "beredskabsplan": "beredskabsplan.yaml",
-    "budget": "budget.yaml",
-    "milepaelsplan": "milepaelsplan.yaml",
-}
+if TYPE_CHECKING:
+    from agreement.model.programme import Programme
 
 
-@dataclass
-class Content:
-    """A validated content folder."""
+class ContentKind(Protocol):
+    """What the loader needs of a document kind (the registry's DocumentKind has it)."""
 
-    root: Path
-    strategic: YamlDocument
-    delaftaler: list[YamlDocument] = field(default_factory=list)
-    kommissorium: YamlDocument | None = None
-    beredskabsplan: YamlDocument | None = None
-    budget: YamlDocument | None = None
-    milepaelsplan: YamlDocument | None = None
-
-    def delaftale_for(self, focus_area: str) -> YamlDocument:
-        return next(d for d in self.delaftaler if d.data["indsatsområde"] == focus_area)
-
-    def activities(self) -> dict[str, tuple[YamlDocument, dict]]:
-        """Every activity of every delaftale by id, with the delaftale it belongs to."""
-        return {a["id"]: (d, a) for d in self.delaftaler for a in d.data["aktiviteter"]}
+    name: str
+    source: str  # a file in the content folder, or a pattern such as "delaftaler/*.yaml"
+    schema: str | Path
+    rules: tuple[Rule, ...]
+    model: Callable[[YamlDocument], Any]
 
 
-def load_content(root: Path) -> Content:
-    """Load and check everything under `root`; raise ContentErrors listing every problem."""
+def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Programme:
+    """Load and check everything under `root`; return the typed programme or raise ContentErrors listing every problem."""
+    from agreement.model.programme import Programme
+
+    if kinds is None:
+        from agreement.documents.builtin import KINDS
+
+        kinds = KINDS.kinds()
+    checked, errors = check_content(root, kinds)
+    if errors:
+        raise ContentErrors(errors)
+    parts = {kind.name: tuple(kind.model(doc) for doc in checked.docs.get(kind.name, [])) for kind in kinds}
+    return Programme(root, checked.edition, parts)
+
+
+def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, list[ContentError]]:
+    """Read every file of every kind and run every rule that can run; return what was read and every error."""
     if not root.exists():
-        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR", Location(display_path(root)))])
+        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR",
+                                          Location(display_path(root)))])
     if not root.is_dir():
         raise ContentErrors([ContentError("--content must be a folder, but this is a file", Location(display_path(root)))])
 
     errors: list[ContentError] = []
-    strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
-    delaftaler = [doc for path in sorted((root / DELAFTALER).glob("*.yaml"))
-                  if (doc := _load_checked(path, "delaftale", errors)) is not None]
-    attachments = {name: _load_checked(root / file, name, errors) for name, file in ATTACHMENTS.items()}
-    content = None
-    if strategic is not None:
-        content = Content(root, strategic, delaftaler, **attachments)
-        errors.extend(strategic_rule_errors(strategic))
-        errors.extend(set_rule_errors(content))
-    if errors:
-        raise ContentErrors(errors)
-    assert content is not None
-    return content
+    checked = Checked(root, None)
+    ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
+    for kind in ordered:
+        checked.docs[kind.name] = []
+        for path in _files(root, kind.source):
+            try:
+                doc = load_yaml(path)
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+                checked.unreadable.add(kind.name)
+                continue
+            if kind.name == STRATEGIC:
+                checked.edition = _edition(doc, root, errors)
+            focus_areas = checked.edition.focus_areas if checked.edition is not None else None
+            schema_found, unsound = check_schema(doc, load_schema(kind.schema, focus_areas))
+            errors.extend(schema_found)
+            checked.unsound[doc.path] = unsound
+            checked.docs[kind.name].append(doc)
+    errors.extend(checked.run([*RULES, *SET_RULES, *(rule for kind in kinds for rule in kind.rules)]))
+    return checked, errors
 
 
-def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:
+def _files(root: Path, source: str) -> Iterable[Path]:
+    """The files of a kind: one named file (reported as missing by the YAML loader), or every match of a pattern."""
+    if any(ch in source for ch in "*?["):
+        return sorted(root.glob(source))
+    return [root / source]
+
+
+def _edition(doc: YamlDocument, root: Path, errors: list[ContentError]) -> editions.Edition | None:
+    """The edition strategic.yaml names in 'skabelon', or None after adding the reason to `errors`."""
+    name = doc.data.get("skabelon") if isinstance(doc.data, dict) else None
+    if not isinstance(name, str):
+        return None  # the schema reports a missing or wrong 'skabelon'
     try:
-        doc = load_yaml(path)
-    except ContentErrors as exc:
+        return editions.find(name, root)
+    except TemplateError:
+        errors.append(editions.unknown_edition_error(name, root, doc.locate(("skabelon",))))
+    except ContentErrors as exc:  # the edition's own edition.yaml is wrong
         errors.extend(exc.errors)
-        return None
-    errors.extend(schema_errors(doc, load_schema(schema_name)))
-    return doc
+    return None

@@ -6,24 +6,15 @@ import datetime as dt
 from collections.abc import Callable
 
 from agreement.errors import ContentError
+from agreement.kinds import STRATEGIC
+from agreement.source.checked import Checked, Rule
 from agreement.source.schema import suggest
 from agreement.source.yamlload import YamlDocument
 
-Rule = Callable[[YamlDocument], list[ContentError]]
 
-
-def strategic_rule_errors(doc: YamlDocument) -> list[ContentError]:
-    """Cross-field rules inside strategic.yaml, run even when the schema found errors elsewhere.
-
-    A rule that meets data of the wrong shape stops quietly: the schema has already reported why.
-    """
-    errors: list[ContentError] = []
-    for rule in (_ids_and_references, _signatories, _period, _focus_areas):
-        try:
-            errors.extend(rule(doc))
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            continue
-    return errors
+def _on_strategic(check: Callable[[YamlDocument], list[ContentError]], *paths: tuple) -> Rule:
+    """A rule inside strategic.yaml that reads the values at `paths`."""
+    return Rule(lambda checked: check(checked.strategic), {STRATEGIC: paths})
 
 
 def _ids_and_references(doc: YamlDocument) -> list[ContentError]:
@@ -98,3 +89,17 @@ def _unique_ids(doc: YamlDocument, path: tuple, items: list[dict], what: str, er
 def _check_ref(doc: YamlDocument, path: tuple, value, known: set[str], what: str, where: str, errors: list) -> None:
     if isinstance(value, str) and value not in known:
         errors.append(doc.error(path, f"unknown {what} '{value}'{suggest(value, known)}; it must be one of the ids in '{where}'"))
+
+
+RULES = (
+    _on_strategic(_ids_and_references, ("organisationer",), ("parter",), ("organisering", "følgegrupper", "grupper"),
+                  ("organisering", "team", "roller"), ("organisering", "bestyrelse", "organisationer")),
+    _on_strategic(_signatories, ("organisationer",), ("parter",), ("underskrifter",)),
+    _on_strategic(_period, ("periode",)),
+    _on_strategic(_focus_areas, ("indsatsområder", "områder")),
+)
+"""Cross-field rules inside strategic.yaml; each runs when the values it reads passed the schema."""
+
+
+def strategic_rule_errors(checked: Checked) -> list[ContentError]:
+    return checked.run(RULES)

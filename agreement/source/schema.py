@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -12,7 +13,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from agreement.errors import ContentError, TemplateError
 from agreement.resources import SCHEMAS
-from agreement.source.yamlload import YamlDocument
+from agreement.source.yamlload import JsonPath, YamlDocument
 
 # JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost
 # always a Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently
@@ -24,10 +25,21 @@ _StrictValidator = validators.extend(
 )
 
 
+def load_schema(name: str | Path, focus_areas: tuple[str, ...] | None = None) -> dict:
+    """A schema by name (agreement/schemas/<name>.schema.json) or path, checked against the 2020-12 meta-schema.
+
+    With `focus_areas`, every field of the kind 'indsatsområde' must be one of them (the edition's list).
+    """
+    schema = _read_schema(name)
+    if focus_areas is None or "indsatsområde" not in schema.get("$defs", {}):
+        return schema
+    defs = {**schema["$defs"], "indsatsområde": {**schema["$defs"]["indsatsområde"], "enum": list(focus_areas)}}
+    return {**schema, "$defs": defs}
+
+
 @cache
-def load_schema(name: str) -> dict:
-    """Read schemas/<name>.schema.json and check it against the 2020-12 meta-schema."""
-    path = SCHEMAS / f"{name}.schema.json"
+def _read_schema(name: str | Path) -> dict:
+    path = name if isinstance(name, Path) else SCHEMAS / f"{name}.schema.json"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -40,11 +52,24 @@ def load_schema(name: str) -> dict:
 
 def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
     """Every schema violation in `doc`, translated and located."""
+    return check_schema(doc, schema)[0]
+
+
+def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], list[JsonPath]]:
+    """Every schema violation in `doc`, and the value paths they make unreliable for the rules."""
     validator = _StrictValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: list[ContentError] = []
+    bad: list[JsonPath] = []
     for error in validator.iter_errors(doc.data):
         errors.extend(_translate(doc, error, schema))
-    return _dedupe(errors)
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and isinstance(error.instance, dict):
+            bad.extend(path + (key,) for key in error.validator_value if key not in error.instance)
+        elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            continue  # an unknown field is never read
+        else:
+            bad.append(path)
+    return _dedupe(errors), bad
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:

@@ -4,36 +4,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from agreement import formatting as fmt
 from agreement.errors import ContentError
+from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, MILEPAELSPLAN, STRATEGIC
 from agreement.model import period as periods
-from agreement.model.budget import column_sums
+from agreement.model.budget import from_plan, limits
+from agreement.model.content import BudgetPlan
+from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.schema import suggest
 from agreement.source.yamlload import YamlDocument
 
-if TYPE_CHECKING:
-    from agreement.source.loader import Content
+# What the Index reads of strategic.yaml.
+_INDEX = (("organisationer",), ("parter",), ("organisering", "følgegrupper", "grupper"), ("underskrifter",),
+          ("indsatsområder", "områder"), ("periode",))
+_WHOLE: tuple = ((),)
 
-SetRule = Callable[["Content", "Index | None"], Iterator[ContentError]]
-_SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+def _rule(check: Callable[[Checked, Index], Iterator[ContentError]], **needs: tuple) -> Rule:
+    """A whole-set rule that uses strategic.yaml's definitions and reads `needs` (kind -> value paths)."""
+    kinds = {STRATEGIC: _INDEX + needs.pop("strategic", ()), **{_KINDS[k]: v for k, v in needs.items()}}
+    return Rule(lambda checked: check(checked, Index(checked.strategic)), kinds)
 
 
-def set_rule_errors(content: Content) -> list[ContentError]:
-    """Every whole-set rule; a rule that meets data of the wrong shape stops (the schema said why)."""
-    try:
-        index: Index | None = Index(content.strategic)
-    except _SHAPE_ERRORS:
-        index = None  # rules that need strategic.yaml's definitions stop on their first use of it
-    errors: list[ContentError] = []
-    for rule in (_one_delaftale_per_chosen_area, _delaftale_references, _unique_activity_ids, _contingency_references,
-                 _budget, _milestones):
-        try:
-            errors.extend(rule(content, index))
-        except _SHAPE_ERRORS:
-            continue
-    return errors
+_KINDS = {"delaftale": DELAFTALE, "budget": BUDGET, "beredskabsplan": BEREDSKABSPLAN, "milepaelsplan": MILEPAELSPLAN}
+
+
+def set_rule_errors(checked: Checked) -> list[ContentError]:
+    """Every whole-set rule whose values passed their schema checks."""
+    return checked.run(SET_RULES)
 
 
 class Index:
@@ -62,7 +61,7 @@ def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_i
         yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
 
 
-def _one_delaftale_per_chosen_area(content: Content, index: Index | None) -> Iterator[ContentError]:
+def _one_delaftale_per_chosen_area(content: Checked, index: Index) -> Iterator[ContentError]:
     strategic = content.strategic.path
     by_area: dict[str, list[YamlDocument]] = {}
     for doc in content.delaftaler:
@@ -87,7 +86,7 @@ def _one_delaftale_per_chosen_area(content: Content, index: Index | None) -> Ite
                               "each chosen focus area has exactly one")
 
 
-def _delaftale_references(content: Content, index: Index | None) -> Iterator[ContentError]:
+def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentError]:
     strategic = content.strategic.path
     for doc in content.delaftaler:
         data = doc.data
@@ -126,7 +125,7 @@ def _delaftale_references(content: Content, index: Index | None) -> Iterator[Con
                                 "has no signature for that party to take them from; write navn and titel here")
 
 
-def _unique_activity_ids(content: Content, index: Index | None) -> Iterator[ContentError]:
+def _unique_activity_ids(content: Checked, index: Index) -> Iterator[ContentError]:
     seen: dict[str, tuple[YamlDocument, int]] = {}
     for doc in content.delaftaler:
         for a, activity in enumerate(doc.data["aktiviteter"]):
@@ -140,8 +139,8 @@ def _unique_activity_ids(content: Content, index: Index | None) -> Iterator[Cont
                 seen[ident] = (doc, a)
 
 
-def _contingency_references(content: Content, index: Index | None) -> Iterator[ContentError]:
-    doc = content.beredskabsplan
+def _contingency_references(content: Checked, index: Index) -> Iterator[ContentError]:
+    doc = content.maybe(BEREDSKABSPLAN)
     if doc is None:
         return
     for i, entry in enumerate(doc.data["kaldeliste"]):
@@ -149,9 +148,9 @@ def _contingency_references(content: Content, index: Index | None) -> Iterator[C
                              "organisation", f"organisationer in {content.strategic.path}")
 
 
-def _budget(content: Content, index: Index | None) -> Iterator[ContentError]:
-    doc = content.budget
-    if doc is None:
+def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
+    doc = content.maybe(BUDGET)
+    if doc is None or content.edition is None:  # no edition: its financing limits are unknown (reported already)
         return
     strategic = content.strategic.path
     data = doc.data
@@ -159,8 +158,8 @@ def _budget(content: Content, index: Index | None) -> Iterator[ContentError]:
     labels = [periods.year_label(y) for y in years]
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
     activities = {ident: d for ident, (d, _) in content.activities().items()}
-    rules = data["regler"]
-    yield from reference(doc, ("regler", "tilskudsgiver"), rules["tilskudsgiver"], index.organisations,
+    plan = BudgetPlan.from_doc(doc)
+    yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
                          "organisation", f"organisationer in {strategic}")
 
     def amounts_fit(path: tuple, amounts: list) -> Iterator[ContentError]:
@@ -194,35 +193,37 @@ def _budget(content: Content, index: Index | None) -> Iterator[ContentError]:
         yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
                              "organisation", f"organisationer in {strategic}")
 
-    expense_lines = [line["beløb"] for group in data["udgifter"] for line in group["linjer"]]
-    financing_lines = [line["beløb"] for line in data["finansiering"]]
-    if any(len(a) != len(years) for a in expense_lines + financing_lines):
+    if any(len(line.amounts) != len(years) for group in plan.expenses for line in group.lines) or \
+            any(len(line.amounts) != len(years) for line in plan.financing):
         return
-    expenses = column_sums(expense_lines)
-    financing = column_sums(financing_lines)
-    for label, spent, funded in zip(labels, expenses, financing):
+    max_grant, min_local = limits(plan, content.edition.financing.max_grant_percent,
+                                  content.edition.financing.min_local_percent)
+    budget = from_plan(plan, labels, label=lambda _line: "", organisation=str, max_grant_percent=max_grant,
+                       min_local_percent=min_local)
+    for label, spent, funded in zip(labels, budget.expense_totals, budget.financing_totals):
         if spent != funded:
             gap = spent - funded
             what = f"{fmt.amount(gap)} is not financed" if gap > 0 else f"{fmt.amount(-gap)} more is financed than spent"
             yield doc.error(("finansiering",), f"in {label} the financing ({fmt.amount(funded)}) does not equal the "
                             f"expenses ({fmt.amount(spent)}); {what}", key=True)
-    total = sum(expenses)
-    if total == 0:
+    if budget.expense_total == 0:
         return
-    grant_index = [f for f, line in enumerate(data["finansiering"]) if line["organisation"] == rules["tilskudsgiver"]]
-    grant = sum(sum(data["finansiering"][f]["beløb"]) for f in grant_index)
-    local = sum(financing) - grant
-    if grant * 100 > rules["max_tilskud_procent"] * total:
-        where = ("finansiering", grant_index[0], "beløb") if grant_index else ("regler", "max_tilskud_procent")
-        yield doc.error(where, f"the grant from '{rules['tilskudsgiver']}' is {grant / total:.1%} of the expenses, more than "
-                        f"the {rules['max_tilskud_procent']} % allowed (regler.max_tilskud_procent)")
-    if local * 100 < rules["min_medfinansiering_procent"] * total:
-        yield doc.error(("finansiering",), f"local co-financing is {local / total:.1%} of the expenses, less than the "
-                        f"{rules['min_medfinansiering_procent']} % required (regler.min_medfinansiering_procent)", key=True)
+    grant = budget.share(budget.grant_total)
+    local = budget.share(budget.financing_total - budget.grant_total)
+    own = plan.max_grant_percent is not None, plan.min_local_percent is not None
+    source = ("regler.max_tilskud_procent" if own[0] else f"the edition {content.edition.name}",
+              "regler.min_medfinansiering_procent" if own[1] else f"the edition {content.edition.name}")
+    if grant > budget.max_grant:
+        where = ("finansiering", budget.grant_lines[0], "beløb") if budget.grant_lines else ("regler", "tilskudsgiver")
+        yield doc.error(where, f"the grant from '{plan.grantor}' is {float(grant):.1%} of the expenses, more than "
+                        f"the {max_grant} % allowed ({source[0]})")
+    if local < budget.min_local:
+        yield doc.error(("finansiering",), f"local co-financing is {float(local):.1%} of the expenses, less than the "
+                        f"{min_local} % required ({source[1]})", key=True)
 
 
-def _milestones(content: Content, index: Index | None) -> Iterator[ContentError]:
-    doc = content.milepaelsplan
+def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
+    doc = content.maybe(MILEPAELSPLAN)
     if doc is None:
         return
     strategic = content.strategic.path
@@ -246,3 +247,14 @@ def _milestones(content: Content, index: Index | None) -> Iterator[ContentError]
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
                              f"organisationer in {strategic}")
+
+
+SET_RULES = (
+    _rule(_one_delaftale_per_chosen_area, delaftale=(("indsatsområde",),)),
+    _rule(_delaftale_references, delaftale=_WHOLE),
+    _rule(_unique_activity_ids, delaftale=(("aktiviteter", ANY, "id"),)),
+    _rule(_contingency_references, beredskabsplan=(("kaldeliste",),)),
+    _rule(_budget, strategic=(("organisering", "team", "roller"),), delaftale=(("aktiviteter",), ("indsatsområde",)),
+          budget=_WHOLE),
+    _rule(_milestones, delaftale=(("aktiviteter",), ("indsatsområde",)), milepaelsplan=_WHOLE),
+)

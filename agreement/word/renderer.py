@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -17,6 +16,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from agreement.errors import TemplateError
+from agreement.model.metadata import Metadata
 from agreement.word import docxzip
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.ooxml import el, paragraph, to_xml, w
@@ -26,18 +26,6 @@ from agreement.word.ooxml import el, paragraph, to_xml, w
 # Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom
 # properties, so put the core-properties namespace back.
 docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """Core properties written into every document; dates come from content, never from the clock."""
-
-    title: str
-    author: str
-    subject: str
-    keywords: str
-    date: dt.date
-    language: str = "da-DK"
 
 
 def raw(xml: str) -> Markup:

@@ -5,17 +5,22 @@ from __future__ import annotations
 import copy
 import struct
 
+from agreement.model.content import Strategic
 from agreement.outputs.diagram import organisation_dot, render_png
-from agreement.source.loader import load_content
+from agreement.source.yamlload import YamlDocument, load_yaml
 from tests.conftest import SAMPLE
 
 
 def _data() -> dict:
-    return copy.deepcopy(load_content(SAMPLE).strategic.data)
+    return copy.deepcopy(load_yaml(SAMPLE / "strategic.yaml").data)
+
+
+def _dot(data: dict) -> str:
+    return organisation_dot(Strategic.from_doc(YamlDocument("strategic.yaml", data)))
 
 
 def test_dot_holds_board_groups_team_and_linked_efforts() -> None:
-    dot = organisation_dot(_data()).replace("\\n", " ")  # labels are wrapped with DOT line breaks
+    dot = _dot(_data()).replace("\\n", " ")  # labels are wrapped with DOT line breaks
     assert "Bestyrelse" in dot and "mødes to gange om året" in dot
     assert "Følgegruppen for Beskæftigelse" in dot
     assert "projektleder/sekretariatsleder" in dot
@@ -24,13 +29,13 @@ def test_dot_holds_board_groups_team_and_linked_efforts() -> None:
 
 def test_dot_follows_the_data() -> None:
     data = _data()
-    before = organisation_dot(data)
+    before = _dot(data)
     data["organisering"]["følgegrupper"]["grupper"].append(
         {"id": "fg-ny", "navn": "Følgegruppen for Tryghed", "indsatsområde": "Kriminalitetsforebyggelse", "medlemmer": ["X"]})
     data["organisering"]["bestyrelse"]["møder_pr_år"] = 4
     data["organisationer"][0]["navn"] = 'Kommune "Nord" & Co'
     data["organisering"]["bestyrelse"]["organisationer"] = ["albertslund-kommune"]
-    after = organisation_dot(data).replace("\\n", " ")
+    after = _dot(data).replace("\\n", " ")
     assert after != before
     assert "Følgegruppen for Tryghed" in after and "bestyrelse -> fg2" in after
     assert "mødes fire gange om året" in after
@@ -38,7 +43,7 @@ def test_dot_follows_the_data() -> None:
 
 
 def test_png_is_rendered_and_reproducible() -> None:
-    dot = organisation_dot(_data())
+    dot = _dot(_data())
     png = render_png(dot)
     assert png.startswith(b"\x89PNG")
     width, height = struct.unpack(">II", png[16:24])

@@ -1,0 +1,8 @@
+"""The names of the built-in document kinds, as the manifest and the registry use them."""
+
+STRATEGIC = "strategisk-samarbejdsaftale"
+DELAFTALE = "delaftale"
+BUDGET = "budget"
+BEREDSKABSPLAN = "beredskabsplan"
+MILEPAELSPLAN = "milepaelsplan"
+KOMMISSORIUM = "kommissorium"

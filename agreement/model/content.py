@@ -1,0 +1,479 @@
+"""Typed, immutable records of the content files, built once from data the checks have passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from agreement.errors import Location
+from agreement.model.period import Span
+from agreement.source.yamlload import YamlDocument
+
+Data = dict[str, Any]
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _span(data: Data) -> Span:
+    return Span(_date(data["fra"]), _date(data["til"]))
+
+
+def _strings(items: list[Any] | None) -> tuple[str, ...]:
+    return tuple(items or ())
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document's content came from: its file, and where it says whether it is a draft."""
+
+    path: str
+    draft_at: Location | None
+
+    @classmethod
+    def of(cls, doc: YamlDocument) -> Source:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        return cls(doc.path, doc.locate(("status",)) if data.get("status") == "udkast" else None)
+
+    @property
+    def status(self) -> str:
+        return "udkast" if self.draft_at else "endelig"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    id: str
+    name: str
+    abbreviation: str | None
+    type: str
+
+    @property
+    def display_name(self) -> str:
+        """'Albertslund Boligselskab (AB)'; the name alone when there is no abbreviation."""
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.abbreviation or self.name
+
+
+@dataclass(frozen=True)
+class Signature:
+    party: str
+    name: str | None
+    title: str | None
+    date: dt.date | None
+
+    @classmethod
+    def from_data(cls, data: Data) -> Signature:
+        return cls(data["part"], data.get("navn"), data.get("titel"), _date(data["dato"]) if data.get("dato") else None)
+
+
+def signed_on(signatures: tuple[Signature, ...], fallback: dt.date) -> dt.date:
+    """A document's own date: its last signature, or `fallback` when nobody has signed."""
+    dates = [s.date for s in signatures if s.date is not None]
+    return max(dates) if dates else fallback
+
+
+# -- strategic.yaml --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    estates: tuple[str, ...]
+
+    @property
+    def line(self) -> str:
+        """'Albertslund (Hedemarken, Blokland, Albertslund Nord)'."""
+        return f"{self.name} ({', '.join(self.estates)})"
+
+
+@dataclass(frozen=True)
+class Board:
+    representation: str
+    members: tuple[str, ...]
+    meetings_per_year: int
+    text: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpGroup:
+    id: str
+    name: str
+    focus_area: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamRole:
+    id: str
+    title: str
+    full_time_equivalents: float | int
+
+
+@dataclass(frozen=True)
+class ProgrammeOrganisation:
+    """The programme's organisation: diagram text, board, follow-up groups, steering, team."""
+
+    diagram_text: str
+    linked_efforts: tuple[str, ...]
+    board: Board
+    groups_text: str | None
+    groups: tuple[FollowUpGroup, ...]
+    steering: str | None
+    roles: tuple[TeamRole, ...]
+    team_text: str | None
+
+
+@dataclass(frozen=True)
+class BaselineValue:
+    value: float | int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """One number, or several values with notes (e.g. per estate)."""
+
+    values: tuple[BaselineValue, ...]
+    note: str | None
+    single: bool
+
+    @classmethod
+    def from_data(cls, data: Any) -> Baseline:
+        if isinstance(data, (int, float)):
+            return cls((BaselineValue(data, None),), None, True)
+        return cls(tuple(BaselineValue(v["værdi"], v.get("note")) for v in data["værdier"]), data.get("note"), False)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    text: str
+    unit: str
+    baseline_area: Baseline
+    baseline_municipality: Baseline
+    baseline_year: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    indicators: tuple[Indicator, ...]
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    name: str
+    chosen: bool
+    problem: str
+
+
+@dataclass(frozen=True)
+class Strategic:
+    source: Source
+    area: Area
+    period: Span
+    organisations: dict[str, Organisation]
+    parties: tuple[str, ...]
+    signatures: tuple[Signature, ...]
+    section1: str
+    vision: str
+    organisation: ProgrammeOrganisation
+    interplay: str
+    goals: tuple[Goal, ...]
+    focus_footnote: str | None
+    focus_areas: tuple[FocusArea, ...]
+    evaluation: str
+    revision: str
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> Strategic:
+        d = doc.data
+        org = d["organisering"]
+        board = org["bestyrelse"]
+        return cls(
+            source=Source.of(doc),
+            area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"])),
+            period=_span(d["periode"]),
+            organisations={
+                o["id"]: Organisation(o["id"], o["navn"], o.get("forkortelse"), o.get("type", "")) for o in d["organisationer"]
+            },
+            parties=_strings(d["parter"]),
+            signatures=tuple(Signature.from_data(s) for s in d["underskrifter"]),
+            section1=d["boligområdet"],
+            vision=d["vision"],
+            organisation=ProgrammeOrganisation(
+                diagram_text=org["diagram"]["tekst"],
+                linked_efforts=_strings(org["diagram"].get("tilknyttede_indsatser")),
+                board=Board(board["repræsentation"], _strings(board["organisationer"]), board["møder_pr_år"], board.get("tekst")),
+                groups_text=org["følgegrupper"].get("tekst"),
+                groups=tuple(
+                    FollowUpGroup(g["id"], g["navn"], g["indsatsområde"], _strings(g["medlemmer"]))
+                    for g in org["følgegrupper"]["grupper"]
+                ),
+                steering=org.get("styring"),
+                roles=tuple(TeamRole(r["id"], r["titel"], r["årsværk"]) for r in org["team"]["roller"]),
+                team_text=org["team"].get("tekst"),
+            ),
+            interplay=d["samspil"],
+            goals=tuple(
+                Goal(
+                    g["mål"],
+                    tuple(
+                        Indicator(
+                            i["indikator"], i["enhed"], Baseline.from_data(i["baseline_boligområde"]),
+                            Baseline.from_data(i["baseline_kommune"]), i["baseline_år"], i["datakilde"],
+                        )
+                        for i in g["indikatorer"]
+                    ),
+                )
+                for g in d["mål"]
+            ),
+            focus_footnote=d["indsatsområder"].get("fodnote"),
+            focus_areas=tuple(FocusArea(a["navn"], a["valgt"], a["problemkompleks"]) for a in d["indsatsområder"]["områder"]),
+            evaluation=d["lokal_evaluering"],
+            revision=d["revision"],
+        )
+
+    @property
+    def chosen_areas(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.focus_areas if a.chosen)
+
+    def signature_of(self, party: str) -> Signature | None:
+        return next((s for s in self.signatures if s.party == party), None)
+
+
+# -- delaftaler/*.yaml -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubIndicator:
+    text: str
+    baseline: str
+    target: str
+    source: str
+
+
+@dataclass(frozen=True)
+class SubGoal:
+    id: str
+    text: str
+    indicators: tuple[SubIndicator, ...]
+
+
+@dataclass(frozen=True)
+class Partner:
+    organisation: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    name: str
+    goals: tuple[str, ...]
+    purpose: str
+    target_group: str
+    content: str
+    responsible: str
+    partners: tuple[Partner, ...]
+
+
+@dataclass(frozen=True)
+class Delaftale:
+    source: Source
+    stem: str
+    focus_area: str
+    period: Span
+    parties: tuple[str, ...]
+    group: str
+    purpose: str
+    goals: tuple[SubGoal, ...]
+    activities: tuple[Activity, ...]
+    signatures: tuple[Signature, ...]
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> Delaftale:
+        d = doc.data
+        stem = doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return cls(
+            source=Source.of(doc),
+            stem=stem,
+            focus_area=d["indsatsområde"],
+            period=_span(d["periode"]),
+            parties=_strings(d["parter"]),
+            group=d["følgegruppe"],
+            purpose=d["formål"],
+            goals=tuple(
+                SubGoal(g["id"], g["delmål"], tuple(
+                    SubIndicator(i["indikator"], i["baseline"], i["mål"], i["datakilde"]) for i in g["indikatorer"]))
+                for g in d["delmål"]
+            ),
+            activities=tuple(
+                Activity(a["id"], a["navn"], _strings(a["delmål"]), a["formål"], a["målgruppe"], a["indhold"], a["ansvarlig"],
+                         tuple(Partner(p["organisation"], p["rolle"]) for p in a.get("partnere", [])))
+                for a in d["aktiviteter"]
+            ),
+            signatures=tuple(Signature.from_data(s) for s in d["underskrifter"]),
+        )
+
+
+# -- budget.yaml -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BudgetLineData:
+    text: str | None
+    role: str | None
+    activity: str | None
+    amounts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BudgetGroupData:
+    name: str
+    focus_area: str | None
+    lines: tuple[BudgetLineData, ...]
+
+
+@dataclass(frozen=True)
+class FinancingData:
+    organisation: str
+    amounts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class BudgetPlan:
+    """budget.yaml as written: amounts per project year; totals and shares live in model.budget."""
+
+    source: Source
+    grantor: str
+    max_grant_percent: float | int | None
+    min_local_percent: float | int | None
+    expenses: tuple[BudgetGroupData, ...]
+    financing: tuple[FinancingData, ...]
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> BudgetPlan:
+        d = doc.data
+        rules = d["regler"]
+        return cls(
+            source=Source.of(doc),
+            grantor=rules["tilskudsgiver"],
+            max_grant_percent=rules.get("max_tilskud_procent"),
+            min_local_percent=rules.get("min_medfinansiering_procent"),
+            expenses=tuple(
+                BudgetGroupData(g["gruppe"], g.get("indsatsområde"), tuple(
+                    BudgetLineData(line.get("tekst"), line.get("rolle"), line.get("aktivitet"), tuple(line["beløb"]))
+                    for line in g["linjer"]))
+                for g in d["udgifter"]
+            ),
+            financing=tuple(FinancingData(f["organisation"], tuple(f["beløb"])) for f in d["finansiering"]),
+        )
+
+
+# -- beredskabsplan.yaml ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    role: str
+    organisation: str
+    name: str | None
+    phone: str | None
+    task: str
+
+
+@dataclass(frozen=True)
+class Step:
+    when: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Contingency:
+    source: Source
+    purpose: str
+    incidents: str
+    calls: tuple[Call, ...]
+    first_day: tuple[Step, ...]
+    communication: str
+    follow_up: str
+    cooperation: str
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> Contingency:
+        d = doc.data
+        return cls(
+            source=Source.of(doc),
+            purpose=d["formål"],
+            incidents=d["akutte_hændelser"],
+            calls=tuple(Call(c["rolle"], c["organisation"], c.get("navn"), c.get("telefon"), c["opgave"]) for c in d["kaldeliste"]),
+            first_day=tuple(Step(s["tid"], s["handling"]) for s in d["første_døgn"]),
+            communication=d["kommunikation"],
+            follow_up=d["opfølgning"],
+            cooperation=d["samarbejde"],
+        )
+
+
+# -- milepaelsplan.yaml ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MilestoneData:
+    text: str
+    activity: str | None
+    date: dt.date | None
+    quarter: str | None
+    owner: str
+    status: str
+
+
+@dataclass(frozen=True)
+class MilestonePlan:
+    source: Source
+    milestones: tuple[MilestoneData, ...]
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> MilestonePlan:
+        return cls(
+            source=Source.of(doc),
+            milestones=tuple(
+                MilestoneData(m["milepæl"], m.get("aktivitet"), _date(m["dato"]) if "dato" in m else None, m.get("kvartal"),
+                              m["ansvarlig"], m["status"])
+                for m in doc.data["milepæle"]
+            ),
+        )
+
+
+# -- kommissorium.yaml -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermsOfReference:
+    source: Source
+    adopted: dt.date | None
+    purpose: str
+    composition: str | None
+    meetings: str
+    responsibilities: str
+    secretariat: str
+    decisions: str
+
+    @classmethod
+    def from_doc(cls, doc: YamlDocument) -> TermsOfReference:
+        d = doc.data
+        return cls(
+            source=Source.of(doc),
+            adopted=_date(d["godkendt"]) if d.get("godkendt") else None,
+            purpose=d["formål"],
+            composition=d.get("sammensætning"),
+            meetings=d["møder"],
+            responsibilities=d["opgaver"],
+            secretariat=d["sekretariat"],
+            decisions=d["beslutninger"],
+        )
