@@ -1,0 +1,312 @@
+"""Check a docxtpl Word template before use: unknown tags, tags Word split across runs, missing styles."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docxtpl import DocxTemplate
+from jinja2 import meta
+from lxml import etree
+
+# The renderer module also repairs the core-properties namespace that importing docxtpl breaks;
+# importing it here keeps that repair in force for anyone who only checks templates.
+from agreement.word import renderer as _renderer  # noqa: F401
+from agreement.word.markdown import Styles
+from agreement.word.ooxml import w
+from agreement.word.tables import Table
+
+
+@dataclass(frozen=True)
+class TemplateProblem:
+    """One thing to put right in a template, in words a secretariat can act on."""
+
+    template: str  # file name, e.g. "delaftale.docx"
+    message: str  # plain English, names the tag or style
+
+    def __str__(self) -> str:
+        return f"{self.template}: {self.message}"
+
+
+def _style_uses() -> dict[str, str]:
+    """What each style the rendered documents rely on is used for, keyed by style id."""
+    s = Styles()
+    levels = ("first", "second", "third")
+    uses = {
+        "Title": "the built-in templates use it for the document title",
+        s.body: "the renderer uses it for body text from the content's Markdown",
+    }
+    uses[s.heading.format(1)] = "the built-in templates use it for the numbered section headings"
+    for depth in (2, 3, 4):  # Markdown '#' is Heading 2, 3 or 4, by where the text sits
+        uses[s.heading.format(depth)] = "the renderer uses it for headings in the content's Markdown"
+    for kind, style_ids in (("bulleted", s.bullet), ("numbered", s.number)):
+        for level, style_id in zip(levels, style_ids):
+            uses[style_id] = f"the renderer uses it for {kind} lists ({level} level)"
+    for level, style_id in zip(levels, s.list_continue):
+        uses[style_id] = f"the renderer uses it for further paragraphs in a list item ({level} level)"
+    uses[s.quote] = "the renderer uses it for quotations ('>' in Markdown)"
+    uses[s.footnote_text] = "the renderer uses it for footnote text"
+    uses["FootnoteReference"] = "the renderer uses it for footnote numbers"
+    uses[s.hyperlink] = "the renderer uses it for links"
+    uses[Table.style] = "the renderer uses it for the tables it builds (budget, milestones)"
+    uses["Caption"] = "the built-in templates use it for figure captions"
+    return uses
+
+
+_USES = _style_uses()
+REQUIRED_STYLES: tuple[str, ...] = tuple(_USES)
+
+_OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+_OPENER = re.compile(r"\{[{%#]")
+_CLOSER = re.compile(r"[}%#]\}")
+# docxtpl replaces the whole paragraph, table row or cell holding {%p ..%}, {%tr ..%}, {%tc ..%} (and
+# the {{ }} and {# #} forms) with the bare tag, so any other text there disappears without a word.
+_BLOCK_PREFIX = re.compile(r"^[{][{%#](p|tr|tc) ")
+_BLOCK_NAMES = {"p": "paragraph", "tr": "table row", "tc": "table cell"}
+# docxtpl renders these core properties as templates too (DocxTemplate.render_properties).
+_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+_EXPORT_HINT = "restore it from the built-in edition with 'agreement templates export'"
+
+
+def check_template(
+    path: Path, provided: Collection[str], *, required_styles: Collection[str] = REQUIRED_STYLES
+) -> list[TemplateProblem]:
+    """Every problem found in the template at `path`, for a document kind that supplies `provided`."""
+    name = path.name
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.init_docx()
+        parts = list(_parts(tpl))
+    except Exception as exc:  # a broken zip, XML or package: one problem, never a traceback
+        return [TemplateProblem(name, f"cannot be opened as a Word file: {exc}")]
+    checker = _Checker(tpl, set(provided))
+    for part in parts:
+        checker.check_part(part)
+    messages = checker.messages()
+    messages += _style_messages(tpl, required_styles)
+    return [TemplateProblem(name, m) for m in dict.fromkeys(messages)]  # a text box's fallback copy repeats its tags
+
+
+# -- parts -----------------------------------------------------------------
+
+
+@dataclass
+class _Part:
+    where: str  # "" for the body, else " in the header" etc.
+    root: etree._Element | None = None  # the XML docxtpl renders
+    source: str | None = None  # or a plain text (a core property)
+    error: str | None = None
+
+
+def _parts(tpl: DocxTemplate) -> Iterator[_Part]:
+    """The pieces docxtpl renders, in the order it renders them (DocxTemplate.render)."""
+    doc = tpl.docx
+    yield _Part("", root=doc.element.body)
+    for reltype, label in ((RT.HEADER, "header"), (RT.FOOTER, "footer")):
+        for rel in doc.part.rels.values():
+            if rel.reltype == reltype and not rel.is_external and rel.target_part.blob:
+                yield _xml_part(f" in the {label}", rel.target_part.blob)
+    for prop in _RENDERED_PROPERTIES:
+        value = getattr(doc.core_properties, prop) or ""
+        if _OPENER.search(value):
+            yield _Part(f" in the document's {prop} property", source=value)
+    for part in doc.part.package.parts:
+        if part.content_type == CT.WML_FOOTNOTES:
+            yield _xml_part(" in the footnotes", part.blob)
+
+
+def _xml_part(where: str, blob: bytes) -> _Part:
+    try:
+        return _Part(where, root=parse_xml(blob))
+    except etree.XMLSyntaxError as exc:
+        return _Part(where, error=f"the XML{where} cannot be read: {exc}")
+
+
+# -- tags ------------------------------------------------------------------
+
+
+@dataclass
+class _Checker:
+    tpl: DocxTemplate
+    provided: set[str]
+    env: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
+    problems: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)  # every tag's text, in document order
+    unknown: dict[str, None] = field(default_factory=dict)  # ordered set of names nobody provides
+
+    def check_part(self, part: _Part) -> None:
+        if part.error is not None:
+            self.problems.append(part.error)
+            return
+        unclosed = False
+        if part.root is not None:
+            for p in part.root.iter(w("p")):
+                unclosed |= self._paragraph(p, part.where)
+            source = self.tpl.patch_xml(self.tpl.xml_to_string(part.root))
+            # docxtpl starts each paragraph on a new line before Jinja sees it, so an error's line is a paragraph
+            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
+        else:
+            assert part.source is not None
+            source = part.source
+            self.tags += [m.group(0) for m in re.finditer(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", source)]
+        try:
+            parsed = self.env.parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            if not unclosed:  # an unclosed tag already explains the error, in clearer words
+                self.problems.append(_syntax_message(exc, source, part.where))
+            return
+        for variable in sorted(meta.find_undeclared_variables(parsed), key=source.find):
+            if variable not in self.provided:
+                self.unknown[variable] = None
+
+    def messages(self) -> list[str]:
+        return self.problems + [self._unknown_message(v) for v in self.unknown]
+
+    def _paragraph(self, p: etree._Element, where: str) -> bool:
+        """Report broken and split tags in one paragraph; True when a tag is left open."""
+        texts = [t for t in p.iter(w("t")) if next(t.iterancestors(w("p")), None) is p]
+        pieces = [t.text or "" for t in texts]
+        text = "".join(pieces)
+        if not _OPENER.search(text) and not _CLOSER.search(text):
+            return False
+        owner: list[int] = []  # the index in `texts` of each character of `text`
+        for i, piece in enumerate(pieces):
+            owner += [i] * len(piece)
+        found = f"{where.strip()}, paragraph '{_excerpt(text)}'" if where else f"paragraph '{_excerpt(text)}'"
+        pos = 0
+        while True:
+            opener = _OPENER.search(text, pos)
+            self._stray_closers(text[pos : opener.start() if opener else len(text)], found)
+            if opener is None:
+                return False
+            close = _OPENERS[opener.group(0)]
+            end = text.find(close, opener.end())
+            if end < 0:
+                tag = text[opener.start() :]
+                self.problems.append(
+                    f"tag {tag} has no closing '{close}' in the same paragraph ({found}); "
+                    f"a tag must begin and end in one paragraph"
+                )
+                return True
+            end += len(close)
+            tag = text[opener.start() : end]
+            self.tags.append(tag)
+            split = sorted(set(owner[opener.start() : end]))
+            if len(split) > 1:
+                self.problems.append(_split_message(tag, [texts[i] for i in split], found))
+            self._block_tag(tag, texts[owner[opener.start()]], found)
+            pos = end
+
+    def _stray_closers(self, segment: str, found: str) -> None:
+        for closer in _CLOSER.finditer(segment):
+            opener = next(o for o, c in _OPENERS.items() if c == closer.group(0))
+            self.problems.append(
+                f"'{closer.group(0)}' has no opening '{opener}' before it ({found}); "
+                f"look for a broken opening such as '{opener[0]} {opener[1]}' and retype the tag"
+            )
+
+    def _block_tag(self, tag: str, t: etree._Element, found: str) -> None:
+        """Report other text that docxtpl drops with the paragraph, row or cell of a {%p %}, {%tr %} or {%tc %}."""
+        prefix = _BLOCK_PREFIX.match(tag)
+        if prefix is None:
+            return
+        container = next(t.iterancestors(w(prefix.group(1))), None)
+        if container is None:
+            return
+        rest = "".join(x.text or "" for x in container.iter(w("t"))).replace(tag, "", 1).strip()
+        if rest:
+            kind = _BLOCK_NAMES[prefix.group(1)]
+            self.problems.append(
+                f"tag {tag} replaces its whole {kind}, so the other text in it ('{_excerpt(rest)}') "
+                f"will not appear ({found}); give the tag a {kind} of its own"
+            )
+
+    def _unknown_message(self, variable: str) -> str:
+        tag = next((t for t in self.tags if variable in _names(t, self.env)), None)
+        what = f"unknown tag {tag}" if tag else f"unknown value '{variable}'"
+        message = f"{what}: the document kind provides no value '{variable}'"
+        close = difflib.get_close_matches(variable, sorted(self.provided), n=1)
+        return message + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+def _names(tag: str, env: jinja2.Environment) -> set[str]:
+    """The variable names a tag's text mentions, not counting attributes (x.name) or docxtpl's p/tr/tc/r."""
+    try:
+        tokens = [(kind, value) for _, kind, value in env.lex(tag) if kind != "whitespace"]
+    except jinja2.TemplateSyntaxError:
+        return set(re.findall(r"(?<![\w.])[A-Za-z_]\w*", tag))
+    return {value for n, (kind, value) in enumerate(tokens) if kind == "name" and (n == 0 or tokens[n - 1] != ("operator", "."))}
+
+
+def _split_message(tag: str, texts: list[etree._Element], found: str) -> str:
+    runs = list(dict.fromkeys(r for t in texts if (r := t.getparent()) is not None))
+    if len(runs) == 1:
+        return f"tag {tag} is split into {len(texts)} pieces of text in one run ({found}); select the whole tag and retype it"
+    looks = {etree.tostring(rpr) if (rpr := r.find(w("rPr"))) is not None else b"" for r in runs}
+    how = " with different formatting" if len(looks) > 1 else ""
+    return (
+        f"tag {tag} is split across {len(runs)} runs{how} ({found}); select the whole tag and retype it, or clear its formatting"
+    )
+
+
+def _syntax_message(exc: jinja2.TemplateSyntaxError, source: str, where: str) -> str:
+    lines = source.split("\n")
+    near = ""
+    if exc.lineno and exc.lineno <= len(lines):
+        text = html.unescape(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1])).strip()
+        near = f" (near '{_excerpt(text)}')" if text else ""
+    return f"the tags{where} do not fit together: {exc.message}{near}"
+
+
+def _excerpt(text: str, width: int = 40) -> str:
+    """The start of a paragraph, cut at a word, enough to find it in Word."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0] + " …"
+
+
+# -- styles ----------------------------------------------------------------
+
+
+def _style_messages(tpl: DocxTemplate, required: Collection[str]) -> list[str]:
+    styles: dict[str, str] = {}  # style id -> the name Word stores
+    rel = next((r for r in tpl.docx.part.rels.values() if r.reltype == RT.STYLES and not r.is_external), None)
+    if rel is not None:
+        try:
+            root = parse_xml(rel.target_part.blob)
+        except etree.XMLSyntaxError as exc:
+            return [f"the styles (word/styles.xml) cannot be read: {exc}; {_EXPORT_HINT}"]
+        for style in root.iter(w("style")):
+            stored = style.find(w("name"))
+            styles[style.get(w("styleId"), "")] = stored.get(w("val"), "") if stored is not None else ""
+    by_name = {stored.casefold(): style_id for style_id, stored in styles.items()}
+    messages = []
+    for style_id in required:
+        if style_id in styles:
+            continue
+        name = _display_name(style_id)
+        use = _USES.get(style_id, "the renderer uses it")
+        message = f"style '{style_id}' ({name}) is missing; {use}; {_EXPORT_HINT}"
+        other = by_name.get(name.casefold())
+        if other is not None:
+            # Word in some languages saves built-in styles under translated ids (Danish 'Overskrift2')
+            message += (
+                f" (the template has a style named '{styles[other]}' under the id '{other}', "
+                f"but the renderer looks styles up by id)"
+            )
+        messages.append(message)
+    return messages
+
+
+def _display_name(style_id: str) -> str:
+    """The name Word shows for a style id: 'ListBullet2' -> 'List Bullet 2', 'LBFTabel' -> 'LBF Tabel'."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])", " ", style_id)

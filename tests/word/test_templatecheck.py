@@ -1,0 +1,350 @@
+"""Template checks on real .docx files: unknown tags, tags split across runs, broken tags, missing styles."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import jinja2
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml import parse_xml
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from docxtpl import DocxTemplate
+from lxml import etree
+
+import agreement.word.templatecheck as templatecheck
+from agreement.resources import TEMPLATES
+from agreement.word.markdown import Styles
+from agreement.word.ooxml import w
+from agreement.word.templatecheck import REQUIRED_STYLES, TemplateProblem, check_template
+
+BUILT_IN = sorted(TEMPLATES.glob("*.docx"))
+DELAFTALE = TEMPLATES / "delaftale.docx"
+AREA_SENTENCE = "Delaftalen er indgået under"
+
+
+def used_by(template: Path) -> set[str]:
+    """The top-level names a template uses, as docxtpl itself lists them."""
+    return DocxTemplate(str(template)).get_undeclared_template_variables(jinja2.Environment())
+
+
+def copy_of(template: Path, tmp_path: Path) -> tuple[DocxDocument, Path]:
+    """A python-docx document opened on a copy of `template`, saved under the same file name."""
+    target = tmp_path / template.name
+    shutil.copyfile(template, target)
+    return Document(str(target)), target
+
+
+def paragraph_with(paragraphs: list[Paragraph], text: str) -> Paragraph:
+    return next(p for p in paragraphs if text in p.text)
+
+
+def split_run(paragraph: Paragraph, after: str, *, bold: bool) -> None:
+    """Split the run holding `after` just behind it into two runs, as Word does when part of a word is formatted."""
+    run = next(r for r in paragraph.runs if after in r.text)
+    cut = run.text.index(after) + len(after)
+    second = copy.deepcopy(run._r)
+    run._r.addnext(second)
+    text = run.text
+    run.text = text[:cut]
+    tail = Run(second, paragraph)
+    tail.text = text[cut:]
+    if bold:
+        tail.bold = True
+
+
+def messages(problems: list[TemplateProblem]) -> list[str]:
+    return [p.message for p in problems]
+
+
+def new_document(tmp_path: Path, *lines: str, name: str = "egen.docx") -> Path:
+    doc = Document()
+    for line in lines:
+        doc.add_paragraph(line)
+    path = tmp_path / name
+    doc.save(str(path))
+    return path
+
+
+# -- the built-in templates ------------------------------------------------
+
+
+@pytest.mark.parametrize("template", BUILT_IN, ids=lambda p: p.name)
+def test_every_built_in_template_is_clean_given_the_values_it_uses(template: Path) -> None:
+    assert check_template(template, used_by(template)) == []
+
+
+@pytest.mark.parametrize("template", BUILT_IN, ids=lambda p: p.name)
+def test_unknown_tags_are_exactly_what_docxtpl_finds_undeclared(template: Path) -> None:
+    provided = {"area_name", "draft", "period_from"}
+    problems = messages(check_template(template, provided))
+    assert all(m.startswith("unknown tag ") for m in problems), problems
+    unknown = {re.search(r"provides no value '(\w+)'", m).group(1) for m in problems}  # type: ignore[union-attr]
+    assert unknown == used_by(template) - provided
+    assert len(problems) == len(unknown)
+
+
+def test_the_built_in_editions_have_every_required_style() -> None:
+    assert len(BUILT_IN) == 6
+    for template in BUILT_IN:
+        assert check_template(template, used_by(template), required_styles=REQUIRED_STYLES) == []
+
+
+def test_required_styles_cover_what_the_renderer_writes() -> None:
+    s = Styles()
+    renderer_styles = {s.body, s.quote, s.footnote_text, s.hyperlink, *s.bullet, *s.number, *s.list_continue}
+    renderer_styles |= {s.heading.format(level) for level in (2, 3, 4)}  # Markdown headings start at level 2
+    renderer_styles |= {"FootnoteReference", "LBFTabel"}
+    assert renderer_styles <= set(REQUIRED_STYLES)
+    assert {"Title", "Heading1", "Caption"} <= set(REQUIRED_STYLES)
+
+
+# -- unknown tags ------------------------------------------------------------
+
+
+def test_a_misspelt_tag_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    run = next(r for r in paragraph_with(doc.paragraphs, "Delaftalen gælder fra").runs if "period_from" in r.text)
+    run.text = run.text.replace("period_from", "period_frm")
+    doc.save(str(path))
+    problems = check_template(path, used_by(DELAFTALE))
+    assert [str(p) for p in problems] == [
+        "delaftale.docx: unknown tag {{ period_frm }}: the document kind provides no value 'period_frm'"
+        " (did you mean 'period_from'?)"
+    ]
+
+
+def test_an_unknown_tag_with_nothing_like_it_has_no_suggestion(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "Kontakt: {{ telefonnummer }}")
+    problems = check_template(path, {"area_name", "parties"}, required_styles=())
+    assert messages(problems) == ["unknown tag {{ telefonnummer }}: the document kind provides no value 'telefonnummer'"]
+
+
+def test_loop_variables_and_attributes_are_not_unknown(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "{%p for m in members %}", "{{ m.name }} ({{ m.role }})", "{%p endfor %}")
+    assert check_template(path, {"members"}, required_styles=()) == []
+    assert messages(check_template(path, set(), required_styles=())) == [
+        "unknown tag {%p for m in members %}: the document kind provides no value 'members'"
+    ]
+
+
+def test_an_unknown_tag_in_the_header_is_found(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    header = doc.sections[0].header
+    paragraph_with(header.paragraphs, "area_name").add_run(" · {{ kommune }}")
+    doc.save(str(path))
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "unknown tag {{ kommune }}: the document kind provides no value 'kommune'"
+    ]
+
+
+def test_an_unknown_tag_in_a_footnote_is_found(tmp_path: Path) -> None:
+    # docxtpl renders footnotes too, though its list of undeclared variables leaves them out
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    part = next(p for p in doc.part.package.parts if p.partname == "/word/footnotes.xml")
+    root = parse_xml(part.blob)
+    note = etree.SubElement(root, w("footnote"), {w("id"): "7"})
+    note.append(parse_xml(f'<w:p xmlns:w="{w("")[1:-1]}"><w:r><w:t>Kilde: {{{{ kilde }}}}</w:t></w:r></w:p>'))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    doc.save(str(path))
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "unknown tag {{ kilde }}: the document kind provides no value 'kilde'"
+    ]
+
+
+def test_an_unknown_tag_in_a_document_property_is_found(tmp_path: Path) -> None:
+    # docxtpl renders the title, subject and a few other properties as templates as well
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    doc.core_properties.title = "Delaftale {{ titel }}"
+    doc.save(str(path))
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "unknown tag {{ titel }}: the document kind provides no value 'titel'"
+    ]
+
+
+# -- tags split across runs ------------------------------------------------
+
+
+def test_a_tag_partly_bold_is_split_across_runs(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    split_run(paragraph_with(doc.paragraphs, AREA_SENTENCE), "{{ area_", bold=True)
+    doc.save(str(path))
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "tag {{ area_name }} is split across 2 runs with different formatting "
+        "(paragraph 'Delaftalen er indgået under den …'); "
+        "select the whole tag and retype it, or clear its formatting"
+    ]
+
+
+def test_split_braces_are_found(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    split_run(paragraph_with(doc.paragraphs, "Delaftalen gælder fra"), "fra {", bold=True)
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ period_from }} is split across 2 runs with different formatting")
+
+
+def test_a_split_with_the_same_formatting_is_still_reported(tmp_path: Path) -> None:
+    # Word's spelling marks and editing sessions split runs without any visible formatting
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    split_run(paragraph_with(doc.paragraphs, AREA_SENTENCE), "{{ area", bold=False)
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ area_name }} is split across 2 runs (paragraph 'Delaftalen er")
+
+
+def test_a_split_tag_in_the_header_says_where(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    split_run(paragraph_with(doc.sections[0].header.paragraphs, "area_name"), "{{ area_n", bold=True)
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ area_name }} is split across 2 runs with different formatting (in the header, paragraph")
+
+
+def test_a_split_tag_in_a_table_cell_is_found(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    cells = [c for t in doc.tables for row in t.rows for c in row.cells]
+    cell = next(c for c in cells if c.text == "{{ ind.baseline }}")
+    split_run(cell.paragraphs[0], "{{ ind.", bold=True)
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ ind.baseline }} is split across 2 runs")
+
+
+def test_a_tag_split_inside_one_run_is_found(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    run = next(r for r in paragraph_with(doc.paragraphs, AREA_SENTENCE).runs if "{{ area_name }}" in r.text)
+    t = run._r.find(w("t"))
+    before, after = t.text.split("area_name", 1)
+    t.text = before + "area_"
+    t.addnext(copy.deepcopy(t))
+    t.getnext().text = "name" + after
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ area_name }} is split into 2 pieces of text in one run (paragraph 'Delaftalen er")
+
+
+# -- broken tags and Jinja syntax ------------------------------------------------
+
+
+def test_an_unclosed_tag_is_one_problem(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "Område: {{ area_name", "Slut.")
+    assert messages(check_template(path, {"area_name"}, required_styles=())) == [
+        "tag {{ area_name has no closing '}}' in the same paragraph (paragraph 'Område: {{ area_name'); "
+        "a tag must begin and end in one paragraph"
+    ]
+
+
+def test_a_broken_opening_is_found(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "Område: { { area_name }}")
+    (problem,) = messages(check_template(path, {"area_name"}, required_styles=()))
+    assert problem.startswith("'}}' has no opening '{{' before it (paragraph 'Område: { { area_name }}')")
+
+
+def test_a_missing_endif_is_a_syntax_problem(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "{%p if draft %}", "Udkast")
+    (problem,) = messages(check_template(path, {"draft"}, required_styles=()))
+    assert problem.startswith("the tags do not fit together: Unexpected end of template")
+    assert "'endif'" in problem
+
+
+def test_a_bad_expression_is_a_syntax_problem_naming_the_paragraph(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "Først", "Område: {{ area name }}")
+    (problem,) = messages(check_template(path, {"area_name"}, required_styles=()))
+    assert problem.startswith("the tags do not fit together: expected token 'end of print statement', got 'name'")
+    assert problem.endswith("(near 'Område: {{ area name }}')")
+
+
+def test_text_beside_a_paragraph_tag_would_be_lost(tmp_path: Path) -> None:
+    path = new_document(tmp_path, "Formål: {{p purpose }}")
+    assert messages(check_template(path, {"purpose"}, required_styles=())) == [
+        "tag {{p purpose }} replaces its whole paragraph, so the other text in it ('Formål:') will not appear "
+        "(paragraph 'Formål: {{p purpose }}'); give the tag a paragraph of its own"
+    ]
+
+
+# -- styles --------------------------------------------------------------------
+
+
+def remove_style(doc: DocxDocument, style_id: str) -> None:
+    style = doc.styles.element.find(f"{w('style')}[@{w('styleId')}='{style_id}']")
+    style.getparent().remove(style)
+
+
+def test_a_missing_style_is_named_with_its_use(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    remove_style(doc, "ListBullet2")
+    doc.save(str(path))
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "style 'ListBullet2' (List Bullet 2) is missing; the renderer uses it for bulleted lists (second level); "
+        "restore it from the built-in edition with 'agreement templates export'"
+    ]
+
+
+def test_a_style_saved_under_a_translated_id_is_explained(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    style = doc.styles.element.find(f"{w('style')}[@{w('styleId')}='Heading2']")
+    style.set(w("styleId"), "Overskrift2")
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("style 'Heading2' (Heading 2) is missing; the renderer uses it for headings")
+    assert "a style named 'heading 2' under the id 'Overskrift2'" in problem
+
+
+def test_the_required_styles_can_be_chosen(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    remove_style(doc, "LBFTabel")
+    doc.save(str(path))
+    provided = used_by(DELAFTALE)
+    assert check_template(path, provided, required_styles=("Normal",)) == []
+    assert messages(check_template(path, provided, required_styles=("LBFTabel", "Egen"))) == [
+        "style 'LBFTabel' (LBF Tabel) is missing; the renderer uses it for the tables it builds (budget, milestones); "
+        "restore it from the built-in edition with 'agreement templates export'",
+        "style 'Egen' (Egen) is missing; the renderer uses it; "
+        "restore it from the built-in edition with 'agreement templates export'",
+    ]
+
+
+# -- files that are not Word files ---------------------------------------------
+
+
+def test_a_file_that_is_not_a_zip_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    path = tmp_path / "delaftale.docx"
+    path.write_bytes(b"This is not a Word file")
+    (problem,) = check_template(path, set())
+    assert problem.template == "delaftale.docx"
+    assert problem.message.startswith("cannot be opened as a Word file: ")
+
+
+def test_a_truncated_docx_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "budget.docx"
+    path.write_bytes((TEMPLATES / "budget.docx").read_bytes()[:5000])
+    (problem,) = check_template(path, set())
+    assert str(problem).startswith("budget.docx: cannot be opened as a Word file: ")
+
+
+def test_a_missing_file_and_broken_xml_are_problems(tmp_path: Path) -> None:
+    assert messages(check_template(tmp_path / "nope.docx", set()))[0].startswith("cannot be opened as a Word file: ")
+    broken = tmp_path / "broken.docx"
+    with zipfile.ZipFile(DELAFTALE) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, data[:-40] if item.filename == "word/document.xml" else data)
+    (problem,) = messages(check_template(broken, set()))
+    assert problem.startswith("cannot be opened as a Word file: ")
+
+
+def test_the_module_imports_only_word_libraries() -> None:
+    tree = ast.parse(Path(templatecheck.__file__).read_text(encoding="utf-8"))
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    ours = {m for m in imported if m.split(".")[0] == "agreement"}
+    assert ours, "expected imports from agreement.word"
+    assert all(m == "agreement.errors" or m.startswith("agreement.word") for m in ours), ours
