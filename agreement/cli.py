@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from agreement import __version__
-from agreement.errors import AgreementError, ContentErrors, display_path
+from agreement.errors import AgreementError, ContentErrors, TemplateProblems, display_path
 from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
 from agreement.publish.package import package
 from agreement.source.loader import load_content
@@ -70,6 +70,55 @@ def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, 
         click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
 
 
+@main.group()
+def templates() -> None:
+    """LBF's Word templates, one edition per funding period: list, export, check."""
+
+
+@templates.command(name="list")
+@CONTENT_OPTION
+def templates_list(content_dir: Path) -> None:
+    """List the editions: the built-in ones and the content folder's own (skabeloner/<name>/)."""
+    from agreement import editions
+
+    with _reported(consequence=""):
+        local = content_dir if content_dir.is_dir() else None
+        for name, (folder, origin) in editions.available(local).items():
+            edition = editions.load_edition(folder, origin)
+            click.echo(f"{name}\t{origin}\t{edition.title}\t{display_path(folder)}")
+
+
+@templates.command(name="export")
+@click.argument("name")
+@click.argument("target", type=click.Path(path_type=Path, file_okay=False))
+@CONTENT_OPTION
+def templates_export(name: str, target: Path, content_dir: Path) -> None:
+    """Copy edition NAME to the new folder TARGET, to start a local edition.
+
+    Put it in <content>/skabeloner/<name>/ and name it in strategic.yaml ('skabelon: <name>'); a local
+    edition with the name of a built-in one replaces it for that content folder.
+    """
+    from agreement import editions
+
+    with _reported(consequence="; nothing was copied"):
+        folder = editions.export(name, target, content_dir if content_dir.is_dir() else None)
+        click.echo(f"copied the edition {name} to {display_path(folder)}; edit its .docx files in Word or LibreOffice")
+
+
+@templates.command(name="check")
+@CONTENT_OPTION
+def templates_check(content_dir: Path) -> None:
+    """Check every template of the content's edition: unknown or split tags, broken tags, missing styles."""
+    from agreement.pipeline import check_templates, load
+
+    with _reported(consequence=""):
+        programme, specs = load(content_dir)
+        problems = check_templates(programme, specs)
+        if problems:
+            raise TemplateProblems(problems)
+        click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine")
+
+
 class _reported:
     """Turn the project's errors into messages and exit code 1; never a traceback for them."""
 
@@ -87,6 +136,11 @@ class _reported:
                 click.echo(str(error), err=True)
             count = len(exc.errors)
             click.echo(f"{count} error{'s' if count != 1 else ''} found{self.consequence}", err=True)
+        elif isinstance(exc, TemplateProblems):
+            for problem in exc.problems:
+                click.echo(problem, err=True)
+            count = len(exc.problems)
+            click.echo(f"{count} problem{'s' if count != 1 else ''} found in the templates{self.consequence}", err=True)
         elif isinstance(exc, AgreementError):
             click.echo(f"error: {exc}", err=True)
         elif isinstance(exc, KeyboardInterrupt):

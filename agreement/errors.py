@@ -46,6 +46,17 @@ class ToolError(AgreementError):
     """An external program (LibreOffice, Graphviz) is missing or failed."""
 
 
+class TemplateProblems(AgreementError):
+    """Every problem found in the templates of an edition, one line each ('template.docx: message')."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) in the templates")
+
+    def __str__(self) -> str:
+        return "\n".join(self.problems)
+
+
 class ContentErrors(AgreementError):
     """Every error found in one check, reported together."""
 

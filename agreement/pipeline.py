@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agreement.errors import ToolError
+from agreement.errors import TemplateError, TemplateProblems, ToolError, display_path
 from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
 from agreement.source.loader import load_content
 
@@ -39,6 +39,42 @@ def load(content_dir: Path, registry: Registry | None = None) -> tuple[Programme
     return programme, kinds.specs(programme)
 
 
+SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document's context
+
+
+def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None) -> list[str]:
+    """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
+
+    A template is checked against the values its kind really provides (the context of its first document);
+    a kind without documents in this content is still checked for split tags and styles.
+    """
+    from agreement.word.renderer import DocxRenderer
+    from agreement.word.templatecheck import check_template
+
+    provided: dict[str, set[str] | None] = {}
+    for kind in registry_or_default(registry):
+        provided.setdefault(kind.template, None)
+    for spec in specs:
+        if provided.get(spec.template) is None:
+            path = programme.edition.template(spec.template)
+            try:
+                provided[spec.template] = set(spec.context(DocxRenderer(path))) | SHARED_VALUES
+            except TemplateError:
+                provided[spec.template] = set()  # the check below says why the template cannot be opened
+    problems: list[str] = []
+    for template, names in provided.items():
+        path = programme.edition.template(template)
+        if not path.is_file():
+            problems.append(f"{template}: missing from the edition {programme.edition.name} ({display_path(path)}); "
+                            "copy it from the built-in edition with 'agreement templates export'")
+            continue
+        found = check_template(path, names if names is not None else set())
+        if names is None:  # no document of this kind to say what it provides: only the form of the tags
+            found = [p for p in found if not p.message.startswith(("unknown tag", "unknown value"))]
+        problems.extend(str(p) for p in found)
+    return problems
+
+
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -63,6 +99,9 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     from agreement.outputs import pdfmeta
     from agreement.word.renderer import DocxRenderer
 
+    problems = check_templates(programme, specs, registry)
+    if problems:
+        raise TemplateProblems(problems)
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))

@@ -6,4 +6,3 @@ from pathlib import Path
 _PACKAGE = Path(str(files("agreement")))
 SCHEMAS = _PACKAGE / "schemas"
 EDITIONS = _PACKAGE / "editions"
-TEMPLATES = EDITIONS / "lbf-2019-26"

@@ -1,0 +1,155 @@
+"""Editions: local copies edited in Word, focus areas per edition, and the template check in build."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from docx import Document
+
+from agreement import editions
+from agreement.cli import main
+from agreement.pipeline import build
+from agreement.resources import EDITIONS
+from tests.conftest import ROOT, replace_line
+
+BUILT_IN = EDITIONS / "lbf-2019-26"
+# One of LBF's fixed sentences on the "Aftaledokumenter" page of the strategic agreement.
+FIXED = "Det er et krav, at der udarbejdes en"
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _local_edition(content: Path, name: str = "lokal") -> Path:
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(content / "skabeloner" / name),
+                                       "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", f"skabelon: {name}")
+    return content / "skabeloner" / name
+
+
+def _edit_in_word(template: Path, old: str, new: str) -> None:
+    """What a secretariat does in Word: change a sentence inside one run, and save."""
+    doc = Document(str(template))
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            if old in run.text:
+                run.text = run.text.replace(old, new)
+                doc.save(str(template))
+                return
+    raise AssertionError(f"{old!r} is not in {template.name}")
+
+
+def test_a_sentence_changed_in_a_local_edition_reaches_the_pdf(content: Path, tmp_path: Path) -> None:
+    before = _tree(BUILT_IN)
+    local = _local_edition(content)
+    _edit_in_word(local / "strategisk-samarbejdsaftale.docx", FIXED, "Det er et skærpet krav, at der udarbejdes en")
+    result = build(content, tmp_path / "out")
+    text = subprocess.run(["pdftotext", str(result.out_dir / "strategisk-samarbejdsaftale.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "Det er et skærpet krav" in " ".join(text.split())
+    assert _tree(BUILT_IN) == before, "the built-in edition must not change"
+
+
+def test_templates_list_names_built_in_and_local_editions(content: Path) -> None:
+    _local_edition(content, "lbf-ny")
+    result = CliRunner().invoke(main, ["templates", "list", "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.output.splitlines()]
+    assert ["lbf-2019-26", "built-in"] == rows[0][:2]
+    assert ["lbf-ny", "local"] == rows[1][:2]
+
+
+def test_export_refuses_an_existing_folder(content: Path) -> None:
+    local = _local_edition(content)
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(local), "--content", str(content)])
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def _break(template: Path, old: str, new_runs: list[tuple[str, bool]]) -> None:
+    """Replace the run holding `old` by runs (text, bold), as Word does when part of a tag is formatted."""
+    doc = Document(str(template))
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            if old in run.text:
+                before, after = run.text.split(old, 1)
+                run.text = before
+                anchor = run._r
+                for text, bold in [*new_runs, (after, False)]:
+                    new = paragraph.add_run(text)
+                    new.bold = bold
+                    anchor.addnext(new._r)
+                    anchor = new._r
+                doc.save(str(template))
+                return
+    raise AssertionError(old)
+
+
+@pytest.mark.parametrize(("runs", "words"), [
+    ([("{{ period_fro }}", False)], ["strategisk-samarbejdsaftale.docx", "period_fro", "did you mean 'period_from'"]),
+    ([("{{ period_", False), ("from }}", True)], ["strategisk-samarbejdsaftale.docx", "{{ period_from }}", "split"]),
+])
+def test_an_unknown_or_split_tag_stops_check_and_build(content: Path, tmp_path: Path, runs, words) -> None:
+    local = _local_edition(content)
+    _break(local / "strategisk-samarbejdsaftale.docx", "{{ period_from }}", runs)
+    for args in (["templates", "check", "--content", str(content)],
+                 ["build", "--content", str(content), "--out", str(tmp_path / "out"), "--format", "docx", "-q"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 1, result.output
+        lines = [line for line in result.output.splitlines() if all(w in line for w in words)]
+        assert lines, result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_focus_areas_come_from_the_edition(content: Path) -> None:
+    local = _local_edition(content, "lbf-ny")
+    data_file = local / "edition.yaml"
+    data = yaml.safe_load(data_file.read_text(encoding="utf-8"))
+    data["indsatsområder"] = ["Uddannelse og livschancer", "Beskæftigelse", "Tryghed og trivsel"]
+    data_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    line = replace_line(content / "strategic.yaml", r"^    - navn: Kriminalitetsforebyggelse$", "    - navn: Tryghed og trivsel")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 1
+    messages = result.output.splitlines()
+    # Sammenhængskraft is one of lbf-2019-26's areas but not of this edition's; Tryghed og trivsel is.
+    assert not any(f"strategic.yaml:{line}:" in m for m in messages), result.output
+    assert any("'Sammenhængskraft og medborgerskab' is not allowed" in m and "Tryghed og trivsel" in m for m in messages), \
+        result.output
+
+
+def test_an_unknown_edition_is_a_located_error(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", "skabelon: lbf-2019-25")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert re.search(rf"strategic\.yaml:{line}:\d+: unknown edition 'lbf-2019-25' \(did you mean 'lbf-2019-26'\?\)",
+                     result.output), result.output
+
+
+def test_a_broken_edition_file_is_reported_in_it(content: Path) -> None:
+    local = _local_edition(content)
+    line = replace_line(local / "edition.yaml", r"^finansiering:$", "finansieringer:")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert f"edition.yaml:{line}:" in result.output
+
+
+def test_no_code_names_an_lbf_period() -> None:
+    """LBF's periods live in editions, not in code."""
+    pattern = re.compile(r"20\d\d-\d\d-midl|regulativ(et)? af|lbf-20\d\d")
+    offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "agreement").rglob("*.py") if pattern.search(p.read_text("utf-8"))]
+    assert offenders == []
+
+
+def test_every_built_in_edition_loads() -> None:
+    for name, (folder, origin) in editions.available().items():
+        edition = editions.load_edition(folder, origin)
+        assert edition.name == name and edition.focus_areas and origin == editions.BUILT_IN
