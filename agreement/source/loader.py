@@ -44,15 +44,16 @@ class Content:
 def load_content(root: Path) -> Content:
     """Load and check everything under `root`; raise ContentErrors listing every problem."""
     if not root.exists():
-        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR", Location(display_path(root)))])
+        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR",
+                                          Location(display_path(root)))])
     if not root.is_dir():
         raise ContentErrors([ContentError("--content must be a folder, but this is a file", Location(display_path(root)))])
 
     errors: list[ContentError] = []
-    strategic = _load_checked(root / "strategic.yaml", "strategic", errors)
-    delaftaler = [doc for path in sorted((root / DELAFTALER).glob("*.yaml"))
-                  if (doc := _load_checked(path, "delaftale", errors)) is not None]
-    attachments = {name: _load_checked(root / file, name, errors) for name, file in ATTACHMENTS.items()}
+    strategic = _load_checked(root, root / "strategic.yaml", "strategic", errors)
+    delaftaler = [doc for path in _delaftale_files(root, errors)
+                  if (doc := _load_checked(root, path, "delaftale", errors)) is not None]
+    attachments = {name: _load_checked(root, root / file, name, errors) for name, file in ATTACHMENTS.items()}
     content = None
     if strategic is not None:
         content = Content(root, strategic, delaftaler, **attachments)
@@ -64,9 +65,23 @@ def load_content(root: Path) -> Content:
     return content
 
 
-def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:
+def _delaftale_files(root: Path, errors: list[ContentError]) -> list[Path]:
+    """The delaftale files, unless their folder is a link that leads out of the content folder."""
+    folder = root / DELAFTALER
     try:
-        doc = load_yaml(path)
+        inside = folder.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside:
+        errors.append(ContentError(f"the {DELAFTALER} folder is a link that does not lead to a folder inside the content folder; "
+                                   "put the folder itself there instead", Location(str(Path(display_path(root)) / DELAFTALER))))
+        return []
+    return sorted(folder.glob("*.yaml"))
+
+
+def _load_checked(root: Path, path: Path, schema_name: str, errors: list[ContentError]) -> YamlDocument | None:
+    try:
+        doc = load_yaml(path, root=root)
     except ContentErrors as exc:
         errors.extend(exc.errors)
         return None
