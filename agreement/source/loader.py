@@ -57,9 +57,9 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
     ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
     for kind in ordered:
         checked.docs[kind.name] = []
-        for path in _files(root, kind.source):
+        for path in _files(root, kind.source, errors):
             try:
-                doc = load_yaml(path)
+                doc = load_yaml(path, root=root)
             except ContentErrors as exc:
                 errors.extend(exc.errors)
                 checked.unreadable.add(kind.name)
@@ -75,11 +75,23 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
     return checked, errors
 
 
-def _files(root: Path, source: str) -> Iterable[Path]:
-    """The files of a kind: one named file (reported as missing by the YAML loader), or every match of a pattern."""
-    if any(ch in source for ch in "*?["):
-        return sorted(root.glob(source))
-    return [root / source]
+def _files(root: Path, source: str, errors: list[ContentError]) -> Iterable[Path]:
+    """The files of a kind: one named file (reported as missing by the YAML loader), or every match of a pattern.
+
+    A pattern is not followed through a folder that is a link leading out of the content folder.
+    """
+    if not any(ch in source for ch in "*?["):
+        return [root / source]
+    folder = (root / source).parent
+    try:
+        inside = folder.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside:
+        errors.append(ContentError(f"the {folder.name} folder is a link that does not lead to a folder inside the content "
+                                   "folder; put the folder itself there instead", Location(display_path(folder))))
+        return []
+    return sorted(root.glob(source))
 
 
 def _edition(doc: YamlDocument, root: Path, errors: list[ContentError]) -> editions.Edition | None:

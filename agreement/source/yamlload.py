@@ -1,24 +1,87 @@
-"""Safe YAML loading that keeps the line and column of every key and value."""
+"""Safe, bounded YAML loading that keeps the line and column of every key and value."""
 
 from __future__ import annotations
 
+import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
 
 JsonPath = tuple[Any, ...]
 
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "tag:yaml.org,2002:merge"
+# Limits far above what real content needs (the largest sample file is 44 kB, 544 values, 9 levels deep),
+# low enough that a hostile or broken file is refused in seconds. Measured: PyYAML needs ~23 s and
+# ~600 MB to compose a million values, so the value limit is a tenth of that.
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+MAX_ALIAS_VALUES = 10_000
+
+_YAML = "tag:yaml.org,2002:"
+_TIMESTAMP = _YAML + "timestamp"
+_MERGE = _YAML + "merge"
+_SCALAR_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null")}
+_ALIAS_HINT = "write the values out instead of repeating them with aliases"
+
+
+class _Refused(Exception):
+    """A limit was passed; building stops at once, because going on is what costs time and memory."""
+
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.mark = mark
+
+
+class _AliasNode(Node):
+    """Where an alias (*name) was written; `value` is the anchored node it stands for.
+
+    PyYAML hands back the anchored node itself, which loses the alias's own position; keeping it
+    lets an error point at the alias that expands to too much."""
+
+    id = "alias"
+
+    def __init__(self, target: Node, start_mark: Any, end_mark: Any) -> None:
+        super().__init__(target.tag, target, start_mark, end_mark)
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so the schema (not YAML) decides what a date is."""
+    """SafeLoader that leaves dates as text and refuses data nested too deep or holding too many values."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.composed = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
+        # PyYAML composes recursively, so the depth is checked here, before Python's own limit is reached.
+        event = self.peek_event()
+        self.composed += 1
+        if self.composed > MAX_VALUES:
+            raise _Refused(f"the file holds more than {MAX_VALUES:,} values; content files need far fewer, "
+                           "so split it or remove repeated data", event.start_mark)
+        if self.check_event(AliasEvent):
+            target = super().compose_node(parent, index)
+            assert target is not None  # an alias always names a node (or PyYAML raises)
+            return _AliasNode(target, event.start_mark, event.end_mark)
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(f"the data is nested more than {MAX_DEPTH} levels deep; content needs only a few "
+                           "levels, so look for brackets or indentation that never close", event.start_mark)
+        self.depth += 1
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        assert node is not None
+        return node
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -50,14 +113,14 @@ class YamlDocument:
         return ContentError(message, self.locate(path, key=key))
 
 
-def load_yaml(path: Path) -> YamlDocument:
-    """Read one YAML content file; raise ContentErrors with every problem found."""
-    shown = display_path(path)
-    if not path.exists():
-        raise ContentErrors([ContentError("file not found; create it or check the --content folder", Location(shown))])
-    if path.is_dir():
-        raise ContentErrors([ContentError("expected a YAML file but found a folder", Location(shown))])
-    raw = path.read_bytes()
+def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
+    """Read one YAML content file; raise ContentErrors with every problem found.
+
+    With `root`, the file must lie inside that folder once links are followed. Only ordinary files are
+    opened, so a named pipe or a device never blocks or floods the check."""
+    # The link's own name, not its target's, is what the user knows the file by.
+    shown = str(Path(display_path(path.parent)) / path.name)
+    raw = _read(path, shown, root)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -86,6 +149,14 @@ def load_yaml(path: Path) -> YamlDocument:
                 Location(shown, line, column),
             )
         ]) from None
+    except _Refused as exc:
+        raise ContentErrors([ContentError(exc.message, _location(shown, exc.mark))]) from None
+    except RecursionError:
+        # Only when the caller already used most of Python's stack; report where reading had got to.
+        assert loader is not None
+        raise ContentErrors([ContentError("the data is nested too deeply to read; content needs only a few levels, "
+                                          "so look for brackets or indentation that never close",
+                                          _location(shown, loader.get_mark()))]) from None
     except yaml.MarkedYAMLError as exc:
         raise ContentErrors([_syntax_error(shown, exc)]) from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
@@ -97,58 +168,194 @@ def load_yaml(path: Path) -> YamlDocument:
     doc = YamlDocument(shown, None)
     if node is None:
         raise ContentErrors([ContentError("the file is empty; it must hold the document's fields", Location(shown, 1, 1))])
-    errors: list[ContentError] = []
+    builder = _Builder(doc, loader)
     try:
-        doc.data = _build(node, (), doc, errors, loader, set())
+        doc.data = builder.value(node, ())
+    except _Refused as exc:
+        builder.errors.append(ContentError(exc.message, _location(shown, exc.mark)))
     except yaml.MarkedYAMLError as exc:
-        errors.append(_syntax_error(shown, exc))
-    if errors:
-        raise ContentErrors(errors)
+        builder.errors.append(_syntax_error(shown, exc))
+    if builder.errors:
+        raise ContentErrors(builder.errors)
     return doc
+
+
+def _read(path: Path, shown: str, root: Path | None) -> bytes:
+    """The bytes of an ordinary file of at most MAX_BYTES, checked before anything is opened or read."""
+
+    def refuse(message: str) -> ContentErrors:
+        return ContentErrors([ContentError(message, Location(shown))])
+
+    if root is not None:
+        try:
+            inside = path.resolve().is_relative_to(root.resolve())
+        except (OSError, RuntimeError):  # a loop of links
+            raise refuse("this is a link that leads round in a circle; replace it with the file itself") from None
+        if not inside:
+            raise refuse("this is a link to a place outside the content folder; "
+                         "copy the file into the content folder instead")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise refuse("this is a link to a file that does not exist; replace it with the file itself") from None
+        raise refuse("file not found; create it or check the --content folder") from None
+    except OSError as exc:
+        raise refuse(f"the file cannot be read ({exc.strerror}); check that it exists and you may read it") from None
+    _check_kind(info, refuse)
+
+    try:
+        # O_NONBLOCK: should the file be swapped for a named pipe after the check, opening it still returns.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise refuse(f"the file cannot be read ({exc.strerror}); check that you may read it") from None
+    with os.fdopen(fd, "rb") as file:
+        _check_kind(os.fstat(file.fileno()), refuse)
+        raw = file.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:  # it grew after the check
+        raise refuse(_too_big(len(raw)))
+    return raw
+
+
+def _check_kind(info: os.stat_result, refuse: Any) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise refuse("expected a YAML file but found a folder")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a file")
+        raise refuse(f"this is {kind}, not an ordinary file; content files must be ordinary text files")
+    if info.st_size > MAX_BYTES:
+        raise refuse(_too_big(info.st_size))
+
+
+def _too_big(size: int) -> str:
+    megabytes = math.ceil(size / (1024 * 1024) * 10) / 10
+    return (f"the file is {megabytes:.1f} MB; content files must be under {MAX_BYTES // (1024 * 1024)} MB, "
+            "so split it or remove what is not needed")
+
+
+class _Builder:
+    """Turns the composed node tree into plain data, counting what aliases expand to."""
+
+    def __init__(self, doc: YamlDocument, loader: _Loader) -> None:
+        self.doc = doc
+        self.loader = loader
+        self.errors: list[ContentError] = []
+        self.active: set[int] = set()  # collections being built, to catch an alias inside its own anchor
+        self.alias: _AliasNode | None = None  # the outermost alias being expanded
+        self.from_aliases = 0
+
+    def value(self, node: Node, path: JsonPath) -> Any:
+        self.doc.values[path] = _mark(node)
+        if not isinstance(node, _AliasNode):
+            return self._build(node, path)
+        outer = self.alias
+        self.alias = node if outer is None else outer
+        try:
+            return self._build(node.value, path)
+        finally:
+            self.alias = outer
+
+    def _build(self, node: Node, path: JsonPath) -> Any:
+        if self.alias is not None:
+            # Each alias is cheap to write but can stand for a whole tree of aliases: count what is built.
+            self.from_aliases += 1
+            if self.from_aliases > MAX_ALIAS_VALUES:
+                raise _Refused(f"this alias expands to too much data (more than {MAX_ALIAS_VALUES:,} values in all); "
+                               + _ALIAS_HINT, self.alias.start_mark)
+            if len(path) >= MAX_DEPTH:
+                raise _Refused(f"this alias expands to data nested more than {MAX_DEPTH} levels deep; "
+                               + _ALIAS_HINT, self.alias.start_mark)
+        if id(node) in self.active:
+            self.errors.append(ContentError("a YAML alias refers to itself", self.doc.locate(path)))
+            return None
+        if not self._tag_allowed(node):
+            return None
+        if isinstance(node, MappingNode):
+            self.active.add(id(node))
+            result = self._mapping(node, path)
+            self.active.discard(id(node))
+            return result
+        if isinstance(node, SequenceNode):
+            self.active.add(id(node))
+            items = [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
+            self.active.discard(id(node))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.errors.append(ContentError("merge keys (<<) are not supported; write the fields out",
+                                                _location(self.doc.path, key_node.start_mark)))
+                continue
+            target = key_node.value if isinstance(key_node, _AliasNode) else key_node
+            known = len(self.errors)
+            key = self._scalar(target) if isinstance(target, ScalarNode) and self._tag_allowed(target) else None
+            if len(self.errors) > known:  # a refused tag or unreadable value, already reported
+                continue
+            if not isinstance(key, str):
+                self.errors.append(ContentError(
+                    "a field name must be text; put it in quotes if it looks like a number, yes/no or a date",
+                    _location(self.doc.path, key_node.start_mark),
+                ))
+                continue
+            if key in result or key in first_seen:
+                self.errors.append(ContentError(
+                    f"duplicate field '{key}' (first written on line {first_seen[key]}); "
+                    "YAML would silently keep only the last one, so remove or merge one of them",
+                    _location(self.doc.path, key_node.start_mark),
+                ))
+                continue
+            first_seen[key] = _mark(key_node)[0]
+            self.doc.keys[path + (key,)] = _mark(key_node)
+            result[key] = self.value(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, KeyError, IndexError):
+            # An explicit tag on a value that does not fit it (`!!int abc`), or an integer too long for Python.
+            self.errors.append(ContentError(
+                f"this value cannot be read as {_tag_name(node.tag)}; remove the tag or put the value in quotes",
+                _location(self.doc.path, node.start_mark),
+            ))
+            return None
+
+    def _tag_allowed(self, node: Node) -> bool:
+        """Only plain text, numbers, yes/no, nothing, lists and fields; any other tag is refused here."""
+        if self._tag_refused(node):
+            self.errors.append(ContentError(
+                f"the tag {_tag_name(node.tag)} is not allowed in content; remove it and write the value plainly",
+                _location(self.doc.path, node.start_mark),
+            ))
+            return False
+        return True
+
+    @staticmethod
+    def _tag_refused(node: Node) -> bool:
+        if isinstance(node, MappingNode):
+            return node.tag != _YAML + "map"
+        if isinstance(node, SequenceNode):
+            return node.tag != _YAML + "seq"
+        return node.tag not in _SCALAR_TAGS
+
+
+def _tag_name(tag: str) -> str:
+    name = "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+    return name if len(name) <= 40 else name[:37] + "..."
 
 
 def _mark(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _build(node: Node, path: JsonPath, doc: YamlDocument, errors: list, loader: _Loader, active: set) -> Any:
-    doc.values[path] = _mark(node)
-    if id(node) in active:
-        errors.append(ContentError("a YAML alias refers to itself", doc.locate(path)))
-        return None
-    if isinstance(node, MappingNode):
-        active.add(id(node))
-        result: dict[str, Any] = {}
-        first_seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                errors.append(ContentError("merge keys (<<) are not supported; write the fields out", Location(doc.path, *_mark(key_node))))
-                continue
-            key = loader.construct_object(key_node) if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str):
-                errors.append(ContentError(
-                    "a field name must be text; put it in quotes if it looks like a number, yes/no or a date",
-                    Location(doc.path, *_mark(key_node)),
-                ))
-                continue
-            if key in result or key in first_seen:
-                errors.append(ContentError(
-                    f"duplicate field '{key}' (first written on line {first_seen[key]}); "
-                    "YAML would silently keep only the last one, so remove or merge one of them",
-                    Location(doc.path, *_mark(key_node)),
-                ))
-                continue
-            first_seen[key] = _mark(key_node)[0]
-            doc.keys[path + (key,)] = _mark(key_node)
-            result[key] = _build(value_node, path + (key,), doc, errors, loader, active)
-        active.discard(id(node))
-        return result
-    if isinstance(node, SequenceNode):
-        active.add(id(node))
-        items = [_build(item, path + (i,), doc, errors, loader, active) for i, item in enumerate(node.value)]
-        active.discard(id(node))
-        return items
-    return loader.construct_object(node, deep=True)
+def _location(shown: str, mark: Any) -> Location:
+    return Location(shown, mark.line + 1, mark.column + 1) if mark is not None else Location(shown)
 
 
 def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> ContentError:

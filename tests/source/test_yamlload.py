@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from agreement.cli import main
 from agreement.errors import ContentErrors
+from agreement.source import yamlload
 from agreement.source.yamlload import load_yaml
+from tests.conftest import replace_line
 
 CASES = [
     ("invalid-syntax", b"navn: Albertslund\nperiode: [2021\nstatus: endelig\n", 3, "invalid YAML"),
@@ -64,3 +72,308 @@ def test_dates_stay_text_and_bom_is_accepted(tmp_path: Path) -> None:
     path.write_bytes("\ufefffra: 2021-03-01\nja: yes\n".encode("utf-8"))
     doc = load_yaml(path)
     assert doc.data == {"fra": "2021-03-01", "ja": True}
+
+
+# Bounds: hostile or broken files are refused quickly, with a location, and never stop other files' checks.
+
+BILLION_LAUGHS = "\n".join(
+    ["status: endelig", 'lol0: &lol0 "lol"']
+    + [f"lol{i}: &lol{i} [{', '.join([f'*lol{i - 1}'] * 10)}]" for i in range(1, 10)]
+) + "\n"
+
+
+def _where(path: Path, line: int, column: int) -> str:
+    """How the CLI prints a location in `path` (the tests' tmp_path is outside the working folder)."""
+    return f"{path.parent.resolve() / path.name}:{line}:{column}: "
+
+
+def _snapshot(folder: Path) -> dict[str, object]:
+    """Every entry under `folder` without following links or opening anything but ordinary files."""
+    entries: dict[str, object] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        for name in dirnames + filenames:
+            path = Path(dirpath) / name
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                entries[str(path)] = ("link", os.readlink(path))
+            elif stat.S_ISREG(info.st_mode):
+                entries[str(path)] = ("file", path.read_bytes())
+            else:
+                entries[str(path)] = ("other", stat.S_IFMT(info.st_mode))
+    return entries
+
+
+def _break_other_file(content: Path) -> str:
+    """Put a schema error in another file; return where the CLI must report it."""
+    line = replace_line(content / "kommissorium.yaml", r"^status: endelig", "status: maaske")
+    return _where(content / "kommissorium.yaml", line, 9)
+
+
+def _check(content: Path) -> tuple[int, str, float]:
+    """Run `agreement check` in-process; return exit code, output and seconds taken."""
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    return result.exit_code, result.output, time.monotonic() - started
+
+
+def _assert_refused(content: Path, expected: str, other: str, before: dict[str, object], seconds: float = 10) -> str:
+    code, output, took = _check(content)
+    assert code == 1, output
+    assert expected in output, output
+    assert other in output, output  # the other file's error is still reported in the same run
+    assert "internal error" not in output
+    assert took < seconds, f"check took {took:.1f} s"
+    assert _snapshot(content) == before
+    return output
+
+
+def test_alias_bomb_is_refused_at_the_alias(content: Path) -> None:
+    (content / "budget.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    # Values built from aliases: 10 in lol1, 110 in lol2, 1,110 in lol3, then 1,111 for each *lol3 in lol4,
+    # so the 8th *lol3 (line 6) passes 10,000.
+    line = 6
+    column = len("lol4: &lol4 [") + 7 * len("*lol3, ") + 1
+    output = _assert_refused(content, _where(content / "budget.yaml", line, column) + "this alias expands to too much data",
+                             other, before)
+    assert "write the values out instead of repeating them with aliases" in output
+
+
+def test_aliases_within_limits_still_work_and_are_located_where_written(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("base: &b [1, 2]\nkopi: *b\nliste: [*b, *b]\n", encoding="utf-8")
+    doc = load_yaml(path)
+    assert doc.data == {"base": [1, 2], "kopi": [1, 2], "liste": [[1, 2], [1, 2]]}
+    assert (doc.locate(("kopi",)).line, doc.locate(("kopi",)).column) == (2, 7)
+    assert (doc.locate(("liste", 1)).line, doc.locate(("liste", 1)).column) == (3, 13)
+    assert doc.locate(("liste", 1, 0)).line == 1  # inside the alias: where the anchored value was written
+
+
+def test_alias_expansion_limit_counts_all_aliases_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlload, "MAX_ALIAS_VALUES", 10)
+    path = tmp_path / "x.yaml"
+    path.write_text("a: &a [1, 2]\nb: [*a, *a, *a]\nc: *a\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert (error.location.line, error.location.column) == (3, 4)  # 3 x 3 values, then the 10th and 11th in c
+    assert "more than 10 values in all" in error.message
+
+
+def test_alias_inside_itself_is_still_reported(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: &a\n  - 1\n  - *a\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert "a YAML alias refers to itself" in error.message
+    assert (error.location.line, error.location.column) == (3, 5)
+
+
+def test_aliases_that_nest_too_deep_are_refused(tmp_path: Path) -> None:
+    # Each anchor is shallow, but every one holds the one before: expanded, the data is 100 levels deep.
+    path = tmp_path / "x.yaml"
+    path.write_text("a0: &a0 [1]\n" + "".join(f"a{i}: &a{i} [*a{i - 1}]\n" for i in range(1, 100)), encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert "this alias expands to data nested more than 64 levels deep" in error.message
+    # a62 holds a61 ... a0 and a0's 1: that 1 is 64 steps below the root, level 65.
+    assert error.location.line == 63
+    assert error.location.column == len("a62: &a62 [") + 1
+
+
+def test_deep_flow_nesting_is_refused_with_a_location(content: Path) -> None:
+    (content / "budget.yaml").write_text("status: endelig\nudgifter: " + "[" * 10_000 + "]" * 10_000 + "\n", encoding="utf-8")
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    # The root mapping is level 1, so the 64th bracket opens level 65.
+    expected = _where(content / "budget.yaml", 2, len("udgifter: ") + 64) + "the data is nested more than 64 levels deep"
+    _assert_refused(content, expected, other, before)
+
+
+def test_deep_block_nesting_is_refused_with_a_location(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("".join(" " * i + f"n{i}:\n" for i in range(100)) + " " * 100 + "x\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert "nested more than 64 levels deep" in error.message
+    # The mapping begun on line L is level L; the key n63 on line 64 would be level 65.
+    assert (error.location.line, error.location.column) == (64, 64)
+
+
+def test_recursion_in_pyyaml_itself_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Should the depth limit ever be raised past what Python's stack allows, the result is still a message.
+    monkeypatch.setattr(yamlload, "MAX_DEPTH", 1_000_000)
+    path = tmp_path / "x.yaml"
+    path.write_text("a: " + "[" * 5_000 + "]" * 5_000 + "\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert "nested too deeply to read" in error.message
+    assert error.location.line == 1
+    assert 4 < error.location.column <= 5_004
+
+
+def test_too_many_values_are_refused_with_a_location(content: Path) -> None:
+    count = yamlload.MAX_VALUES + 10
+    (content / "budget.yaml").write_text("status: endelig\nudgifter: [" + "0, " * count + "0]\n", encoding="utf-8")
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    # Values so far: the root, two keys, 'endelig' and the list: the list's (MAX_VALUES - 4)th item is one too many.
+    column = len("udgifter: [") + 3 * (yamlload.MAX_VALUES - 5) + 1
+    expected = _where(content / "budget.yaml", 2, column) + f"the file holds more than {yamlload.MAX_VALUES:,} values"
+    _assert_refused(content, expected, other, before)
+
+
+def test_too_big_file_is_refused_without_being_read(content: Path) -> None:
+    with (content / "budget.yaml").open("r+b") as file:
+        file.truncate(3 * 1024 * 1024)  # a sparse file: three megabytes of NUL that cannot be UTF-8 YAML
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    output = _assert_refused(content, f"{content.resolve() / 'budget.yaml'}: the file is 3.0 MB; "
+                             "content files must be under 2 MB", other, before)
+    assert "U+0000" not in output  # refused for its size, before the text was looked at
+
+
+def test_a_file_just_under_the_limit_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    text = "tekst: |\n" + "  " + "x" * (yamlload.MAX_BYTES - 20) + "\n"
+    path.write_text(text, encoding="utf-8")
+    assert len(load_yaml(path).data["tekst"]) == yamlload.MAX_BYTES - 19
+
+
+def test_a_named_pipe_is_refused_without_blocking(content: Path) -> None:
+    fifo = content / "budget.yaml"
+    fifo.unlink()
+    os.mkfifo(fifo)
+    other = _break_other_file(content)
+    before = _snapshot(content)
+
+    def unblock() -> None:  # should the check open the pipe and wait, give it an end so the test fails, not hangs
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+    timer = threading.Timer(10, unblock)
+    timer.start()
+    try:
+        _assert_refused(content, f"{content.resolve() / 'budget.yaml'}: this is a named pipe (FIFO), not an ordinary file",
+                        other, before)
+    finally:
+        timer.cancel()
+
+
+def test_a_link_to_dev_zero_is_refused(content: Path) -> None:
+    (content / "budget.yaml").unlink()
+    (content / "budget.yaml").symlink_to("/dev/zero")
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    _assert_refused(content, f"{content.resolve() / 'budget.yaml'}: this is a link to a place outside the content folder",
+                    other, before)
+
+
+def test_a_device_is_refused_even_without_a_content_folder(tmp_path: Path) -> None:
+    link = tmp_path / "budget.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(link)
+    [error] = caught.value.errors
+    assert error.location.path.endswith("budget.yaml")  # the link's name, not /dev/zero
+    assert "this is a device, not an ordinary file" in error.message
+
+
+def test_a_link_out_of_the_content_folder_is_refused_without_showing_the_file(content: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("password: hunter2\n", encoding="utf-8")  # would fail the schema, echoing the field
+    (content / "budget.yaml").unlink()
+    (content / "budget.yaml").symlink_to(secret)
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    expected = f"{content.resolve() / 'budget.yaml'}: this is a link to a place outside the content folder"
+    output = _assert_refused(content, expected, other, before)
+    assert "password" not in output
+    assert "hunter2" not in output
+
+
+def test_a_link_inside_the_content_folder_is_followed(content: Path) -> None:
+    (content / "arkiv").mkdir()
+    (content / "budget.yaml").rename(content / "arkiv" / "budget.yaml")
+    (content / "budget.yaml").symlink_to(Path("arkiv") / "budget.yaml")
+    code, output, _ = _check(content)
+    assert code == 0, output
+
+
+def test_a_delaftaler_folder_linked_from_outside_is_not_read(content: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    (content / "delaftaler").rename(outside)
+    (outside / "secret.yaml").write_text("password: hunter2\n", encoding="utf-8")
+    (content / "delaftaler").symlink_to(outside, target_is_directory=True)
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    expected = f"{content.resolve() / 'delaftaler'}: the delaftaler folder is a link that does not lead to a folder inside"
+    output = _assert_refused(content, expected, other, before)
+    assert "hunter2" not in output
+    assert "secret.yaml" not in output
+
+
+def test_a_dangling_link_and_a_loop_of_links(tmp_path: Path) -> None:
+    (tmp_path / "missing.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    with pytest.raises(ContentErrors) as missing:
+        load_yaml(tmp_path / "missing.yaml", root=tmp_path)
+    assert "a link to a file that does not exist" in str(missing.value)
+    with pytest.raises(ContentErrors) as loop:
+        load_yaml(tmp_path / "a.yaml", root=tmp_path)
+    assert "leads round in a circle" in str(loop.value)
+    with pytest.raises(ContentErrors) as unrooted:
+        load_yaml(tmp_path / "a.yaml")
+    assert "the file cannot be read" in str(unrooted.value)
+
+
+TAG_CASES = [
+    ("custom-scalar", "navn: !custom x\n", (1, 7), "the tag !custom is not allowed"),
+    ("custom-mapping", "navn: A\nomr: !custom {x: 1}\n", (2, 6), "the tag !custom is not allowed"),
+    ("python-mapping", "omr: !!python/object:os.system {}\n", (1, 6), "the tag !!python/object:os.system is not allowed"),
+    ("python-name", "f: !!python/name:os.system\n", (1, 4), "the tag !!python/name:os.system is not allowed"),
+    ("set", "s: !!set {a, b}\n", (1, 4), "the tag !!set is not allowed"),
+    ("omap", "s: !!omap [{a: 1}]\n", (1, 4), "the tag !!omap is not allowed"),
+    ("binary", "b: !!binary aGVq\n", (1, 4), "the tag !!binary is not allowed"),
+    ("timestamp", "fra: !!timestamp 2021-03-01\n", (1, 6), "the tag !!timestamp is not allowed"),
+    ("tagged-key", "!custom navn: A\n", (1, 1), "the tag !custom is not allowed"),
+    ("bad-int", "antal: !!int tre\n", (1, 8), "this value cannot be read as !!int"),
+    ("bad-bool", "ja: !!bool maaske\n", (1, 5), "this value cannot be read as !!bool"),
+    ("empty-float", "x: !!float ''\n", (1, 4), "this value cannot be read as !!float"),
+    ("huge-int", "antal: " + "1" * 5_000 + "\n", (1, 8), "this value cannot be read as !!int"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "where", "message"), TAG_CASES, ids=[c[0] for c in TAG_CASES])
+def test_tags_are_refused_with_a_location(tmp_path: Path, name: str, text: str, where: tuple[int, int], message: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert (error.location.line, error.location.column) == where, str(error)
+    assert message in error.message
+
+
+def test_allowed_tags_still_work(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("a: !!str 2021\nb: !!int '7'\nc: !!float 1\nd: !!bool yes\ne: !!null ''\nf: !!map {x: !!seq [1]}\n",
+                    encoding="utf-8")
+    assert load_yaml(path).data == {"a": "2021", "b": 7, "c": 1.0, "d": True, "e": None, "f": {"x": [1]}}
+
+
+def test_a_python_tag_in_content_is_refused_by_the_cli(content: Path) -> None:
+    line = replace_line(content / "budget.yaml", r"^status: endelig", "status: !!python/object/apply:os.system ['touch pwned']")
+    other = _break_other_file(content)
+    before = _snapshot(content)
+    _assert_refused(content, _where(content / "budget.yaml", line, 9) + "the tag !!python/object/apply:os.system is not allowed",
+                    other, before)
+    assert not Path("pwned").exists()
