@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz font
 	fonts-liberation2 poppler-utils pandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check system-packages clean
+.PHONY: build test check lint system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -20,6 +20,11 @@ check: $(VENV)/.installed
 
 test: $(VENV)/.installed system-packages
 	$(BIN)/python -m pytest
+
+# ruff (lint) and mypy, as configured in pyproject.toml.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check agreement tests benchmarks
+	$(BIN)/mypy
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

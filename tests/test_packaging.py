@@ -1,0 +1,45 @@
+"""A normal (not editable) install from a built wheel, run from another folder, builds everything."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+import zipfile
+from pathlib import Path
+
+from tests.conftest import ROOT, SAMPLE
+
+
+def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist),
+                    str(ROOT)], check=True, cwd=tmp_path)
+    (wheel,) = dist.glob("agreement-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+    assert "agreement/schemas/strategic.schema.json" in names
+    assert "agreement/editions/lbf-2019-26/edition.yaml" in names
+    assert "agreement/editions/lbf-2019-26/strategisk-samarbejdsaftale.docx" in names
+
+    # A fresh venv that takes the dependencies from the test environment, and the package from the wheel only.
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False)
+    python = env_dir / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (Path(site) / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    with zipfile.ZipFile(wheel) as z:
+        z.extractall(site)
+    work = tmp_path / "elsewhere"
+    shutil.copytree(SAMPLE, work / "content")
+    result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "build", "-q"],
+                            cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    imported = subprocess.run([str(python), "-c", "import agreement; print(agreement.__file__)"], cwd=work,
+                              capture_output=True, text=True, check=True).stdout
+    assert imported.startswith(site), imported  # not the checkout
+    built = sorted(p.name for p in (work / "build").iterdir())
+    assert "strategisk-samarbejdsaftale.pdf" in built and "budget.xlsx" in built and "manifest.json" in built
