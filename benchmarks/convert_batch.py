@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from agreement import convert
+from agreement.outputs import pdf as convert
 
 
 def main(build_dir: Path) -> None:
@@ -21,11 +21,11 @@ def main(build_dir: Path) -> None:
         raise SystemExit(f"no DOCX files in {build_dir}; run 'make build' first")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        convert.to_pdf(documents, Path(tmp) / "batch")
+        convert.to_pdf(documents, Path(tmp) / "batch", timeout=600)
         batch = time.perf_counter() - started
         started = time.perf_counter()
         for document in documents:
-            convert.to_pdf([document], Path(tmp) / "single")
+            convert.to_pdf([document], Path(tmp) / "single", timeout=600)
         single = time.perf_counter() - started
     print(f"{len(documents)} documents: one process {batch:.1f} s, one process each {single:.1f} s, "
           f"ratio {single / batch:.1f}x")
