@@ -20,11 +20,12 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import agreement.word.templatecheck as templatecheck
-from agreement.resources import TEMPLATES
+from agreement.resources import EDITIONS
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
 from agreement.word.templatecheck import REQUIRED_STYLES, TemplateProblem, check_template
 
+TEMPLATES = EDITIONS / "lbf-2019-26"
 BUILT_IN = sorted(TEMPLATES.glob("*.docx"))
 DELAFTALE = TEMPLATES / "delaftale.docx"
 AREA_SENTENCE = "Delaftalen er indgået under"
