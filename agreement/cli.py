@@ -6,6 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -128,7 +129,7 @@ class _reported:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
         if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException, click.Abort)):
             return False
         if isinstance(exc, ContentErrors):

@@ -10,7 +10,10 @@ from babel.numbers import format_decimal
 LOCALE = "da_DK"
 NBSP = "\u00a0"
 
-_COUNT_WORDS = {1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni", 10: "ti", 11: "elleve", 12: "tolv"}
+_COUNT_WORDS = {
+    1: "én", 2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks",
+    7: "syv", 8: "otte", 9: "ni", 10: "ti", 11: "elleve", 12: "tolv",
+}
 
 
 def date_long(value: dt.date | str) -> str:

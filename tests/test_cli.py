@@ -172,7 +172,7 @@ def test_crashing_libreoffice_is_a_clear_error(content: Path, tmp_path: Path, mo
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
-    with pytest.raises(ToolError, match="LibreOffice failed to convert .*Segmentation fault"):
+    with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault"):
         build(content, tmp_path / "out")
 
 

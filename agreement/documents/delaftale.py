@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agreement import formatting as fmt
@@ -27,7 +28,7 @@ def specs(programme: Programme) -> list[DocumentSpec]:
         meta = metadata(programme, deal)
         upload = f"{programme.strategic.area.name} - Delaftale - {area}"
         out.append(DocumentSpec(DELAFTALE, meta.title, f"delaftale-{deal.stem}", TEMPLATE,
-                                lambda r, deal=deal: context(r, programme, deal), meta, upload, deal.source.draft_at))
+                                partial(context, programme=programme, deal=deal), meta, upload, deal.source.draft_at))
     return out
 
 

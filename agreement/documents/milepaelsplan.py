@@ -63,7 +63,8 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
             years[-1] = (q.year, years[-1][1] + 1)
         else:
             years.append((q.year, 1))
-    table.rows.append(Row([Cell("Delaftale og aktivitet")] + [Cell(str(y) if n > 1 else f"'{str(y)[2:]}", align="center", span=n) for y, n in years], header=True))
+    year_cells = [Cell(str(y) if n > 1 else f"'{str(y)[2:]}", align="center", span=n) for y, n in years]
+    table.rows.append(Row([Cell("Delaftale og aktivitet")] + year_cells, header=True))
     table.rows.append(Row([Cell("")] + [Cell(str(q.number), align="center") for q in quarters], header=True, fill="1F4E5A", bold=True))
     order = [(m.delaftale, m.activity) for m in items]
     keys = sorted(set(order), key=lambda k: (k[0] == COMMON, _area_rank(programme, k[0]), order.index(k)))

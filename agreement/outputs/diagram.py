@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
+from itertools import pairwise
 
 from agreement.errors import ToolError
 from agreement.formatting import count, number
@@ -31,7 +32,8 @@ def organisation_dot(strategic: Strategic) -> str:
     lines = [
         "digraph organisation {",
         f'  graph [rankdir=TB, ordering=out, nodesep=0.25, ranksep=0.35, fontname="{_FONT}", fontsize=13, bgcolor="white", pad=0.1];',
-        f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", fontname="{_FONT}", fontsize=14, margin="0.12,0.06"];',
+        f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", '
+        f'fontname="{_FONT}", fontsize=14, margin="0.12,0.06"];',
         f'  edge [color="{_INK}", arrowhead=none, penwidth=1.2];',
         "  subgraph cluster_helhedsplan {",
         f'    label="Den boligsociale helhedsplan"; style="solid"; color="{_INK}"; fontcolor="{_INK}";',
@@ -61,7 +63,7 @@ def organisation_dot(strategic: Strategic) -> str:
             lines.append("    { rank=same; " + " ".join(f"andet{i};" for i in row) + " }")
             if len(row) == 2:
                 lines.append(f"    andet{row[0]} -> andet{row[1]} [style=invis];")
-        for above, below in zip(rows, rows[1:]):
+        for above, below in pairwise(rows):
             lines.append(f"    andet{above[0]} -> andet{below[0]} [style=invis];")
         lines.append("  }")
         for i in rows[0]:

@@ -57,7 +57,9 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float) -> list[Path
     if proc.returncode != 0 or missing:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = f" ({detail[-1]})" if detail else f" (exit code {proc.returncode})"
-        raise ToolError(f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{reason}; the DOCX files were written")
+        raise ToolError(
+            f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{reason}; the DOCX files were written"
+        )
     return pdfs
 
 

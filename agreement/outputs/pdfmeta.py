@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject, TextStringObject
 
 from agreement.errors import ToolError
 from agreement.model.metadata import Metadata
@@ -27,7 +27,8 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
     except Exception as exc:  # pypdf raises many kinds for a damaged file
         raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
     when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
-    producer = str((reader.metadata or {}).get("/Producer", "LibreOffice"))
+    info = reader.metadata
+    producer = str(info.get("/Producer", "LibreOffice")) if info is not None else "LibreOffice"
     digest = hashlib.sha256(seed + meta.title.encode("utf-8")).digest()
 
     pdf_date = when.strftime("D:%Y%m%d%H%M%S+00'00'")
@@ -46,7 +47,10 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
     root[NameObject("/Lang")] = TextStringObject(meta.language)
     xmp = _xmp(meta, producer, when, uuid.UUID(bytes=digest[:16]))
     if "/Metadata" in root:
-        root["/Metadata"].get_object().set_data(xmp)
+        stream = root["/Metadata"].get_object()
+        # A catalogue's /Metadata is always a stream (PDF 32000-1, 14.3.2); only a stream has data to set.
+        assert isinstance(stream, StreamObject)
+        stream.set_data(xmp)
     _fix_icc_dates(root, when)
     writer._ID = ArrayObject([ByteStringObject(digest[:16]), ByteStringObject(digest[:16])])
     tmp = path.with_name(path.name + ".tmp")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -73,8 +72,8 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
         final_folder, final_archive = out_dir / name, out_dir / f"{name}.zip"
         if final_folder.exists():
             shutil.rmtree(final_folder)
-        os.replace(folder, final_folder)
-        os.replace(archive, final_archive)
+        folder.replace(final_folder)
+        archive.replace(final_archive)
     return PackageResult(final_folder, final_archive, [e["file"] for e in entries] + [MANIFEST])
 
 

@@ -22,11 +22,17 @@ if TYPE_CHECKING:
 class ContentKind(Protocol):
     """What the loader needs of a document kind (the registry's DocumentKind has it)."""
 
-    name: str
-    source: str  # a file in the content folder, or a pattern such as "delaftaler/*.yaml"
-    schema: str | Path
-    rules: tuple[Rule, ...]
-    model: Callable[[YamlDocument], Any]
+    # Read-only properties, so that frozen dataclasses such as DocumentKind satisfy the protocol.
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...  # a file in the content folder, or a pattern such as "delaftaler/*.yaml"
+    @property
+    def schema(self) -> str | Path: ...
+    @property
+    def rules(self) -> tuple[Rule, ...]: ...
+    @property
+    def model(self) -> Callable[[YamlDocument], Any]: ...
 
 
 def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Programme:

@@ -6,7 +6,7 @@ import difflib
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
@@ -117,7 +117,8 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
         return [doc.error(path, f"'{value}' is not a valid date for {here}; write dates as YYYY-MM-DD, e.g. 2021-03-01")]
     if kind == "pattern":
         if error.schema.get("pattern", "").startswith("^[a-z0-9]"):
-            return [doc.error(path, f"'{value}' is not a valid id for {here}; use small letters a-z, digits and single hyphens, e.g. 'albertslund-kommune'")]
+            return [doc.error(path, f"'{value}' is not a valid id for {here}; "
+                                    "use small letters a-z, digits and single hyphens, e.g. 'albertslund-kommune'")]
         if "\\n" in error.schema.get("pattern", ""):
             if not str(value).strip():
                 return [doc.error(path, f"{here} must not be empty")]
@@ -148,8 +149,9 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
         return [doc.error(path, f"{here} must be {word} {error.validator_value}, but it is {value}")]
     if kind in ("oneOf", "anyOf"):
         options = [_type_words(_resolve(root, o).get("type", "value")) for o in error.validator_value]
+        danish = isinstance(value, str) and _looks_danish_number(value)
         return [doc.error(path, f"{here} must be {' or '.join(options)}, but it is {_value_words(value)}"
-                          + ("; write numbers with a decimal point, e.g. 88.9" if isinstance(value, str) and _looks_danish_number(value) else ""))]
+                          + ("; write numbers with a decimal point, e.g. 88.9" if danish else ""))]
     return [doc.error(path, f"{here}: {error.message}")]
 
 
@@ -195,7 +197,8 @@ _TYPE_WORDS = {
 
 def _type_words(t: Any) -> str:
     if isinstance(t, list):
-        return " or ".join(_TYPE_WORDS.get(x, x) for x in t)
+        # A JSON Schema "type" list holds type names, which are strings.
+        return " or ".join(_TYPE_WORDS.get(x, x) for x in cast("list[str]", t))
     return _TYPE_WORDS.get(t, str(t))
 
 

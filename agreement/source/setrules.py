@@ -100,7 +100,7 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
             yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
         yield from reference(doc, ("følgegruppe",), data["følgegruppe"], index.groups, "follow-up group",
                              f"organisering.følgegrupper.grupper in {strategic}")
-        goals = {}
+        goals: dict[str, int] = {}  # delmål id -> index of its first use
         for i, goal in enumerate(data["delmål"]):
             if goal["id"] in goals:
                 first = doc.locate(("delmål", goals[goal["id"]], "id")).line

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -21,4 +20,4 @@ def normalise(path: Path) -> None:
             info.external_attr = 0o644 << 16
             info.create_system = 0
             dst.writestr(info, data, compresslevel=6)
-    os.replace(tmp, path)
+    tmp.replace(path)

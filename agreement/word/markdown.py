@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
@@ -43,10 +44,11 @@ class Numbering:
         root = self._root
         if root is None:
             return style_num_id
-        abstract = root.xpath(f'w:num[@w:numId="{style_num_id}"]/w:abstractNumId/@w:val')
+        # An XPath ending in an attribute step (.../@w:val) gives lxml's list of attribute strings.
+        abstract = cast("list[str]", root.xpath(f'w:num[@w:numId="{style_num_id}"]/w:abstractNumId/@w:val'))
         if not abstract:
             return style_num_id
-        ids = [int(v) for v in root.xpath("w:num/@w:numId")]
+        ids = [int(v) for v in cast("list[str]", root.xpath("w:num/@w:numId"))]
         new_id = max(ids, default=0) + 1
         num = el("num", {"numId": str(new_id)}, el("abstractNumId", {"val": abstract[0]}))
         override = el("lvlOverride", {"ilvl": "0"}, el("startOverride", {"val": str(start)}))
@@ -216,7 +218,7 @@ class MarkdownRenderer:
             elif kind == "em_close":
                 italic -= 1
             elif kind == "link_open":
-                link = self._hyperlink(tok.attrGet("href") or "")
+                link = self._hyperlink(str(tok.attrGet("href") or ""))  # markdown-it's href is always text
             elif kind == "link_close":
                 if link is not None:
                     runs.append(link)

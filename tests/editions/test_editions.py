@@ -63,8 +63,8 @@ def test_templates_list_names_built_in_and_local_editions(content: Path) -> None
     result = CliRunner().invoke(main, ["templates", "list", "--content", str(content)])
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.output.splitlines()]
-    assert ["lbf-2019-26", "built-in"] == rows[0][:2]
-    assert ["lbf-ny", "local"] == rows[1][:2]
+    assert rows[0][:2] == ["lbf-2019-26", "built-in"]
+    assert rows[1][:2] == ["lbf-ny", "local"]
 
 
 def test_export_refuses_an_existing_folder(content: Path) -> None:

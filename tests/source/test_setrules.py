@@ -114,7 +114,8 @@ def test_budget_covers_every_year_of_the_period(content: Path) -> None:
 
 
 def test_budget_year_outside_the_period(content: Path) -> None:
-    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000, 25000, 25000]")
+    line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$",
+                        "        beløb: [25000, 25000, 25000, 25000, 25000]")
     _expect(content, BUDGET, line, "has 5 amount(s)")
 
 
