@@ -10,10 +10,11 @@ from pathlib import Path
 import click
 
 from agreement import __version__
-from agreement.errors import AgreementError, ContentErrors, display_path
+from agreement.errors import AgreementError, ContentError, ContentErrors, display_path
 from agreement.outputs.pdf import DEFAULT_TIMEOUT
 from agreement.pipeline import FORMATS, build
 from agreement.publish.package import package
+from agreement.report import REPORTERS
 from agreement.source.loader import load_content
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
@@ -30,11 +31,23 @@ def main() -> None:
 
 @main.command()
 @CONTENT_OPTION
-def check(content_dir: Path) -> None:
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help="text: path:line:column: message lines; github: workflow annotations; json: one JSON document.")
+def check(content_dir: Path, fmt: str) -> None:
     """Validate the content; print every error as path:line:column: message."""
+    errors: list[ContentError] = []
     with _reported(consequence=""):
-        content = load_content(content_dir)
-        click.echo(f"{display_path(content.root)}: the content is valid")
+        try:
+            load_content(content_dir)
+        except ContentErrors as exc:
+            errors = exc.errors
+    report = REPORTERS[fmt](display_path(content_dir), errors)
+    if report.stdout:
+        click.echo(report.stdout, nl=False)
+    if report.stderr:
+        click.echo(report.stderr, nl=False, err=True)
+    if errors:
+        sys.exit(1)
 
 
 @main.command(name="build")
