@@ -14,6 +14,7 @@ from agreement.errors import AgreementError, ContentError, ContentErrors, displa
 from agreement.outputs.pdf import DEFAULT_TIMEOUT
 from agreement.pipeline import FORMATS, build
 from agreement.publish.package import package
+from agreement.publish.textconv import file_text
 from agreement.report import REPORTERS
 from agreement.source.loader import load_content
 
@@ -111,6 +112,16 @@ class _reported:
             click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in agreement; "
                        "set AGREEMENT_DEBUG=1 to see the details)", err=True)
         sys.exit(1)
+
+
+@main.command(name="textconv")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def textconv_command(file: Path) -> None:
+    """Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv driver)."""
+    with _reported(consequence=""):
+        text = file_text(file)
+        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale git runs us in
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":
