@@ -11,9 +11,11 @@ from typing import Literal
 import click
 
 from agreement import __version__
-from agreement.errors import AgreementError, ContentErrors, TemplateProblems, display_path
+from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, display_path
 from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
 from agreement.publish.package import package
+from agreement.publish.textconv import file_text
+from agreement.report import REPORTERS
 from agreement.source.loader import load_content
 
 TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
@@ -30,11 +32,23 @@ def main() -> None:
 
 @main.command()
 @CONTENT_OPTION
-def check(content_dir: Path) -> None:
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help="text: path:line:column: message lines; github: workflow annotations; json: one JSON document.")
+def check(content_dir: Path, fmt: str) -> None:
     """Validate the content; print every error as path:line:column: message."""
+    errors: list[ContentError] = []
     with _reported(consequence=""):
-        content = load_content(content_dir)
-        click.echo(f"{display_path(content.root)}: the content is valid")
+        try:
+            load_content(content_dir)
+        except ContentErrors as exc:
+            errors = exc.errors
+    report = REPORTERS[fmt](display_path(content_dir), errors)
+    if report.stdout:
+        click.echo(report.stdout, nl=False)
+    if report.stderr:
+        click.echo(report.stderr, nl=False, err=True)
+    if errors:
+        sys.exit(1)
 
 
 @main.command(name="build")
@@ -152,6 +166,16 @@ class _reported:
             click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in agreement; "
                        "set AGREEMENT_DEBUG=1 to see the details)", err=True)
         sys.exit(1)
+
+
+@main.command(name="textconv")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def textconv_command(file: Path) -> None:
+    """Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv driver)."""
+    with _reported(consequence=""):
+        text = file_text(file)
+        sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale git runs us in
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

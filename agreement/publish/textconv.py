@@ -1,0 +1,217 @@
+"""The words of a built DOCX, PDF or XLSX as plain text, so `git diff` can show what changed."""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from agreement.errors import AgreementError, Location, ToolError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+# Drawings carry a text box twice: the modern version and a fallback for old readers; read one.
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# Inside a paragraph: properties, deleted text and field codes are not words the reader sees.
+_SKIPPED = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText", _FALLBACK}
+# Files may come from any commit of any branch: never resolve entities or fetch anything.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+PDF_TIMEOUT = 120
+
+
+def file_text(path: Path) -> str:
+    """The text of `path`, a .docx, .pdf or .xlsx (recognised by its content), ending in a newline."""
+    readers = {"docx": docx_text, "pdf": pdf_text, "xlsx": xlsx_text}
+    try:
+        if path.stat().st_size == 0:
+            return ""
+        kind = _kind(path)
+        if kind is None:
+            raise AgreementError("this is not a .docx, .pdf or .xlsx file, so it cannot be shown as text", Location(str(path)))
+        return readers[kind](path)
+    except AgreementError:
+        raise
+    except OSError as exc:
+        raise AgreementError(f"cannot read the file: {exc.strerror}", Location(str(path))) from None
+    except Exception as exc:  # a damaged file breaks the parsers in many ways; none of them is a bug here
+        raise AgreementError(f"cannot read the file, it may be damaged: {exc}", Location(str(path))) from None
+
+
+def docx_text(path: Path) -> str:
+    """Paragraphs in order, table rows as cells joined by ' | ', footnotes at the end as '[^n]: text'.
+
+    Headers and footers are left out: they repeat on every page and only say the area and page number.
+    """
+    with zipfile.ZipFile(path) as docx:
+        main = _related(docx, "", "officeDocument")
+        if main is None:
+            raise AgreementError("this .docx has no main document part", Location(str(path)))
+        reader = _DocxReader()
+        body = etree.fromstring(docx.read(main), _PARSER).find(W + "body")
+        lines = list(reader.blocks(body)) if body is not None else []
+        footnotes = _related(docx, main, "footnotes")
+        if footnotes is not None:
+            lines.extend(reader.footnotes(etree.fromstring(docx.read(footnotes), _PARSER)))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text laid out as on the page, by pdftotext (poppler-utils)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise ToolError(
+            "pdftotext is not installed, so PDF files cannot be shown as text; "
+            "install poppler-utils (sudo apt-get install poppler-utils) and try again"
+        )
+    try:
+        proc = subprocess.run([exe, "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=PDF_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"pdftotext did not finish reading {path} within {PDF_TIMEOUT} seconds") from None
+    if proc.returncode != 0:
+        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolError(f"pdftotext could not read {path}" + (f": {reason[-1]}" if reason else ""))
+    # Trailing spaces from the layout and page feeds would only add noise to a diff.
+    lines = [line.rstrip() for line in proc.stdout.decode("utf-8", "replace").replace("\f", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "".join(f"{line}\n" for line in lines)
+
+
+def xlsx_text(path: Path) -> str:
+    """Each sheet under a 'Sheet: name' line, its rows as tab-separated values, formulas as written."""
+    from openpyxl import load_workbook  # slow to import; only this reader needs it
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        out: list[str] = []
+        for sheet in workbook.worksheets:
+            if out:
+                out.append("")
+            out.append(f"Sheet: {sheet.title}")
+            for row in sheet.iter_rows(values_only=True):
+                cells = [_cell_text(value) for value in row]
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    out.append("\t".join(cells))
+    finally:
+        workbook.close()
+    return "".join(f"{line}\n" for line in out)
+
+
+class _DocxReader:
+    """Walks WordprocessingML in document order; numbers footnotes in the order the text refers to them."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, int] = {}
+
+    def blocks(self, container: etree._Element) -> Iterator[str]:
+        for child in container:
+            if child.tag == W + "p":
+                yield from self.paragraph(child)
+            elif child.tag == W + "tbl":
+                yield from self.table(child)
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    yield from self.blocks(content)
+            elif child.tag in (W + "customXml", W + "ins", W + "moveTo"):
+                yield from self.blocks(child)
+
+    def paragraph(self, paragraph: etree._Element) -> Iterator[str]:
+        parts: list[str] = []
+        boxes: list[etree._Element] = []
+        self._inline(paragraph, parts, boxes)
+        for line in "".join(parts).split("\n"):
+            if line.strip():
+                yield line.rstrip()
+        for box in boxes:
+            yield from self.blocks(box)
+
+    def table(self, table: etree._Element) -> Iterator[str]:
+        for row in table.iter(W + "tr"):
+            if row.getparent() is not table:
+                continue  # a nested table's row; it is read with the cell that holds it
+            cells = [" ".join(line.strip() for line in self.blocks(cell)) for cell in row.iterchildren(W + "tc")]
+            if any(cells):
+                yield " | ".join(cells)
+
+    def footnotes(self, root: etree._Element) -> Iterator[str]:
+        texts = {}
+        for note in root.iterchildren(W + "footnote"):
+            if note.get(W + "type") in (None, "normal"):
+                texts[note.get(W + "id", "")] = " ".join(line.strip() for line in self.blocks(note))
+        for ident in texts:
+            self._number(ident)  # a note the text never refers to still gets a number after the others
+        for ident, number in self.notes.items():
+            if ident in texts:
+                yield f"[^{number}]: {texts[ident]}"
+
+    def _inline(self, element: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
+        for child in element:
+            tag = child.tag
+            if tag in _SKIPPED:
+                continue
+            if tag == W + "t":
+                parts.append(child.text or "")
+            elif tag == W + "tab":
+                parts.append("\t")
+            elif tag in (W + "br", W + "cr"):
+                parts.append("\n")
+            elif tag == W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == W + "footnoteReference":
+                parts.append(f"[^{self._number(child.get(W + 'id', ''))}]")
+            elif tag == W + "txbxContent":
+                boxes.append(child)
+            else:
+                self._inline(child, parts, boxes)
+
+    def _number(self, ident: str) -> int:
+        return self.notes.setdefault(ident, len(self.notes) + 1)
+
+
+def _related(docx: zipfile.ZipFile, source: str, kind: str) -> str | None:
+    """The part that `source` (a part name, '' for the package) refers to with a relationship of `kind`."""
+    folder, name = posixpath.split(source)
+    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels_name not in docx.namelist():
+        return None
+    for rel in etree.fromstring(docx.read(rels_name), _PARSER).iter(_RELS):
+        if rel.get("Type", "").endswith(f"/{kind}") and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    return None
+
+
+def _kind(path: Path) -> str | None:
+    with path.open("rb") as stream:
+        if stream.read(5) == b"%PDF-":
+            return "pdf"
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    text = getattr(value, "text", value)  # an array formula keeps its formula in .text
+    # One row is one line: a line break or tab inside a cell would split it.
+    return re.sub(r"[\t\r\n]+", " ", str(text))

@@ -1,0 +1,258 @@
+"""`agreement textconv`: the words of built files, and `git diff` showing a changed sentence with it."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from agreement.cli import main
+from agreement.errors import AgreementError, ToolError
+from agreement.pipeline import build
+from agreement.publish.textconv import docx_text, file_text, pdf_text, xlsx_text
+from tests.conftest import ROOT, SAMPLE, replace_line
+
+STRATEGIC = "strategisk-samarbejdsaftale.docx"
+# Sentences of content/strategic.yaml, in the order the agreement has them.
+SENTENCES = [
+    "Helhedsplanen omfatter boligafdelingerne AKB Hedemarken, VA Blokland, VA Bæk-Fosgården og AB Nord.",
+    "Derudover ligger bebyggelserne ikke samlet, men dog alle tæt på midtbyen.",
+    "Tilsvarende har boligorganisationerne besluttet også at øge deres budget til en forankret boligsocial indsats i byen.",
+]
+FOOTNOTE = (
+    "569.000 kr. for at opretholde det hidtidige kontante medfinansieringsniveau i årene 2021-24 "
+    "samt 600.000 kr. i årene 2021-23."
+)
+CHANGED = ("og AB Nord.", "og AB Syd.")
+
+
+@dataclass
+class Builds:
+    before: Path
+    after: Path
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The sample as a draft, built to DOCX; then built again with one sentence changed."""
+    root = tmp_path_factory.mktemp("textconv")
+    content = root / "content"
+    shutil.copytree(SAMPLE, content)
+    replace_line(content / "strategic.yaml", r"^status: endelig$", "status: udkast")
+    before = build(content, root / "before", ("docx",)).out_dir
+    replace_line(content / "strategic.yaml", f"^  {SENTENCES[0]}$", "  " + SENTENCES[0].replace(*CHANGED))
+    after = build(content, root / "after", ("docx",)).out_dir
+    return Builds(before, after)
+
+
+def test_sample_sentences_are_in_the_content() -> None:
+    text = (SAMPLE / "strategic.yaml").read_text(encoding="utf-8")
+    assert all(s in text for s in [*SENTENCES, FOOTNOTE])
+
+
+def test_docx_text_has_the_paragraphs_in_order_and_no_header_or_footer(builds: Builds) -> None:
+    lines = docx_text(builds.before / STRATEGIC).splitlines()
+    # A single line break in content is a space, so a line is a paragraph of one or more sentences.
+    where = [next(i for i, line in enumerate(lines) if s in line) for s in SENTENCES]
+    assert where == sorted(where)
+    assert SENTENCES[0] in lines
+    text = "\n".join(lines)
+    assert "UDKAST" not in text  # the draft mark is in the header only
+    assert "Strategisk samarbejdsaftale · Albertslund" not in text  # the running header
+    assert not any(line.startswith("Side ") for line in lines)  # the footer
+    assert all(line.strip() for line in lines)
+
+
+def test_docx_text_has_table_rows_and_footnotes(builds: Builds) -> None:
+    lines = docx_text(builds.before / STRATEGIC).splitlines()
+    assert "Dato | Borgmester, Steen Christiansen" in lines
+    assert lines[-2:] == [
+        "[^1]: " + FOOTNOTE,
+        "[^2]: Hvor andet ikke er angivet, kommer data fra Landsbyggefondens boligsociale data og beboerdata.",
+    ]
+    body = "\n".join(lines[:-2])
+    assert body.count("[^1]") == 1 and body.index("[^1]") < body.index("[^2]")
+
+
+def test_xlsx_text_shows_each_row_with_its_formulas(builds: Builds) -> None:
+    lines = xlsx_text(builds.before / "budget.xlsx").splitlines()
+    assert lines[0] == "Sheet: Budget"
+    row = next(line.split("\t") for line in lines if line.startswith("Projektleder"))
+    assert row[1:5] == ["580000"] * 4
+    assert row[5].startswith("=SUM(") and row[5].endswith(")")
+
+
+def test_pdf_text_has_the_sentences(built) -> None:
+    pdf = built.out_dir / STRATEGIC.replace(".docx", ".pdf")
+    words = " ".join(pdf_text(pdf).split())
+    assert all(s in words for s in SENTENCES)
+
+
+def test_missing_pdftotext_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    with pytest.raises(ToolError, match="poppler-utils"):
+        file_text(pdf)
+    result = CliRunner().invoke(main, ["textconv", str(pdf)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: pdftotext is not installed")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("notes.txt", b"just text\n", "is not a .docx, .pdf or .xlsx file"),
+        ("broken.docx", None, "may be damaged"),
+    ],
+)
+def test_a_file_it_cannot_read_is_one_clear_message(tmp_path: Path, name: str, data: bytes | None, message: str) -> None:
+    path = tmp_path / name
+    if data is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("_rels/.rels", PACKAGE_RELS)
+            z.writestr("word/document.xml", "<not-closed>")
+    else:
+        path.write_bytes(data)
+    with pytest.raises(AgreementError, match=message):
+        file_text(path)
+    result = CliRunner().invoke(main, ["textconv", str(path)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+)
+PACKAGE_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/></Relationships>'
+)
+DOCUMENT_RELS = (
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="r2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" '
+    'Target="footnotes.xml"/></Relationships>'
+)
+
+
+def _docx(path: Path, body: str, footnotes: str) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("_rels/.rels", PACKAGE_RELS)
+        z.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS)
+        z.writestr("word/document.xml", f"<w:document {NS}><w:body>{body}<w:sectPr/></w:body></w:document>")
+        z.writestr("word/footnotes.xml", f"<w:footnotes {NS}>{footnotes}</w:footnotes>")
+    return path
+
+
+def _p(*runs: str) -> str:
+    return "<w:p><w:pPr><w:tabs><w:tab w:val='left' w:pos='100'/></w:tabs></w:pPr>" + "".join(runs) + "</w:p>"
+
+
+def _r(inner: str) -> str:
+    return f"<w:r>{inner}</w:r>"
+
+
+def test_docx_text_reads_what_a_reader_sees_and_nothing_else(tmp_path: Path) -> None:
+    body = "".join(
+        [
+            _p(
+                _r("<w:t>Kept</w:t>"),
+                "<w:del><w:r><w:delText>gone</w:delText></w:r></w:del>",
+                "<w:ins><w:r><w:t xml:space='preserve'> and added</w:t></w:r></w:ins>",
+                _r("<w:fldChar w:fldCharType='begin'/>"),
+                _r("<w:instrText>PAGE</w:instrText>"),
+                _r("<w:t>.</w:t>"),
+            ),
+            _p(
+                _r("<w:t>Second note</w:t><w:footnoteReference w:id='7'/>"),
+                _r("<w:tab/><w:t>first note</w:t>"),
+                _r("<w:footnoteReference w:id='3'/><w:br/><w:t>new line</w:t>"),
+            ),
+            _p(),
+            _p(
+                _r(
+                    "<mc:AlternateContent><mc:Choice><w:drawing><w:txbxContent>"
+                    + _p(_r("<w:t>In a box</w:t>"))
+                    + "</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:txbxContent>"
+                    + _p(_r("<w:t>In a box</w:t>"))
+                    + "</w:txbxContent></mc:Fallback></mc:AlternateContent>"
+                )
+            ),
+            "<w:tbl><w:tblPr/><w:tr><w:tc>"
+            + _p(_r("<w:t>A</w:t>"))
+            + _p(_r("<w:t>B</w:t>"))
+            + "</w:tc><w:tc>"
+            + "<w:tbl><w:tr><w:tc>"
+            + _p(_r("<w:t>inner</w:t>"))
+            + "</w:tc></w:tr></w:tbl>"
+            + "</w:tc></w:tr>"
+            + "<w:tr><w:tc>"
+            + _p()
+            + "</w:tc><w:tc>"
+            + _p()
+            + "</w:tc></w:tr></w:tbl>",
+            "<w:sdt><w:sdtContent>" + _p(_r("<w:t>In a control</w:t>")) + "</w:sdtContent></w:sdt>",
+        ]
+    )
+    notes = (
+        "<w:footnote w:type='separator' w:id='-1'>" + _p(_r("<w:separator/>")) + "</w:footnote>"
+        "<w:footnote w:id='3'>" + _p(_r("<w:footnoteRef/>"), _r("<w:t xml:space='preserve'> Three.</w:t>")) + "</w:footnote>"
+        "<w:footnote w:id='7'>" + _p(_r("<w:footnoteRef/>"), _r("<w:t xml:space='preserve'> Seven.</w:t>")) + "</w:footnote>"
+        "<w:footnote w:id='9'>" + _p(_r("<w:t>Never referred to.</w:t>")) + "</w:footnote>"
+    )
+    text = docx_text(_docx(tmp_path / "a.docx", body, notes))
+    assert text.splitlines() == [
+        "Kept and added.",
+        "Second note[^1]\tfirst note[^2]",
+        "new line",
+        "In a box",
+        "A B | inner",
+        "In a control",
+        "[^1]: Seven.",
+        "[^2]: Three.",
+        "[^3]: Never referred to.",
+    ]
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "PYTHONPATH": str(ROOT),
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
+    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_diff_with_the_textconv_driver_shows_the_changed_sentence(builds: Builds, tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    # The README's setup, with this checkout's agreement instead of the installed one.
+    (repo / ".gitattributes").write_text("*.docx diff=agreement\n*.pdf diff=agreement\n*.xlsx diff=agreement\n", encoding="utf-8")
+    _git(repo, "config", "diff.agreement.textconv", f"{shlex.quote(sys.executable)} -m agreement.cli textconv")
+    shutil.copy(builds.before / STRATEGIC, repo / STRATEGIC)
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "before")
+    shutil.copy(builds.after / STRATEGIC, repo / STRATEGIC)
+    diff = _git(repo, "diff", "--", STRATEGIC)
+    assert "Binary files" not in diff
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == ["-" + SENTENCES[0], "+" + SENTENCES[0].replace(*CHANGED)]
+    words = _git(repo, "diff", "--word-diff=plain", "--", STRATEGIC)
+    assert "[-Nord.-]{+Syd.+}" in words

@@ -1,0 +1,112 @@
+"""The CI files for reviewing pull and merge requests: linted by real tools, and doing what the README says."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+GITHUB = ROOT / ".github" / "workflows" / "agreement.yml"
+GITLAB = ROOT / "docs" / "gitlab-ci.yml"
+MARKER = "<!-- agreement-diff -->"
+
+
+def _tool(name: str) -> str | None:
+    """A command installed with the test extras: next to this Python, or on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.is_file() else shutil.which(name)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_actionlint_finds_nothing_in_the_github_workflow() -> None:
+    actionlint = _tool("actionlint")
+    if actionlint is None:
+        pytest.skip("actionlint is not installed; pip install -e '.[test]' installs it (no macOS build)")
+    result = _run(actionlint, "-no-color", str(GITHUB.relative_to(ROOT)))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("schema", "path"), [("vendor.github-workflows", GITHUB), ("vendor.gitlab-ci", GITLAB)])
+def test_the_ci_files_match_their_platforms_schema(schema: str, path: Path) -> None:
+    check = _tool("check-jsonschema")
+    if check is None:
+        pytest.skip("check-jsonschema is not installed; pip install -e '.[test]' installs it")
+    result = _run(check, "--builtin-schema", schema, str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _github() -> dict:
+    return yaml.safe_load(GITHUB.read_text(encoding="utf-8"))
+
+
+def _step(workflow: dict, name: str) -> dict:
+    return next(s for s in workflow["jobs"]["review"]["steps"] if s["name"] == name)
+
+
+def test_github_workflow_runs_on_pull_requests_with_the_least_permissions() -> None:
+    workflow = _github()
+    # PyYAML reads the key `on` as True (YAML 1.1); GitHub reads it as "on".
+    assert set(workflow[True]) == {"pull_request"}
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert "permissions" not in workflow["jobs"]["review"]
+
+
+def test_github_workflow_checks_builds_compares_and_keeps_one_comment() -> None:
+    workflow = _github()
+    steps = workflow["jobs"]["review"]["steps"]
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0
+    runs = "\n".join(s.get("run", "") for s in steps)
+    assert "agreement check --format github" in runs
+    assert "agreement build" in runs
+    assert 'agreement diff "origin/$BASE_REF" --format markdown > diff.md' in runs
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert {"build/", "redlines/"} <= set(upload["with"]["path"].split())
+    script = _step(workflow, "Comment on the pull request")["with"]["script"]
+    assert MARKER in script
+    assert "updateComment" in script and "createComment" in script
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="bash is not installed")
+@pytest.mark.parametrize("where", ["github", "gitlab"])
+def test_a_missing_diff_command_does_not_fail_the_job(tmp_path: Path, where: str) -> None:
+    """Both files call `agreement diff` only when it exists; here it does not, as in this version."""
+    fake = tmp_path / "bin" / "agreement"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho \"Error: No such command '$1'.\" >&2\nexit 2\n", encoding="utf-8")
+    fake.chmod(0o755)
+    if where == "github":
+        script = _step(_github(), "Compare with the base branch")["run"]
+    else:
+        job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["agreement"]
+        script = next(line for line in job["script"] if "agreement diff" in line)
+    env = {
+        **os.environ,
+        "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}",
+        "BASE_REF": "main",
+        "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
+    }
+    result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "no 'diff' command" in (tmp_path / "diff.md").read_text(encoding="utf-8")
+
+
+def test_gitlab_job_runs_for_merge_requests_and_keeps_one_note() -> None:
+    job = yaml.safe_load(GITLAB.read_text(encoding="utf-8"))["agreement"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert job["variables"]["GIT_DEPTH"] == "0"
+    assert job["script"][:2] == ["agreement check", "agreement build"]
+    note = "\n".join(job["after_script"])
+    assert MARKER in note and '"PUT"' in note and '"POST"' in note
+    assert {"build/", "redlines/"} <= set(job["artifacts"]["paths"])
+    assert job["artifacts"]["when"] == "always"
