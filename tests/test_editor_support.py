@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from agreement.documents.builtin import KINDS
 from agreement.source.loader import load_content
 from tests.conftest import ROOT, SAMPLE
 
@@ -32,7 +33,10 @@ def test_the_content_files_are_found() -> None:
     assert "content/strategic.yaml" in names
     assert "content/delaftaler/beskaeftigelse.yaml" in names
     assert "tests/fixtures/areas/solhaven/delaftaler/tryghed.yaml" in names
-    assert {_kind(p) for p in CONTENT_FILES} == {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")}
+    kinds = {kind.schema for kind in KINDS}
+    assert {_kind(p) for p in CONTENT_FILES} == kinds
+    # Every schema is a content kind's, but edition.yaml's, which lives in an edition, not in content.
+    assert {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")} == kinds | {"edition"}
 
 
 @pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
