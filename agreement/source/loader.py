@@ -9,6 +9,7 @@ from agreement.errors import ContentError, ContentErrors, Location, display_path
 from agreement.source.rules import strategic_rule_errors
 from agreement.source.schema import load_schema, schema_errors
 from agreement.source.setrules import set_rule_errors
+from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument, load_yaml
 
 DELAFTALER = "delaftaler"
@@ -70,5 +71,8 @@ def _load_checked(path: Path, schema_name: str, errors: list[ContentError]) -> Y
     except ContentErrors as exc:
         errors.extend(exc.errors)
         return None
-    errors.extend(schema_errors(doc, load_schema(schema_name)))
+    schema = load_schema(schema_name)
+    errors.extend(schema_errors(doc, schema))
+    # Also on a document the schema rejected: the author then sees every problem in one check.
+    errors.extend(value_errors(doc, schema))
     return doc
