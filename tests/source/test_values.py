@@ -34,6 +34,9 @@ CASES = [
      "is 12345678901234.5, which is too large to be a real amount or number"),
     ("huge-amount", "budget.yaml", r"beløb: \[85000, 85000", "beløb: [8500000000000, 85000", 0, "8500000000000",
      "udgifter[4].linjer[1].beløb[1] is 8.500.000.000.000, which is too large to be a real amount"),
+    # A float in a whole-number field once crashed the schema's "thousands dot" hint.
+    ("infinite-amount", "budget.yaml", r"beløb: \[85000, 85000", "beløb: [.inf, 85000", 0, ".inf",
+     "udgifter[4].linjer[1].beløb[1] is 'inf', which is not a number"),
     ("date-out-of-range", "strategic.yaml", r"dato: 2021-01-22$", "dato: 1021-01-22", 0, "1021",
      "underskrifter[2].dato is 1021-01-22, outside the years 1900-2100"),
     ("invisible-character", DELAFTALE, r"navn: Aktivt liv for ledige$", r'navn: "Aktivt liv\\uFFFE for ledige"', 0,
