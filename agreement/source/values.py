@@ -267,13 +267,13 @@ def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str) ->
             problem = _link_problem(href)
             if problem:
                 error(problem, *find(re.escape(unquote(href)), line or 0))
-        if tok.type in ("text", "image") and _NOT_XML.search(tok.content):
-            char = _NOT_XML.search(tok.content)
-            assert char is not None
-            ref = next((m for m in _CHAR_REF.finditer(text) if _ref_char(m) == char.group()), None)
-            spot = _line_column(text, ref.start()) if ref else (line, None)
-            error(f"the character reference {ref.group() if ref else ''} makes the invisible character "
-                  f"U+{ord(char.group()):04X}, which Word cannot store; delete it", *spot)
+        if tok.type in ("text", "image"):
+            # A character reference (&#12;) can make what the text itself may not hold; the text's own
+            # characters were reported above.
+            made = _unstorable_reference(text, tok.content)
+            if made is not None:
+                error(f"the character reference {made.group()} makes the invisible character "
+                      f"U+{ord(_ref_char(made)):04X}, which Word cannot store; delete it", *_line_column(text, made.start()))
     for label in definitions:
         if label not in references:
             error(f"footnote [^{label}] is defined but never referenced, so its text would not appear; put [^{label}] "
@@ -341,9 +341,19 @@ def _link_problem(href: str) -> str | None:
     return None
 
 
-def _ref_char(match: re.Match[str]) -> str | None:
+def _unstorable_reference(text: str, shown: str) -> re.Match[str] | None:
+    """The first character reference in `text` that makes a character XML cannot hold and that is in `shown`."""
+    for match in _CHAR_REF.finditer(text):
+        char = _ref_char(match)
+        if _NOT_XML.fullmatch(char) and char in shown:
+            return match
+    return None
+
+
+def _ref_char(match: re.Match[str]) -> str:
+    """The character a reference like &#12; or &#x1F; stands for ('' beyond Unicode)."""
     code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else None
+    return chr(code) if code <= 0x10FFFF else ""
 
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:

@@ -170,3 +170,12 @@ def test_values_module_needs_no_word_libraries() -> None:
 
 def test_the_sample_still_loads() -> None:
     load_content(ROOT / "content")
+
+
+def test_an_invisible_character_in_markdown_is_reported_once(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text('tekst: "a\\vb &#9999999; c"\n', encoding="utf-8")  # \v is U+000B; the reference is beyond Unicode
+    schema = {"type": "object", "properties": {"tekst": {"$ref": "#/$defs/markdown"}},
+              "$defs": {"markdown": {"type": "string"}}}
+    (error,) = value_errors(load_yaml(path), schema)
+    assert error.message.startswith("tekst contains the invisible character U+000B at column 10")
