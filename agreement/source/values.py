@@ -205,97 +205,121 @@ def _where(doc: YamlDocument, path: JsonPath, value: str, offset: int) -> tuple[
 
 
 def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str) -> list[ContentError]:
-    lines = text.split("\n")
-    errors: list[ContentError] = []
+    spot = _Spotter(doc, path, text, here)
+    tokens = PARSER.parse(text, {})
+    blocks: list[Token] = []
+    PARSER.block.parse(text, PARSER, {}, blocks)  # before the footnote rule drops repeated and unused notes
+    definitions: dict[str, list[int]] = {}
+    for tok in blocks:
+        if tok.type == "footnote_reference_open":
+            definitions.setdefault(tok.meta["label"], []).append(tok.map[0] if tok.map else 0)
+    _footnote_problems(spot, tokens, definitions)
+    _inline_problems(spot, tokens)
+    _nesting_problems(spot, tokens)
+    return _dedupe(spot.errors)
 
-    def error(message: str, line: int | None, column: int | None = None) -> None:
-        """Report at a place in the text; with no column, at the line's first written character."""
-        if line is not None and column is None:
-            column = len(lines[line]) - len(lines[line].lstrip()) if line < len(lines) else 0
-        location = doc.locate_text(path, line, column or 0) if line is not None else None
-        errors.append(ContentError(f"{here}: {message}", location or doc.locate(path)))
 
-    def find(pattern: str, start: int = 0, end: int | None = None, nth: int = 0) -> tuple[int | None, int | None]:
-        """The line and column of the nth match of `pattern` in lines start..end, else (start, None)."""
+class _Spotter:
+    """Collects the errors of one Markdown text, each at its place in the file when that can be told."""
+
+    def __init__(self, doc: YamlDocument, path: JsonPath, text: str, here: str) -> None:
+        self.doc, self.path, self.text, self.here = doc, path, text, here
+        self.lines = text.split("\n")
+        self.errors: list[ContentError] = []
+
+    def error(self, message: str, line: int | None, column: int | None = None) -> None:
+        """Report at a place in the text (0-based); with no column, at the line's first written character."""
+        location = None
+        if line is not None:
+            if column is None:
+                here = self.lines[line] if line < len(self.lines) else ""
+                column = len(here) - len(here.lstrip())
+            location = self.doc.locate_text(self.path, line, column)
+        self.errors.append(ContentError(f"{self.here}: {message}", location or self.doc.locate(self.path)))
+
+    def find(self, pattern: str, start: int = 0, nth: int = 0) -> tuple[int | None, int | None]:
+        """The line and column of the nth match of `pattern` from line `start` on, else (start, None)."""
         seen = 0
-        for n in range(start, min(len(lines), end if end is not None else len(lines))):
-            for match in re.finditer(pattern, lines[n]):
+        for n in range(start, len(self.lines)):
+            for match in re.finditer(pattern, self.lines[n]):
                 if seen == nth:
                     return n, match.start()
                 seen += 1
         return start, None
 
-    env: dict = {}
-    tokens = PARSER.parse(text, env)
-    blocks: list[Token] = []
-    PARSER.block.parse(text, PARSER, {}, blocks)
+    def file_line(self, line: int) -> int:
+        return (self.doc.locate_text(self.path, line) or self.doc.locate(self.path)).line
 
-    # Footnotes: each defined once, referenced once, and every reference defined.
-    definitions: dict[str, list[int]] = {}
-    for tok in blocks:
-        if tok.type == "footnote_reference_open":
-            definitions.setdefault(tok.meta["label"], []).append(tok.map[0] if tok.map else 0)
+
+def _footnote_problems(spot: _Spotter, tokens: list[Token], definitions: dict[str, list[int]]) -> None:
+    """Every footnote defined once and referenced once, and every reference defined."""
     for label, starts in definitions.items():
         if len(starts) > 1:
-            error(f"footnote [^{label}] is defined {len(starts)} times (first on line {_file_line(doc, path, starts[0])}); "
-                  "only the last text would be used, so keep one definition or give the others their own labels",
-                  starts[1])
+            spot.error(f"footnote [^{label}] is defined {len(starts)} times (first on line {spot.file_line(starts[0])}); "
+                       "only the last text would be used, so keep one definition or give the others their own labels",
+                       starts[1])
     references: dict[str, int] = {}
     undefined: set[str] = set()
     for tok, line in _inline_children(tokens):
-        referenced = tok.meta.get("label") if tok.type == "footnote_ref" else None
-        if referenced is not None:
-            references[referenced] = references.get(referenced, 0) + 1
-            if references[referenced] == 2:
-                error(f"footnote [^{referenced}] is referenced more than once; a Word footnote has one reference, so use "
-                      f"[^{referenced}] once and give another place its own footnote", *find(_ref_pattern(referenced), nth=1))
-        if tok.type == "text":
+        if tok.type == "footnote_ref" and tok.meta.get("label") is not None:
+            label = tok.meta["label"]
+            references[label] = references.get(label, 0) + 1
+            if references[label] == 2:
+                spot.error(f"footnote [^{label}] is referenced more than once; a Word footnote has one reference, so use "
+                           f"[^{label}] once and give another place its own footnote", *spot.find(_ref_pattern(label), nth=1))
+        elif tok.type == "text":
             for match in _FOOTNOTE_TEXT.finditer(tok.content):
                 label = match.group(1)
-                if label in definitions or label in undefined or not re.search(_ref_pattern(label), text):
+                if label in definitions or label in undefined or not re.search(_ref_pattern(label), spot.text):
                     continue  # defined, reported already, or written escaped (\[^x]) to be shown as it is
                 undefined.add(label)
-                error(f"footnote [^{label}] has no definition, so it would be printed as '[^{label}]'; add a line "
-                      f"'[^{label}]: text of the note' after the paragraph, or remove the reference",
-                      *find(_ref_pattern(label), line or 0))
-            for match in _REFUSED_LINK.finditer(tok.content):
-                scheme = match.group(1).lower()
-                error(f"a link to '{scheme}:' is not allowed; only http, https and mailto links are, so write the "
-                      "address as https://… or remove the link", *find(re.escape(match.group(1)) + ":", line or 0))
+                spot.error(f"footnote [^{label}] has no definition, so it would be printed as '[^{label}]'; add a line "
+                           f"'[^{label}]: text of the note' after the paragraph, or remove the reference",
+                           *spot.find(_ref_pattern(label), line or 0))
+    for label in definitions:
+        if label not in references:
+            spot.error(f"footnote [^{label}] is defined but never referenced, so its text would not appear; put "
+                       f"[^{label}] where the note belongs or delete the definition", *spot.find(re.escape(f"[^{label}]:")))
+
+
+def _inline_problems(spot: _Spotter, tokens: list[Token]) -> None:
+    """Links Word should not follow, and character references that make characters Word cannot store."""
+    for tok, line in _inline_children(tokens):
         if tok.type == "link_open":
             href = str(tok.attrGet("href") or "")
             problem = _link_problem(href)
             if problem:
-                error(problem, *find(re.escape(unquote(href)), line or 0))
+                spot.error(problem, *spot.find(re.escape(unquote(href)), line or 0))
+        if tok.type == "text":
+            for match in _REFUSED_LINK.finditer(tok.content):
+                spot.error(f"a link to '{match.group(1).lower()}:' is not allowed; only http, https and mailto links are, "
+                           "so write the address as https://… or remove the link",
+                           *spot.find(re.escape(match.group(1)) + ":", line or 0))
         if tok.type in ("text", "image"):
-            # A character reference (&#12;) can make what the text itself may not hold; the text's own
-            # characters were reported above.
-            made = _unstorable_reference(text, tok.content)
+            # The text's own characters were checked already; a reference (&#12;) can make one it may not hold.
+            made = _unstorable_reference(spot.text, tok.content)
             if made is not None:
-                error(f"the character reference {made.group()} makes the invisible character "
-                      f"U+{ord(_ref_char(made)):04X}, which Word cannot store; delete it", *_line_column(text, made.start()))
-    for label in definitions:
-        if label not in references:
-            error(f"footnote [^{label}] is defined but never referenced, so its text would not appear; put [^{label}] "
-                  "where the note belongs or delete the definition", *find(re.escape(f"[^{label}]:")))
+                spot.error(f"the character reference {made.group()} makes the invisible character "
+                           f"U+{ord(_ref_char(made)):04X}, which Word cannot store; delete it",
+                           *_line_column(spot.text, made.start()))
 
-    # Nesting: Word has nine list levels, and markdown-it drops text nested deeper than its limit.
+
+def _nesting_problems(spot: _Spotter, tokens: list[Token]) -> None:
+    """Word has nine list levels, and markdown-it drops, without a word, text nested deeper than its limit."""
     depth = 0
     for tok in tokens:
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
             if depth > MAX_LIST_DEPTH:
-                error(f"lists are nested {depth} levels deep; Word has at most {MAX_LIST_DEPTH} levels, "
-                      "so indent less", tok.map[0] if tok.map else None)
-                break
+                spot.error(f"lists are nested {depth} levels deep; Word has at most {MAX_LIST_DEPTH} levels, "
+                           "so indent less", tok.map[0] if tok.map else None)
+                return
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
-    else:
-        deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
-        if deep is not None:
-            error("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less",
-                  deep.map[0] if deep.map else None)
-    return _dedupe(errors)
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        spot.error("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less",
+                   deep.map[0] if deep.map else None)
 
 
 def _dedupe(errors: list[ContentError]) -> list[ContentError]:
@@ -333,8 +357,9 @@ def _link_problem(href: str) -> str | None:
         return None  # a place in the same document
     scheme = _SCHEME.match(href)
     if scheme is None:
+        example = f"https://{href}" if href.lower().startswith("www.") else "https://lbf.dk/…"
         return (f"the link '{href}' is not a full address, and a relative link leads nowhere in a Word file; "
-                "write it with https://, e.g. https://lbf.dk/…")
+                f"write it with https://, e.g. {example}")
     if scheme.group(1).lower() not in LINK_SCHEMES:
         return (f"the link '{href}' uses '{scheme.group(1)}:'; only http, https and mailto links are allowed, so "
                 "write the address as https://… or remove the link")
@@ -358,8 +383,3 @@ def _ref_char(match: re.Match[str]) -> str:
 
 def _line_column(text: str, offset: int) -> tuple[int, int]:
     return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)
-
-
-def _file_line(doc: YamlDocument, path: JsonPath, line: int) -> int:
-    location = doc.locate_text(path, line) or doc.locate(path)
-    return location.line
