@@ -7,8 +7,10 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from agreement.model.budget import Budget
@@ -54,20 +56,20 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
             cell.number_format = AMOUNT
             cell.font = bold
 
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    text_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.cell(row=2, column=1, value="Beløb i kroner pr. projektår. Summer og andele er formler.")
     row = 4
     header(row, "Udgifter", share=False)
     subtotal_rows = []
     for group in budget.groups:
         row += 1
-        ws.cell(row=row, column=1, value=group.name).font = bold
+        text_cell(ws, row, 1, group.name).font = bold
         for c in range(1, total_col + 1):
             ws.cell(row=row, column=c).fill = band
         first = row + 1
         for line in group.lines:
             row += 1
-            ws.cell(row=row, column=1, value=line.label)
+            text_cell(ws, row, 1, line.label)
             amounts(row, line.amounts)
         row += 1
         last = row - 1
@@ -82,7 +84,7 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
     first = row + 1
     for line in budget.financing:
         row += 1
-        ws.cell(row=row, column=1, value=line.label)
+        text_cell(ws, row, 1, line.label)
         amounts(row, line.amounts)
         ws.cell(row=row, column=share_col, value=f"={col(total_col)}{row}/{col(total_col)}${expenses_row}").number_format = PERCENT
     last = row
@@ -119,3 +121,13 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
     docxzip.normalise(path)
+
+
+def text_cell(ws: Worksheet, row: int, column: int, text: str) -> Cell:
+    """A cell holding content text as text: openpyxl would store a label starting with '=' as a formula,
+    so a budget line could call HYPERLINK or worse when a case worker opens the workbook."""
+    cell = ws.cell(row=row, column=column, value=text)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+        cell.quotePrefix = True  # Excel keeps it text even when the cell is edited
+    return cell

@@ -13,6 +13,7 @@ from agreement.source.checked import Checked, Rule
 from agreement.source.rules import RULES
 from agreement.source.schema import check_schema, load_schema
 from agreement.source.setrules import SET_RULES
+from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument, load_yaml
 
 if TYPE_CHECKING:
@@ -73,8 +74,11 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             if kind.name == STRATEGIC:
                 checked.edition = _edition(doc, root, errors)
             focus_areas = checked.edition.focus_areas if checked.edition is not None else None
-            schema_found, unsound = check_schema(doc, load_schema(kind.schema, focus_areas))
+            schema = load_schema(kind.schema, focus_areas)
+            schema_found, unsound = check_schema(doc, schema)
             errors.extend(schema_found)
+            # Also on a document the schema rejected: the author then sees every problem in one check.
+            errors.extend(value_errors(doc, schema))
             checked.unsound[doc.path] = unsound
             checked.docs[kind.name].append(doc)
     errors.extend(checked.run([*RULES, *SET_RULES, *(rule for kind in kinds for rule in kind.rules)]))

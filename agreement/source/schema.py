@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -107,7 +108,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
             msg = f"the file must hold the document's fields as 'name: value' lines, but it holds {_value_words(value)}"
         if "number" in expected and isinstance(value, str) and _looks_danish_number(value):
             msg += f"; write numbers with a decimal point and no unit, e.g. {value.replace('.', '').replace(',', '.').rstrip(' %')}"
-        elif error.validator_value == "integer" and isinstance(value, float):
+        elif error.validator_value == "integer" and isinstance(value, float) and math.isfinite(value):
             msg += f"; if you wrote {value:.3f} with a thousands dot, write {_thousands_guess(value)} without dots"
         return [doc.error(path, msg)]
     if kind == "enum":

@@ -98,6 +98,11 @@ class YamlDocument:
     data: Any
     values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    # For a text value whose lines stand unchanged in the file (a plain or quoted one-line value, a `|`
+    # block), the line of its first text line and the column every text line starts at.
+    texts: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    # For a one-line text in double quotes with escapes (\uFFFE), its line and the column of each character.
+    escaped: dict[JsonPath, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Location:
         """The location of the value (or its key) at `path`, else of its nearest ancestor."""
@@ -108,6 +113,18 @@ class YamlDocument:
             path = path[:-1]
         line, column = self.values.get(path, (1, 1))
         return Location(self.path, line, column)
+
+    def locate_text(self, path: JsonPath, line: int, column: int = 0) -> Location | None:
+        """The file location of a character of the text at `path` (0-based line and column inside the
+        text), or None when the text's lines do not stand unchanged in the file (escapes, folding)."""
+        path = tuple(path)
+        if path in self.escaped:
+            first, columns = self.escaped[path]
+            return Location(self.path, first, columns[column]) if line == 0 and column < len(columns) else None
+        start = self.texts.get(path)
+        if start is None:
+            return None
+        return Location(self.path, start[0] + line, start[1] + column)
 
     def error(self, path: JsonPath, message: str, *, key: bool = False) -> ContentError:
         return ContentError(message, self.locate(path, key=key))
@@ -168,7 +185,7 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     doc = YamlDocument(shown, None)
     if node is None:
         raise ContentErrors([ContentError("the file is empty; it must hold the document's fields", Location(shown, 1, 1))])
-    builder = _Builder(doc, loader)
+    builder = _Builder(doc, loader, text.splitlines())
     try:
         doc.data = builder.value(node, ())
     except _Refused as exc:
@@ -238,8 +255,9 @@ def _too_big(size: int) -> str:
 class _Builder:
     """Turns the composed node tree into plain data, counting what aliases expand to."""
 
-    def __init__(self, doc: YamlDocument, loader: _Loader) -> None:
+    def __init__(self, doc: YamlDocument, loader: _Loader, lines: list[str]) -> None:
         self.doc = doc
+        self.lines = lines
         self.loader = loader
         self.errors: list[ContentError] = []
         self.active: set[int] = set()  # collections being built, to catch an alias inside its own anchor
@@ -282,7 +300,21 @@ class _Builder:
             items = [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
             self.active.discard(id(node))
             return items
-        return self._scalar(node)
+        value = self._scalar(node)
+        if isinstance(value, str) and isinstance(node, ScalarNode):
+            self._remember_text(node, value, path)
+        return value
+
+    def _remember_text(self, node: ScalarNode, value: str, path: JsonPath) -> None:
+        """Where each character of a text stands in the file, so checks can point inside it."""
+        start = _text_start(node, value, self.lines)
+        if start is not None:
+            self.doc.texts[path] = start
+        elif node.style == '"' and node.start_mark.line == node.end_mark.line:
+            line = self.lines[node.start_mark.line]
+            columns = _escaped_columns(line[node.start_mark.column + 1:node.end_mark.column - 1], node.start_mark.column + 2)
+            if len(columns) == len(value):
+                self.doc.escaped[path] = (node.start_mark.line + 1, columns)
 
     def _mapping(self, node: MappingNode, path: JsonPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -356,6 +388,46 @@ def _mark(node: Node) -> tuple[int, int]:
 
 def _location(shown: str, mark: Any) -> Location:
     return Location(shown, mark.line + 1, mark.column + 1) if mark is not None else Location(shown)
+
+
+def _text_start(node: ScalarNode, value: str, lines: list[str]) -> tuple[int, int] | None:
+    """Where the text of a scalar starts (1-based line and column), if every line of it stands unchanged
+    in the file at that column on consecutive lines; else None. Checked, not assumed, so an escape or a
+    folded line never yields a wrong position."""
+    text_lines = value.split("\n")
+    first = node.start_mark.line
+    if node.style in ("|", ">"):
+        first += 1  # a block's text starts on the line after its indicator
+        k = next((i for i, t in enumerate(text_lines) if t.strip()), None)
+        if k is None or first + k >= len(lines):
+            return None
+        column = len(lines[first + k]) - len(text_lines[k])
+    elif node.style in ("'", '"'):
+        column = node.start_mark.column + 1
+    else:
+        column = node.start_mark.column
+    if column < 0:
+        return None
+    for i, text in enumerate(text_lines):
+        if not text:
+            continue
+        if first + i >= len(lines) or lines[first + i][column:column + len(text)] != text:
+            return None
+    return first + 1, column + 1
+
+
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+def _escaped_columns(raw: str, first_column: int) -> tuple[int, ...]:
+    """The 1-based column of each character a one-line double-quoted text stands for; an escape (\\t,
+    \\x0c, \\uFFFE) is one character, at the column of its backslash."""
+    columns = []
+    i = 0
+    while i < len(raw):
+        columns.append(first_column + i)
+        i += 2 + _ESCAPE_DIGITS.get(raw[i + 1], 0) if raw[i] == "\\" and i + 1 < len(raw) else 1
+    return tuple(columns)
 
 
 def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> ContentError:

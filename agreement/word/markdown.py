@@ -7,13 +7,10 @@ from typing import cast
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
+from agreement.mdsyntax import PARSER as _PARSER
 from agreement.word.ooxml import R_NS, el, paragraph, run, w
-
-_PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).use(footnote_plugin)
 
 
 @dataclass

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import re
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from openpyxl import load_workbook
 
 from agreement.model.budget import compute
 from agreement.outputs.pdf import find_soffice
+from agreement.outputs.xlsx import write_budget
 from agreement.source.loader import load_content
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, replace_line
 
 CSV_RAW_VALUES = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false"
 
@@ -54,3 +58,17 @@ def test_formula_values_equal_the_computed_budget(built, tmp_path: Path) -> None
         assert [int(v) for v in rows[label][:5]] == group.totals + [group.total]
     assert [int(v) for v in rows["Difference (finansiering minus udgifter)"][:5]] == [0] * 5
     assert rows["Tilskud fra Landsbyggefonden (LBF), andel af udgifterne"][0] == "75%"
+
+
+def test_a_label_starting_with_equals_stays_text(content: Path, tmp_path: Path) -> None:
+    label = '=HYPERLINK("http://x","y")'
+    replace_line(content / "budget.yaml", r"tekst: Revision af regnskabet$", f"tekst: '{label}'")
+    xlsx = tmp_path / "budget.xlsx"
+    write_budget(xlsx, compute(load_content(content)), title="=1+1", date=dt.date(2021, 3, 1))
+    ws = load_workbook(xlsx).active
+    (cell,) = [c for row in ws.iter_rows(max_col=1) for c in row if c.value == label]
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+    assert ws["A1"].value == "=1+1" and ws["A1"].data_type == "s"
+    sheet = zipfile.ZipFile(xlsx).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "HYPERLINK" not in "".join(re.findall(r"<f>(.*?)</f>", sheet))

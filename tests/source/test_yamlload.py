@@ -377,3 +377,17 @@ def test_a_python_tag_in_content_is_refused_by_the_cli(content: Path) -> None:
     _assert_refused(content, _where(content / "budget.yaml", line, 9) + "the tag !!python/object/apply:os.system is not allowed",
                     other, before)
     assert not Path("pwned").exists()
+
+
+def test_characters_of_a_text_are_located_only_where_they_stand_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text('a: ét ord\nb: \'citat\'\nc: "x\\tab\\uFFFEc"\nd: |\n  første\n    anden\ne: >\n  foldet\n  tekst\n'
+                    "f: flere\n  linjer\n", encoding="utf-8")
+    doc = load_yaml(path)
+    at = doc.locate_text
+    assert (at(("a",), 0, 3).line, at(("a",), 0, 3).column) == (1, 7)
+    assert (at(("b",), 0, 0).line, at(("b",), 0, 0).column) == (2, 5)
+    assert (at(("c",), 0, 4).line, at(("c",), 0, 4).column) == (3, 10)  # the backslash of \uFFFE
+    assert (at(("d",), 1, 2).line, at(("d",), 1, 2).column) == (6, 5)
+    assert at(("e",), 1, 0) is None  # folded: the text's lines are not the file's
+    assert at(("f",), 0, 6) is None  # a plain text over two lines is folded too

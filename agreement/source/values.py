@@ -1,0 +1,385 @@
+"""Checks on content values that JSON Schema cannot express: numbers, dates, characters, personal data, Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+
+from agreement.errors import ContentError, Location
+from agreement.mdsyntax import PARSER
+from agreement.source.schema import _field_name
+from agreement.source.yamlload import JsonPath, YamlDocument
+
+# Beyond a thousand billion kroner a number is a typing slip, and Excel stops counting exactly at 10**15.
+MAX_NUMBER = 10**12
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+LINK_SCHEMES = ("http", "https", "mailto")
+# Word numbers list levels 0-8; markdown-it drops, without a word, text nested deeper than its limit.
+MAX_LIST_DEPTH = 9
+MAX_NESTING = int(PARSER.options.get("maxNesting") or 20)
+
+# XML 1.0 has no place for these; lxml refuses them and Word calls the file damaged.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CHAR_REF = re.compile(r"&#(?:([0-9]{1,7})|[xX]([0-9a-fA-F]{1,6}));")
+# DDMMYY-SSSS or DDMMYYSSSS standing alone: not inside a longer number, a decimal amount or a word.
+_CPR = re.compile(r"(?<![\w+-])(?<![0-9][.,])([0-9]{2})([0-9]{2})([0-9]{2})-?([0-9]{4})(?!\w|[.,-][0-9])")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+# Links markdown-it refuses to make (it keeps them as text), as inline links, definitions or autolinks.
+_REFUSED_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|file|data):", re.IGNORECASE)
+_FOOTNOTE_TEXT = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def value_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
+    """Every value in `doc` that would pass the schema but break the build or the documents, located."""
+    errors: list[ContentError] = []
+    for path, value, schemas in _walk(doc.data, schema, schema, ()):
+        here = _field_name(path) or "the file"
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, (int, float)):
+            errors.extend(_number_errors(doc, path, value, here))
+        elif isinstance(value, str):
+            errors.extend(_text_errors(doc, path, value, here))
+            if any(s.get("format") == "date" for s in schemas):
+                errors.extend(_date_errors(doc, path, value, here))
+            if any(_is_markdown(s) for s in schemas):
+                errors.extend(_markdown_errors(doc, path, value, here))
+    return errors
+
+
+# -- walking the document with its schema ------------------------------------------------------
+
+
+def _walk(value: Any, schema: dict, root: dict, path: JsonPath) -> Iterator[tuple[JsonPath, Any, list[dict]]]:
+    """Every value with the (resolved) schemas that describe it; unknown shapes get no schema, never a crash."""
+    schemas = _branches(schema, value, root)
+    yield path, value, schemas
+    if isinstance(value, dict):
+        for key, child in value.items():
+            subs = [s["properties"][key] for s in schemas if isinstance(s.get("properties"), dict) and key in s["properties"]]
+            yield from _walk(child, _first(subs), root, path + (key,))
+    elif isinstance(value, list):
+        subs = [s["items"] for s in schemas if isinstance(s.get("items"), dict)]
+        for i, child in enumerate(value):
+            yield from _walk(child, _first(subs), root, path + (i,))
+
+
+def _first(schemas: list[dict]) -> dict:
+    return schemas[0] if schemas else {}
+
+
+def _branches(schema: dict, value: Any, root: dict, depth: int = 0) -> list[dict]:
+    """`schema` with its $ref resolved, and the oneOf/anyOf/allOf branches whose type fits `value`."""
+    if depth > 20 or not isinstance(schema, dict):
+        return []
+    resolved = _resolve(schema, root)
+    out = [resolved] if _type_fits(resolved, value) else []
+    for keyword in ("oneOf", "anyOf", "allOf"):
+        for option in resolved.get(keyword, []):
+            out.extend(_branches(option, value, root, depth + 1))
+    return out
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    """`schema` merged over the definition its local $ref points at; it remembers the reference."""
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#/"):
+        return schema
+    node: Any = root
+    for part in ref[2:].split("/"):
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    target = _resolve(node, root) if isinstance(node, dict) and node.get("$ref") != ref else node
+    return {**target, **{k: v for k, v in schema.items() if k != "$ref"}, "$refs": (*target.get("$refs", ()), ref)}
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "null": (type(None),), "boolean": (bool,), "integer": (int,), "number": (int, float), "string": (str,),
+    "array": (list,), "object": (dict,),
+}
+
+
+def _type_fits(schema: dict, value: Any) -> bool:
+    types = schema.get("type")
+    if types is None:
+        return True
+    for t in [types] if isinstance(types, str) else types:
+        kinds = _JSON_TYPES.get(t, ())
+        if isinstance(value, kinds) and not (isinstance(value, bool) and t in ("integer", "number")):
+            return True
+    return False
+
+
+def _is_markdown(schema: dict) -> bool:
+    """A field the renderer reads as Markdown: it uses the markdown definition or its description says so."""
+    return "#/$defs/markdown" in schema.get("$refs", ()) or "Markdown" in str(schema.get("description", ""))
+
+
+# -- numbers and dates -------------------------------------------------------------------------
+
+
+def _number_errors(doc: YamlDocument, path: JsonPath, value: float, here: str) -> list[ContentError]:
+    if isinstance(value, float) and not math.isfinite(value):
+        return [doc.error(path, f"{here} is '{value}', which is not a number (YAML reads .nan and .inf as "
+                                "'not a number' and 'infinity'); write the number itself, e.g. 88.9")]
+    if abs(value) > MAX_NUMBER:
+        shown = _thousands(value) if isinstance(value, int) else str(value)
+        return [doc.error(path, f"{here} is {shown}, which is too large to be a real amount or number "
+                                f"(more than {_thousands(MAX_NUMBER)}); check for extra digits")]
+    return []
+
+
+def _thousands(value: int) -> str:
+    """1.000.000, with Danish thousands dots."""
+    return f"{value:,}".replace(",", ".")
+
+
+def _date_errors(doc: YamlDocument, path: JsonPath, value: str, here: str) -> list[ContentError]:
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return []  # the schema already says it is not a date
+    if FIRST_DATE <= day <= LAST_DATE:
+        return []
+    return [doc.error(path, f"{here} is {value}, outside the years 1900-2100 that the documents can hold; "
+                            "check the year")]
+
+
+# -- characters and personal data ----------------------------------------------------------------
+
+
+def _text_errors(doc: YamlDocument, path: JsonPath, value: str, here: str) -> list[ContentError]:
+    errors = []
+    bad = _NOT_XML.search(value)
+    if bad is not None:
+        where, location = _where(doc, path, value, bad.start())
+        count = len(_NOT_XML.findall(value))
+        more = f" (and {count - 1} more like it)" if count > 1 else ""
+        code = ord(bad.group())
+        errors.append(ContentError(
+            f"{here} contains the invisible character U+{code:04X} {where}{more}, which Word cannot store; delete it "
+            f"(between double quotes it is written as an escape such as \\u{code:04X})", location))
+    for match in _CPR.finditer(value):
+        if _cpr_date(*match.groups()) is None:
+            continue
+        where, location = _where(doc, path, value, match.start())
+        shown = match.group()[:6] + ("-" if "-" in match.group() else "") + "XXXX"
+        errors.append(ContentError(
+            f"{here} has '{shown}' {where}, which looks like a CPR number (personal data); personal data must not be "
+            "in documents sent to Landsbyggefonden — remove it", location))
+    return errors
+
+
+def _cpr_date(day: str, month: str, year: str, serial: str) -> dt.date | None:
+    """The birth date a CPR number encodes (its century follows from the first serial digit), or None."""
+    yy, seventh = int(year), int(serial[0])
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if yy <= 36 else 1900
+    else:
+        century = 2000 if yy <= 57 else 1800
+    try:
+        return dt.date(century + yy, int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _where(doc: YamlDocument, path: JsonPath, value: str, offset: int) -> tuple[str, Location]:
+    """Words for where character `offset` of the text stands, and the location to report it at."""
+    line = value.count("\n", 0, offset)
+    column = offset - (value.rfind("\n", 0, offset) + 1)
+    location = doc.locate_text(path, line, column)
+    if location is not None:
+        return f"at column {location.column}", location
+    return f"at character {offset + 1} of the text", doc.locate(path)
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str) -> list[ContentError]:
+    spot = _Spotter(doc, path, text, here)
+    tokens = PARSER.parse(text, {})
+    blocks: list[Token] = []
+    PARSER.block.parse(text, PARSER, {}, blocks)  # before the footnote rule drops repeated and unused notes
+    definitions: dict[str, list[int]] = {}
+    for tok in blocks:
+        if tok.type == "footnote_reference_open":
+            definitions.setdefault(tok.meta["label"], []).append(tok.map[0] if tok.map else 0)
+    _footnote_problems(spot, tokens, definitions)
+    _inline_problems(spot, tokens)
+    _nesting_problems(spot, tokens)
+    return _dedupe(spot.errors)
+
+
+class _Spotter:
+    """Collects the errors of one Markdown text, each at its place in the file when that can be told."""
+
+    def __init__(self, doc: YamlDocument, path: JsonPath, text: str, here: str) -> None:
+        self.doc, self.path, self.text, self.here = doc, path, text, here
+        self.lines = text.split("\n")
+        self.errors: list[ContentError] = []
+
+    def error(self, message: str, line: int | None, column: int | None = None) -> None:
+        """Report at a place in the text (0-based); with no column, at the line's first written character."""
+        location = None
+        if line is not None:
+            if column is None:
+                here = self.lines[line] if line < len(self.lines) else ""
+                column = len(here) - len(here.lstrip())
+            location = self.doc.locate_text(self.path, line, column)
+        self.errors.append(ContentError(f"{self.here}: {message}", location or self.doc.locate(self.path)))
+
+    def find(self, pattern: str, start: int = 0, nth: int = 0) -> tuple[int | None, int | None]:
+        """The line and column of the nth match of `pattern` from line `start` on, else (start, None)."""
+        seen = 0
+        for n in range(start, len(self.lines)):
+            for match in re.finditer(pattern, self.lines[n]):
+                if seen == nth:
+                    return n, match.start()
+                seen += 1
+        return start, None
+
+    def file_line(self, line: int) -> int:
+        return (self.doc.locate_text(self.path, line) or self.doc.locate(self.path)).line
+
+
+def _footnote_problems(spot: _Spotter, tokens: list[Token], definitions: dict[str, list[int]]) -> None:
+    """Every footnote defined once and referenced once, and every reference defined."""
+    for label, starts in definitions.items():
+        if len(starts) > 1:
+            spot.error(f"footnote [^{label}] is defined {len(starts)} times (first on line {spot.file_line(starts[0])}); "
+                       "only the last text would be used, so keep one definition or give the others their own labels",
+                       starts[1])
+    references: dict[str, int] = {}
+    undefined: set[str] = set()
+    for tok, line in _inline_children(tokens):
+        if tok.type == "footnote_ref" and tok.meta.get("label") is not None:
+            label = tok.meta["label"]
+            references[label] = references.get(label, 0) + 1
+            if references[label] == 2:
+                spot.error(f"footnote [^{label}] is referenced more than once; a Word footnote has one reference, so use "
+                           f"[^{label}] once and give another place its own footnote", *spot.find(_ref_pattern(label), nth=1))
+        elif tok.type == "text":
+            for match in _FOOTNOTE_TEXT.finditer(tok.content):
+                label = match.group(1)
+                if label in definitions or label in undefined or not re.search(_ref_pattern(label), spot.text):
+                    continue  # defined, reported already, or written escaped (\[^x]) to be shown as it is
+                undefined.add(label)
+                spot.error(f"footnote [^{label}] has no definition, so it would be printed as '[^{label}]'; add a line "
+                           f"'[^{label}]: text of the note' after the paragraph, or remove the reference",
+                           *spot.find(_ref_pattern(label), line or 0))
+    for label in definitions:
+        if label not in references:
+            spot.error(f"footnote [^{label}] is defined but never referenced, so its text would not appear; put "
+                       f"[^{label}] where the note belongs or delete the definition", *spot.find(re.escape(f"[^{label}]:")))
+
+
+def _inline_problems(spot: _Spotter, tokens: list[Token]) -> None:
+    """Links Word should not follow, and character references that make characters Word cannot store."""
+    for tok, line in _inline_children(tokens):
+        if tok.type == "link_open":
+            href = str(tok.attrGet("href") or "")
+            problem = _link_problem(href)
+            if problem:
+                spot.error(problem, *spot.find(re.escape(unquote(href)), line or 0))
+        if tok.type == "text":
+            for match in _REFUSED_LINK.finditer(tok.content):
+                spot.error(f"a link to '{match.group(1).lower()}:' is not allowed; only http, https and mailto links are, "
+                           "so write the address as https://… or remove the link",
+                           *spot.find(re.escape(match.group(1)) + ":", line or 0))
+        if tok.type in ("text", "image"):
+            # The text's own characters were checked already; a reference (&#12;) can make one it may not hold.
+            made = _unstorable_reference(spot.text, tok.content)
+            if made is not None:
+                spot.error(f"the character reference {made.group()} makes the invisible character "
+                           f"U+{ord(_ref_char(made)):04X}, which Word cannot store; delete it",
+                           *_line_column(spot.text, made.start()))
+
+
+def _nesting_problems(spot: _Spotter, tokens: list[Token]) -> None:
+    """Word has nine list levels, and markdown-it drops, without a word, text nested deeper than its limit."""
+    depth = 0
+    for tok in tokens:
+        if tok.type in ("bullet_list_open", "ordered_list_open"):
+            depth += 1
+            if depth > MAX_LIST_DEPTH:
+                spot.error(f"lists are nested {depth} levels deep; Word has at most {MAX_LIST_DEPTH} levels, "
+                           "so indent less", tok.map[0] if tok.map else None)
+                return
+        elif tok.type in ("bullet_list_close", "ordered_list_close"):
+            depth -= 1
+    deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
+    if deep is not None:
+        spot.error("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less",
+                   deep.map[0] if deep.map else None)
+
+
+def _dedupe(errors: list[ContentError]) -> list[ContentError]:
+    """One error per message and place (an image's alt text is inspected both whole and in its parts)."""
+    seen: set[str] = set()
+    out = []
+    for e in errors:
+        if str(e) not in seen:
+            seen.add(str(e))
+            out.append(e)
+    return out
+
+
+def _inline_children(tokens: list[Token]) -> Iterator[tuple[Token, int | None]]:
+    """Every inline token (images' alt text included) with the first text line of its block."""
+    for tok in tokens:
+        if tok.type == "inline":
+            yield from _nested(tok.children or [], tok.map[0] if tok.map else None)
+
+
+def _nested(children: list[Token], line: int | None) -> Iterator[tuple[Token, int | None]]:
+    for child in children:
+        yield child, line
+        if child.children:
+            yield from _nested(child.children, line)
+
+
+def _ref_pattern(label: str) -> str:
+    """A footnote reference [^label] as written, not escaped and not the start of a definition."""
+    return r"(?<!\\)\[\^" + re.escape(label) + r"\](?!:)"
+
+
+def _link_problem(href: str) -> str | None:
+    if href.startswith("#"):
+        return None  # a place in the same document
+    scheme = _SCHEME.match(href)
+    if scheme is None:
+        example = f"https://{href}" if href.lower().startswith("www.") else "https://lbf.dk/…"
+        return (f"the link '{href}' is not a full address, and a relative link leads nowhere in a Word file; "
+                f"write it with https://, e.g. {example}")
+    if scheme.group(1).lower() not in LINK_SCHEMES:
+        return (f"the link '{href}' uses '{scheme.group(1)}:'; only http, https and mailto links are allowed, so "
+                "write the address as https://… or remove the link")
+    return None
+
+
+def _unstorable_reference(text: str, shown: str) -> re.Match[str] | None:
+    """The first character reference in `text` that makes a character XML cannot hold and that is in `shown`."""
+    for match in _CHAR_REF.finditer(text):
+        char = _ref_char(match)
+        if _NOT_XML.fullmatch(char) and char in shown:
+            return match
+    return None
+
+
+def _ref_char(match: re.Match[str]) -> str:
+    """The character a reference like &#12; or &#x1F; stands for ('' beyond Unicode)."""
+    code = int(match.group(1)) if match.group(1) else int(match.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else ""
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset), offset - (text.rfind("\n", 0, offset) + 1)

@@ -1,0 +1,162 @@
+"""Property: content either fails the check with located errors, or every DOCX builds and opens."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from docx import Document
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from openpyxl import load_workbook
+
+from agreement.errors import ContentErrors
+from agreement.pipeline import build
+from agreement.source.loader import load_content
+from agreement.source.values import value_errors
+from agreement.source.yamlload import YamlDocument
+from agreement.word.markdown import Footnotes, MarkdownRenderer, styles_for
+from agreement.word.ooxml import paragraph, to_xml
+from tests.conftest import SAMPLE
+
+DELAFTALE = "delaftaler/beskaeftigelse.yaml"
+
+# Pieces that must render: Markdown syntax, footnotes with their notes, good links, look-alikes of Jinja,
+# WordprocessingML and formulas, character references, and unusual but storable characters.
+SAFE = [
+    "**", "*", "_", "`", "- ", "\n  - ", "1. ", "# ", "> ", "\n", "\n\n", "  ", " \n", "\t", "^[en note]",
+    " se[^a]\n\n[^a]: Note a.\n\n", "[b](https://lbf.dk/a?b=1&c=2)", "[c](mailto:a@b.dk)", "<http://x.dk>",
+    "![billede](https://x.dk/y.png)", "[e](#afsnit)", "[f]", "=", '=HYPERLINK("http://x","y")', "&amp;", "&#x1F600;", "&#0;",
+    "\\", "\\[^1]", "{{ x }}", "{%p if x %}", "]]>", "<w:t>", "</w:p>", "43 68 68 68", "4.076.000 kr.", "\u200b",
+    "\U0001f600", "æøå ÆØÅ", "\u00a0", "\u2028", "\x85", "\x7f",
+]
+# Pieces the check must reject: undefined or unused footnotes, refused links, characters XML cannot hold, a CPR number.
+HOSTILE = [
+    "[^1]", "\n\n[^2]: En note.", "[a](javascript:alert(1))", "[d](relativ/sti)", "[g](ftp://x.dk)", "&#12;",
+    "010190-1234", "\ufffe", "\x00", "\x0b", "\ud800", "".join(f"\n{'  ' * i}- {i}" for i in range(11)),
+]
+PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+PIECE = st.sampled_from(SAFE) | st.text(PRINTABLE, min_size=1, max_size=8)
+# Storable text, so examples reach the renderer; half of them carry one hostile piece.
+TEXT = st.tuples(st.lists(PIECE, max_size=6), st.none() | st.sampled_from(HOSTILE), st.integers(0, 6)).map(
+    lambda t: "".join(t[0][:t[2]] + ([t[1]] if t[1] else []) + t[0][t[2]:]))
+NUMBERS = (st.integers(min_value=-(10**16), max_value=10**16) | st.floats(allow_nan=True, allow_infinity=True)
+           | st.sampled_from([0, 10**12, 10**12 + 1, 1e-300, -0.0, 88.9]))
+AMOUNTS = st.integers(min_value=0, max_value=10**14) | st.sampled_from([float("nan"), float("inf"), 2.5, -1])
+STYLES = st.sampled_from([None, "|", '"', "'"])
+
+# field -> (file, pattern of the line that holds it, key)
+FIELDS = {
+    "delaftale-formål": (DELAFTALE, r"^formål: \|$", "formål"),  # Markdown, a | block
+    "activity-name": (DELAFTALE, r"^    navn: Aktivt liv for ledige$", "navn"),  # plain text in a table
+    "focus-area-footnote": ("strategic.yaml", r"^  fodnote: ", "fodnote"),  # one-line Markdown in a footnote
+    "budget-line-text": ("budget.yaml", r"^      - tekst: Revision af regnskabet$", "tekst"),  # docx table and xlsx
+    "baseline": ("strategic.yaml", r"^        baseline_boligområde: 88\.9$", "baseline_boligområde"),
+}
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes text in the style a test asks for; PyYAML falls back to double quotes where that style cannot hold it."""
+
+    text_style: str | None = None
+
+
+_Dumper.add_representer(str, lambda d, s: d.represent_scalar("tag:yaml.org,2002:str", s, style=d.text_style))
+
+
+def _set(path: Path, pattern: str, key: str, value: Any, style: str | None) -> None:
+    """Replace the value of `key` on the line matching `pattern` (and its block, if any) with `value`."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if re.search(pattern, line))
+    column = lines[start].index(key + ":")
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > column):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1  # blank lines after the block belong to what follows
+    _Dumper.text_style = style
+    dumped = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, width=10**9, sort_keys=False).rstrip("\n")
+    new = [(lines[start][:column] if n == 0 else " " * column) + text for n, text in enumerate(dumped.split("\n"))]
+    path.write_text("\n".join(lines[:start] + new + lines[end:]), encoding="utf-8")
+
+
+def _set_amount(content: Path, amount: Any) -> None:
+    """Year 1 of one expense line; the municipality pays the difference, so whole amounts keep the budget balanced."""
+    path = content / "budget.yaml"
+    text = path.read_text(encoding="utf-8")
+    amounts = yaml.safe_dump([amount, 25000, 25000, 25000], default_flow_style=True).strip()
+    text = text.replace("beløb: [25000, 25000, 25000, 25000]", f"beløb: {amounts}", 1)
+    if isinstance(amount, int):
+        paid = f"beløb: [{200000 + amount - 25000}, 200000, 200000, 195000]"
+        text = text.replace("beløb: [200000, 200000, 200000, 195000]", paid, 1)
+    path.write_text(text, encoding="utf-8")
+
+
+ONE_LINE = TEXT.map(lambda text: text.replace("\n", " ")) | TEXT  # the plain-text fields are one line (a schema rule)
+VALUES = {"delaftale-formål": TEXT, "focus-area-footnote": ONE_LINE, "activity-name": ONE_LINE, "budget-line-text": ONE_LINE,
+          "baseline": NUMBERS, "budget-amount": AMOUNTS}
+CHANGES = st.sampled_from(sorted(VALUES)).flatmap(
+    lambda field: st.tuples(st.just(field), VALUES[field], STYLES if field in FIELDS else st.just(None)))
+
+
+def _check_docx(path: Path) -> None:
+    Document(str(path))
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))
+
+
+@settings(derandomize=True, max_examples=20, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(change=CHANGES)
+def test_content_is_rejected_with_a_location_or_builds(change: tuple[str, Any, str | None]) -> None:
+    field, value, style = change
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(SAMPLE, content)
+        if field == "budget-amount":
+            _set_amount(content, value)
+        else:
+            relative, pattern, key = FIELDS[field]
+            _set(content / relative, pattern, key, value, style)
+        try:
+            load_content(content)
+        except ContentErrors as exc:
+            event(f"{field}: rejected")
+            for error in exc.errors:
+                assert error.location is not None and error.location.path and error.location.line >= 1, str(error)
+            return
+        event(f"{field}: built")
+        result = build(content, Path(tmp) / "out", ("docx",))
+        for document in result.documents:
+            _check_docx(result.out_dir / document.files["docx"])
+            if "xlsx" in document.files:
+                load_workbook(result.out_dir / document.files["xlsx"])
+
+
+MARKDOWN_SCHEMA = {"type": "object", "properties": {"tekst": {"$ref": "#/$defs/markdown"}},
+                   "$defs": {"markdown": {"type": "string"}}}
+TEMPLATE = SAMPLE.parent / "agreement" / "editions" / "lbf-2019-26" / "strategisk-samarbejdsaftale.docx"
+
+
+@settings(derandomize=True, max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=TEXT | st.text(st.characters(codec="utf-8") | st.sampled_from(list("[]^():<>*_`#-!\\&;\n ")), max_size=60))
+def test_markdown_the_check_accepts_renders_to_storable_xml(text: str) -> None:
+    """The same promise for the Markdown renderer alone, fast enough for many more examples."""
+    if value_errors(YamlDocument("x.yaml", {"tekst": text}), MARKDOWN_SCHEMA):
+        event("rejected")
+        return
+    event("rendered")
+    part = Document(str(TEMPLATE)).part
+    md = MarkdownRenderer(part, Footnotes(), styles_for(part))
+    paragraphs = md.blocks(text, 2) + [paragraph(None, *md.inline(text))]
+    paragraphs += [p for body in md.footnotes.bodies.values() for p in body]
+    for p in paragraphs:
+        etree.fromstring(to_xml(p).encode("utf-8"))
