@@ -2,23 +2,49 @@
 
 from __future__ import annotations
 
+import errno
+import math
 import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Literal
 
 import click
 
 from agreement import __version__
-from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, display_path
+from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, UsageError, display_path
 from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
+from agreement.publish.outdir import check_out_dir
 from agreement.publish.package import package
 from agreement.publish.textconv import file_text
 from agreement.report import REPORTERS
 from agreement.source.loader import load_content
 
-TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(min=1), default=DEFAULT_TIMEOUT, show_default=True,
+MAX_TIMEOUT = 24 * 3600.0
+REPORT = "report it to the maintainers of agreement with the command you ran"
+# What to do about the operating-system errors a user can fix; any other shows the system's own words.
+OS_ADVICE = {
+    errno.ENOSPC: "the disk is full; free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+    errno.EROFS: "the file system is read-only; use a folder on a disk you can write to",
+    errno.EACCES: "permission denied; check that you may read and write there, or use another folder",
+    errno.EPERM: "operation not permitted; check that you may read and write there, or use another folder",
+}
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds within a range: 'nan' and 'inf' are refused like any other bad value."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
+TIMEOUT_OPTION = click.option("--timeout", type=Seconds(min=1, max=MAX_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
                               help="Seconds LibreOffice may take to convert all documents before it is stopped.")
 CONTENT_OPTION = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"),
                               show_default=True, help="Folder with the content YAML files.")
@@ -26,8 +52,12 @@ CONTENT_OPTION = click.option("--content", "content_dir", type=click.Path(path_t
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="agreement")
-def main() -> None:
+@click.option("--debug", is_flag=True, envvar="AGREEMENT_DEBUG", show_envvar=True,
+              help="If agreement fails with a bug, show the full traceback.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
     """Build LBF agreement documents (DOCX and PDF) from YAML content."""
+    ctx.obj = {"debug": debug}
 
 
 @main.command()
@@ -37,7 +67,7 @@ def main() -> None:
 def check(content_dir: Path, fmt: str) -> None:
     """Validate the content; print every error as path:line:column: message."""
     errors: list[ContentError] = []
-    with _reported(consequence=""):
+    with _reported(consequence="", path=content_dir):
         try:
             load_content(content_dir)
         except ContentErrors as exc:
@@ -63,7 +93,8 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, timeo
     """Check the content, then render every document into --out."""
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    with _reported(consequence="; nothing was built"):
+    _check_out_option(out_dir, content_dir)
+    with _reported(consequence="; nothing was built", path=out_dir):
         result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout)
         files = sum(len(d.files) for d in result.documents)
         click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
@@ -80,7 +111,8 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, timeo
 def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, timeout: float) -> None:
     """Build everything and write the upload folder and zip: every PDF and the budget workbook."""
     progress = None if quiet else (lambda message: click.echo(message, err=True))
-    with _reported(consequence="; nothing was packaged"):
+    _check_out_option(out_dir, content_dir)
+    with _reported(consequence="; nothing was packaged", path=out_dir):
         result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout)
         click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
 
@@ -134,18 +166,31 @@ def templates_check(content_dir: Path) -> None:
         click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine")
 
 
-class _reported:
-    """Turn the project's errors into messages and exit code 1; never a traceback for them."""
+def _check_out_option(out_dir: Path, content_dir: Path) -> None:
+    try:
+        check_out_dir(out_dir, content_dir)
+    except UsageError as exc:
+        raise click.BadParameter(exc.message, param_hint="'--out'") from None
 
-    def __init__(self, consequence: str) -> None:
+
+class _reported:
+    """Turn every failure into one plain message and exit code 1 (2 for a bad value); a traceback only with --debug.
+
+    `path` is named when the operating system reports an error without one (a full disk, say).
+    """
+
+    def __init__(self, consequence: str, path: Path = Path()) -> None:
         self.consequence = consequence
+        self.path = path
 
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> Literal[False]:
-        if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException, click.Abort)):
-            return False
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit)):
+            return
+        if isinstance(exc, UsageError):
+            raise click.UsageError(str(exc)) from None
         if isinstance(exc, ContentErrors):
             for error in exc.errors:
                 click.echo(str(error), err=True)
@@ -160,11 +205,15 @@ class _reported:
             click.echo(f"error: {exc}", err=True)
         elif isinstance(exc, KeyboardInterrupt):
             click.echo("interrupted", err=True)
-        else:
-            if os.environ.get("AGREEMENT_DEBUG"):
+        elif isinstance(exc, OSError):
+            if _debug():
                 traceback.print_exception(exc)
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (this is a bug in agreement; "
-                       "set AGREEMENT_DEBUG=1 to see the details)", err=True)
+            click.echo(f"error: {_os_error(exc, self.path)}{self.consequence}", err=True)
+        else:
+            if _debug():
+                traceback.print_exception(exc)
+            click.echo(f"error: this is a bug in agreement ({type(exc).__name__}: {exc}); {REPORT}"
+                       f"{'' if _debug() else ', and run it again with --debug to show the details'}", err=True)
         sys.exit(1)
 
 
@@ -176,6 +225,18 @@ def textconv_command(file: Path) -> None:
         text = file_text(file)
         sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale git runs us in
         sys.stdout.flush()
+
+
+def _os_error(exc: OSError, fallback: Path) -> str:
+    """'build/budget.docx: the disk is full; ...': the path the system named (else `fallback`) and what to do."""
+    name = exc.filename if isinstance(exc.filename, (str, bytes, os.PathLike)) else fallback
+    reason = OS_ADVICE.get(exc.errno or 0) or exc.strerror or str(exc)
+    return f"{display_path(Path(os.fsdecode(name)))}: {reason}"
+
+
+def _debug() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("debug"))
 
 
 if __name__ == "__main__":

@@ -57,6 +57,14 @@ class TemplateProblems(AgreementError):
         return "\n".join(self.problems)
 
 
+class UsageError(AgreementError):
+    """A command-line value cannot be used (an output folder that would overwrite the content, say); exit code 2."""
+
+
+class PublishError(AgreementError):
+    """The output folder could not be locked or written as a whole."""
+
+
 class ContentErrors(AgreementError):
     """Every error found in one check, reported together."""
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.errors import TemplateError, TemplateProblems, ToolError, display_path
-from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
+from agreement.publish.atomic import Publication
+from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
+from agreement.publish.names import safe_name
+from agreement.publish.outdir import check_out_dir
 from agreement.source.loader import load_content
 
 if TYPE_CHECKING:
@@ -88,80 +88,67 @@ Progress = Callable[[str], None]
 def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
           progress: Progress | None = None, timeout: float = DEFAULT_TIMEOUT,
           registry: Registry | None = None) -> BuildResult:
-    """Build every document. Nothing in `out_dir` changes unless rendering succeeded.
+    """Build every document and publish them into `out_dir` all at once, or not at all.
 
-    If only the PDF conversion fails, the DOCX files and a manifest listing them are published
-    and the ToolError is raised afterwards, so the user still gets the Word files.
+    Nothing in `out_dir` changes unless every requested format was made: if the PDF conversion fails, no
+    DOCX is published either, and the ToolError says how to get the Word files alone. A build killed at any
+    point leaves `out_dir` as it was or fully published (see agreement.publish.atomic); the next build tidies up.
     """
     say = progress or (lambda _msg: None)
+    check_out_dir(out_dir, content_dir)
     programme, specs = load(content_dir, registry)
-    from agreement.outputs import pdf as convert
-    from agreement.outputs import pdfmeta
     from agreement.word.renderer import DocxRenderer
 
     problems = check_templates(programme, specs, registry)
     if problems:
         raise TemplateProblems(problems)
     out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".agreement-build-", dir=out_dir.parent))
-    try:
+    with Publication(out_dir, progress=say) as publication:
+        stage = publication.stage
         documents: list[tuple[BuiltDocument, Path]] = []
         for spec in specs:
             started = time.perf_counter()
+            stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
             renderer = DocxRenderer(programme.edition.template(spec.template))
             renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
-            docx_path = stage / f"{spec.stem}.docx"
+            docx_path = stage / f"{stem}.docx"
             renderer.save(docx_path, spec.metadata)
             built_doc = BuiltDocument(spec.kind, spec.title, spec.status)
             for fmt, write in spec.extras.items():
-                write(stage / f"{spec.stem}.{fmt}")
-                built_doc.files[fmt] = f"{spec.stem}.{fmt}"
+                write(stage / f"{stem}.{fmt}")
+                built_doc.files[fmt] = f"{stem}.{fmt}"
             documents.append((built_doc, docx_path))
             say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
 
-        pdf_error: ToolError | None = None
         if "pdf" in formats:
-            started = time.perf_counter()
-            try:
-                convert.to_pdf([path for _, path in documents], stage, timeout=timeout)
-                say(f"converted {len(documents)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
-                for spec, (_, docx_path) in zip(specs, documents):
-                    pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
-            except ToolError as exc:
-                pdf_error = exc
+            _convert_to_pdf(specs, [path for _, path in documents], publication, out_dir, timeout, say)
 
-        publish = set(formats) if pdf_error is None else {"docx"}
-        out_dir.mkdir(parents=True, exist_ok=True)
         built = []
         for doc, docx_path in documents:
-            for extra in doc.files.values():
-                shutil.move(str(stage / extra), str(out_dir / extra))
             for fmt in FORMATS:
-                if fmt not in publish:
-                    continue
-                name = f"{docx_path.stem}.{fmt}"
-                shutil.move(str(stage / name), str(out_dir / name))
-                doc.files[fmt] = name
+                if fmt in formats:
+                    doc.files[fmt] = f"{docx_path.stem}.{fmt}"
             built.append(doc)
-        _remove_stale(out_dir, built)
-        manifest = write_manifest(out_dir, built)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    if pdf_error is not None:
-        raise pdf_error
-    return BuildResult(out_dir, built, manifest)
+        write_manifest(stage, built)
+        names = [name for doc in built for name in doc.files.values()]
+        # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
+        # files no manifest listed are never touched.
+        publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+    return BuildResult(out_dir, built, out_dir / MANIFEST)
 
 
-def _remove_stale(out_dir: Path, built: list[BuiltDocument]) -> None:
-    """Delete files the previous manifest listed that this build no longer makes (a removed delaftale, say)."""
+def _convert_to_pdf(specs: list[DocumentSpec], docx_paths: list[Path], publication: Publication, out_dir: Path,
+                    timeout: float, say: Progress) -> None:
+    """Every staged DOCX to PDF with its metadata; a failure publishes nothing and says what to do instead."""
+    from agreement.outputs import pdf as convert
+    from agreement.outputs import pdfmeta
+
+    started = time.perf_counter()
     try:
-        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        old = {name for doc in previous["documents"] for name in doc["files"].values()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return
-    current = {name for doc in built for name in doc.files.values()}
-    for name in old - current:
-        path = out_dir / name
-        if path.parent == out_dir and path.is_file():
-            path.unlink()
+        convert.to_pdf(docx_paths, publication.stage, timeout=timeout, profile_parent=publication.scratch)
+        say(f"converted {len(docx_paths)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+        for spec, docx_path in zip(specs, docx_paths):
+            pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
+    except ToolError as exc:
+        raise ToolError(f"{exc.message}; nothing in {display_path(out_dir)} was changed. "
+                        "To get the Word files alone, run again with --format docx", exc.location) from exc

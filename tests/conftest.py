@@ -1,9 +1,14 @@
-"""Shared fixtures: a private copy of the sample content, YAML mutation, and one real build."""
+"""Shared fixtures: a private copy of the sample content, YAML mutation, folder snapshots, and one real build."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +46,41 @@ def line_of(path: Path, pattern: str, start: int = 1) -> int:
         if i >= start and re.search(pattern, line):
             return i
     raise AssertionError(f"no line matches {pattern!r}")
+
+
+def run_cli(args: list[str], cwd: Path, env: dict | None = None, prefix: tuple[str, ...] = (),
+            timeout: float = 600) -> subprocess.CompletedProcess:
+    """The real console script, as the secretariat runs it, importing this checkout's agreement."""
+    exe = Path(sys.executable).with_name("agreement")
+    return subprocess.run([*prefix, str(exe), *args], cwd=cwd, capture_output=True, text=True,
+                          env=checkout_env(env), timeout=timeout)
+
+
+def checkout_env(extra: dict | None = None) -> dict[str, str]:
+    """The environment for a subprocess that must import this checkout's agreement, not an installed one."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path, **(extra or {})}
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Everything under `folder`: relative path -> SHA-256 of a file's bytes ('folder' for a folder, so an
+    empty leftover folder shows too). Two equal snapshots mean byte-for-byte equal trees."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): "folder" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))}
+
+
+def manifest_mismatches(out: Path) -> list[str]:
+    """Every file out/manifest.json lists that is missing or whose SHA-256 differs; empty when they match."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    wrong = []
+    for doc in manifest["documents"]:
+        for fmt, name in doc["files"].items():
+            path = out / name
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != doc["sha256"][fmt]:
+                wrong.append(name)
+    return wrong
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -14,22 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 from agreement.cli import main
-from agreement.errors import ToolError
+from agreement.errors import PublishError, ToolError, UsageError
 from agreement.pipeline import build
-from tests.conftest import replace_line
+from tests.conftest import SAMPLE, checkout_env, manifest_mismatches, replace_line, snapshot
+from tests.conftest import run_cli as _run
 
 MESSAGE = re.compile(r"^content/strategic\.yaml:\d+:\d+: \S")
 
 
-def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """The real console script, as the secretariat runs it."""
-    exe = Path(sys.executable).with_name("agreement")
-    return subprocess.run([str(exe), *args], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600)
-
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def _stages(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob(".agreement-*")] if folder.exists() else []
 
 
 def test_check_passes_on_the_sample(content: Path) -> None:
@@ -72,7 +68,7 @@ def test_bad_input_is_one_clear_message_and_out_is_left_alone(content: Path, tmp
     out = tmp_path / "out"
     out.mkdir()
     (out / "manifest.json").write_text('{"documents": []}\n', encoding="utf-8")
-    before = _snapshot(out)
+    before = snapshot(out)
     for command in (["check"], ["build", "--out", str(out)]):
         result = _run(command, cwd=content.parent)
         assert result.returncode == 1, (command, result.stderr)
@@ -81,7 +77,7 @@ def test_bad_input_is_one_clear_message_and_out_is_left_alone(content: Path, tmp
         assert first.startswith("content/strategic.yaml"), first
         if name != "missing-file":
             assert MESSAGE.match(first), first
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
 
 
 def test_missing_content_folder_from_the_command_line(tmp_path: Path) -> None:
@@ -108,20 +104,21 @@ def test_failed_build_leaves_out_as_it_was(content: Path, tmp_path: Path) -> Non
     out.mkdir()
     (out / "manifest.json").write_text('{"documents": []}\n', encoding="utf-8")
     (out / "strategisk-samarbejdsaftale.pdf").write_bytes(b"%PDF-old")
-    before = _snapshot(out)
+    before = snapshot(out)
     replace_line(content / "strategic.yaml", r"^status: endelig$", "status: ?")
     result = _run(["build", "--content", str(content), "--out", str(out)], cwd=tmp_path)
     assert result.returncode == 1
     assert "nothing was built" in result.stderr
-    assert _snapshot(out) == before
-    assert not list(tmp_path.glob(".agreement-build-*"))
+    assert snapshot(out) == before
+    assert not _stages(tmp_path)
 
 
 def test_build_never_modifies_content(content: Path, tmp_path: Path) -> None:
-    before = _snapshot(content)
-    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out"), "--format", "docx", "-q"])
+    before = snapshot(content)
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out"),
+                                       "--format", "docx", "-q"])
     assert result.exit_code == 0, result.output
-    assert _snapshot(content) == before
+    assert snapshot(content) == before
 
 
 def test_docx_only(content: Path, tmp_path: Path) -> None:
@@ -132,29 +129,61 @@ def test_docx_only(content: Path, tmp_path: Path) -> None:
     assert "rendered strategisk-samarbejdsaftale.docx" in result.output
 
 
-def test_missing_libreoffice_still_writes_the_docx(content: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder as an earlier build of the sample left it (with a PDF), plus a file of the user's."""
+    out = tmp_path_factory.mktemp("earlier") / "out"
+    build(SAMPLE, out, ("docx",))
+    (out / "strategisk-samarbejdsaftale.pdf").write_bytes(b"%PDF-1.7 an earlier build")
+    (out / "noter.txt").write_text("mine", encoding="utf-8")
+    return out
+
+
+def _earlier_build(earlier: Path, out: Path) -> dict[str, str]:
+    """`out` as `earlier`; its snapshot."""
+    shutil.copytree(earlier, out)
+    return snapshot(out)
+
+
+def test_missing_libreoffice_publishes_nothing_and_says_how_to_get_the_word_files(content: Path, earlier: Path,
+                                                                                  tmp_path: Path) -> None:
     out = tmp_path / "out"
+    before = _earlier_build(earlier, out)
+    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", "  navn: Albertslund Syd")
+    content_before = snapshot(content)
+    started = time.monotonic()
     result = _run(["build", "--content", str(content), "--out", str(out)], cwd=tmp_path,
                   env={"AGREEMENT_SOFFICE": str(tmp_path / "no-soffice")})
+    assert time.monotonic() - started < 60
     assert result.returncode == 1
     assert "LibreOffice is not installed" in result.stderr and "apt-get install" in result.stderr
+    assert "nothing in out was changed" in result.stderr and "--format docx" in result.stderr
     assert "Traceback" not in result.stderr
-    assert (out / "strategisk-samarbejdsaftale.docx").exists()
-    assert not (out / "strategisk-samarbejdsaftale.pdf").exists()
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert set(manifest["documents"][0]["files"]) == {"docx"}
+    assert snapshot(out) == before  # the earlier PDF is still there, the DOCX not replaced
+    assert snapshot(content) == content_before
+
+    # The advice works: the Word files alone.
+    result = _run(["build", "--content", str(content), "--out", str(out), "--format", "docx", "-q"], cwd=tmp_path,
+                  env={"AGREEMENT_SOFFICE": str(tmp_path / "no-soffice")})
+    assert result.returncode == 0, result.stderr
+    assert manifest_mismatches(out) == [] and not _stages(out)
 
 
-def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, tmp_path: Path, monkeypatch) -> None:
+def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, earlier: Path, tmp_path: Path, monkeypatch) -> None:
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 120\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
+    out = tmp_path / "out"
+    before = _earlier_build(earlier, out)
     started = time.monotonic()
-    with pytest.raises(ToolError, match="did not finish converting to PDF within 2 seconds"):
-        build(content, tmp_path / "out", timeout=2)
+    with pytest.raises(ToolError, match=r"did not finish converting to PDF within 2 seconds.*--format docx"):
+        build(content, out, timeout=2)
     assert time.monotonic() - started < 30
-    assert (tmp_path / "out" / "strategisk-samarbejdsaftale.docx").exists()
+    assert snapshot(out) == before
+    with pytest.raises(ToolError):
+        build(content, tmp_path / "new", timeout=2)
+    assert not (tmp_path / "new").exists()  # a folder the failed build made for --out is gone again
 
 
 def test_hanging_libreoffice_from_the_command_line(content: Path, tmp_path: Path) -> None:
@@ -167,13 +196,16 @@ def test_hanging_libreoffice_from_the_command_line(content: Path, tmp_path: Path
     assert "did not finish converting to PDF within 2 seconds" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_crashing_libreoffice_is_a_clear_error(content: Path, tmp_path: Path, monkeypatch) -> None:
+def test_crashing_libreoffice_is_a_clear_error(content: Path, earlier: Path, tmp_path: Path, monkeypatch) -> None:
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
-    with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault"):
-        build(content, tmp_path / "out")
+    out = tmp_path / "out"
+    before = _earlier_build(earlier, out)
+    with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault.*nothing in .* was changed"):
+        build(content, out)
+    assert snapshot(out) == before
 
 
 def test_files_an_earlier_build_made_but_this_one_does_not_are_removed(content: Path, tmp_path: Path) -> None:
@@ -187,3 +219,174 @@ def test_files_an_earlier_build_made_but_this_one_does_not_are_removed(content: 
     assert result.exit_code == 0, result.output
     assert not (out / "delaftale-gammel.docx").exists()
     assert (out / "noter.txt").read_text(encoding="utf-8") == "mine"  # never listed by a manifest: left alone
+
+
+# --- Bad --out and option values: exit 2, before anything is read or written ---------------------------------
+
+@pytest.mark.parametrize("where", ["content", "inside-content", "contains-content", "root", "home"])
+@pytest.mark.parametrize("command", ["build", "package"])
+def test_out_may_not_be_the_content_the_root_or_home(content: Path, tmp_path: Path, where: str, command: str) -> None:
+    out = {"content": content, "inside-content": content / "delaftaler" / "build", "contains-content": tmp_path,
+           "root": Path("/"), "home": Path.home()}[where]
+    before, content_before = snapshot(tmp_path), snapshot(content)
+    result = CliRunner().invoke(main, [command, "--content", str(content), "--out", str(out), "-q"])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--out'" in result.output
+    words = {"content": "is the content folder", "inside-content": "is inside the content folder",
+             "contains-content": "contains the content folder", "root": "is the root of the file system",
+             "home": "is your home folder"}[where]
+    assert words in result.output and "such as build" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(tmp_path) == before and snapshot(content) == content_before
+
+
+def test_out_may_not_be_the_content_from_the_command_line(content: Path) -> None:
+    result = _run(["build", "--out", "content"], cwd=content.parent)
+    assert result.returncode == 2
+    assert "the output folder content is the content folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_library_refuses_the_same_folders(content: Path) -> None:
+    with pytest.raises(UsageError, match="is the content folder"):
+        build(content, content)
+    with pytest.raises(UsageError, match="root of the file system"):
+        build(content, Path("/"))
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-5", "0", "1e400", "ten"])
+def test_timeout_must_be_a_finite_positive_number(content: Path, tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out"),
+                                       "--timeout", value])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--timeout'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# --- Operating-system errors: one plain message naming the path, exit 1, --out and content unchanged ------------
+
+def _failing_save(error: int, *, name_the_file: bool):
+    """A DocxRenderer.save that writes half a file, then fails as the operating system would."""
+    def save(self, path: Path, metadata) -> None:
+        path.write_bytes(b"PK\x03\x04 half a file")
+        raise OSError(error, os.strerror(error), str(path) if name_the_file else None)
+    return save
+
+
+@pytest.mark.parametrize(("error", "words", "name_the_file"), [
+    (errno.ENOSPC, "the disk is full; free some space and run again", True),
+    (errno.ENOSPC, "the disk is full; free some space and run again", False),  # as a failed write() reports it
+    (errno.EDQUOT, "the disk quota is used up", False),
+    (errno.EROFS, "the file system is read-only", True),
+    (errno.EACCES, "permission denied", True),
+    (errno.EIO, "Input/output error", True),
+])
+def test_os_errors_are_one_plain_message(content: Path, earlier: Path, tmp_path: Path, monkeypatch, error: int,
+                                         words: str, name_the_file: bool) -> None:
+    out = tmp_path / "out"
+    before, content_before = _earlier_build(earlier, out), snapshot(content)
+    monkeypatch.setattr("agreement.word.renderer.DocxRenderer.save", _failing_save(error, name_the_file=name_the_file))
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "-q"])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    # The stage is an implementation detail: the message names --out, the folder the user chose.
+    assert line.startswith(f"error: {out}: {words}") and line.endswith("; nothing was built"), line
+    assert snapshot(out) == before and snapshot(content) == content_before
+
+
+def test_a_full_disk_while_packaging_leaves_the_upload_folder_alone(content: Path, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "upload"
+    out.mkdir()
+    (out / "earlier.zip").write_bytes(b"PK an earlier package")
+    before = snapshot(out)
+    monkeypatch.setattr("agreement.word.renderer.DocxRenderer.save", _failing_save(errno.ENOSPC, name_the_file=True))
+    result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "-q"])
+    assert result.exit_code == 1
+    assert result.output == f"error: {out}: the disk is full; free some space and run again; nothing was packaged\n"
+    assert snapshot(out) == before
+
+
+def _as_root_without_override() -> tuple[str, ...]:
+    """Root writes through any permission bits; without CAP_DAC_OVERRIDE it obeys them like everyone else."""
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root, and setpriv (util-linux) is not there to drop CAP_DAC_OVERRIDE")
+    return ("setpriv", "--bounding-set=-dac_override,-dac_read_search")
+
+
+def test_an_out_folder_without_write_permission(content: Path, earlier: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    before = _earlier_build(earlier, out)
+    content_before = snapshot(content)
+    out.chmod(0o555)
+    try:
+        result = _run(["build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path,
+                      prefix=_as_root_without_override(), timeout=120)
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ("error: out: permission denied; check that you may read and write there, "
+                             "or use another folder; nothing was built\n")
+    assert snapshot(out) == before and snapshot(content) == content_before
+
+
+def test_a_read_only_file_system(content: Path, earlier: Path, tmp_path: Path) -> None:
+    """A real read-only mount: --out bind-mounted read-only in a private mount namespace (root only)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        pytest.skip("needs root and unshare(1) to mount --out read-only")
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow a private mount namespace")
+    out = tmp_path / "out"
+    before = _earlier_build(earlier, out)
+    exe = Path(sys.executable).with_name("agreement")
+    script = f'mount --bind -o ro "{out}" "{out}" && exec "{exe}" build --content "{content}" --out "{out}" -q'
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                            env=checkout_env(), timeout=120)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ("error: out: the file system is read-only; use a folder on a disk you can write to; "
+                             "nothing was built\n")
+    assert snapshot(out) == before
+
+
+def test_an_out_that_is_a_file(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.write_text("not a folder", encoding="utf-8")
+    result = _run(["build", "--content", str(content), "--out", str(out)], cwd=tmp_path)
+    assert result.returncode == 2 and "is a file" in result.stderr and "Traceback" not in result.stderr
+    with pytest.raises(PublishError, match="is a file, but the output must go into a folder"):
+        build(content, out)
+    assert out.read_text(encoding="utf-8") == "not a folder"
+
+
+# --- Bugs: one line saying so and where to report it; the traceback with --debug -------------------------------
+
+def _bug(*args, **kwargs):
+    raise RuntimeError("an invariant failed")
+
+
+def test_a_bug_is_one_line_that_says_where_to_report_it(content: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("agreement.cli.build", _bug)
+    monkeypatch.delenv("AGREEMENT_DEBUG", raising=False)
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "error: this is a bug in agreement (RuntimeError: an invariant failed); report it to the maintainers of "
+        "agreement with the command you ran, and run it again with --debug to show the details"]
+
+
+@pytest.mark.parametrize("how", ["--debug", "AGREEMENT_DEBUG=1"])
+def test_debug_shows_the_traceback(content: Path, tmp_path: Path, monkeypatch, how: str) -> None:
+    monkeypatch.setattr("agreement.cli.build", _bug)
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "out")]
+    if how == "--debug":
+        monkeypatch.delenv("AGREEMENT_DEBUG", raising=False)
+        args = ["--debug", *args]
+    else:
+        monkeypatch.setenv("AGREEMENT_DEBUG", "1")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "Traceback" in result.output and "RuntimeError: an invariant failed" in result.output
+    assert result.output.splitlines()[-1].startswith("error: this is a bug in agreement")
+

@@ -26,12 +26,17 @@ def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float) -> list[Path]:
-    """Convert every DOCX in `documents` into `out_dir` in one LibreOffice run; return the PDFs."""
+def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
+           profile_parent: Path | None = None) -> list[Path]:
+    """Convert every DOCX in `documents` into `out_dir` in one LibreOffice run; return the PDFs.
+
+    LibreOffice's throw-away profile goes into `profile_parent` (the system's temporary folder if None), so
+    a build's stage, deleted however the build ends, takes it along.
+    """
     exe = find_soffice()
     if exe is None:
         raise ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
-    with tempfile.TemporaryDirectory(prefix="agreement-lo-profile-") as profile:
+    with tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=profile_parent) as profile:
         command = [
             exe,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
@@ -51,15 +56,16 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float) -> list[Path
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             raise ToolError(f"LibreOffice did not finish converting to PDF within {timeout:g} seconds and was stopped; "
-                            "the DOCX files were written. Try again, or check that LibreOffice works: soffice --version") from None
+                            "try again, or check that LibreOffice works: soffice --version") from None
+        except BaseException:
+            _kill_group(proc)  # Ctrl-C: LibreOffice runs in its own session and would not hear it
+            raise
     pdfs = [out_dir / (d.stem + ".pdf") for d in documents]
     missing = [p.name for p in pdfs if not p.exists() or p.stat().st_size == 0]
     if proc.returncode != 0 or missing:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = f" ({detail[-1]})" if detail else f" (exit code {proc.returncode})"
-        raise ToolError(
-            f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{reason}; the DOCX files were written"
-        )
+        raise ToolError(f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{reason}")
     return pdfs
 
 

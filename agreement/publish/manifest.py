@@ -44,6 +44,19 @@ def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict:
     }
 
 
+def listed_files(out_dir: Path) -> set[str]:
+    """The names of the files the manifest in `out_dir` lists; empty when there is none or it cannot be read.
+
+    Only plain names in `out_dir` itself count, so a damaged manifest can never point a build elsewhere.
+    """
+    try:
+        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        names = {name for doc in previous["documents"] for name in doc["files"].values()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    return {name for name in names if isinstance(name, str) and name and name == Path(name).name and name not in (".", "..")}
+
+
 def write_manifest(out_dir: Path, documents: list[BuiltDocument]) -> Path:
     path = out_dir / MANIFEST
     text = json.dumps(manifest_data(out_dir, documents), ensure_ascii=False, indent=2) + "\n"

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.documents.parties import years_label
-from agreement.errors import ContentError, ContentErrors
+from agreement.errors import ContentError, ContentErrors, ToolError, display_path
 from agreement.pipeline import DEFAULT_TIMEOUT, Progress, build, load
+from agreement.publish.atomic import Publication
 from agreement.publish.manifest import sha256
+from agreement.publish.names import safe_name
+from agreement.publish.outdir import check_out_dir
 
 if TYPE_CHECKING:
     from agreement.documents.registry import Registry
@@ -33,10 +35,12 @@ class PackageResult:
 
 def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, progress: Progress | None = None,
             timeout: float = DEFAULT_TIMEOUT, registry: Registry | None = None) -> PackageResult:
-    """Build everything, then write `out_dir/<name>/` and `out_dir/<name>.zip` for upload.
+    """Build everything, then publish `out_dir/<name>/` and `out_dir/<name>.zip` for upload, both or neither.
 
     Refuses (with the place of each draft's status) when a document is a draft, unless `allow_drafts`.
+    Every name made from content goes through safe_name, so nothing is written outside `out_dir`.
     """
+    check_out_dir(out_dir, content_dir)
     programme, specs = load(content_dir, registry)
     drafts = [spec for spec in specs if spec.draft_at is not None]
     if drafts and not allow_drafts:
@@ -46,35 +50,37 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             for spec in drafts
         ])
     strategic = programme.strategic
-    name = f"{strategic.area.name} - Boligsocial indsats {years_label(strategic.period)}"
+    title = f"{strategic.area.name} - Boligsocial indsats {years_label(strategic.period)}"
     if drafts:
-        name += " - UDKAST"
+        title += " - UDKAST"
+    name = safe_name(title)
     out_dir = out_dir.resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".agreement-package-", dir=out_dir) as tmp:
-        work = Path(tmp)
-        built = build(content_dir, work / "build", progress=progress, timeout=timeout, registry=registry)
-        folder = work / name
+    with Publication(out_dir, progress=progress) as publication:
+        try:
+            built = build(content_dir, publication.scratch / "build", progress=progress, timeout=timeout, registry=registry)
+        except ToolError as exc:
+            # The nested build's advice (its scratch folder, --format docx) does not fit a package: say it plainly.
+            reason = exc.__cause__ if isinstance(exc.__cause__, ToolError) else exc
+            raise ToolError(f"{reason.message}; nothing in {display_path(out_dir)} was changed", reason.location) from None
+        folder = publication.stage / name
         folder.mkdir()
-        entries = []
+        entries: list[dict] = []
         for spec, doc in zip(specs, built.documents):
             for fmt in UPLOAD_FORMATS:
                 if fmt not in doc.files:
                     continue
-                target = f"{spec.upload_name.replace('/', '-')}.{fmt}"
+                target = f"{safe_name(spec.upload_name)}.{fmt}"
+                if any(entry["file"] == target for entry in entries):
+                    raise ContentError(f"two documents would both be named '{target}' in the upload package; "
+                                       "give the areas or focus areas they are named after different names")
                 shutil.copyfile(built.out_dir / doc.files[fmt], folder / target)
                 entries.append({"file": target, "kind": doc.kind, "title": doc.title, "status": doc.status,
                                 "sha256": sha256(folder / target)})
         manifest = {"package": name, "source": _git_state(content_dir), "files": entries}
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        archive = work / f"{name}.zip"
-        _zip(folder, archive)
-        final_folder, final_archive = out_dir / name, out_dir / f"{name}.zip"
-        if final_folder.exists():
-            shutil.rmtree(final_folder)
-        folder.replace(final_folder)
-        archive.replace(final_archive)
-    return PackageResult(final_folder, final_archive, [e["file"] for e in entries] + [MANIFEST])
+        _zip(folder, publication.stage / f"{name}.zip")
+        publication.commit([name, f"{name}.zip"])
+    return PackageResult(out_dir / name, out_dir / f"{name}.zip", [e["file"] for e in entries] + [MANIFEST])
 
 
 def _zip(folder: Path, archive: Path) -> None:

@@ -13,9 +13,10 @@ from docx import Document
 
 from agreement.cli import main
 from agreement.pipeline import build
+from agreement.publish import package as package_module
 from agreement.publish.manifest import sha256
 from agreement.publish.package import package
-from tests.conftest import replace_line
+from tests.conftest import replace_line, snapshot
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
 EXPECTED = [
@@ -91,3 +92,35 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_p
     assert header.runs[0].text.startswith("UDKAST") and header.runs[0].bold
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
     assert {d["kind"]: d["status"] for d in manifest["documents"]}["kommissorium"] == "udkast"
+
+
+@pytest.mark.parametrize(("area", "prefix"), [
+    ("../../x", "x - "),
+    ("/tmp/evil", "tmp-evil - "),
+    ("CON", "CON - "),
+    ("a/b\\c:d", "a-b-c-d - "),
+    ("..", ""),
+])
+def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path, monkeypatch, area: str,
+                                                   prefix: str) -> None:
+    folder, budget = f"{prefix}Boligsocial indsats 2021-2025", f"{prefix}Budget 2021-2025.xlsx"
+    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: '{area}'".replace("\\", "\\\\"))
+    # The names are the point here, not the PDFs: build the Word files only, which is much faster.
+    monkeypatch.setattr(package_module, "build", lambda c, o, **kw: build(c, o, ("docx",), progress=kw.get("progress")))
+    out = tmp_path / "upload"
+    watched = [tmp_path.parent, Path("/tmp")]
+    around = {d: sorted(p.name for p in d.iterdir() if p.name.startswith(("x", "evil", "tmp-evil"))) for d in watched}
+    before = snapshot(tmp_path)
+
+    result = package(content, out)
+
+    after = snapshot(tmp_path)
+    new = sorted(set(after) - set(before))
+    assert all(path.startswith("upload") for path in new), new
+    assert {k: v for k, v in after.items() if k in before} == before  # nothing that was there changed
+    assert around == {d: sorted(p.name for p in d.iterdir() if p.name.startswith(("x", "evil", "tmp-evil"))) for d in watched}
+    assert sorted(p.name for p in out.iterdir()) == [folder, f"{folder}.zip"]
+    assert result.folder == out / folder
+    assert sorted(result.files) == sorted([budget, "manifest.json"])
+    with zipfile.ZipFile(result.archive) as z:
+        assert sorted(z.namelist()) == sorted([f"{folder}/{budget}", f"{folder}/manifest.json"])
