@@ -14,9 +14,14 @@ from tests.conftest import ROOT, SAMPLE
 
 
 def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
+    # Build from a copy, so setuptools' build/ and egg-info folders land in tmp_path, not in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "agreement", source / "agreement", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist),
-                    str(ROOT)], check=True, cwd=tmp_path)
+                    str(source)], check=True, cwd=tmp_path)
     (wheel,) = dist.glob("agreement-*.whl")
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
