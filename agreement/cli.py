@@ -239,5 +239,19 @@ def _debug() -> bool:
     return bool(ctx and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("debug"))
 
 
+@main.command(name="init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--skabelon", "edition", metavar="NAME", default=None,
+              help="The edition (LBF's templates for a funding period) strategic.yaml names; default: the one "
+                   "the scaffold was written for. See 'agreement templates list'.")
+def init_command(directory: Path, edition: str | None) -> None:
+    """Write a new content folder DIRECTORY for another area, with placeholder text that checks and builds."""
+    from agreement.scaffold import init_content
+
+    with _reported(consequence="; nothing was written", path=directory):
+        written = init_content(directory, edition=edition)
+        click.echo(f"wrote {len(written)} file(s) to {display_path(directory)}; replace the text in [brackets] with "
+                   f"your own, then run: agreement check --content {display_path(directory)}")
+
 if __name__ == "__main__":
     main()

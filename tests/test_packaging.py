@@ -28,6 +28,7 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
     assert "agreement/schemas/strategic.schema.json" in names
     assert "agreement/editions/lbf-2019-26/edition.yaml" in names
     assert "agreement/editions/lbf-2019-26/strategisk-samarbejdsaftale.docx" in names
+    assert "agreement/scaffold/strategic.yaml" in names and "agreement/scaffold/delaftaler/beskaeftigelse.yaml" in names
 
     # A fresh venv that takes the dependencies from the test environment, and the package from the wheel only.
     env_dir = tmp_path / "venv"
@@ -48,3 +49,14 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
     assert imported.startswith(site), imported  # not the checkout
     built = sorted(p.name for p in (work / "build").iterdir())
     assert "strategisk-samarbejdsaftale.pdf" in built and "budget.xlsx" in built and "manifest.json" in built
+
+    # `init` from the installed package: its files name the installed package's schemas, and they check.
+    result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "init", "nyt"],
+                            cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    first = (work / "nyt" / "strategic.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
+    schema = (work / "nyt" / first.removeprefix("# yaml-language-server: $schema=")).resolve()
+    assert schema == (Path(site) / "agreement" / "schemas" / "strategic.schema.json").resolve()
+    result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "check", "--content", "nyt"],
+                            cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
