@@ -10,7 +10,7 @@ SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz font
 	fonts-liberation2 poppler-utils pandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check lint system-packages clean
+.PHONY: build test check lint preview system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -23,8 +23,13 @@ test: $(VENV)/.installed system-packages
 
 # ruff (lint) and mypy, as configured in pyproject.toml.
 lint: $(VENV)/.installed
-	$(BIN)/ruff check agreement tests benchmarks
+	$(BIN)/ruff check agreement tests benchmarks tools
 	$(BIN)/mypy
+
+# Contact sheets of every page of every PDF in build/ (pdftoppm thumbnails put together with Pillow):
+# build/preview/contact-sheet.png shows the whole set, build/preview/<document>.png one document.
+preview: build
+	$(BIN)/python tools/contact_sheet.py build build/preview
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

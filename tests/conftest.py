@@ -17,6 +17,7 @@ from agreement.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
+SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"  # the invented second area
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
 
@@ -88,3 +89,9 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
     out = tmp_path_factory.mktemp("build")
     return build(SAMPLE, out)
+
+
+@pytest.fixture(scope="session")
+def built_solhaven(tmp_path_factory: pytest.TempPathFactory):
+    """The second test area built once, DOCX and PDF."""
+    return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))

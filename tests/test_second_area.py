@@ -26,7 +26,7 @@ def test_every_document_is_built(solhaven) -> None:
     data = json.loads(solhaven.manifest.read_text(encoding="utf-8"))
     kinds = [d["kind"] for d in data["documents"]]
     assert kinds == ["strategisk-samarbejdsaftale", "delaftale", "delaftale", "delaftale", "budget",
-                     "beredskabsplan", "milepaelsplan", "kommissorium"]
+                     "beredskabsplan", "milepaelsplan", "kommissorium", "indberetningsskema"]
     titles = [d["title"] for d in data["documents"] if d["kind"] == "delaftale"]
     assert "Delaftale om Kriminalitetsforebyggelse, Solhaven 2022-2024" in titles
     assert all("pdf" in d["files"] for d in data["documents"])

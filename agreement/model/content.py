@@ -163,6 +163,7 @@ class Indicator:
 class Goal:
     text: str
     indicators: tuple[Indicator, ...]
+    focus_area: str | None = None  # the indsatsområde LBF ties the goal to, when content says so
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Strategic:
                         )
                         for i in g["indikatorer"]
                     ),
+                    g.get("indsatsområde"),
                 )
                 for g in d["mål"]
             ),

@@ -17,8 +17,8 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip
 from agreement.word.markdown import Footnotes, MarkdownRenderer
+from agreement.word.native import finish_docx
 from agreement.word.ooxml import el, paragraph, to_xml, w
 
 # Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
@@ -107,7 +107,7 @@ class DocxRenderer:
         props.revision = 1
         props.comments = ""
         self.tpl.save(str(path))
-        docxzip.normalise(path)
+        finish_docx(path, meta)  # Word-native settings and properties; normalises the zip
 
     def _write_footnotes(self) -> None:
         if not self.footnotes.bodies:

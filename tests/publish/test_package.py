@@ -25,6 +25,8 @@ EXPECTED = [
     "Albertslund - Budget 2021-2025.xlsx",
     "Albertslund - Delaftale - Beskæftigelse.pdf",
     "Albertslund - Delaftale - Uddannelse og livschancer.pdf",
+    "Albertslund - Indberetningsskema 2021-2025.pdf",
+    "Albertslund - Indberetningsskema 2021-2025.xlsx",
     "Albertslund - Kommissorium for bestyrelsen 2021-2025.pdf",
     "Albertslund - Milepælsplan 2021-2025.pdf",
     "Albertslund - Strategisk samarbejdsaftale 2021-2025.pdf",
@@ -103,7 +105,8 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_p
 ])
 def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path, monkeypatch, area: str,
                                                    prefix: str) -> None:
-    folder, budget = f"{prefix}Boligsocial indsats 2021-2025", f"{prefix}Budget 2021-2025.xlsx"
+    folder = f"{prefix}Boligsocial indsats 2021-2025"
+    workbooks = [f"{prefix}Budget 2021-2025.xlsx", f"{prefix}Indberetningsskema 2021-2025.xlsx"]
     replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: '{area}'".replace("\\", "\\\\"))
     # The names are the point here, not the PDFs: build the Word files only, which is much faster.
     monkeypatch.setattr(package_module, "build", lambda c, o, **kw: build(c, o, ("docx",), progress=kw.get("progress")))
@@ -121,6 +124,6 @@ def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path
     assert around == {d: sorted(p.name for p in d.iterdir() if p.name.startswith(("x", "evil", "tmp-evil"))) for d in watched}
     assert sorted(p.name for p in out.iterdir()) == [folder, f"{folder}.zip"]
     assert result.folder == out / folder
-    assert sorted(result.files) == sorted([budget, "manifest.json"])
+    assert sorted(result.files) == sorted([*workbooks, "manifest.json"])
     with zipfile.ZipFile(result.archive) as z:
-        assert sorted(z.namelist()) == sorted([f"{folder}/{budget}", f"{folder}/manifest.json"])
+        assert sorted(z.namelist()) == sorted([*(f"{folder}/{name}" for name in workbooks), f"{folder}/manifest.json"])
