@@ -29,6 +29,16 @@ def content(tmp_path: Path) -> Path:
     return target
 
 
+def make_final(folder: Path) -> Path:
+    """Mark every content file under `folder` final (status: endelig), as an area's approved set would be."""
+    for path in sorted(folder.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        final = re.sub(r"(?m)^status: udkast$", "status: endelig", text)
+        if final != text:
+            path.write_text(final, encoding="utf-8")
+    return folder
+
+
 def replace_line(path: Path, pattern: str, replacement: str, *, count: int = 1) -> int:
     """Replace the first line matching `pattern` (a regex) with `replacement`; return its 1-based number."""
     lines = path.read_text(encoding="utf-8").split("\n")
