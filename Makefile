@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the build and the tests need: LibreOffice (DOCX to PDF; Calc recalculates
 # the budget workbook in the tests), Graphviz
-# (organisation diagram), the fonts the templates name or metric-compatible ones,
+# (organisation diagram), librsvg2-bin (rsvg-convert draws SVG figures as PNG; LGPL-2.1+),
+# the fonts the templates name or metric-compatible ones,
 # poppler-utils (pdftotext, used by the tests) and pandoc (a second DOCX reader in the tests).
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz fonts-crosextra-carlito \
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz librsvg2-bin fonts-crosextra-carlito \
 	fonts-liberation2 poppler-utils pandoc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -58,7 +58,7 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
         if provided.get(spec.template) is None:
             path = programme.edition.template(spec.template)
             try:
-                provided[spec.template] = set(spec.context(DocxRenderer(path))) | SHARED_VALUES
+                provided[spec.template] = set(spec.context(DocxRenderer(path, programme.root))) | SHARED_VALUES
             except TemplateError:
                 provided[spec.template] = set()  # the check below says why the template cannot be opened
     problems: list[str] = []
@@ -109,7 +109,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         for spec in specs:
             started = time.perf_counter()
             stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
-            renderer = DocxRenderer(programme.edition.template(spec.template))
+            renderer = DocxRenderer(programme.edition.template(spec.template), programme.root)
             renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
             docx_path = stage / f"{stem}.docx"
             renderer.save(docx_path, spec.metadata)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -82,10 +83,10 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
     return table
 
 
-def legend() -> Table:
-    """What each status colour in the timeline means."""
+def legend(status_date: dt.date) -> Table:
+    """What each status colour in the timeline means, on the plan's status date."""
     table = Table([0.8, 3.0], font_half_points=16)
-    table.rows.append(Row([Cell("Status", span=2)], header=True))
+    table.rows.append(Row([Cell(f"Status pr. {fmt.date_long(status_date)}", span=2)], header=True))
     for status, fill in STATUS_FILL.items():
         table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
     return table
@@ -114,8 +115,9 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
              "status": m.status}
             for m in items
         ],
+        "status_date": fmt.date_long(programme.milestone_plan.status_date),
         "timeline": r.elements([timeline(programme, items).element()]),
-        "legend": r.elements([legend().element()]),
+        "legend": r.elements([legend(programme.milestone_plan.status_date).element()]),
     }
 
 

@@ -438,12 +438,14 @@ class MilestoneData:
 @dataclass(frozen=True)
 class MilestonePlan:
     source: Source
+    status_date: dt.date  # the day the milestones' status is given for ("Status pr. ...")
     milestones: tuple[MilestoneData, ...]
 
     @classmethod
     def from_doc(cls, doc: YamlDocument) -> MilestonePlan:
         return cls(
             source=Source.of(doc),
+            status_date=_date(doc.data["status_pr"]),
             milestones=tuple(
                 MilestoneData(m["milepæl"], m.get("aktivitet"), _date(m["dato"]) if "dato" in m else None, m.get("kvartal"),
                               m["ansvarlig"], m["status"])

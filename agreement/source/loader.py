@@ -81,7 +81,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             schema_found, unsound = check_schema(doc, schema)
             errors.extend(schema_found)
             # Also on a document the schema rejected: the author then sees every problem in one check.
-            errors.extend(value_errors(doc, schema))
+            errors.extend(value_errors(doc, schema, root))
             checked.unsound[doc.path] = unsound
             checked.docs[kind.name].append(doc)
     errors.extend(checked.run([*RULES, *SET_RULES, *(rule for kind in kinds for rule in kind.rules)]))

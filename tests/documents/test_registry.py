@@ -92,7 +92,8 @@ def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path) -> N
     text = "\n".join(p.text for p in Document(str(tmp_path / "out" / entry["files"]["docx"])).paragraphs)
     assert "Hilsen: Goddag fra legetøjet" in text
 
-    result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "-q"])
+    # --draft: the sample the toy is added to has draft attachments.
+    result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "--draft", "-q"])
     assert result.exit_code == 0, result.output
     (archive,) = (tmp_path / "upload").glob("*.zip")
     with zipfile.ZipFile(archive) as z:
