@@ -17,7 +17,6 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_docx
