@@ -27,6 +27,8 @@ def scaffold_files(registry: Registry | None = None) -> list[tuple[str, Document
         registry = KINDS
     found: list[tuple[str, DocumentKind]] = []
     for kind in registry:
+        if not kind.reads_content:  # made from the other kinds' content (the indberetningsskema)
+            continue
         names = sorted(p.relative_to(SCAFFOLD).as_posix() for p in SCAFFOLD.glob(kind.source) if p.is_file())
         if not names:
             raise RuntimeError(f"the scaffold has no file for the document kind '{kind.name}' ({kind.source})")
