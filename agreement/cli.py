@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import importlib
 import math
 import os
 import sys
@@ -237,6 +238,47 @@ def _os_error(exc: OSError, fallback: Path) -> str:
 def _debug() -> bool:
     ctx = click.get_current_context(silent=True)
     return bool(ctx and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("debug"))
+
+
+@main.command(name="diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@CONTENT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text: changed words as [-old-]{+new+}; markdown: one pull-request comment; json: for other tools.")
+@click.option("--exit-code", is_flag=True, help="Exit with 1 when something changed, 0 when nothing did (like git diff).")
+@click.option("--redline", "redline_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write each changed document to this folder as a Word file with tracked changes.")
+def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str, exit_code: bool,
+                 redline_dir: Path | None) -> None:
+    """Show what changed in the documents between two versions of the content.
+
+    BASE and HEAD are git revisions (a branch, tag or commit). HEAD defaults to the working tree, BASE to where
+    HEAD left the default branch (the merge-base with origin/HEAD, main or master). Exit 0 whether or not
+    anything changed, unless --exit-code is given.
+    """
+    from agreement.review import formats
+    from agreement.review.diff import compare
+
+    redline = None
+    if redline_dir is not None:
+        try:  # written on another branch; until it is merged, --redline says so instead of failing later
+            redline = importlib.import_module("agreement.review.redline")
+        except ModuleNotFoundError as exc:
+            if exc.name != "agreement.review.redline":
+                raise
+            click.echo("error: redlines are not available in this version", err=True)
+            sys.exit(2)
+    with _reported(consequence="; nothing was compared", path=content_dir), compare(content_dir, base, head) as comparison:
+        on_terminal = sys.stdout.isatty()  # colours only for a person, never in a file or pipe
+        output = formats.text(comparison, color=on_terminal) if fmt == "text" else formats.FORMATS[fmt](comparison)
+        sys.stdout.buffer.write(output.encode("utf-8"))  # UTF-8 whatever the locale, like textconv
+        sys.stdout.flush()
+        if redline is not None:  # while the compared DOCX files still exist
+            redline.write_redlines(comparison.redline_pairs(), redline_dir, author=comparison.author.name,
+                                   date=comparison.author.date)
+    if exit_code and comparison.changed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
