@@ -121,7 +121,7 @@ def _text_change(change: Change, style: Style) -> str:
     if change.status == REMOVED:
         return style(f"- {what} removed: {change.old}", fg="red")
     marks = {"-": lambda w: style(f"[-{w}-]", fg="red"), "+": lambda w: style(f"{{+{w}+}}", fg="green")}
-    return f"~ {what} changed: " + _joined([(op, marks[op](w) if op in marks else w) for op, w in _shortened(change.words)])
+    return f"~ {what} changed: " + _joined([(op, marks[op](w) if op in marks else w) for op, w in _shortened(change)])
 
 
 def _md_block(doc: DocumentChange) -> str:
@@ -155,7 +155,7 @@ def _md_change(change: Change) -> str:
         return f"{what} removed: ~~{_md(change.old or '')}~~"
     marks = {"-": "~~{}~~", "+": "**{}**"}
     return f"{what} changed: " + _joined([(op, marks[op].format(_md(w)) if op in marks else _md(w))
-                                          for op, w in _shortened(change.words)], tight=False)
+                                          for op, w in _shortened(change)], tight=False)
 
 
 def _joined(segments: list[Segment], tight: bool = True) -> str:
@@ -177,8 +177,12 @@ def _left_out_note(documents: list[DocumentChange]) -> str:
             f"GitHub's size limit: {names}. Run `agreement diff --format text` to see every change.\n")
 
 
-def _shortened(segments: tuple[Segment, ...]) -> list[Segment]:
-    """Long unchanged runs cut to CONTEXT words either side of a change, so a changed word is easy to find."""
+def _shortened(change: Change) -> list[Segment]:
+    """A paragraph's long unchanged runs cut to CONTEXT words either side of a change, so a changed word is easy
+    to find; a table row is shown whole, as its first cell says what the row is."""
+    segments = change.words
+    if change.row:
+        return list(segments)
     out: list[Segment] = []
     last = len(segments) - 1
     for n, (op, words) in enumerate(segments):

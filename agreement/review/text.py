@@ -30,7 +30,11 @@ class Item:
 
     @property
     def text(self) -> str:
-        return " | ".join(self.cells)
+        """The cells joined by ' | '; empty cells at the end (a timeline's unshaded quarters) left out."""
+        cells = list(self.cells)
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        return " | ".join(cells)
 
 
 @dataclass(frozen=True)
