@@ -112,7 +112,7 @@ class Repository:
             base = _git(self.root, "merge-base", head, branch_commit).decode().strip()
         except _GitFailed:  # no common history
             return "HEAD", head
-        return f"merge-base with {branch}", base
+        return f"merge-base of HEAD and {branch}", base
 
     def default_branch(self) -> str | None:
         """origin/HEAD's branch when the clone knows it, else the first of DEFAULT_BRANCHES that exists."""

@@ -183,7 +183,7 @@ def test_base_defaults_to_the_merge_base_with_main(tmp_path: Path) -> None:
     git(repo, "checkout", "-q", "feature")
 
     data = json.loads(diff(repo, "--format", "json").stdout)
-    assert data["base"]["name"] == "merge-base with main"
+    assert data["base"]["name"] == "merge-base of HEAD and main"
     assert data["base"]["commit"] == git(repo, "merge-base", "HEAD", "main").strip()
     statuses = {doc["file"]: doc["status"] for doc in data["documents"]}
     assert statuses["beredskabsplan"] == "unchanged"  # main's own later change is not part of this branch
