@@ -87,8 +87,8 @@ class Repository:
             raise UsageError(f"{revision!r} is not a git revision; give a branch, tag or commit such as main or HEAD~1")
         found = self.commit_or_none(revision)
         if found is None:
-            raise UsageError(f"unknown revision {revision!r}: no branch, tag or commit of that name in "
-                             f"{display_path(self.root)}; see 'git log --oneline' or 'git branch -a'")
+            raise UsageError(f"unknown revision {revision!r}: no branch, tag or commit of that name in the repository "
+                             f"{display_path(self.root)!r}; see 'git log --oneline' or 'git branch -a'")
         return found
 
     def head(self) -> str:
