@@ -1,1 +1,1 @@
-"""Review: what changed between two versions of the content (diff, redlines); may import any earlier stage."""
+"""Reviewing a change: what two versions of the content do to the documents (diff, redlines); imports any earlier stage."""
