@@ -44,14 +44,6 @@ def amount(value: float | int) -> str:
     return f"{text}{NBSP}kr."
 
 
-def end_sentence(text: str) -> str:
-    """`text` with one full stop at its end: '6.380.000 kr.' stays as it is, 'Albertslund' gets one."""
-    stripped = text.rstrip()
-    if stripped.endswith((".", "!", "?", "…")):
-        return stripped
-    return f"{stripped}."
-
-
 def phone(number: str) -> str:
     """A phone number whose groups of digits never part at a line end: '43 68 68 68' with no-break spaces."""
     return NBSP.join(number.split())

@@ -25,12 +25,6 @@ def test_words() -> None:
     assert fmt.join_and(["A"]) == "A"
 
 
-def test_end_sentence_never_doubles_a_full_stop() -> None:
-    assert fmt.end_sentence(fmt.amount(6380000)) == "6.380.000\u00a0kr."
-    assert fmt.end_sentence("Albertslund") == "Albertslund."
-    assert fmt.end_sentence("Hvem? ") == "Hvem?"
-
-
 def test_phone_numbers_hold_together() -> None:
     assert fmt.phone("43 68  68 68") == "43\u00a068\u00a068\u00a068"
     assert fmt.phone("+45 70 20 20 20") == "+45\u00a070\u00a020\u00a020\u00a020"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ class Styles:
             kind = style.get(w("type"))
             if kind == "paragraph":
                 styles.paragraph[ident] = (size, bold)
-                if _on(style.find(w("default"))) or style.get(w("default")) in ("1", "true"):
+                if style.get(w("default")) in ("1", "true"):
                     styles.default_paragraph = ident
             elif kind == "table":
                 mar = style.find(f"{w('tblPr')}/{w('tblCellMar')}")
@@ -294,8 +295,9 @@ def distribute(mins: list[float], maxs: list[float], total: int, uniform: tuple[
         for i in group:
             mins[i], maxs[i] = low, high
     least, most = sum(mins), sum(maxs)
-    if least >= total:  # cannot fit: each column as narrow as its words allow, in proportion
-        raw = [m * total / least for m in mins] if least else [total / len(mins)] * len(mins)
+    if least >= total:
+        # cannot fit: the columns with the widest words give way (they will be hyphenated), the others keep theirs
+        raw = [min(m, _cap(mins, total)) for m in mins] if least else [total / len(mins)] * len(mins)
     elif most <= total:
         raw = [m + (total - most) * m / most for m in maxs] if most else [total / len(mins)] * len(mins)
     else:
@@ -307,17 +309,35 @@ def distribute(mins: list[float], maxs: list[float], total: int, uniform: tuple[
     return widths
 
 
+def _cap(mins: list[float], total: int) -> float:
+    """The width c at which the columns, each min(its least width, c), together fill `total`."""
+    ordered = sorted(mins)
+    used = 0.0
+    for i, m in enumerate(ordered):
+        left = len(ordered) - i
+        if used + m * left >= total:
+            return (total - used) / left
+        used += m
+    return ordered[-1]
+
+
 def fit_table(tbl: etree._Element, styles: Styles) -> bool:
     """Widen the columns whose longest word does not fit, within the table's width; True when it changed.
 
     When the longest words of all columns together are wider than the table, the table's text is set smaller,
-    half a point at a time down to SMALLEST_HALF_POINTS, until they fit (hyphenation handles what still does not)."""
+    half a point at a time down to SMALLEST_HALF_POINTS, until they fit; when even that is not enough, the columns
+    with the widest words give way and those words are hyphenated (hyphenate_cells)."""
     table = TableLayout(tbl, styles)
     if not table.grid or not table.problems():
         return False
     total = sum(table.grid)
     mins, maxs = table.needs()
     size = max(table.sizes(), default=DEFAULT_HALF_POINTS)
+    if sum(mins) > total:
+        smallest = TableLayout(copy.deepcopy(tbl), styles)
+        smallest.limit_size(SMALLEST_HALF_POINTS)
+        if sum(smallest.needs()[0]) > total:  # one word too long for any size: keep the size, hyphenate that word
+            size = SMALLEST_HALF_POINTS
     while sum(mins) > total and size > SMALLEST_HALF_POINTS:
         size -= 1
         table.limit_size(size)
@@ -397,3 +417,22 @@ def lay_out(body: etree._Element, styles: Styles) -> None:
         hyphenate_cells(tbl, styles)
         if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is not None:  # data tables; layout tables keep their own rules
             keep_rows_together(tbl)
+
+
+def join_full_stops(body: etree._Element) -> None:
+    """Where a sentence ends with a value that ends in a full stop ('6.380.000 kr.' + '.'), keep one full stop.
+
+    The template or the content text adds a stop after a value it cannot see into; this is the one place where the
+    two meet, so it holds for every template and every text. An ellipsis ('...') is left alone."""
+    for p in body.iter(w("p")):
+        texts = [t for t in p.iter(w("t")) if t.text]
+        line = "".join(t.text or "" for t in texts)
+        if ".." not in line:
+            continue
+        drop = {j for j in range(1, len(line)) if line[j] == "." and line[j - 1] == "."
+                and (j < 2 or line[j - 2] != ".") and (j + 1 >= len(line) or line[j + 1] != ".")}
+        at = 0
+        for t in texts:
+            text = t.text or ""
+            t.text = "".join(ch for i, ch in enumerate(text, start=at) if i not in drop)
+            at += len(text)

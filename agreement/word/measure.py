@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ def _advances(bold: bool) -> tuple[dict[int, int], int, int]:
     """(advance width per code point, the width of a missing glyph, units per em) of Carlito."""
     from fontTools.ttLib import TTFont
 
+    # fontTools logs a warning about Carlito's creation date in its 'head' table; it says nothing about widths
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     path = font_file(bold)
     with TTFont(str(path), lazy=True) as font:
         cmap = font.getBestCmap()

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip, jinjaenv, layout
+from agreement.word import docxzip, layout
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.ooxml import el, paragraph, to_xml, w
 
@@ -85,13 +85,14 @@ class DocxRenderer:
     # -- output ------------------------------------------------------------
 
     def render(self, context: dict) -> None:
-        env = jinjaenv.environment()
+        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
         try:
             self.tpl.render(context, env, autoescape=True)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+        layout.join_full_stops(self.tpl.docx.element.body)
         layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
         self._write_footnotes()
 

@@ -19,7 +19,6 @@ from lxml import etree
 
 # The renderer module also repairs the core-properties namespace that importing docxtpl breaks;
 # importing it here keeps that repair in force for anyone who only checks templates.
-from agreement.word import jinjaenv
 from agreement.word import renderer as _renderer  # noqa: F401
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
@@ -138,7 +137,7 @@ def _xml_part(where: str, blob: bytes) -> _Part:
 class _Checker:
     tpl: DocxTemplate
     provided: set[str]
-    env: jinja2.Environment = field(default_factory=jinjaenv.environment)
+    env: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
     problems: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # every tag's text, in document order
     unknown: dict[str, None] = field(default_factory=dict)  # ordered set of names nobody provides

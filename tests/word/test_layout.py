@@ -96,3 +96,11 @@ def test_code_tables_size_their_columns_from_their_content() -> None:
     assert widths[1] >= measure.width("1.654.000", Font(False, 18)) + 160
     narrow = Table([Row([Cell("", fill="1F4E5A"), Cell("forsinket")])], font_half_points=16, total_cm=None, min_cm={0: 0.8})
     assert narrow.widths()[0] >= int(0.8 * 567) and sum(narrow.widths()) < 3 * 567
+
+
+def test_a_value_ending_in_a_full_stop_ends_its_sentence_with_one() -> None:
+    body = el("body", None, paragraph(None, run("Udgifterne er i alt "), run("6.380.000\u00a0kr."), run(". Landsbyggefonden")),
+              paragraph(None, run("Og så videre... "), run("slut..")))
+    layout.join_full_stops(body)
+    texts = ["".join(t.text or "" for t in p.iter(w("t"))) for p in body.iter(w("p"))]
+    assert texts == ["Udgifterne er i alt 6.380.000\u00a0kr. Landsbyggefonden", "Og så videre... slut."]
