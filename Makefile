@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need: LibreOffice (DOCX to PDF; Calc recalculates
 # the budget workbook in the tests), Graphviz
 # (organisation diagram), librsvg2-bin (rsvg-convert draws SVG figures as PNG; LGPL-2.1+),
-# the fonts the templates name or metric-compatible ones,
-# poppler-utils (pdftotext, used by the tests) and pandoc (a second DOCX reader in the tests).
+# the fonts the templates name or metric-compatible ones, poppler-utils (pdftotext, used by the tests),
+# pandoc (a second DOCX reader in the tests) and hyphen-da (LibreOffice's Danish hyphenation patterns,
+# for table cells whose words must break).
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz librsvg2-bin fonts-crosextra-carlito \
-	fonts-liberation2 poppler-utils pandoc
+	fonts-liberation2 poppler-utils pandoc hyphen-da
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: build test check lint preview system-packages clean

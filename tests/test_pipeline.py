@@ -55,7 +55,7 @@ def test_pdf_is_a4_and_reads_like_the_seed(built) -> None:
     matcher = difflib.SequenceMatcher(None, seed, got, autojunk=False)
     found = sum(block.size for block in matcher.get_matching_blocks())
     assert found / len(seed) >= 0.97, f"only {found} of {len(seed)} seed words found in order"
-    assert "Side 1 af" in text
+    assert "Side 2 af" in text  # the cover page (page 1) carries no page number
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Carlito" in fonts  # the metric-compatible stand-in for the template's Calibri, embedded
 

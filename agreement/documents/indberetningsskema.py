@@ -114,13 +114,12 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
 
 
 def table(programme: Programme, width_cm: float) -> Table:
-    """The form as a Word table: the goal columns share what the year columns (1,6 cm each) leave."""
+    """The form as a Word table across the text width, sized from its content; the year columns (room to
+    write a status in, at least 1,6 cm) share one width."""
     names = headings(programme.edition)
     years = year_headings(programme)
-    weights = (3.0, 3.4, 4.0, 2.0, 2.0, 1.2, 2.4, 2.3)
-    goal_width = max(width_cm - 1.6 * len(years), sum(weights) * 0.6)
-    widths = [w * goal_width / sum(weights) for w in weights] + [1.6] * len(years)
-    t = Table(widths, font_half_points=14)
+    year_columns = tuple(range(len(names), len(names) + len(years)))
+    t = Table(font_half_points=14, total_cm=width_cm, min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,))
     t.rows.append(Row([Cell(name, bold=True) for name in names + years], header=True))
     for row in rows(programme):
         t.rows.append(Row([Cell(text) for text in astuple(row)] + [Cell("") for _ in years]))

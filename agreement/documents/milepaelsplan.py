@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "milepaelsplan.docx"
 COMMON = "Hele helhedsplanen"
+QUARTER_CM = 0.55
 STATUS_FILL = {"planlagt": "9FBFC7", "i gang": "4F8A99", "nået": "1F4E5A", "forsinket": "C0504D", "aflyst": "BFBFBF"}
 
 
@@ -56,8 +57,9 @@ def milestones(programme: Programme) -> list[Milestone]:
 def timeline(programme: Programme, items: list[Milestone]) -> Table:
     """Rows per delaftale and activity, a column per quarter, a shaded cell where a milestone falls."""
     quarters = periods.quarters(programme.strategic.period)
-    label_width = 16.0 - 0.62 * len(quarters)
-    table = Table([label_width] + [0.62] * len(quarters), font_half_points=14)
+    # the quarters share one width, at least QUARTER_CM so a shaded cell reads as a mark; the label takes the rest
+    table = Table(font_half_points=14, min_cm=dict.fromkeys(range(1, len(quarters) + 1), QUARTER_CM),
+                  uniform=(tuple(range(1, len(quarters) + 1)),))
     years: list[tuple[int, int]] = []
     for q in quarters:
         if years and years[-1][0] == q.year:
@@ -85,7 +87,7 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
 
 def legend(status_date: dt.date) -> Table:
     """What each status colour in the timeline means, on the plan's status date."""
-    table = Table([0.8, 3.0], font_half_points=16)
+    table = Table(font_half_points=16, total_cm=None, min_cm={0: 0.8})
     table.rows.append(Row([Cell(f"Status pr. {fmt.date_long(status_date)}", span=2)], header=True))
     for status, fill in STATUS_FILL.items():
         table.rows.append(Row([Cell("", fill=fill), Cell(status)]))

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
+from agreement.word import layout
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_docx
@@ -94,6 +95,8 @@ class DocxRenderer:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+        layout.join_full_stops(self.tpl.docx.element.body)
+        layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
         number_figures(self.tpl.docx.element.body)
         self._write_footnotes()
 
