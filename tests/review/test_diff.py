@@ -64,7 +64,7 @@ def test_names_exactly_the_changed_documents_and_sections(as_json: dict) -> None
         "milepaelsplan": ["1. Milepæle", "2. Tidslinje"],
     }
     unchanged = {doc["file"] for doc in as_json["documents"] if doc["status"] == "unchanged"}
-    assert unchanged == {"delaftale-uddannelse-og-livschancer", "beredskabsplan", "kommissorium"}
+    assert unchanged == {"delaftale-uddannelse-og-livschancer", "beredskabsplan", "kommissorium", "indberetningsskema"}
     assert as_json["changed"] is True
     assert as_json["base"]["working_tree"] is False and as_json["head"]["working_tree"] is True
 
@@ -93,7 +93,7 @@ def test_unchanged_documents_are_one_line(as_text: str) -> None:
     for title in ("Beredskabsplan", "Kommissorium for bestyrelsen", "Delaftale om Uddannelse og livschancer"):
         (at,) = [i for i, line in enumerate(lines) if line.startswith("unchanged") and title in line]
         assert at == len(lines) - 2 or not lines[at + 1].startswith(" "), lines[at + 1]
-    assert lines[-1] == "4 of 7 documents changed."
+    assert lines[-1] == "4 of 8 documents changed."
     assert "\x1b[" not in as_text  # no colours when the output is not a terminal
 
 

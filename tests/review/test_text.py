@@ -15,7 +15,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentTex
 
 def test_every_document_with_its_manifest_kind_and_title(documents: dict[str, DocumentText]) -> None:
     assert sorted(documents) == ["beredskabsplan", "budget", "delaftale-beskaeftigelse", "delaftale-uddannelse-og-livschancer",
-                                 "kommissorium", "milepaelsplan", "strategisk-samarbejdsaftale"]
+                                 "indberetningsskema", "kommissorium", "milepaelsplan", "strategisk-samarbejdsaftale"]
     budget = documents["budget"]
     assert (budget.kind, budget.title) == ("budget", "Budget, Albertslund 2021-2025")
     assert budget.docx.suffix == ".docx" and budget.docx.is_file()
