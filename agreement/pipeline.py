@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agreement.errors import TemplateError, TemplateProblems, ToolError, display_path
+from agreement.errors import TemplateProblems, ToolError, display_path
+from agreement.outputs.pdf import Office
 from agreement.publish.atomic import Publication
+from agreement.publish.cache import Cache, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
@@ -42,25 +45,22 @@ def load(content_dir: Path, registry: Registry | None = None) -> tuple[Programme
 SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document's context
 
 
-def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None) -> list[str]:
+def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None, *,
+                    cache: Cache | None = None) -> list[str]:
     """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
 
     A template is checked against the values its kind really provides (the context of its first document);
-    a kind without documents in this content is still checked for split tags and styles.
+    a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
+    template whose bytes and provided values passed before is not opened again.
     """
-    from agreement.word.renderer import DocxRenderer
-    from agreement.word.templatecheck import check_template
+    from agreement.publish.cache import Fingerprinter, file_hash
 
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
     for spec in specs:
         if provided.get(spec.template) is None:
-            path = programme.edition.template(spec.template)
-            try:
-                provided[spec.template] = set(spec.context(DocxRenderer(path))) | SHARED_VALUES
-            except TemplateError:
-                provided[spec.template] = set()  # the check below says why the template cannot be opened
+            provided[spec.template] = set(spec.context(Fingerprinter())) | SHARED_VALUES  # type: ignore[arg-type]
     problems: list[str] = []
     for template, names in provided.items():
         path = programme.edition.template(template)
@@ -68,10 +68,19 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
             problems.append(f"{template}: missing from the edition {programme.edition.name} ({display_path(path)}); "
                             "copy it from the built-in edition with 'agreement templates export'")
             continue
+        key = None
+        if cache is not None:
+            key = document_key({"check": template, "template": file_hash(path), "names": sorted(names or ())})
+            if cache.lookup(key, []) is not None:
+                continue
+        from agreement.word.templatecheck import check_template
+
         found = check_template(path, names if names is not None else set())
         if names is None:  # no document of this kind to say what it provides: only the form of the tags
             found = [p for p in found if not p.message.startswith(("unknown tag", "unknown value"))]
         problems.extend(str(p) for p in found)
+        if key is not None and not found:
+            cache.pending_marks.append(key)  # type: ignore[union-attr]
     return problems
 
 
@@ -87,68 +96,131 @@ Progress = Callable[[str], None]
 
 def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
           progress: Progress | None = None, timeout: float = DEFAULT_TIMEOUT,
-          registry: Registry | None = None) -> BuildResult:
+          registry: Registry | None = None, clean: bool = False, office: Office | None = None) -> BuildResult:
     """Build every document and publish them into `out_dir` all at once, or not at all.
 
     Nothing in `out_dir` changes unless every requested format was made: if the PDF conversion fails, no
     DOCX is published either, and the ToolError says how to get the Word files alone. A build killed at any
     point leaves `out_dir` as it was or fully published (see agreement.publish.atomic); the next build tidies up.
+
+    A document whose inputs are unchanged since an earlier build into `out_dir` is copied from the cache in
+    `out_dir/.agreement_cache` (see agreement.publish.cache) instead of being made again; `clean` ignores the
+    cache and fills it anew. LibreOffice starts before the first document is rendered, so it boots while the
+    Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
     """
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
     programme, specs = load(content_dir, registry)
-    from agreement.word.renderer import DocxRenderer
-
-    problems = check_templates(programme, specs, registry)
+    out_dir = out_dir.resolve()
+    cache = Cache(out_dir, fresh=clean)
+    problems = check_templates(programme, specs, registry, cache=cache)
     if problems:
         raise TemplateProblems(problems)
-    out_dir = out_dir.resolve()
+    want_pdf = "pdf" in formats
+    plans = [_plan(spec, programme, formats, cache) for spec in specs]
     with Publication(out_dir, progress=say) as publication:
         stage = publication.stage
-        documents: list[tuple[BuiltDocument, Path]] = []
-        for spec in specs:
-            started = time.perf_counter()
-            stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
-            renderer = DocxRenderer(programme.edition.template(spec.template))
-            renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
-            docx_path = stage / f"{stem}.docx"
-            renderer.save(docx_path, spec.metadata)
-            built_doc = BuiltDocument(spec.kind, spec.title, spec.status)
-            for fmt, write in spec.extras.items():
-                write(stage / f"{stem}.{fmt}")
-                built_doc.files[fmt] = f"{stem}.{fmt}"
-            documents.append((built_doc, docx_path))
-            say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
-
-        if "pdf" in formats:
-            _convert_to_pdf(specs, [path for _, path in documents], publication, out_dir, timeout, say)
-
-        built = []
-        for doc, docx_path in documents:
+        own_office = None
+        if want_pdf and office is None and any(plan.cached is None for plan in plans):
+            own_office = office = Office(publication.scratch).start()  # boots while the Word files are rendered
+        try:
+            built = [_make(plan, programme, stage, office if want_pdf else None, say) for plan in plans]
+            if want_pdf and office is not None:
+                _finish_pdfs([plan for plan in plans if plan.cached is None], stage, office, out_dir, timeout, say)
+        finally:
+            if own_office is not None:
+                own_office.close()
+        for plan, doc in zip(plans, built):
             for fmt in FORMATS:
                 if fmt in formats:
-                    doc.files[fmt] = f"{docx_path.stem}.{fmt}"
-            built.append(doc)
+                    doc.files[fmt] = f"{plan.stem}.{fmt}"
+            if plan.cached is None and plan.key is not None:
+                cache.store(plan.key, {name: stage / name for name in doc.files.values()})
+        for key in cache.pending_marks:
+            cache.store(key, {})
         write_manifest(stage, built)
         names = [name for doc in built for name in doc.files.values()]
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
         publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+    cache.prune()
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 
 
-def _convert_to_pdf(specs: list[DocumentSpec], docx_paths: list[Path], publication: Publication, out_dir: Path,
-                    timeout: float, say: Progress) -> None:
-    """Every staged DOCX to PDF with its metadata; a failure publishes nothing and says what to do instead."""
-    from agreement.outputs import pdf as convert
+@dataclass
+class _Plan:
+    """One document of a build: its spec, file stem, cache key (None: not cacheable) and cached files, if any."""
+
+    spec: DocumentSpec
+    stem: str
+    names: list[str]
+    key: str | None
+    cached: dict[str, Path] | None
+
+
+def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
+    from agreement.publish.cache import Fingerprinter, Uncacheable, file_hash
+
+    stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
+    names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras), *(f"{stem}.pdf" for fmt in formats if fmt == "pdf")]
+    try:
+        key = document_key({
+            "kind": spec.kind, "title": spec.title, "stem": stem, "formats": sorted(formats),
+            "template": file_hash(programme.edition.template(spec.template)),
+            "context": spec.context(Fingerprinter()),  # type: ignore[arg-type]
+            "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
+            "libreoffice": _libreoffice_version() if "pdf" in formats else "",
+        })
+    except Uncacheable:
+        return _Plan(spec, stem, names, None, None)
+    return _Plan(spec, stem, names, key, cache.lookup(key, names))
+
+
+def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, say: Progress) -> BuiltDocument:
+    """Stage the document's files: copied from the cache, or rendered (and its PDF queued with `office`)."""
+    spec = plan.spec
+    doc = BuiltDocument(spec.kind, spec.title, spec.status)
+    if plan.cached is not None:
+        for name, path in plan.cached.items():
+            shutil.copyfile(path, stage / name)
+        for fmt in spec.extras:
+            doc.files[fmt] = f"{plan.stem}.{fmt}"
+        say(f"unchanged {plan.stem}.docx (from the cache)")
+        return doc
+    from agreement.word.renderer import DocxRenderer
+
+    started = time.perf_counter()
+    renderer = DocxRenderer(programme.edition.template(spec.template))
+    renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
+    docx_path = stage / f"{plan.stem}.docx"
+    renderer.save(docx_path, spec.metadata)
+    if office is not None:
+        office.submit(docx_path, docx_path.with_suffix(".pdf"))
+    for fmt, write in spec.extras.items():
+        write(stage / f"{plan.stem}.{fmt}")
+        doc.files[fmt] = f"{plan.stem}.{fmt}"
+    say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
+    return doc
+
+
+def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path, timeout: float, say: Progress) -> None:
+    """Wait for the queued PDFs and write their metadata; a failure publishes nothing and says what to do instead."""
     from agreement.outputs import pdfmeta
 
     started = time.perf_counter()
     try:
-        convert.to_pdf(docx_paths, publication.stage, timeout=timeout, profile_parent=publication.scratch)
-        say(f"converted {len(docx_paths)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
-        for spec, docx_path in zip(specs, docx_paths):
-            pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
+        office.wait(timeout)
+        for plan in plans:
+            docx_path = stage / f"{plan.stem}.docx"
+            pdfmeta.finish(docx_path.with_suffix(".pdf"), plan.spec.metadata, docx_path.read_bytes())
     except ToolError as exc:
         raise ToolError(f"{exc.message}; nothing in {display_path(out_dir)} was changed. "
                         "To get the Word files alone, run again with --format docx", exc.location) from exc
+    if plans:
+        say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+
+
+def _libreoffice_version() -> str:
+    from agreement.outputs.pdf import libreoffice_version
+
+    return libreoffice_version()
