@@ -5,12 +5,13 @@ BIN := $(VENV)/bin
 # Debian packages the build and the tests need: LibreOffice (DOCX to PDF; Calc recalculates
 # the budget workbook in the tests), Graphviz
 # (organisation diagram), the fonts the templates name or metric-compatible ones,
-# poppler-utils (pdftotext, used by the tests) and pandoc (a second DOCX reader in the tests).
+# poppler-utils (pdftotext, used by the tests), pandoc (a second DOCX reader in the tests) and
+# python3-uno (the system Python's bridge to LibreOffice, so the build renders while LibreOffice starts).
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz fonts-crosextra-carlito \
-	fonts-liberation2 poppler-utils pandoc
+	fonts-liberation2 poppler-utils pandoc python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check lint system-packages clean
+.PHONY: build test check lint bench system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -25,6 +26,10 @@ test: $(VENV)/.installed system-packages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agreement tests benchmarks
 	$(BIN)/mypy
+
+# Times the full build, rebuilds, check and ten times the content against a bare LibreOffice conversion.
+bench: $(VENV)/.installed system-packages
+	$(BIN)/python benchmarks/bench.py
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -46,21 +46,24 @@ SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document'
 
 
 def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None, *,
-                    cache: Cache | None = None) -> list[str]:
+                    cache: Cache | None = None, contexts: list[dict] | None = None) -> list[str]:
     """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
 
     A template is checked against the values its kind really provides (the context of its first document);
     a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
-    template whose bytes and provided values passed before is not opened again.
+    template whose bytes and provided values passed before is not opened again. `contexts` are the specs'
+    contexts computed with a Fingerprinter, if the caller has them already.
     """
-    from agreement.publish.cache import Fingerprinter, file_hash
+    from agreement.publish.cache import file_hash
 
+    if contexts is None:
+        contexts = [fingerprint_context(spec) for spec in specs]
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
-    for spec in specs:
+    for spec, context in zip(specs, contexts):
         if provided.get(spec.template) is None:
-            provided[spec.template] = set(spec.context(Fingerprinter())) | SHARED_VALUES  # type: ignore[arg-type]
+            provided[spec.template] = set(context) | SHARED_VALUES
     problems: list[str] = []
     for template, names in provided.items():
         path = programme.edition.template(template)
@@ -82,6 +85,13 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
         if key is not None and not found:
             cache.pending_marks.append(key)  # type: ignore[union-attr]
     return problems
+
+
+def fingerprint_context(spec: DocumentSpec) -> dict:
+    """The template values of `spec` with Markdown, tables and pictures as descriptions: no Word document is made."""
+    from agreement.publish.cache import Fingerprinter
+
+    return spec.context(Fingerprinter())  # type: ignore[arg-type]
 
 
 @dataclass
@@ -113,11 +123,12 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     programme, specs = load(content_dir, registry)
     out_dir = out_dir.resolve()
     cache = Cache(out_dir, fresh=clean)
-    problems = check_templates(programme, specs, registry, cache=cache)
+    contexts = [fingerprint_context(spec) for spec in specs]  # once: computing one may run Graphviz
+    problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
     if problems:
         raise TemplateProblems(problems)
     want_pdf = "pdf" in formats
-    plans = [_plan(spec, programme, formats, cache) for spec in specs]
+    plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
     with Publication(out_dir, progress=say) as publication:
         stage = publication.stage
         own_office = None
@@ -158,8 +169,8 @@ class _Plan:
     cached: dict[str, Path] | None
 
 
-def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
-    from agreement.publish.cache import Fingerprinter, Uncacheable, file_hash
+def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
+    from agreement.publish.cache import Uncacheable, file_hash
 
     stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
     names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras), *(f"{stem}.pdf" for fmt in formats if fmt == "pdf")]
@@ -167,7 +178,7 @@ def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], ca
         key = document_key({
             "kind": spec.kind, "title": spec.title, "stem": stem, "formats": sorted(formats),
             "template": file_hash(programme.edition.template(spec.template)),
-            "context": spec.context(Fingerprinter()),  # type: ignore[arg-type]
+            "context": context,
             "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
             "libreoffice": _libreoffice_version() if "pdf" in formats else "",
         })

@@ -171,7 +171,7 @@ class Cache:
             target = self.root / key
             if target.exists():
                 shutil.rmtree(target, ignore_errors=True)
-            os.replace(tmp, target)
+            tmp.replace(target)
             _fsync(self.root)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
