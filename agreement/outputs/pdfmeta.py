@@ -19,10 +19,10 @@ CREATOR = "agreement"
 
 
 def finish(path: Path, meta: Metadata, seed: bytes) -> None:
-    """Rewrite `path` with `meta`; `seed` (the DOCX's bytes) makes the document's XMP identifier deterministic.
+    """Rewrite `path` with `meta`; `seed` (the DOCX's bytes) makes the file and XMP identifiers deterministic.
 
-    qpdf (through pikepdf) copies every other object and stream as LibreOffice wrote it, without decoding it,
-    and derives the trailer's /ID from the file's content, so the same input gives the same bytes.
+    qpdf (through pikepdf) copies every other object and stream as LibreOffice wrote it, without decoding it;
+    the trailer's /ID is our digest and a hash of the content, so the same input gives the same bytes.
     """
     try:
         pdf = pikepdf.open(path)
@@ -43,6 +43,12 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
         if "/Metadata" in root:
             root.Metadata.write(xmp)  # XMP stays uncompressed, as PDF/A readers expect to find it
         _fix_icc_dates(root, when)
+        # LibreOffice's trailer carries a /DocChecksum of the file with its clock times; qpdf would keep it.
+        for key in list(pdf.trailer.keys()):
+            if key not in ("/Root", "/Info", "/Size"):
+                del pdf.trailer[key]
+        # LibreOffice's /ID is random; qpdf keeps the first half and derives the second from the content.
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(digest[:16]), pikepdf.String(digest[:16])])
         tmp = path.with_name(path.name + ".tmp")
         pdf.save(tmp, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve, compress_streams=True)
