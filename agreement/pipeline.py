@@ -135,9 +135,10 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         if want_pdf and office is None and any(plan.cached is None for plan in plans):
             own_office = office = Office(publication.scratch).start()  # boots while the Word files are rendered
         try:
-            built = [_make(plan, programme, stage, office if want_pdf else None, say) for plan in plans]
+            built = [_make(plan, programme, stage, office if want_pdf else None, cache, say) for plan in plans]
             if want_pdf and office is not None:
-                _finish_pdfs([plan for plan in plans if plan.cached is None], stage, office, out_dir, timeout, say)
+                converted = [plan for plan in plans if plan.cached is None and not plan.pdf_cached]
+                _finish_pdfs(converted, stage, office, out_dir, timeout, say)
         finally:
             if own_office is not None:
                 own_office.close()
@@ -147,6 +148,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                     doc.files[fmt] = f"{plan.stem}.{fmt}"
             if plan.cached is None and plan.key is not None:
                 cache.store(plan.key, {name: stage / name for name in doc.files.values()})
+            if plan.pdf_key is not None and not plan.pdf_cached:
+                cache.store(plan.pdf_key, {f"{plan.stem}.pdf": stage / f"{plan.stem}.pdf"})
         for key in cache.pending_marks:
             cache.store(key, {})
         write_manifest(stage, built)
@@ -167,6 +170,8 @@ class _Plan:
     names: list[str]
     key: str | None
     cached: dict[str, Path] | None
+    pdf_key: str | None = None  # the PDF's own key: its DOCX's bytes, metadata and LibreOffice
+    pdf_cached: bool = False
 
 
 def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
@@ -187,7 +192,7 @@ def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tupl
     return _Plan(spec, stem, names, key, cache.lookup(key, names))
 
 
-def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, say: Progress) -> BuiltDocument:
+def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, cache: Cache, say: Progress) -> BuiltDocument:
     """Stage the document's files: copied from the cache, or rendered (and its PDF queued with `office`)."""
     spec = plan.spec
     doc = BuiltDocument(spec.kind, spec.title, spec.status)
@@ -198,6 +203,7 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
             doc.files[fmt] = f"{plan.stem}.{fmt}"
         say(f"unchanged {plan.stem}.docx (from the cache)")
         return doc
+    from agreement.publish.cache import file_hash
     from agreement.word.renderer import DocxRenderer
 
     started = time.perf_counter()
@@ -206,7 +212,15 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
     docx_path = stage / f"{plan.stem}.docx"
     renderer.save(docx_path, spec.metadata)
     if office is not None:
-        office.submit(docx_path, docx_path.with_suffix(".pdf"))
+        # The same DOCX (a document whose inputs changed in a way that does not show) needs no new PDF.
+        plan.pdf_key = document_key({"docx": file_hash(docx_path), "metadata": spec.metadata,
+                                     "libreoffice": _libreoffice_version()})
+        cached = cache.lookup(plan.pdf_key, [docx_path.with_suffix(".pdf").name])
+        if cached:
+            shutil.copyfile(next(iter(cached.values())), docx_path.with_suffix(".pdf"))
+            plan.pdf_cached = True
+        else:
+            office.submit(docx_path, docx_path.with_suffix(".pdf"))
     for fmt, write in spec.extras.items():
         write(stage / f"{plan.stem}.{fmt}")
         doc.files[fmt] = f"{plan.stem}.{fmt}"
