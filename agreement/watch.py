@@ -32,11 +32,16 @@ def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     with tempfile.TemporaryDirectory(prefix="agreement-watch-") as scratch:
         office = Office(Path(scratch)).start() if "pdf" in formats else None
         try:
-            office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
-            say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
-            for _changes in changes_in(content_dir, debounce=DEBOUNCE_MS, step=20, stop_event=stop, rust_timeout=500,
-                                       yield_on_timeout=False):
-                office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
+            first = True
+            # The watcher yields an empty set when nothing changed for a while: the first one says it is running,
+            # so the first build starts only then and a save during it is not missed.
+            for changes in changes_in(content_dir, debounce=DEBOUNCE_MS, step=20, stop_event=stop, rust_timeout=200,
+                                      yield_on_timeout=True):
+                if changes or first:
+                    office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
+                if first:
+                    say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
+                    first = False
         finally:
             if office is not None:
                 office.close()
