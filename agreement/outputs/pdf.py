@@ -193,24 +193,24 @@ def _client_env() -> dict[str, str]:
 
 
 def libreoffice_version() -> str:
-    """LibreOffice's version line (part of the build cache's key); '' when it is not installed."""
+    """What identifies the installed LibreOffice (part of the build cache's key); '' when it is not installed.
+
+    Not `soffice --version`, which starts LibreOffice: the install's version file and the size and time of its
+    executable and main libraries, which change with every upgrade, are read at once.
+    """
     exe = find_soffice()
     if exe is None:
         return ""
-    program = Path(exe).resolve().parent
-    # `soffice --version` starts LibreOffice (0.3 s); the install's version file and the size and time of its
-    # binaries change with every upgrade and are read at once.
-    if (program / "versionrc").is_file():
-        parts = [(program / "versionrc").read_text(encoding="utf-8", errors="replace")]
-        for name in ("soffice.bin", "libmergedlo.so", "libswlo.so"):
-            if (program / name).exists():
-                stat = (program / name).stat()
-                parts.append(f"{name} {stat.st_size} {stat.st_mtime_ns}")
-        return "\n".join(parts)
-    try:
-        return subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=60, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
+    real = Path(exe).resolve()
+    parts = [str(real)]
+    for path in (real, real.parent / "versionrc", real.parent / "soffice.bin", real.parent / "libmergedlo.so",
+                 real.parent / "libswlo.so"):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    if (real.parent / "versionrc").is_file():
+        parts.append((real.parent / "versionrc").read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(parts)
 
 
 def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
