@@ -128,8 +128,9 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     if problems:
         raise TemplateProblems(problems)
     want_pdf = "pdf" in formats
-    plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
     with Publication(out_dir, progress=say) as publication:
+        # Under the publication's lock: no other build into `out_dir` prunes the cache while this one reads it.
+        plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
         stage = publication.stage
         own_office = None
         if want_pdf and office is None and any(plan.cached is None for plan in plans):
@@ -157,7 +158,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
         publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
-    cache.prune()
+        cache.prune()
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 
 

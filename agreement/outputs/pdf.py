@@ -64,7 +64,7 @@ class Office:
         self._pending: list[tuple[Path, Path]] = []
         self._submitted = 0
         self._error: ToolError | None = None
-        self._stderr = b""
+        self._logs: dict[int, Path] = {}  # process id -> file with its stderr (a pipe could fill up and block it)
 
     def start(self) -> Office:
         exe = find_soffice()
@@ -80,15 +80,19 @@ class Office:
         command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
                    "--nolockcheck", "--nodefault", "--nologo", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
         try:
-            self._office = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                            stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(profile)},
-                                            start_new_session=True)
+            with (profile / "office.log").open("wb") as log:
+                self._office = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
+                                                stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(profile)},
+                                                start_new_session=True)
+            self._logs[self._office.pid] = profile / "office.log"
         except OSError as exc:
             self._error = ToolError(f"LibreOffice could not be started ({exc.strerror}); {INSTALL_HINT}")
             return self
         try:
-            self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=subprocess.PIPE, start_new_session=True, env=_client_env())
+            with (profile / "client.log").open("wb") as log:
+                self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=log, start_new_session=True, env=_client_env())
+            self._logs[self._client.pid] = profile / "client.log"
         except OSError as exc:
             self.close()
             self._error = ToolError(f"the LibreOffice UNO client could not be started ({exc.strerror}); "
@@ -156,12 +160,11 @@ class Office:
     def _died(self, what: str, proc: subprocess.Popen) -> str:
         """LibreOffice or its client stopped: its last words, for the ToolError."""
         stderr = b""
-        if proc.stderr is not None:
-            try:
-                proc.wait(timeout=5)
-                stderr = proc.stderr.read()
-            except (subprocess.TimeoutExpired, OSError):
-                pass
+        try:
+            proc.wait(timeout=5)
+            stderr = self._logs[proc.pid].read_bytes()
+        except (subprocess.TimeoutExpired, OSError, KeyError):
+            pass
         self.close()
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else f"{what} stopped with exit code {proc.returncode}"
