@@ -120,22 +120,27 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     """
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
-    programme, specs = load(content_dir, registry)
     out_dir = out_dir.resolve()
-    cache = Cache(out_dir, fresh=clean)
-    contexts = [fingerprint_context(spec) for spec in specs]  # once: computing one may run Graphviz
-    problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
-    if problems:
-        raise TemplateProblems(problems)
     want_pdf = "pdf" in formats
+    # LibreOffice takes a second to start: when a content file or template is newer than the last build, a
+    # document will most likely be converted, so start it now, to boot while the content is read and the Word
+    # files are rendered. (Only a guess for speed: which documents are made is decided by the cache keys.)
+    early = want_pdf and office is None and (clean or _newer_than_last_build(content_dir, out_dir))
     with Publication(out_dir, progress=say) as publication:
-        # Under the publication's lock: no other build into `out_dir` prunes the cache while this one reads it.
-        plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
-        stage = publication.stage
-        own_office = None
-        if want_pdf and office is None and any(plan.cached is None for plan in plans):
-            own_office = office = Office(publication.scratch).start()  # boots while the Word files are rendered
+        own_office = Office(publication.scratch).start() if early else None
         try:
+            programme, specs = load(content_dir, registry)
+            cache = Cache(out_dir, fresh=clean)
+            contexts = [fingerprint_context(spec) for spec in specs]  # once: computing one may run Graphviz
+            problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
+            if problems:
+                raise TemplateProblems(problems)
+            plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
+            stage = publication.stage
+            if want_pdf and office is None:
+                if own_office is None and any(plan.cached is None for plan in plans):
+                    own_office = Office(publication.scratch).start()  # boots while the Word files are rendered
+                office = own_office
             built = [_make(plan, programme, stage, office if want_pdf else None, cache, say) for plan in plans]
             if want_pdf and office is not None:
                 converted = [plan for plan in plans if plan.cached is None and not plan.pdf_cached]
@@ -158,7 +163,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
         publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
-        cache.prune()
+        cache.prune()  # under the publication's lock, like every read of the cache above
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 
 
@@ -244,6 +249,15 @@ def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path,
                         "To get the Word files alone, run again with --format docx", exc.location) from exc
     if plans:
         say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+
+
+def _newer_than_last_build(content_dir: Path, out_dir: Path) -> bool:
+    """Whether a file in the content folder changed after out_dir's manifest was written (or there is none)."""
+    try:
+        built = (out_dir / MANIFEST).stat().st_mtime_ns
+        return any(path.stat().st_mtime_ns >= built for path in content_dir.rglob("*") if path.is_file())
+    except OSError:
+        return True
 
 
 def _libreoffice_version() -> str:
