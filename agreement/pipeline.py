@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.errors import TemplateProblems, ToolError, display_path
-from agreement.outputs.pdf import Office
 from agreement.publish.atomic import Publication
 from agreement.publish.cache import Cache, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from agreement.documents.registry import Registry
     from agreement.documents.spec import DocumentSpec
     from agreement.model.programme import Programme
+    from agreement.outputs.pdf import Office
 
 DEFAULT_TIMEOUT = 300.0
 FORMATS = ("docx", "pdf")
@@ -118,6 +118,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     cache and fills it anew. LibreOffice starts before the first document is rendered, so it boots while the
     Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
     """
+    from agreement.outputs.pdf import Office  # not at the top: `check` imports this module
+
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
     out_dir = out_dir.resolve()
