@@ -33,9 +33,11 @@ CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
 TMP_PREFIX = "tmp-"
 FORMAT_VERSION = 1
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
+             Path.home() / ".fonts")
 # Libraries whose version changes the bytes of a DOCX, PDF or XLSX.
 LIBRARIES = ("docxtpl", "python-docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pikepdf", "pypdf", "openpyxl",
-             "markdown-it-py", "mdit-py-plugins", "babel")
+             "markdown-it-py", "mdit-py-plugins", "babel", "fonttools", "pillow")
 
 
 class Uncacheable(Exception):
@@ -59,14 +61,47 @@ def code_version() -> str:
             digest.update(f"{name} {metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name} -\n".encode())
+    digest.update(fonts_version().encode())
     return digest.hexdigest()
 
 
+def fonts_version() -> str:
+    """The installed fonts, by the times of their folders: installing, removing or upgrading a font (which
+    LibreOffice draws with, and the table layout measures text in) changes the folder it is in."""
+    parts = []
+    for folder in FONT_DIRS:
+        for root, _dirs, _files in os.walk(folder):
+            try:
+                parts.append(f"{root} {Path(root).stat().st_mtime_ns}")
+            except OSError:
+                continue
+    return "\n".join(sorted(parts))
+
+
 class Fingerprinter:
-    """Stands in for DocxRenderer when a context is computed for its key: each value becomes a description."""
+    """Stands in for DocxRenderer when a context is computed for its key: each value becomes a description.
+
+    Markdown may show figures from the content folder (`content_root`); a text with an image counts the
+    bytes of every file in that folder that is not YAML, so a redrawn figure changes the key.
+    """
+
+    def __init__(self, content_root: Path | None = None) -> None:
+        self.content_root = content_root
+        self._figures: str | None = None
 
     def markdown(self, text: str | None, heading_level: int = 2) -> tuple:
-        return ("markdown", text or "", heading_level)
+        text = text or ""
+        return ("markdown", text, heading_level, self._figure_files() if "![" in text else "")
+
+    def _figure_files(self) -> str:
+        if self._figures is None:
+            digest = hashlib.sha256()
+            if self.content_root is not None and self.content_root.is_dir():
+                for path in sorted(self.content_root.rglob("*")):
+                    if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts:
+                        digest.update(str(path.relative_to(self.content_root)).encode() + b"\0" + file_hash(path).encode())
+            self._figures = digest.hexdigest()
+        return self._figures
 
     def elements(self, elements: list) -> tuple:
         from lxml import etree

@@ -101,3 +101,15 @@ def test_keys_change_with_every_input_and_unknown_values_are_not_cached() -> Non
     assert canonical(1) != canonical(1.0) and canonical("1") != canonical(1)
     with pytest.raises(Uncacheable):
         canonical(object())
+
+
+def test_a_figure_file_counts_in_the_key_of_a_text_that_shows_it(tmp_path: Path) -> None:
+    (tmp_path / "figurer").mkdir()
+    figure = tmp_path / "figurer" / "kort.png"
+    figure.write_bytes(b"one")
+    text = "![Kort over området](figurer/kort.png)"
+    before = document_key({"context": Fingerprinter(tmp_path).markdown(text)})
+    plain = document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")})
+    figure.write_bytes(b"two")
+    assert document_key({"context": Fingerprinter(tmp_path).markdown(text)}) != before
+    assert document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")}) == plain
