@@ -4,14 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the build and the tests need: LibreOffice (DOCX to PDF; Calc recalculates
 # the budget workbook in the tests), Graphviz
-# (organisation diagram), the fonts the templates name or metric-compatible ones,
-# poppler-utils (pdftotext, used by the tests), pandoc (a second DOCX reader in the tests) and
-# python3-uno (the system Python's bridge to LibreOffice, so the build renders while LibreOffice starts).
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz fonts-crosextra-carlito \
-	fonts-liberation2 poppler-utils pandoc python3-uno
+# (organisation diagram), librsvg2-bin (rsvg-convert draws SVG figures as PNG; LGPL-2.1+),
+# the fonts the templates name or metric-compatible ones, poppler-utils (pdftotext, used by the tests),
+# pandoc (a second DOCX reader in the tests), hyphen-da (LibreOffice's Danish hyphenation patterns,
+# for table cells whose words must break) and python3-uno (the system Python's bridge to LibreOffice,
+# so the build renders while LibreOffice starts).
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz librsvg2-bin fonts-crosextra-carlito \
+	fonts-liberation2 poppler-utils pandoc hyphen-da python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check lint bench system-packages clean
+.PHONY: build test check lint preview bench system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -24,12 +26,17 @@ test: $(VENV)/.installed system-packages
 
 # ruff (lint) and mypy, as configured in pyproject.toml.
 lint: $(VENV)/.installed
-	$(BIN)/ruff check agreement tests benchmarks
+	$(BIN)/ruff check agreement tests benchmarks tools
 	$(BIN)/mypy
 
 # Times the full build, rebuilds, check and ten times the content against a bare LibreOffice conversion.
 bench: $(VENV)/.installed system-packages
 	$(BIN)/python benchmarks/bench.py
+
+# Contact sheets of every page of every PDF in build/ (pdftoppm thumbnails put together with Pillow):
+# build/preview/contact-sheet.png shows the whole set, build/preview/<document>.png one document.
+preview: build
+	$(BIN)/python tools/contact_sheet.py build build/preview
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -260,5 +260,58 @@ def _debug() -> bool:
     return bool(ctx and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("debug"))
 
 
+@main.command(name="init")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--skabelon", "edition", metavar="NAME", default=None,
+              help="The edition (LBF's templates for a funding period) strategic.yaml names; default: the one "
+                   "the scaffold was written for. See 'agreement templates list'.")
+def init_command(directory: Path, edition: str | None) -> None:
+    """Write a new content folder DIRECTORY for another area, with placeholder text that checks and builds."""
+    from agreement.scaffold import init_content
+
+    with _reported(consequence="; nothing was written", path=directory):
+        written = init_content(directory, edition=edition)
+        click.echo(f"wrote {len(written)} file(s) to {display_path(directory)}; replace the text in [brackets] with "
+                   f"your own, then run: agreement check --content {display_path(directory)}")
+
+
+@main.command(name="diff")
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@CONTENT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text: changed words as [-old-]{+new+}; markdown: one pull-request comment; json: for other tools.")
+@click.option("--exit-code", is_flag=True, help="Exit with 1 when something changed, 0 when nothing did (like git diff).")
+@click.option("--redline", "redline_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Also write each changed document to this folder as a Word file with tracked changes.")
+def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str, exit_code: bool,
+                 redline_dir: Path | None) -> None:
+    """Show what changed in the documents between two versions of the content.
+
+    BASE and HEAD are git revisions (a branch, tag or commit). HEAD defaults to the working tree, BASE to where
+    HEAD left the default branch (the merge-base with origin/HEAD, main or master). Exit 0 whether or not
+    anything changed, unless --exit-code is given.
+    """
+    from agreement.review import formats
+    from agreement.review.diff import compare
+
+    if redline_dir is not None:
+        _check_out_option(redline_dir, content_dir)  # the redlines replace files there: never in the content
+    with _reported(consequence="; nothing was compared", path=content_dir), compare(content_dir, base, head) as comparison:
+        on_terminal = sys.stdout.isatty()  # colours only for a person, never in a file or pipe
+        output = formats.text(comparison, color=on_terminal) if fmt == "text" else formats.FORMATS[fmt](comparison)
+        sys.stdout.buffer.write(output.encode("utf-8"))  # UTF-8 whatever the locale, like textconv
+        sys.stdout.flush()
+        if redline_dir is not None:  # while the compared DOCX files still exist
+            from agreement.review.redline import write_redlines
+
+            pairs = comparison.redline_pairs()
+            written = write_redlines(pairs, redline_dir, author=comparison.author.name, date=comparison.author.date)
+            click.echo(f"wrote {len(written)} redline file(s) for {len(pairs)} changed document(s) to "
+                       f"{display_path(redline_dir)}", err=True)
+    if exit_code and comparison.changed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

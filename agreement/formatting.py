@@ -21,11 +21,6 @@ def date_long(value: dt.date | str) -> str:
     return format_date(as_date(value), format="long", locale=LOCALE)
 
 
-def date_short(value: dt.date | str) -> str:
-    """'22/1-21', the short form Danes write by a signature."""
-    return format_date(as_date(value), format="d/M-yy", locale=LOCALE)
-
-
 def number(value: float | int) -> str:
     """'1.654', '88,9', '29,02'; a float keeps at least one decimal as written in content."""
     if isinstance(value, bool):
@@ -47,6 +42,11 @@ def amount(value: float | int) -> str:
     else:
         text = format_decimal(int(value), format="#,##0", locale=LOCALE)
     return f"{text}{NBSP}kr."
+
+
+def phone(number: str) -> str:
+    """A phone number whose groups of digits never part at a line end: '43 68 68 68' with no-break spaces."""
+    return NBSP.join(number.split())
 
 
 def count(value: float | int) -> str:

@@ -57,7 +57,7 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     from agreement.publish.cache import file_hash
 
     if contexts is None:
-        contexts = [fingerprint_context(spec, programme.root) for spec in specs]
+        contexts = [fingerprint_context(spec, programme) for spec in specs]
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
@@ -87,11 +87,11 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     return problems
 
 
-def fingerprint_context(spec: DocumentSpec, content_root: Path | None = None) -> dict:
+def fingerprint_context(spec: DocumentSpec, programme: Programme) -> dict:
     """The template values of `spec` with Markdown, tables and pictures as descriptions: no Word document is made."""
     from agreement.publish.cache import Fingerprinter
 
-    return spec.context(Fingerprinter(content_root))  # type: ignore[arg-type]
+    return spec.context(Fingerprinter(programme.root, programme.edition.template(spec.template)))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -133,7 +133,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         try:
             programme, specs = load(content_dir, registry)
             cache = Cache(out_dir, fresh=clean)
-            contexts = [fingerprint_context(spec, programme.root) for spec in specs]  # once: one may run Graphviz
+            contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: one may run Graphviz
             problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
             if problems:
                 raise TemplateProblems(problems)
@@ -215,7 +215,7 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
     from agreement.word.renderer import DocxRenderer
 
     started = time.perf_counter()
-    renderer = DocxRenderer(programme.edition.template(spec.template))
+    renderer = DocxRenderer(programme.edition.template(spec.template), programme.root)
     renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
     docx_path = stage / f"{plan.stem}.docx"
     renderer.save(docx_path, spec.metadata)

@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from agreement.publish.cache import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
+SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"  # the invented second area
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
 
@@ -28,6 +31,38 @@ def content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(SAMPLE, target)
     return target
+
+
+def make_final(folder: Path) -> Path:
+    """Mark every content file under `folder` final (status: endelig), as an area's approved set would be."""
+    for path in sorted(folder.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        final = re.sub(r"(?m)^status: udkast$", "status: endelig", text)
+        if final != text:
+            path.write_text(final, encoding="utf-8")
+    return folder
+
+
+def png_bytes(width: int, height: int, rgb: tuple[int, int, int] = (31, 78, 90)) -> bytes:
+    """A real, one-colour RGB PNG of `width` x `height` pixels (small on disk: it compresses to almost nothing)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+
+
+def add_figure(content: Path, markdown: str, *, field: str = "vision: |") -> int:
+    """Put `markdown` as a paragraph of its own at the start of a `|` Markdown field of strategic.yaml (the
+    vision by default); return the line it stands on."""
+    path = content / "strategic.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = lines.index(field) + 1
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+    lines[at:at] = [indent + markdown, ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
 
 
 def replace_line(path: Path, pattern: str, replacement: str, *, count: int = 1) -> int:
@@ -92,3 +127,9 @@ def built(tmp_path_factory: pytest.TempPathFactory):
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
     out = tmp_path_factory.mktemp("build")
     return build(SAMPLE, out)
+
+
+@pytest.fixture(scope="session")
+def built_solhaven(tmp_path_factory: pytest.TempPathFactory):
+    """The second test area built once, DOCX and PDF."""
+    return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))

@@ -14,15 +14,21 @@ from tests.conftest import ROOT, SAMPLE
 
 
 def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
+    # Build from a copy, so setuptools' build/ and egg-info folders land in tmp_path, not in the checkout.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "agreement", source / "agreement", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
     dist = tmp_path / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(dist),
-                    str(ROOT)], check=True, cwd=tmp_path)
+                    str(source)], check=True, cwd=tmp_path)
     (wheel,) = dist.glob("agreement-*.whl")
     with zipfile.ZipFile(wheel) as z:
         names = z.namelist()
     assert "agreement/schemas/strategic.schema.json" in names
     assert "agreement/editions/lbf-2019-26/edition.yaml" in names
     assert "agreement/editions/lbf-2019-26/strategisk-samarbejdsaftale.docx" in names
+    assert "agreement/scaffold/strategic.yaml" in names and "agreement/scaffold/delaftaler/beskaeftigelse.yaml" in names
 
     # A fresh venv that takes the dependencies from the test environment, and the package from the wheel only.
     env_dir = tmp_path / "venv"
@@ -43,3 +49,14 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
     assert imported.startswith(site), imported  # not the checkout
     built = sorted(p.name for p in (work / "build").iterdir())
     assert "strategisk-samarbejdsaftale.pdf" in built and "budget.xlsx" in built and "manifest.json" in built
+
+    # `init` from the installed package: its files name the installed package's schemas, and they check.
+    result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "init", "nyt"],
+                            cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    first = (work / "nyt" / "strategic.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
+    schema = (work / "nyt" / first.removeprefix("# yaml-language-server: $schema=")).resolve()
+    assert schema == (Path(site) / "agreement" / "schemas" / "strategic.schema.json").resolve()
+    result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "check", "--content", "nyt"],
+                            cwd=work, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

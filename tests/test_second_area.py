@@ -26,7 +26,7 @@ def test_every_document_is_built(solhaven) -> None:
     data = json.loads(solhaven.manifest.read_text(encoding="utf-8"))
     kinds = [d["kind"] for d in data["documents"]]
     assert kinds == ["strategisk-samarbejdsaftale", "delaftale", "delaftale", "delaftale", "budget",
-                     "beredskabsplan", "milepaelsplan", "kommissorium"]
+                     "beredskabsplan", "milepaelsplan", "kommissorium", "indberetningsskema"]
     titles = [d["title"] for d in data["documents"] if d["kind"] == "delaftale"]
     assert "Delaftale om Kriminalitetsforebyggelse, Solhaven 2022-2024" in titles
     assert all("pdf" in d["files"] for d in data["documents"])
@@ -60,3 +60,11 @@ def test_three_year_budget_and_timeline(solhaven) -> None:
     assert "Bestyrelsen mødes fire gange om året." in strategic_text
     timeline = _docx_text(solhaven.out_dir / "milepaelsplan.docx")
     assert timeline.count('w:gridSpan w:val="4"') >= 3  # three whole years of quarters
+
+
+def test_the_area_map_is_a_numbered_figure_before_the_diagram(solhaven) -> None:
+    pdf = solhaven.out_dir / "strategisk-samarbejdsaftale.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Figur 1: Solhavens to afdelinger" in text and "Figur 2: Organisationsdiagram" in text
+    strategic_text = _docx_text(solhaven.out_dir / "strategisk-samarbejdsaftale.docx")
+    assert 'descr="Skitse af Solhaven: to afdelinger på hver sin side af en orange vej"' in strategic_text

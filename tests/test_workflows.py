@@ -69,7 +69,7 @@ def test_github_workflow_checks_builds_compares_and_keeps_one_comment() -> None:
     runs = "\n".join(s.get("run", "") for s in steps)
     assert "agreement check --format github" in runs
     assert "agreement build" in runs
-    assert 'agreement diff "origin/$BASE_REF" --format markdown > diff.md' in runs
+    assert 'agreement diff "origin/$BASE_REF" --format markdown --redline redlines > diff.md' in runs
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert {"build/", "redlines/"} <= set(upload["with"]["path"].split())
     script = _step(workflow, "Comment on the pull request")["with"]["script"]

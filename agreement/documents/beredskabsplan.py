@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from agreement import formatting as fmt
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -35,7 +36,7 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
                 "number": str(n),
                 "role": c.role + (f" ({c.name})" if c.name else ""),
                 "organisation": orgs[c.organisation].display_name,
-                "phone": c.phone or "",
+                "phone": fmt.phone(c.phone) if c.phone else "",
                 "task": c.task,
             }
             for n, c in enumerate(plan.calls, start=1)

@@ -10,7 +10,7 @@ from agreement.documents.parties import programme_context, programme_metadata, u
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
 from agreement.kinds import BUDGET
-from agreement.model.budget import Budget, compute, share_text
+from agreement.model.budget import Budget, compute, share_text, tenths_text
 from agreement.model.content import BudgetPlan
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
@@ -45,17 +45,17 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
         "financing": r.elements([financing_table(budget).element()]),
         "total": fmt.amount(budget.expense_total),
         "grantor": budget.grantor,
-        "grant_share": share_text(budget.share(budget.grant_total)),
+        "grant_share": tenths_text(budget.grant_share()),
         "grant_max": share_text(budget.max_grant),
-        "local_share": share_text(budget.share(local)),
+        "local_share": tenths_text(budget.local_share()),
         "local_min": share_text(budget.min_local),
         "local_total": fmt.amount(local),
     }
 
 
-def _widths(columns: int) -> list[float]:
-    label = 16.0 - 2.05 * columns
-    return [label] + [2.05] * columns
+def _amount_columns(count: int) -> tuple[tuple[int, ...], ...]:
+    """The year and total columns share one width, as wide as their widest amount."""
+    return (tuple(range(1, count + 1)),)
 
 
 def _amounts(values: list[int], bold: bool = False) -> list[Cell]:
@@ -64,7 +64,7 @@ def _amounts(values: list[int], bold: bool = False) -> list[Cell]:
 
 def expense_table(budget: Budget) -> Table:
     columns = len(budget.year_labels) + 1
-    table = Table(_widths(columns), font_half_points=18)
+    table = Table(uniform=_amount_columns(columns))
     table.rows.append(Row([Cell("Udgifter (kr.)")] + [Cell(y, align="right") for y in budget.year_labels]
                           + [Cell("I alt", align="right")], header=True))
     for group in budget.groups:
@@ -80,14 +80,15 @@ def expense_table(budget: Budget) -> Table:
 
 def financing_table(budget: Budget) -> Table:
     columns = len(budget.year_labels) + 2
-    table = Table(_widths(columns), font_half_points=18)
+    table = Table(uniform=_amount_columns(columns - 1))
     table.rows.append(Row([Cell("Finansiering (kr.)")] + [Cell(y, align="right") for y in budget.year_labels]
                           + [Cell("I alt", align="right"), Cell("Andel", align="right")], header=True))
-    for line in budget.financing:
+    shares = budget.financing_shares()
+    for line, share in zip(budget.financing, shares):
         table.rows.append(Row([Cell(line.label)] + _amounts(line.amounts + [line.total])
-                              + [Cell(share_text(budget.share(line.total)), align="right")]))
+                              + [Cell(tenths_text(share), align="right")]))
     table.rows.append(Row([Cell("Finansiering i alt")] + _amounts(budget.financing_totals + [budget.financing_total])
-                          + [Cell(share_text(budget.share(budget.financing_total)), align="right")], bold=True, fill=LIGHT))
+                          + [Cell(tenths_text(sum(shares)), align="right")], bold=True, fill=LIGHT))
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 TEMPLATE = "milepaelsplan.docx"
 COMMON = "Hele helhedsplanen"
+QUARTER_CM = 0.55
 STATUS_FILL = {"planlagt": "9FBFC7", "i gang": "4F8A99", "nået": "1F4E5A", "forsinket": "C0504D", "aflyst": "BFBFBF"}
 
 
@@ -55,8 +57,9 @@ def milestones(programme: Programme) -> list[Milestone]:
 def timeline(programme: Programme, items: list[Milestone]) -> Table:
     """Rows per delaftale and activity, a column per quarter, a shaded cell where a milestone falls."""
     quarters = periods.quarters(programme.strategic.period)
-    label_width = 16.0 - 0.62 * len(quarters)
-    table = Table([label_width] + [0.62] * len(quarters), font_half_points=14)
+    # the quarters share one width, at least QUARTER_CM so a shaded cell reads as a mark; the label takes the rest
+    table = Table(font_half_points=14, min_cm=dict.fromkeys(range(1, len(quarters) + 1), QUARTER_CM),
+                  uniform=(tuple(range(1, len(quarters) + 1)),))
     years: list[tuple[int, int]] = []
     for q in quarters:
         if years and years[-1][0] == q.year:
@@ -82,10 +85,10 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
     return table
 
 
-def legend() -> Table:
-    """What each status colour in the timeline means."""
-    table = Table([0.8, 3.0], font_half_points=16)
-    table.rows.append(Row([Cell("Status", span=2)], header=True))
+def legend(status_date: dt.date) -> Table:
+    """What each status colour in the timeline means, on the plan's status date."""
+    table = Table(font_half_points=16, total_cm=None, min_cm={0: 0.8})
+    table.rows.append(Row([Cell(f"Status pr. {fmt.date_long(status_date)}", span=2)], header=True))
     for status, fill in STATUS_FILL.items():
         table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
     return table
@@ -114,8 +117,9 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
              "status": m.status}
             for m in items
         ],
+        "status_date": fmt.date_long(programme.milestone_plan.status_date),
         "timeline": r.elements([timeline(programme, items).element()]),
-        "legend": r.elements([legend().element()]),
+        "legend": r.elements([legend(programme.milestone_plan.status_date).element()]),
     }
 
 

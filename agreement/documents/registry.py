@@ -23,6 +23,9 @@ class DocumentKind:
     `schema` a schema name in agreement/schemas or a path; `template` the Word template's file name in the
     edition; `model` turns one checked file into a typed record; `documents` makes the specs (context,
     metadata, upload name, file stem) of the documents the programme has of this kind.
+
+    A kind made wholly from other kinds' content (the indberetningsskema) declares `reads_content=False` and
+    has no source, schema or model of its own: the loader reads no file for it.
     """
 
     name: str
@@ -30,9 +33,10 @@ class DocumentKind:
     source: str
     schema: str | Path
     template: str
-    model: Callable[[YamlDocument], Any]
+    model: Callable[[YamlDocument], Any] | None
     documents: Callable[[Programme], list[DocumentSpec]]
     rules: tuple[Rule, ...] = ()
+    reads_content: bool = True
 
 
 class Registry:
@@ -44,9 +48,16 @@ class Registry:
             self.add(kind)
 
     def add(self, kind: DocumentKind) -> None:
-        """Register `kind`; a kind needs a name, a source and a template, and a name is taken once."""
-        if not kind.name or not kind.source or not kind.template:
+        """Register `kind`; a kind needs a name and a template, a source, schema and model unless it reads no
+        content (and then none of them), and a name is taken once."""
+        if not kind.name or not kind.template:
             raise ValueError("a document kind needs a name, a content source and a template")
+        if kind.reads_content and not (kind.source and kind.schema and kind.model):
+            raise ValueError(f"the document kind '{kind.name}' needs a content source, a schema and a model, "
+                             "or reads_content=False")
+        if not kind.reads_content and (kind.source or kind.schema or kind.model or kind.rules):
+            raise ValueError(f"the document kind '{kind.name}' reads no content, so it has no source, schema, model "
+                             "or rules")
         if kind.name in self._kinds:
             raise ValueError(f"the document kind '{kind.name}' is already registered")
         self._kinds[kind.name] = kind

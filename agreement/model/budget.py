@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -77,6 +78,20 @@ class Budget:
     def share(self, amount: int) -> Fraction:
         return Fraction(amount, self.expense_total) if self.expense_total else Fraction(0)
 
+    def financing_shares(self) -> list[int]:
+        """Each financing line's share of the expenses in tenths of a percent, as displayed: they add up to the
+        displayed share of the financing total (largest remainder), so the table never shows 100,1 % over 100,0 %."""
+        return rounded_shares([line.total for line in self.financing], self.expense_total)
+
+    def grant_share(self) -> int:
+        """The grantor's displayed share in tenths of a percent: the sum of its lines' displayed shares."""
+        shares = self.financing_shares()
+        return sum(shares[i] for i in self.grant_lines)
+
+    def local_share(self) -> int:
+        """The local co-financing's displayed share in tenths of a percent: the displayed total less the grant."""
+        return sum(self.financing_shares()) - self.grant_share()
+
 
 def from_plan(plan: BudgetPlan, year_labels: list[str], *, label: Callable[[BudgetLineData], str],
               organisation: Callable[[str], str], max_grant_percent: float | int, min_local_percent: float | int) -> Budget:
@@ -120,6 +135,26 @@ def compute(programme: Programme) -> Budget:
     return from_plan(plan, [periods.year_label(y) for y in years], label=label,
                      organisation=lambda ident: strategic.organisations[ident].display_name,
                      max_grant_percent=max_grant, min_local_percent=min_local)
+
+
+def rounded_shares(parts: list[int], whole: int, decimals: int = 1) -> list[int]:
+    """The percentages `parts` make of `whole`, in units of 10**-decimals percent, rounded by largest remainder:
+    each is its exact value rounded down or up, and together they make their exact sum rounded half up."""
+    if not whole:
+        return [0] * len(parts)
+    scale = 100 * 10**decimals
+    exact = [Fraction(part * scale, whole) for part in parts]
+    floors = [math.floor(x) for x in exact]
+    target = math.floor(sum(exact, Fraction(0)) + Fraction(1, 2))
+    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:max(0, target - sum(floors))]:
+        floors[i] += 1
+    return floors
+
+
+def tenths_text(tenths: int) -> str:
+    """'75,0 %' for 750 tenths of a percent."""
+    return fmt.percent(tenths / 10)
 
 
 def share_text(share: Fraction) -> str:

@@ -163,6 +163,7 @@ class Indicator:
 class Goal:
     text: str
     indicators: tuple[Indicator, ...]
+    focus_area: str | None = None  # the indsatsområde LBF ties the goal to, when content says so
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ class Strategic:
                         )
                         for i in g["indikatorer"]
                     ),
+                    g.get("indsatsområde"),
                 )
                 for g in d["mål"]
             ),
@@ -436,12 +438,14 @@ class MilestoneData:
 @dataclass(frozen=True)
 class MilestonePlan:
     source: Source
+    status_date: dt.date  # the day the milestones' status is given for ("Status pr. ...")
     milestones: tuple[MilestoneData, ...]
 
     @classmethod
     def from_doc(cls, doc: YamlDocument) -> MilestonePlan:
         return cls(
             source=Source.of(doc),
+            status_date=_date(doc.data["status_pr"]),
             milestones=tuple(
                 MilestoneData(m["milepæl"], m.get("aktivitet"), _date(m["dato"]) if "dato" in m else None, m.get("kvartal"),
                               m["ansvarlig"], m["status"])

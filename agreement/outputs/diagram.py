@@ -8,7 +8,7 @@ import textwrap
 from itertools import pairwise
 
 from agreement.errors import ToolError
-from agreement.formatting import count, number
+from agreement.formatting import count, join_and, number
 from agreement.model.content import Strategic
 
 _INK = "#1F4E5A"
@@ -70,6 +70,29 @@ def organisation_dot(strategic: Strategic) -> str:
             lines.append(f"  team -> andet{i} [style=dashed];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def organisation_description(strategic: Strategic) -> str:
+    """The diagram in words, for readers who cannot see it (the picture's alt text): what sits where, and who is in it."""
+    orgs = strategic.organisations
+    org = strategic.organisation
+    board = org.board
+    times = board.meetings_per_year
+    members = join_and([orgs[i].short_name for i in board.members])
+    parts = [f"Organisationsdiagram for den boligsociale indsats i {strategic.area.name}. Øverst bestyrelsen "
+             f"({members}), der mødes {count(times)} {'gang' if times == 1 else 'gange'} om året"]
+    groups = [g.name for g in org.groups]
+    if groups:
+        parts.append(f"under den {count(len(groups))} {'følgegruppe' if len(groups) == 1 else 'følgegrupper'}: "
+                     f"{join_and(groups)}")
+    roles = join_and([f"{number(r.full_time_equivalents)} {r.title}" for r in org.roles])
+    below = "under dem, med prikket streg," if groups else "under den"
+    parts.append(f"{below} det boligsociale team" + (f" med {roles}" if roles else ""))
+    text = "; ".join(parts) + "."
+    if org.linked_efforts:
+        text += (" Med stiplet streg fra teamet: andre boligsociale tiltag, der spilles sammen med: "
+                 f"{join_and(list(org.linked_efforts))}.")
+    return text
 
 
 def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes:

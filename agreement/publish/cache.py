@@ -82,12 +82,26 @@ class Fingerprinter:
     """Stands in for DocxRenderer when a context is computed for its key: each value becomes a description.
 
     Markdown may show figures from the content folder (`content_root`); a text with an image counts the
-    bytes of every file in that folder that is not YAML, so a redrawn figure changes the key.
+    bytes of every file in that folder that is not YAML, so a redrawn figure changes the key. Anything else a
+    context asks of its renderer (the template's page size, say) comes from a real DocxRenderer of `template`,
+    whose bytes are part of every key; a value it returns that cannot be fingerprinted makes the document
+    uncacheable.
     """
 
-    def __init__(self, content_root: Path | None = None) -> None:
+    def __init__(self, content_root: Path | None = None, template: Path | None = None) -> None:
         self.content_root = content_root
+        self.template = template
         self._figures: str | None = None
+        self._renderer: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or self.template is None:
+            raise AttributeError(name)
+        if self._renderer is None:
+            from agreement.word.renderer import DocxRenderer
+
+            self._renderer = DocxRenderer(self.template, self.content_root)
+        return getattr(self._renderer, name)
 
     def markdown(self, text: str | None, heading_level: int = 2) -> tuple:
         text = text or ""

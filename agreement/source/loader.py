@@ -33,7 +33,7 @@ class ContentKind(Protocol):
     @property
     def rules(self) -> tuple[Rule, ...]: ...
     @property
-    def model(self) -> Callable[[YamlDocument], Any]: ...
+    def model(self) -> Callable[[YamlDocument], Any] | None: ...  # None for a kind that reads no file
 
 
 def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Programme:
@@ -47,7 +47,8 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Prog
     checked, errors = check_content(root, kinds)
     if errors:
         raise ContentErrors(errors)
-    parts = {kind.name: tuple(kind.model(doc) for doc in checked.docs.get(kind.name, [])) for kind in kinds}
+    parts = {kind.name: tuple(kind.model(doc) for doc in checked.docs.get(kind.name, [])) if kind.model else ()
+             for kind in kinds}
     return Programme(root, checked.edition, parts)
 
 
@@ -64,6 +65,8 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
     ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
     for kind in ordered:
         checked.docs[kind.name] = []
+        if not kind.source:
+            continue  # a kind made from the other kinds' content reads no file of its own
         for path in _files(root, kind.source, errors):
             try:
                 doc = load_yaml(path, root=root)
@@ -78,7 +81,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             schema_found, unsound = check_schema(doc, schema)
             errors.extend(schema_found)
             # Also on a document the schema rejected: the author then sees every problem in one check.
-            errors.extend(value_errors(doc, schema))
+            errors.extend(value_errors(doc, schema, root))
             checked.unsound[doc.path] = unsound
             checked.docs[kind.name].append(doc)
     errors.extend(checked.run([*RULES, *SET_RULES, *(rule for kind in kinds for rule in kind.rules)]))

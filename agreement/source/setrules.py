@@ -238,16 +238,36 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
             if not index.period.contains(day):
                 yield doc.error(path + ("dato",), f"{m['dato']} is outside the agreement period {index.period.start} to "
                                 f"{index.period.end} in {strategic}")
+            yield from _status_agrees(doc, i, periods.Span(day, day), m["dato"])
         else:
             quarter = periods.Quarter.parse(m["kvartal"]).span
             if quarter.end < index.period.start or quarter.start > index.period.end:
                 yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside the agreement period {index.period.start} "
                                 f"to {index.period.end} in {strategic}")
+            yield from _status_agrees(doc, i, quarter, m["kvartal"])
         if "aktivitet" in m:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
                              f"organisationer in {strategic}")
 
+
+# A milestone still 'planlagt' this long after its date or quarter ended was forgotten when the status was updated.
+STALE_PLAN = dt.timedelta(days=92)
+
+
+def _status_agrees(doc: YamlDocument, i: int, when: periods.Span, written: str) -> Iterator[ContentError]:
+    """A milestone's status must be possible on the plan's status date (status_pr)."""
+    status_date = dt.date.fromisoformat(doc.data["status_pr"])
+    status = doc.data["milepæle"][i]["status"]
+    line = doc.locate(("status_pr",)).line
+    if status == "nået" and when.start > status_date:
+        yield doc.error(("milepæle", i, "status"), f"the milestone is marked 'nået' (reached), but {written} begins after "
+                        f"the status date status_pr: {status_date} (line {line}); a milestone cannot be reached before "
+                        "its time: set its status to 'planlagt' or 'i gang', or move status_pr")
+    elif status == "planlagt" and when.end + STALE_PLAN < status_date:
+        yield doc.error(("milepæle", i, "status"), f"the milestone is still 'planlagt' (planned), but {written} ended more "
+                        f"than three months before the status date status_pr: {status_date} (line {line}); set it to "
+                        "'nået', 'forsinket' or 'aflyst'")
 
 SET_RULES = (
     _rule(_one_delaftale_per_chosen_area, delaftale=(("indsatsområde",),)),

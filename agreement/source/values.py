@@ -1,4 +1,5 @@
-"""Checks on content values that JSON Schema cannot express: numbers, dates, characters, personal data, Markdown."""
+"""Checks on content values that JSON Schema cannot express: numbers, dates, characters, personal data, Markdown
+and the figures it embeds."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
 from agreement.errors import ContentError, Location
+from agreement.images import FigureProblem, figure_path, read_figure
 from agreement.mdsyntax import PARSER
 from agreement.source.schema import _field_name
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -36,8 +39,11 @@ _REFUSED_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|fil
 _FOOTNOTE_TEXT = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def value_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
-    """Every value in `doc` that would pass the schema but break the build or the documents, located."""
+def value_errors(doc: YamlDocument, schema: dict, root: Path | None = None) -> list[ContentError]:
+    """Every value in `doc` that would pass the schema but break the build or the documents, located.
+
+    With the content folder `root`, every figure a Markdown text embeds is checked too.
+    """
     errors: list[ContentError] = []
     for path, value, schemas in _walk(doc.data, schema, schema, ()):
         here = _field_name(path) or "the file"
@@ -50,7 +56,8 @@ def value_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
             if any(s.get("format") == "date" for s in schemas):
                 errors.extend(_date_errors(doc, path, value, here))
             if any(_is_markdown(s) for s in schemas):
-                errors.extend(_markdown_errors(doc, path, value, here))
+                one_line = any("#/$defs/tekst" in s.get("$refs", ()) for s in schemas)
+                errors.extend(_markdown_errors(doc, path, value, here, root, one_line))
     return errors
 
 
@@ -204,7 +211,8 @@ def _where(doc: YamlDocument, path: JsonPath, value: str, offset: int) -> tuple[
 # -- Markdown ----------------------------------------------------------------------------------
 
 
-def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str) -> list[ContentError]:
+def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str, root: Path | None = None,
+                     one_line: bool = False) -> list[ContentError]:
     spot = _Spotter(doc, path, text, here)
     tokens = PARSER.parse(text, {})
     blocks: list[Token] = []
@@ -216,6 +224,7 @@ def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str) ->
     _footnote_problems(spot, tokens, definitions)
     _inline_problems(spot, tokens)
     _nesting_problems(spot, tokens)
+    _figure_problems(spot, tokens, root, one_line)
     return _dedupe(spot.errors)
 
 
@@ -320,6 +329,52 @@ def _nesting_problems(spot: _Spotter, tokens: list[Token]) -> None:
     if deep is not None:
         spot.error("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less",
                    deep.map[0] if deep.map else None)
+
+
+def _figure_problems(spot: _Spotter, tokens: list[Token], root: Path | None, one_line: bool) -> None:
+    """Each figure ![alt](file "caption"): alone in its paragraph, described, and a usable file in the content folder."""
+    in_footnote = False
+    for i, tok in enumerate(tokens):
+        if tok.type in ("footnote_block_open", "footnote_block_close"):
+            in_footnote = tok.type == "footnote_block_open"
+        if tok.type != "inline":
+            continue
+        images = [c for c in tok.children or [] if c.type == "image"]
+        start = tok.map[0] if tok.map else 0
+        for n, image in enumerate(images):
+            line, column = spot.find(r"!\[", start, nth=n)
+            if one_line:
+                spot.error("this one-line text cannot hold a figure; put the figure in one of the longer texts "
+                           "(a section or a description)", line, column)
+            elif in_footnote or not _stands_alone(tokens, i):
+                spot.error("a figure must stand alone in a paragraph of its own, outside lists, quotes, headings, links "
+                           "and footnotes: put a blank line before and after the ![...](...) line", line, column)
+            if not _alt_text(image).strip():
+                spot.error("the figure has no alternative text; describe what the picture shows between the brackets, "
+                           "e.g. ![Kort over boligområdet med de tre afdelinger](figurer/kort.png), for readers "
+                           "who cannot see it (screen readers read it aloud)", line, column)
+            if root is not None:
+                src = str(image.attrGet("src") or "")
+                try:
+                    read_figure(figure_path(root, src), unquote(src))
+                except FigureProblem as exc:
+                    spot.error(str(exc), line, column)
+
+
+def _stands_alone(tokens: list[Token], i: int) -> bool:
+    """Whether the inline token at `i` is a top-level paragraph holding one image and nothing else but spaces."""
+    opener = tokens[i - 1] if i else None
+    if opener is None or opener.type != "paragraph_open" or opener.level != 0:
+        return False
+    rest = [c for c in tokens[i].children or [] if not (c.type in ("softbreak", "hardbreak") or
+                                                          (c.type == "text" and not c.content.strip()))]
+    return len(rest) == 1 and rest[0].type == "image"
+
+
+def _alt_text(image: Token) -> str:
+    """The text an image's alt text shows: its words without Markdown marks."""
+    return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type == "softbreak" else
+                   _alt_text(c) if c.children else "" for c in image.children or [])
 
 
 def _dedupe(errors: list[ContentError]) -> list[ContentError]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import cast
+from urllib.parse import unquote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 from markdown_it.token import Token
 
 from agreement.mdsyntax import PARSER as _PARSER
+from agreement.word.figures import figure
 from agreement.word.ooxml import R_NS, el, paragraph, run, w
 
 
@@ -66,14 +69,20 @@ class Styles:
     quote: str = "Quote"
     footnote_text: str = "FootnoteText"
     hyperlink: str = "Hyperlink"
+    caption: str = "Caption"
     number_num_ids: dict[str, int] = field(default_factory=dict)
 
 
 class MarkdownRenderer:
-    """Turns Markdown text into w:p elements tied to one document part."""
+    """Turns Markdown text into w:p elements tied to one document part.
 
-    def __init__(self, part, footnotes: Footnotes, styles: Styles | None = None) -> None:
+    `figures` is the content folder that figure paths (![alt](figurer/kort.png "caption")) are relative to; without
+    it a figure is shown as its alt text.
+    """
+
+    def __init__(self, part, footnotes: Footnotes, styles: Styles | None = None, figures: Path | None = None) -> None:
         self.part = part
+        self.figures = figures
         self.footnotes = footnotes
         self.styles = styles or styles_for(part)
         numbering = getattr(part, "numbering_part", None)
@@ -140,6 +149,13 @@ class MarkdownRenderer:
         elif tok.type == "paragraph_open":
             if state.pending_style is None:
                 state.pending_style = self._paragraph_style(state)
+        elif tok.type == "inline" and self._is_figure(tok, state):
+            image = next(c for c in tok.children or [] if c.type == "image")
+            assert self.figures is not None  # _is_figure says so
+            out.extend(figure(self.part, self.figures, unquote(str(image.attrGet("src") or "")), _plain(image),
+                              " ".join(str(image.attrGet("title") or "").split()), body_style=s.body,
+                              caption_style=s.caption))
+            state.pending_style = None
         elif tok.type == "inline":
             style = state.pending_style or s.body
             num = None
@@ -152,6 +168,14 @@ class MarkdownRenderer:
                 out.append(paragraph(s.body, run(line, monospace=True)))
         elif tok.type == "hr":
             out.append(paragraph(s.body, el("r", None, el("br", {"type": "page"}))))
+
+    def _is_figure(self, tok: Token, state: _BlockState) -> bool:
+        """A paragraph of body text that holds one image and nothing else (the check allows figures only there)."""
+        if self.figures is None or state.lists or state.quote_depth or state.pending_style not in (None, self.styles.body):
+            return False
+        rest = [c for c in tok.children or [] if not (c.type in ("softbreak", "hardbreak") or
+                                                      (c.type == "text" and not c.content.strip()))]
+        return len(rest) == 1 and rest[0].type == "image"
 
     def _paragraph_style(self, state: _BlockState) -> str:
         s = self.styles
@@ -251,6 +275,13 @@ class _BlockState:
     pending_style: str | None = None
     lists: list[_ListState] = field(default_factory=list)
     quote_depth: int = 0
+
+
+def _plain(token: Token) -> str:
+    """The words of an image's alt text, without Markdown marks, on one line."""
+    words = "".join(c.content if c.type in ("text", "code_inline") else " " if c.type == "softbreak" else
+                    _plain(c) if c.children else "" for c in token.children or [])
+    return " ".join(words.split())
 
 
 def styles_for(part) -> Styles:

@@ -20,8 +20,10 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip
+from agreement.word import layout
+from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
+from agreement.word.native import finish_docx
 from agreement.word.ooxml import el, paragraph, to_xml, w
 
 # Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
@@ -71,7 +73,8 @@ def _empty_body() -> etree._Element:
 class DocxRenderer:
     """One document being rendered from one template."""
 
-    def __init__(self, template: Path) -> None:
+    def __init__(self, template: Path, content_root: Path | None = None) -> None:
+        """`content_root` is the content folder the Markdown's figures are read from."""
         if not template.is_file():
             raise TemplateError(f"template not found: {template}; run 'make templates' to generate it")
         self.template = template
@@ -82,7 +85,7 @@ class DocxRenderer:
             raise TemplateError(f"template {template} cannot be opened: {exc}") from None
         self.part = self.tpl.docx.part
         self.footnotes = Footnotes()
-        self.md = MarkdownRenderer(self.part, self.footnotes)
+        self.md = MarkdownRenderer(self.part, self.footnotes, figures=content_root)
 
     # -- values for the context ----------------------------------------------
 
@@ -123,6 +126,9 @@ class DocxRenderer:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+        layout.join_full_stops(self.tpl.docx.element.body)
+        layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
+        number_figures(self.tpl.docx.element.body)
         self._write_footnotes()
 
     def save(self, path: Path, meta: Metadata) -> None:
@@ -138,7 +144,7 @@ class DocxRenderer:
         props.revision = 1
         props.comments = ""
         self.tpl.save(str(path))
-        docxzip.normalise(path)
+        finish_docx(path, meta)  # Word-native settings and properties; normalises the zip
 
     def _write_footnotes(self) -> None:
         if not self.footnotes.bodies:

@@ -8,8 +8,8 @@ from docx import Document
 
 from agreement.documents.milepaelsplan import COMMON, milestones, timeline
 from agreement.source.loader import load_content
-from tests.conftest import SAMPLE, replace_line
-from tests.source.test_setrules import _expect
+from tests.conftest import SAMPLE, line_of, replace_line
+from tests.source.test_setrules import _check, _expect
 
 PLAN = "milepaelsplan.yaml"
 
@@ -61,3 +61,44 @@ def test_milestone_needs_a_date_or_a_quarter(content: Path) -> None:
 def test_milestone_unknown_activity(content: Path) -> None:
     line = replace_line(content / PLAN, r"^    aktivitet: aktivt-liv$", "    aktivitet: aktivtliv")
     _expect(content, PLAN, line, "unknown activity 'aktivtliv' (did you mean 'aktivt-liv'?)")
+
+
+def test_reached_milestone_after_the_status_date_is_refused_at_its_status(content: Path) -> None:
+    # The first milestone 'i gang' is 'Første forløb med Mod på Matematik' (2022-K2), after status_pr: 2021-12-31.
+    start = line_of(content / PLAN, r"milepæl: Første forløb med Mod på Matematik")
+    line = replace_line(content / PLAN, r"^    status: i gang$", "    status: nået")
+    assert start < line < start + 5
+    status_line = line_of(content / PLAN, r"^status_pr:")
+    _expect(content, PLAN, line, "marked 'nået'", "2022-K2 begins after the status date", f"(line {status_line})")
+
+
+def test_reached_dated_milestone_after_the_status_date_is_refused(content: Path) -> None:
+    replace_line(content / PLAN, r"^status_pr: 2021-12-31$", "status_pr: 2021-02-28")
+    line = line_of(content / PLAN, r"^    status: nået$", line_of(content / PLAN, r"dato: 2021-03-01"))
+    _expect(content, PLAN, line, "marked 'nået'", "2021-03-01 begins after the status date status_pr: 2021-02-28")
+
+
+def test_reached_milestone_in_the_quarter_of_the_status_date_is_accepted(content: Path) -> None:
+    # 2021-K4 began on 1 October, before the status date, so it may be reached by then.
+    assert _check(content)[0] == 0
+    replace_line(content / PLAN, r"^status_pr: 2021-12-31$", "status_pr: 2021-10-01")
+    assert _check(content)[0] == 0
+
+
+def test_planned_milestone_long_past_the_status_date_is_refused(content: Path) -> None:
+    replace_line(content / PLAN, r"^status_pr: 2021-12-31$", "status_pr: 2022-12-31")
+    line = line_of(content / PLAN, r"^    status: planlagt$", line_of(content / PLAN, r"dato: 2022-03-31"))
+    _expect(content, PLAN, line, "still 'planlagt'", "2022-03-31 ended more than three months before")
+
+
+def test_the_status_date_is_required(content: Path) -> None:
+    line = replace_line(content / PLAN, r"^status_pr: 2021-12-31$", "")
+    code, lines = _check(content)
+    assert code == 1 and any("status_pr" in m for m in lines), lines
+    assert line > 1
+
+
+def test_the_plan_states_its_status_date(built) -> None:
+    (doc,) = [d for d in built.documents if d.kind == "milepaelsplan"]
+    word = Document(str(built.out_dir / doc.files["docx"]))
+    assert word.tables[1].rows[0].cells[0].text == "Status pr. 31. december 2021"

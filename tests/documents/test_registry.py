@@ -92,7 +92,8 @@ def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path) -> N
     text = "\n".join(p.text for p in Document(str(tmp_path / "out" / entry["files"]["docx"])).paragraphs)
     assert "Hilsen: Goddag fra legetøjet" in text
 
-    result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "-q"])
+    # --draft: the sample the toy is added to has draft attachments.
+    result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "--draft", "-q"])
     assert result.exit_code == 0, result.output
     (archive,) = (tmp_path / "upload").glob("*.zip")
     with zipfile.ZipFile(archive) as z:
@@ -107,3 +108,28 @@ def test_the_registry_refuses_a_kind_without_a_name_or_with_a_taken_one() -> Non
         registry.add(kind)
     with pytest.raises(ValueError, match="needs a name"):
         registry.add(DocumentKind("", "x", "x.yaml", "x", "x.docx", Toy.from_doc, _specs))
+
+
+def test_a_kind_reads_content_or_declares_that_it_reads_none() -> None:
+    budget = KINDS.get("budget")
+    registry = Registry()
+    with pytest.raises(ValueError, match="needs a content source"):
+        registry.add(DocumentKind("x", "x", "", "x", "x.docx", Toy.from_doc, _specs))
+    with pytest.raises(ValueError, match="reads no content"):
+        registry.add(DocumentKind("x", "x", "x.yaml", "", "x.docx", None, _specs, reads_content=False))
+    with pytest.raises(ValueError, match="needs a name"):
+        registry.add(DocumentKind("", "x", "", "", "x.docx", None, _specs, reads_content=False))
+    registry.add(budget)
+    registry.add(DocumentKind("x", "x", "", "", "x.docx", None, _specs, reads_content=False))
+    assert [k.name for k in registry] == ["budget", "x"]
+
+
+def test_a_kind_that_reads_no_content_is_built_from_the_others(content: Path) -> None:
+    from agreement.source.loader import load_content
+
+    (kind,) = [k for k in KINDS if not k.reads_content]
+    assert kind.name == "indberetningsskema" and kind.source == "" and kind.model is None
+    programme = load_content(content)
+    assert programme.all("indberetningsskema") == ()  # no file of its own was read
+    (spec,) = kind.documents(programme)
+    assert spec.upload_name == "Albertslund - Indberetningsskema 2021-2025"

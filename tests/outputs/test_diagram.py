@@ -49,3 +49,29 @@ def test_png_is_rendered_and_reproducible() -> None:
     width, height = struct.unpack(">II", png[16:24])
     assert width > 1000 and height > 300
     assert render_png(dot) == png
+
+
+def test_alt_text_describes_the_structure_not_just_the_caption() -> None:
+    from agreement.outputs.diagram import organisation_description
+
+    data = _data()
+    text = organisation_description(Strategic.from_doc(YamlDocument("strategic.yaml", data)))
+    assert text.startswith("Organisationsdiagram for den boligsociale indsats i Albertslund. Øverst bestyrelsen (")
+    for member in ("Albertslund Kommune", "AKB Albertslund", "VA", "AB", "KAB", "BO-VEST"):
+        assert member in text.split(")")[0]
+    assert "to følgegrupper: Følgegruppen for Beskæftigelse og Følgegruppen for Uddannelse og Livschancer" in text
+    assert "det boligsociale team med 1 projektleder/sekretariatsleder og 1 uddannelses- og beskæftigelsesmedarbejder" in text
+    assert "stiplet streg" in text and "Byggesager" in text and "Tilkøb fra boligafdelinger" in text
+
+    data["organisering"]["følgegrupper"]["grupper"] = data["organisering"]["følgegrupper"]["grupper"][:1]
+    data["organisering"]["diagram"].pop("tilknyttede_indsatser", None)
+    text = organisation_description(Strategic.from_doc(YamlDocument("strategic.yaml", data)))
+    assert "én følgegruppe: Følgegruppen for Beskæftigelse;" in text and "stiplet" not in text
+
+
+def test_the_built_diagram_carries_the_description(built) -> None:
+    from docx import Document
+
+    word = Document(str(built.out_dir / "strategisk-samarbejdsaftale.docx"))
+    (descr,) = word.element.body.xpath("//wp:docPr/@descr")
+    assert "Øverst bestyrelsen (Albertslund Kommune" in descr and "Følgegruppen for Beskæftigelse" in descr

@@ -10,13 +10,15 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
+from lxml import etree
 from openpyxl import load_workbook
 
 from agreement.model.budget import compute
 from agreement.outputs.pdf import find_soffice
 from agreement.outputs.xlsx import write_budget
 from agreement.source.loader import load_content
-from tests.conftest import SAMPLE, replace_line
+from tests.conftest import SAMPLE, SOLHAVEN, replace_line
 
 CSV_RAW_VALUES = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false"
 
@@ -72,3 +74,142 @@ def test_a_label_starting_with_equals_stays_text(content: Path, tmp_path: Path) 
     assert ws["A1"].value == "=1+1" and ws["A1"].data_type == "s"
     sheet = zipfile.ZipFile(xlsx).read("xl/worksheets/sheet1.xml").decode("utf-8")
     assert "HYPERLINK" not in "".join(re.findall(r"<f>(.*?)</f>", sheet))
+
+
+# -- Excel-native workbooks: print setup, shared strings, cached values ------------------------------------
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _workbooks(result) -> list[Path]:
+    return [result.out_dir / d.files["xlsx"] for d in result.documents if "xlsx" in d.files]
+
+
+@pytest.fixture(params=["sample", "solhaven"])
+def workbooks(request, built, built_solhaven) -> list[Path]:
+    found = _workbooks(built if request.param == "sample" else built_solhaven)
+    assert sorted(p.name for p in found) == ["budget.xlsx", "indberetningsskema.xlsx"]
+    return found
+
+
+def test_every_workbook_prints_landscape_one_page_wide_with_its_headings_repeated(workbooks: list[Path]) -> None:
+    for path in workbooks:
+        ws = load_workbook(path).active
+        assert ws.page_setup.orientation == "landscape", path.name
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == "$4:$4"
+        assert ws.cell(row=4, column=2).value  # the header row holds the column headings
+
+
+def test_every_workbook_uses_shared_strings_and_names_this_program(workbooks: list[Path]) -> None:
+    for path in workbooks:
+        with zipfile.ZipFile(path) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+            strings = z.read("xl/sharedStrings.xml").decode("utf-8")
+            app = z.read("docProps/app.xml").decode("utf-8")
+            assert b"sharedStrings" in z.read("[Content_Types].xml") and b"sharedStrings" in z.read("xl/_rels/workbook.xml.rels")
+        assert 'inlineStr' not in sheet and '<is>' not in sheet, path.name
+        assert 't="s"' in sheet and "<si>" in strings
+        assert "Openpyxl" not in app and "Microsoft" not in app and "<Application>agreement " in app
+
+
+def test_every_formula_has_a_cached_value(workbooks: list[Path]) -> None:
+    for path in workbooks:
+        with zipfile.ZipFile(path) as z:
+            root = etree.fromstring(z.read("xl/worksheets/sheet1.xml"))
+        for c in root.iter(f"{MAIN}c"):
+            if c.find(f"{MAIN}f") is not None:
+                assert c.findtext(f"{MAIN}v"), f"{path.name} {c.get('r')} has no cached value"
+
+
+@pytest.mark.parametrize("folder", [SAMPLE, SOLHAVEN], ids=["sample", "solhaven"])
+def test_cached_totals_and_shares_equal_the_model(folder: Path, tmp_path: Path) -> None:
+    budget = compute(load_content(folder))
+    path = tmp_path / "budget.xlsx"
+    write_budget(path, budget, title="Budget", date=dt.date(2021, 3, 1))
+    ws = load_workbook(path, data_only=True).active
+    labels = {ws.cell(row=r, column=1).value: r for r in range(1, ws.max_row + 1)}
+    years = len(budget.year_labels)
+
+    def values(label: str) -> list:
+        return [ws.cell(row=labels[label], column=c).value for c in range(2, years + 3)]
+
+    assert values("Udgifter i alt") == budget.expense_totals + [budget.expense_total]
+    assert values("Finansiering i alt") == budget.financing_totals + [budget.financing_total]
+    assert values("Difference (finansiering minus udgifter)") == [0] * (years + 1)
+    for group in budget.groups:
+        assert values(f"I alt, {group.name[:1].lower()}{group.name[1:]}") == group.totals + [group.total]
+    for line in budget.financing:
+        row = labels[line.label]
+        assert ws.cell(row=row, column=years + 2).value == line.total
+        assert ws.cell(row=row, column=years + 3).value == pytest.approx(float(budget.share(line.total)))
+    grant = labels[f"Tilskud fra {budget.grantor}, andel af udgifterne"]
+    assert ws.cell(row=grant, column=2).value == pytest.approx(float(budget.share(budget.grant_total)))
+
+
+def _without_cached_values(src: Path, dst: Path) -> None:
+    """A copy whose formula cells have no value, so whatever shows a value must have calculated it."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name.startswith("xl/worksheets/"):
+                root = etree.fromstring(data)
+                for c in root.iter(f"{MAIN}c"):
+                    if c.find(f"{MAIN}f") is not None:
+                        for v in c.findall(f"{MAIN}v"):
+                            c.remove(v)
+                data = etree.tostring(root)
+            zout.writestr(name, data)
+
+
+def test_libreoffice_calculates_every_cached_value(built, tmp_path: Path) -> None:
+    xlsx = _xlsx(built)
+    bare = tmp_path / "bare.xlsx"
+    _without_cached_values(xlsx, bare)
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(tmp_path), str(bare)],
+                       check=True, capture_output=True, timeout=300)
+    with (tmp_path / "bare.csv").open(encoding="utf-8") as fh:
+        grid = list(csv.reader(fh))
+    ws = load_workbook(xlsx, data_only=True).active
+    formulas = load_workbook(xlsx).active
+    checked = 0
+    for row in formulas.iter_rows():
+        for cell in row:
+            if cell.data_type != "f":
+                continue
+            shown = grid[cell.row - 1][cell.column - 1]
+            calculated = float(shown[:-1]) / 100 if shown.endswith("%") else float(shown)
+            assert ws[cell.coordinate].value == pytest.approx(calculated, abs=1e-3 if shown.endswith("%") else 0), \
+                cell.coordinate
+            checked += 1
+    assert checked > 40
+
+
+def test_workbooks_are_byte_reproducible(tmp_path: Path) -> None:
+    from agreement.outputs.xlsx import write_report
+
+    budget = compute(load_content(SAMPLE))
+    for name in ("a", "b"):
+        write_budget(tmp_path / f"{name}.xlsx", budget, title="Budget", date=dt.date(2021, 3, 1))
+        write_report(tmp_path / f"{name}-report.xlsx", ["Mål", "Indikator", "Status 2021"], [["Et mål", "En indikator"]],
+                     title="Indberetningsskema", intro="Udfyldes årligt.", date=dt.date(2021, 3, 1))
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert (tmp_path / "a-report.xlsx").read_bytes() == (tmp_path / "b-report.xlsx").read_bytes()
+
+
+def test_a_share_of_an_empty_budget_is_excels_division_error(tmp_path: Path) -> None:
+    budget = compute(load_content(SAMPLE))
+    for group in budget.groups:
+        for line in group.lines:
+            line.amounts = [0] * len(line.amounts)
+    for line in budget.financing:
+        line.amounts = [0] * len(line.amounts)
+    path = tmp_path / "empty.xlsx"
+    write_budget(path, budget, title="Budget", date=dt.date(2021, 3, 1))
+    ws = load_workbook(path, data_only=True).active
+    shares = [c.value for row in ws.iter_rows() for c in row if c.number_format == "0.0%"]
+    assert shares and set(shares) == {"#DIV/0!"}

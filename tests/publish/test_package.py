@@ -1,4 +1,7 @@
-"""The upload package: human names, drafts refused unless asked for, a manifest with hashes and the commit."""
+"""The upload package: human names, drafts refused unless asked for, a manifest with hashes and the commit.
+
+The sample's example attachments are drafts; the tests that package a final set mark a copy final first.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from agreement.pipeline import build
 from agreement.publish import package as package_module
 from agreement.publish.manifest import sha256
 from agreement.publish.package import package
-from tests.conftest import replace_line, snapshot
+from tests.conftest import SAMPLE, make_final, replace_line, snapshot
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
 EXPECTED = [
@@ -25,36 +28,41 @@ EXPECTED = [
     "Albertslund - Budget 2021-2025.xlsx",
     "Albertslund - Delaftale - Beskæftigelse.pdf",
     "Albertslund - Delaftale - Uddannelse og livschancer.pdf",
+    "Albertslund - Indberetningsskema 2021-2025.pdf",
+    "Albertslund - Indberetningsskema 2021-2025.xlsx",
     "Albertslund - Kommissorium for bestyrelsen 2021-2025.pdf",
     "Albertslund - Milepælsplan 2021-2025.pdf",
     "Albertslund - Strategisk samarbejdsaftale 2021-2025.pdf",
     "manifest.json",
 ]
+# The sample's example content (README, "Example data"): drafts until a real area replaces them.
+EXAMPLES = ["budget.yaml", "beredskabsplan.yaml", "milepaelsplan.yaml", "kommissorium.yaml",
+            "delaftaler/beskaeftigelse.yaml", "delaftaler/uddannelse-og-livschancer.yaml"]
 
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory: pytest.TempPathFactory):
-    from tests.conftest import SAMPLE
-
-    return package(SAMPLE, tmp_path_factory.mktemp("upload"))
+    """The sample packaged from the repository itself (so the manifest names its commit), drafts and all."""
+    return package(SAMPLE, tmp_path_factory.mktemp("upload"), allow_drafts=True)
 
 
 def test_folder_and_zip_are_named_for_people_and_the_portal(packaged) -> None:
-    assert packaged.folder.name == NAME and packaged.archive.name == f"{NAME}.zip"
+    name = f"{NAME} - UDKAST"  # the sample's example attachments are drafts
+    assert packaged.folder.name == name and packaged.archive.name == f"{name}.zip"
     assert sorted(p.name for p in packaged.folder.iterdir()) == EXPECTED
     with zipfile.ZipFile(packaged.archive) as z:
-        assert sorted(z.namelist()) == [f"{NAME}/{n}" for n in EXPECTED]
+        assert sorted(z.namelist()) == [f"{name}/{n}" for n in EXPECTED]
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_package_manifest(packaged) -> None:
     manifest = json.loads((packaged.folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["package"] == NAME
+    assert manifest["package"] == f"{NAME} - UDKAST"
     assert sorted(e["file"] for e in manifest["files"]) == [n for n in EXPECTED if n != "manifest.json"]
     assert manifest["files"][0]["kind"] == "strategisk-samarbejdsaftale"
     for entry in manifest["files"]:
         assert entry["sha256"] == sha256(packaged.folder / entry["file"])
-        assert entry["status"] == "endelig"
+        assert entry["status"] == ("endelig" if entry["kind"] == "strategisk-samarbejdsaftale" else "udkast")
     head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or None
     assert manifest["source"]["git_commit"] == head
     if head:
@@ -64,11 +72,13 @@ def test_package_manifest(packaged) -> None:
 
 
 def test_drafts_are_refused_unless_asked_for(content: Path, tmp_path: Path) -> None:
+    make_final(content)
     line = replace_line(content / "budget.yaml", r"^status: endelig$", "status: udkast")
     out = tmp_path / "upload"
     result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "-q"])
     assert result.exit_code == 1
     assert f"budget.yaml:{line}:" in result.output and "is a draft (status: udkast)" in result.output
+    assert result.output.count("is a draft") == 1
     assert "--draft" in result.output and not out.exists()
 
     result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "--draft", "-q"])
@@ -79,7 +89,18 @@ def test_drafts_are_refused_unless_asked_for(content: Path, tmp_path: Path) -> N
     assert {e["kind"]: e["status"] for e in manifest["files"]}["budget"] == "udkast"
 
 
+def test_the_sample_is_refused_for_its_example_attachments(tmp_path: Path) -> None:
+    """The sample's invented attachments are drafts: packaging it names each, and only them."""
+    out = tmp_path / "upload"
+    result = CliRunner().invoke(main, ["package", "--content", str(SAMPLE), "--out", str(out), "-q"])
+    assert result.exit_code == 1 and not out.exists()
+    files = [line.split(":")[0] for line in result.output.splitlines() if "is a draft" in line]
+    drafts = {Path(f).resolve().relative_to(SAMPLE).as_posix() for f in files}
+    assert drafts == set(EXAMPLES), result.output
+
+
 def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_path: Path) -> None:
+    make_final(content)
     replace_line(content / "kommissorium.yaml", r"^status: endelig$", "status: udkast")
     result = build(content, tmp_path / "out")
     draft = result.out_dir / "kommissorium.pdf"
@@ -103,7 +124,9 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_p
 ])
 def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path, monkeypatch, area: str,
                                                    prefix: str) -> None:
-    folder, budget = f"{prefix}Boligsocial indsats 2021-2025", f"{prefix}Budget 2021-2025.xlsx"
+    folder = f"{prefix}Boligsocial indsats 2021-2025"
+    workbooks = [f"{prefix}Budget 2021-2025.xlsx", f"{prefix}Indberetningsskema 2021-2025.xlsx"]
+    make_final(content)
     replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: '{area}'".replace("\\", "\\\\"))
     # The names are the point here, not the PDFs: build the Word files only, which is much faster.
     monkeypatch.setattr(package_module, "build", lambda c, o, **kw: build(c, o, ("docx",), progress=kw.get("progress")))
@@ -121,6 +144,20 @@ def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path
     assert around == {d: sorted(p.name for p in d.iterdir() if p.name.startswith(("x", "evil", "tmp-evil"))) for d in watched}
     assert sorted(p.name for p in out.iterdir()) == [folder, f"{folder}.zip"]
     assert result.folder == out / folder
-    assert sorted(result.files) == sorted([budget, "manifest.json"])
+    assert sorted(result.files) == sorted([*workbooks, "manifest.json"])
     with zipfile.ZipFile(result.archive) as z:
-        assert sorted(z.namelist()) == sorted([f"{folder}/{budget}", f"{folder}/manifest.json"])
+        assert sorted(z.namelist()) == sorted([*(f"{folder}/{name}" for name in workbooks), f"{folder}/manifest.json"])
+
+
+def test_every_invented_document_carries_the_draft_mark_on_every_page(built) -> None:
+    """The sample's example attachments render as drafts; the real strategic agreement does not."""
+    manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
+    for doc in manifest["documents"]:
+        text = subprocess.run(["pdftotext", str(built.out_dir / doc["files"]["pdf"]), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        pages = [p for p in text.split("\f") if p.strip()]
+        if doc["kind"] == "strategisk-samarbejdsaftale":
+            assert doc["status"] == "endelig" and "UDKAST" not in text
+        else:
+            assert doc["status"] == "udkast", doc["kind"]
+            assert pages and all("UDKAST – IKKE GODKENDT" in p for p in pages), doc["files"]["pdf"]

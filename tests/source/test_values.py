@@ -15,7 +15,7 @@ from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
 from agreement.source.values import value_errors
 from agreement.source.yamlload import load_yaml
-from tests.conftest import ROOT, replace_line
+from tests.conftest import ROOT, add_figure, png_bytes, replace_line
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 # The last words of the first and second text line of the delaftale's formål (a `|` block).
@@ -179,3 +179,85 @@ def test_an_invisible_character_in_markdown_is_reported_once(tmp_path: Path) -> 
               "$defs": {"markdown": {"type": "string"}}}
     (error,) = value_errors(load_yaml(path), schema)
     assert error.message.startswith("tekst contains the invisible character U+000B at column 10")
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+FIGURE_CASES = [
+    # (id, the Markdown line, how to prepare the content folder, words the message must contain)
+    ("missing-file", '![Kort over området](figurer/findes-ikke.png "Kort")', None,
+     "the figure file 'figurer/findes-ikke.png' does not exist"),
+    ("parent-folder", "![Kort over området](../kort.png)", "outside-file", "'../kort.png' leads outside the content folder"),
+    ("absolute-path", "![Kort over området](/etc/hostname)", None, "'/etc/hostname' leads outside the content folder"),
+    ("link-out", "![Kort over området](figurer/ude.png)", "symlink-out", "is a link to a file outside the content folder"),
+    ("web-address", "![Kort over området](https://lbf.dk/kort.png)", None, "is not a file in the content folder"),
+    ("gif", "![Kort over området](figurer/kort.png)", "gif-named-png", "the file is a GIF file, not a PNG, JPEG or SVG"),
+    ("not-a-picture", "![Kort over området](figurer/kort.jpg)", "text-named-jpg", "not a PNG, JPEG or SVG picture"),
+    ("wrong-suffix", "![Kort over området](figurer/kort.jpg)", "png-named-jpg",
+     "'figurer/kort.jpg' is named as a JPEG file but holds a PNG picture"),
+    ("unsupported-suffix", "![Kort over området](figurer/kort.gif)", "gif", "is not a PNG, JPEG or SVG file (by its name)"),
+    ("too-many-bytes", "![Kort over området](figurer/kort.png)", "eleven-megabytes", "more than the 10 MB a figure may be"),
+    ("too-many-pixels", "![Kort over området](figurer/kort.png)", "wide-png", "20000 × 10 pixels, more than the 10000"),
+    ("no-alt-text", '![](figurer/kort.png "Kort")', "png", "the figure has no alternative text"),
+    ("blank-alt-text", "![  ](figurer/kort.png)", "png", "the figure has no alternative text"),
+    ("inside-text", "Se kortet ![Kort over området](figurer/kort.png) her.", "png", "a figure must stand alone"),
+    ("in-a-list", "- ![Kort over området](figurer/kort.png)", "png", "a figure must stand alone"),
+    ("svg-loading-a-file", "![Tegning](figurer/tegning.svg)", "svg-with-href", "the SVG file refers to another file"),
+]
+
+
+def _prepare(content: Path, how: str | None) -> None:
+    figures = content / "figurer"
+    figures.mkdir(exist_ok=True)
+    if how == "outside-file":
+        (content.parent / "kort.png").write_bytes(png_bytes(10, 10))
+    elif how == "symlink-out":
+        (content.parent / "ude.png").write_bytes(png_bytes(10, 10))
+        (figures / "ude.png").symlink_to(content.parent / "ude.png")
+    elif how == "gif-named-png":
+        (figures / "kort.png").write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+    elif how == "text-named-jpg":
+        (figures / "kort.jpg").write_text("ikke et billede", encoding="utf-8")
+    elif how == "png-named-jpg":
+        (figures / "kort.jpg").write_bytes(png_bytes(10, 10))
+    elif how == "gif":
+        (figures / "kort.gif").write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;")
+    elif how == "eleven-megabytes":
+        (figures / "kort.png").write_bytes(png_bytes(10, 10) + b"\0" * (11 * 1024 * 1024))
+    elif how == "wide-png":
+        (figures / "kort.png").write_bytes(png_bytes(20000, 10))
+    elif how == "png":
+        (figures / "kort.png").write_bytes(png_bytes(10, 10))
+    elif how == "svg-with-href":
+        (figures / "tegning.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                                             '<image href="file:///etc/passwd"/></svg>', encoding="utf-8")
+
+
+@pytest.mark.parametrize(("case", "markdown", "how", "words"), FIGURE_CASES, ids=[c[0] for c in FIGURE_CASES])
+def test_a_bad_figure_is_refused_at_its_line(content: Path, case: str, markdown: str, how: str | None, words: str) -> None:
+    _prepare(content, how)
+    line = add_figure(content, markdown)
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 1, result.output
+    column = 3 + markdown.index("![")  # the field's text starts in column 3; the error points at "!["
+    hits = [m for m in result.output.splitlines() if m.startswith(f"{content / 'strategic.yaml'}:{line}:{column}: vision: ")]
+    assert any(words in m for m in hits), result.output
+
+
+def test_a_good_figure_passes_the_check(content: Path) -> None:
+    _prepare(content, "png")
+    (content / "figurer" / "tegning.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 20"><rect width="40" height="20" fill="url(#g)"/></svg>',
+        encoding="utf-8")
+    add_figure(content, '![Kort over de tre boligafdelinger](figurer/kort.png "Boligområderne")')
+    add_figure(content, "![Blomsten med visionens temaer](figurer/tegning.svg)")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_figure_in_a_one_line_text_is_refused(content: Path) -> None:
+    _prepare(content, "png")
+    line = replace_line(content / "strategic.yaml", r"^  fodnote: .*$", "  fodnote: '![Kort](figurer/kort.png)'")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert f"strategic.yaml:{line}:" in result.output and "this one-line text cannot hold a figure" in result.output

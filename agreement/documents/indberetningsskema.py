@@ -1,0 +1,141 @@
+"""The indberetningsskema: every goal and indicator of the programme, with a column per reporting year to fill in."""
+
+from __future__ import annotations
+
+from dataclasses import astuple, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from agreement import formatting as fmt
+from agreement.documents.parties import document_date, programme_context, programme_metadata, upload_name
+from agreement.documents.registry import DocumentKind
+from agreement.documents.spec import DocumentSpec
+from agreement.documents.strategic import _baseline as baseline_text
+from agreement.editions import Edition
+from agreement.kinds import INDBERETNINGSSKEMA
+from agreement.model import period as periods
+from agreement.model.metadata import Metadata
+from agreement.model.programme import Programme
+from agreement.word.tables import Cell, Row, Table
+
+if TYPE_CHECKING:
+    from agreement.word.renderer import DocxRenderer
+
+TEMPLATE = "indberetningsskema.docx"
+WORKBOOK = "indberetningsskema.xlsx"  # LBF's own form, when an edition carries it
+NAME = "Indberetningsskema"
+EMU_PER_CM = 360000
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One indicator of one goal, as the form shows it."""
+
+    focus_area: str
+    goal: str
+    indicator: str
+    baseline_area: str
+    baseline_municipality: str
+    baseline_year: str
+    target: str
+    source: str
+
+
+# Headings of the ReportRow fields; the edition's 'indikatorkolonner' (the columns of the strategic agreement's
+# table: mål, indikator, baseline boligområder, baseline kommune, baseline år, datakilde) replace them in order.
+DEFAULT_HEADINGS = ("Indsatsområde", "Mål", "Indikator", "Baseline boligområder", "Baseline kommune (evt. andet)",
+                    "Baseline år", "Målværdi", "Datakilde")
+EDITION_COLUMNS = (1, 2, 3, 4, 5, 7)  # the ReportRow fields the edition's indikatorkolonner name, in their order
+
+
+def rows(programme: Programme) -> list[ReportRow]:
+    """LBF's fixed goals with the area's baselines (strategic.yaml), then each delaftale's delmål with its targets.
+
+    LBF's fixed goals carry no target: the area's development is followed against the municipality's, so their
+    target cell stays empty. A delmål indicator has a target (its 'mål') but a baseline in words and no year.
+    """
+    strategic = programme.strategic
+    out = [
+        ReportRow(goal.focus_area or "", goal.text, ind.text, baseline_text(ind.baseline_area, ind.unit),
+                  baseline_text(ind.baseline_municipality, ind.unit), str(ind.baseline_year), "", ind.source)
+        for goal in strategic.goals for ind in goal.indicators
+    ]
+    for area in strategic.chosen_areas:
+        deal = programme.delaftale_for(area)
+        out.extend(ReportRow(deal.focus_area, goal.text, ind.text, ind.baseline, "", "", ind.target, ind.source)
+                   for goal in deal.goals for ind in goal.indicators)
+    return out
+
+
+def headings(edition: Edition) -> list[str]:
+    names = list(DEFAULT_HEADINGS)
+    for index, name in zip(EDITION_COLUMNS, edition.indicator_columns):
+        names[index] = name
+    return names
+
+
+def year_headings(programme: Programme) -> list[str]:
+    """One column per project year of the period, for the status reported that year."""
+    return [f"Status {periods.year_label(y)}" for y in periods.project_years(programme.strategic.period)]
+
+
+def specs(programme: Programme) -> list[DocumentSpec]:
+    meta = metadata(programme)
+    strategic = programme.strategic
+    # The form shows the delaftaler's delmål too, so it is a draft while any of them is.
+    drafts = [strategic.source.draft_at, *(d.source.draft_at for d in programme.delaftaler)]
+    draft_at = next((d for d in drafts if d is not None), None)
+
+    def workbook(path: Path) -> None:
+        from agreement.outputs.xlsx import write_report
+
+        lbf = programme.edition.template(WORKBOOK)
+        write_report(path, headings(programme.edition) + year_headings(programme),
+                     [list(astuple(row)) for row in rows(programme)], title=meta.title, intro=intro(programme),
+                     date=meta.date, lbf_workbook=lbf if lbf.is_file() else None)
+
+    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, lambda r: context(r, programme),
+                         meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]
+
+
+def intro(programme: Programme) -> str:
+    years = [periods.year_label(y) for y in periods.project_years(programme.strategic.period)]
+    return (f"Mål og indikatorer for den boligsociale indsats i {programme.strategic.area.name}. "
+            f"Status udfyldes for hvert projektår ({fmt.join_and(years)}).")
+
+
+def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+    years = [periods.year_label(y) for y in periods.project_years(programme.strategic.period)]
+    return {
+        **programme_context(programme),
+        "years": fmt.join_and(years),
+        "table": r.elements([table(programme, _text_width_cm(r)).element()]),
+    }
+
+
+def table(programme: Programme, width_cm: float) -> Table:
+    """The form as a Word table across the text width, sized from its content; the year columns (room to
+    write a status in, at least 1,6 cm) share one width."""
+    names = headings(programme.edition)
+    years = year_headings(programme)
+    year_columns = tuple(range(len(names), len(names) + len(years)))
+    t = Table(font_half_points=14, total_cm=width_cm, min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,))
+    t.rows.append(Row([Cell(name, bold=True) for name in names + years], header=True))
+    for row in rows(programme):
+        t.rows.append(Row([Cell(text) for text in astuple(row)] + [Cell("") for _ in years]))
+    return t
+
+
+def _text_width_cm(r: DocxRenderer) -> float:
+    """The width between the margins of the template's first section, so a template edited in Word is honoured."""
+    section = r.tpl.docx.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM
+
+
+def metadata(programme: Programme) -> Metadata:
+    strategic = programme.strategic
+    return programme_metadata(strategic, NAME, "indberetningsskema", document_date(strategic.signatures, strategic.period.start))
+
+
+KIND = DocumentKind(name=INDBERETNINGSSKEMA, label=NAME, source="", schema="", template=TEMPLATE, model=None,
+                    documents=specs, reads_content=False)

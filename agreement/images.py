@@ -1,0 +1,199 @@
+"""Figure files in content: where a Markdown image may point, and its type and size read from its header alone."""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 10_000  # per side; a larger picture only makes the documents slow to open and print
+NATURAL_DPI = 150  # a picture is never shown larger than its pixels at this resolution
+SUFFIXES = {".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".svg": "svg"}
+KIND_NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
+# CSS units an SVG's width and height may carry, in CSS pixels (96 to the inch).
+_SVG_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
+_SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-z]*)\s*$")
+_SVG_HEAD = 64 * 1024  # the root element of any real SVG starts well within this
+
+
+class FigureProblem(ValueError):
+    """Why a figure cannot be used, in words for the author."""
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    kind: str  # "png", "jpeg" or "svg"
+    width: float  # pixels (CSS pixels for SVG)
+    height: float
+
+
+def figure_path(root: Path, src: str) -> Path:
+    """The file a Markdown image's address names, inside the content folder `root`; FigureProblem if it may not be used."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", src) and not re.match(r"^[A-Za-z]:[\\/]", src):
+        raise FigureProblem(f"'{_short(src)}' is not a file in the content folder; save the picture in the content folder "
+                            "(e.g. figurer/kort.png) and write its path relative to that folder")
+    relative = unquote(src)
+    if not relative.strip():
+        raise FigureProblem("the figure has no file; write its path in the parentheses, e.g. ![Kort over området](figurer/kort.png)")
+    posix = PurePosixPath(relative.replace("\\", "/"))
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", relative) or ".." in posix.parts:
+        raise FigureProblem(f"'{relative}' leads outside the content folder; put the picture in the content folder "
+                            "(e.g. figurer/) and write its path relative to that folder, without '..'")
+    path = root.joinpath(*posix.parts)
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        inside = False
+    if not inside:
+        raise FigureProblem(f"'{relative}' is a link to a file outside the content folder; copy the picture itself "
+                            "into the content folder")
+    if not path.exists():
+        raise FigureProblem(f"the figure file '{relative}' does not exist in the content folder; check the name "
+                            "(capital letters count) or add the file")
+    if not path.is_file():
+        raise FigureProblem(f"'{relative}' is a folder, not a picture file")
+    return path
+
+
+def read_figure(path: Path, shown: str) -> tuple[bytes, ImageInfo]:
+    """The bytes and header facts of a figure file; FigureProblem when it is not a usable PNG, JPEG or SVG."""
+    suffix = SUFFIXES.get(path.suffix.lower())
+    if suffix is None:
+        raise FigureProblem(f"'{shown}' is not a PNG, JPEG or SVG file (by its name); save the picture in one of "
+                            "those formats (.png, .jpg or .svg)")
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise FigureProblem(f"'{shown}' is {size / 1024 / 1024:.1f} MB, more than the {MAX_BYTES // 1024 // 1024} MB a "
+                                "figure may be; save it smaller (fewer pixels, or JPEG for photos)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FigureProblem(f"'{shown}' cannot be read: {exc.strerror or exc}") from None
+    try:
+        info = probe(data)
+    except FigureProblem as exc:
+        raise FigureProblem(f"'{shown}': {exc}") from None
+    if info.kind != suffix:
+        raise FigureProblem(f"'{shown}' is named as a {KIND_NAMES[suffix]} file but holds a {KIND_NAMES[info.kind]} "
+                            f"picture; rename it to end in .{'jpg' if info.kind == 'jpeg' else info.kind}")
+    if info.width > MAX_PIXELS or info.height > MAX_PIXELS:
+        raise FigureProblem(f"'{shown}' is {info.width:.0f} × {info.height:.0f} pixels, more than the {MAX_PIXELS} "
+                            "pixels a side a figure may have; save it smaller")
+    if info.width < 1 or info.height < 1:
+        raise FigureProblem(f"'{shown}' has no size (0 pixels wide or high)")
+    return data, info
+
+
+def probe(data: bytes) -> ImageInfo:
+    """The type and size of a PNG, JPEG or SVG from its bytes (magic bytes, not the name); FigureProblem otherwise."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return _png(data)
+    if data.startswith(b"\xff\xd8\xff"):
+        return _jpeg(data)
+    if _looks_like_svg(data):
+        return _svg(data)
+    return _unsupported(data)
+
+
+def _png(data: bytes) -> ImageInfo:
+    if len(data) < 33 or data[12:16] != b"IHDR":
+        raise FigureProblem("the PNG file is damaged (it has no header); save it again from the program that made it")
+    width, height = struct.unpack(">II", data[16:24])
+    if b"IEND" not in data[-32:]:
+        raise FigureProblem("the PNG file is cut short (damaged); save it again from the program that made it")
+    return ImageInfo("png", width, height)
+
+
+def _jpeg(data: bytes) -> ImageInfo:
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            break
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            i += 2
+            continue
+        (length,) = struct.unpack(">H", data[i + 2:i + 4])
+        # Start-of-frame markers (all but DHT C4, JPG C8 and DAC CC) carry the picture's height and width.
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and i + 9 <= len(data):
+            height, width = struct.unpack(">HH", data[i + 5:i + 9])
+            if b"\xff\xd9" not in data[-1024:]:
+                raise FigureProblem("the JPEG file is cut short (damaged); save it again from the program that made it")
+            return ImageInfo("jpeg", width, height)
+        if marker == 0xDA:  # the image data starts before any frame header: not a picture we can size
+            break
+        i += 2 + length
+    raise FigureProblem("the JPEG file is damaged (no picture size in its header); save it again")
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:_SVG_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head
+
+
+def _svg(data: bytes) -> ImageInfo:
+    try:
+        head = data[:_SVG_HEAD].decode("utf-8")
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FigureProblem("the SVG file is not UTF-8 text; save it again as plain SVG (UTF-8)") from None
+    if re.search(r"<!(DOCTYPE|ENTITY)", head, re.IGNORECASE):
+        raise FigureProblem("the SVG file declares a DOCTYPE or entities, which are not allowed (they can read other "
+                            "files); save it again as plain SVG without them")
+    text = data.decode("utf-8")
+    outside = re.search(r"""(?:xlink:)?href\s*=\s*["']\s*(?!#|data:)([^"']+)""", text)
+    if outside or re.search(r"url\(\s*['\"]?\s*(?!#|data:)[^)]", text):
+        what = f" ('{_short(outside.group(1))}')" if outside else ""
+        raise FigureProblem(f"the SVG file refers to another file or address{what}; embed the picture in the SVG "
+                            "itself, or save the figure as PNG")
+    root = re.search(r"<svg\b([^>]*)>", head)
+    if root is None:
+        raise FigureProblem("the SVG file has no <svg> element at its start; save it again as plain SVG")
+    attrs = dict(re.findall(r"""([\w:-]+)\s*=\s*["']([^"']*)["']""", root.group(1)))
+    width, height = _svg_length(attrs.get("width")), _svg_length(attrs.get("height"))
+    box = [float(v) for v in re.split(r"[\s,]+", attrs.get("viewBox", "").strip()) if _is_number(v)]
+    if len(box) == 4 and box[2] > 0 and box[3] > 0:
+        if width is None and height is None:
+            width, height = box[2], box[3]
+        elif width is None and height is not None:
+            width = height * box[2] / box[3]
+        elif height is None and width is not None:
+            height = width * box[3] / box[2]
+    if width is None or height is None:
+        raise FigureProblem("the SVG file gives no size: its <svg> element needs width and height in px, pt, cm or mm, "
+                            "or a viewBox")
+    return ImageInfo("svg", width, height)
+
+
+def _svg_length(value: str | None) -> float | None:
+    match = _SVG_LENGTH.match(value or "")
+    if match is None or match.group(2) not in _SVG_UNITS:
+        return None  # missing, or a percentage: the viewBox decides
+    return float(match.group(1)) * _SVG_UNITS[match.group(2)]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _unsupported(data: bytes) -> ImageInfo:
+    known = {b"GIF8": "GIF", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"%PDF": "PDF", b"RIFF": "WebP",
+             b"PK\x03\x04": "zip or Office"}
+    name = next((name for magic, name in known.items() if data.startswith(magic)), None)
+    what = f"a {name} file, not" if name else "not"
+    raise FigureProblem(f"the file is {what} a PNG, JPEG or SVG picture (whatever its name says); "
+                        "save the picture as PNG (drawings, maps) or JPEG (photos)")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,75 @@
+"""Key figures: the computed values of each document (totals, shares, periods, board, milestone dates) in Danish format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from agreement import formatting as fmt
+from agreement.documents.milepaelsplan import milestones
+from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
+from agreement.model.budget import compute, share_text
+from agreement.model.period import Span
+from agreement.model.programme import Programme
+from agreement.publish.names import safe_name
+
+Figures = dict[str, str]
+
+
+def key_figures(programme: Programme) -> dict[str, Figures]:
+    """Named values per document, keyed by the document's file stem as the build names it.
+
+    Only what a reviewer could miss in the words: values computed from several places, or shown far from
+    where they are written. Names are the documents' own Danish words.
+    """
+    strategic = programme.strategic
+    orgs = strategic.organisations
+    period = {"Aftaleperiode": _span(strategic.period)}
+    board = {"Bestyrelse": fmt.join_and([orgs[i].display_name for i in strategic.organisation.board.members]),
+             "Bestyrelsesmøder pr. år": fmt.count(strategic.organisation.board.meetings_per_year)}
+    out: dict[str, Figures] = {
+        STRATEGIC: {**period, "Parter": _names(programme, strategic.parties), **board},
+        BUDGET: {**period, **_budget(programme)},
+        BEREDSKABSPLAN: dict(period),
+        MILEPAELSPLAN: {**period, **_milestones(programme)},
+        KOMMISSORIUM: {**period, **board},
+    }
+    for deal in programme.delaftaler:
+        out[safe_name(f"{DELAFTALE}-{deal.stem}")] = {"Periode": _span(deal.period), "Parter": _names(programme, deal.parties)}
+    return out
+
+
+def _budget(programme: Programme) -> Figures:
+    budget = compute(programme)
+    local = budget.expense_total - budget.grant_total
+    figures = {
+        "Udgifter i alt": fmt.amount(budget.expense_total),
+        "Finansiering i alt": fmt.amount(budget.financing_total),
+        f"Tilskud fra {budget.grantor}": fmt.amount(budget.grant_total),
+        f"Andel fra {budget.grantor}": share_text(budget.share(budget.grant_total)),
+        "Lokal medfinansiering": fmt.amount(local),
+        "Lokal andel": share_text(budget.share(local)),
+    }
+    for label, expense, financing in zip(budget.year_labels, budget.expense_totals, budget.financing_totals):
+        figures[f"Udgifter {label}"] = fmt.amount(expense)
+        figures[f"Finansiering {label}"] = fmt.amount(financing)
+    return figures
+
+
+def _milestones(programme: Programme) -> Figures:
+    figures: Figures = {}
+    for milestone in milestones(programme):
+        name = f"Milepæl: {milestone.text}"
+        n = 2
+        while name in figures:  # two milestones with the same words: tell them apart by order
+            name = f"Milepæl: {milestone.text} ({n})"
+            n += 1
+        figures[name] = milestone.when_text
+    return figures
+
+
+def _span(span: Span) -> str:
+    return f"{fmt.date_long(span.start)} til {fmt.date_long(span.end)}"
+
+
+def _names(programme: Programme, idents: Iterable[str]) -> str:
+    return fmt.join_and([programme.organisation(i).display_name for i in idents])

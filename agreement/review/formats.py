@@ -1,0 +1,218 @@
+"""A comparison as text for a terminal, as one Markdown pull-request comment, or as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import click
+
+from agreement.review.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Change, Comparison, DocumentChange, Segment
+from agreement.review.revisions import Revision
+
+MARKER = "<!-- agreement-diff -->"
+# GitHub refuses comments over 65,536 characters; stay well below, with room for a note the workflow adds.
+MARKDOWN_LIMIT = 60_000
+CONTEXT = 8  # unchanged words kept either side of a change; longer runs are shortened to '…'
+ARROW = "→"
+NONE = "(none)"
+
+Style = Callable[..., str]
+
+
+def text(comparison: Comparison, color: bool = False) -> str:
+    """git-diff-like lines: one per unchanged document, then per changed section its changes, [-old-]{+new+}."""
+    style: Style = click.style if color else (lambda message, **_: message)
+    lines = [style(f"Comparing {comparison.base.label} with {comparison.head.label}", bold=True)]
+    for doc in comparison.documents:
+        lines.append(f"{style(f'{doc.status:<9}', fg=_COLOURS.get(doc.status), bold=doc.status != UNCHANGED)} {doc.title}")
+        if doc.old_title:
+            lines.append(f"    title: {doc.old_title} {ARROW} {doc.title}")
+        if doc.figures:
+            lines.append(style("  key figures", bold=True))
+            lines.extend(f"    {f.name}: {f.old or NONE} {ARROW} {f.new or NONE}" for f in doc.figures)
+        for section in doc.sections:
+            heading = f"  section {section.title}" + (f" (was {section.old_title})" if section.old_title else "")
+            if section.status != CHANGED:
+                heading += f" ({section.status})"
+            lines.append(style(heading, bold=True))
+            lines.extend(f"    {_text_change(change, style)}" for change in section.changes)
+    lines.append(_summary(comparison))
+    return "".join(f"{line}\n" for line in lines)
+
+
+def markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
+    """One pull-request comment: the marker, a summary table, then a collapsible block per changed document.
+
+    Whole blocks are left out, with a note naming them, when the comment would pass `limit` characters.
+    """
+    head = [MARKER, "### What changed in the documents", "",
+            f"Comparing **{_md(comparison.base.label)}** with **{_md(comparison.head.label)}**: {_summary(comparison)}", ""]
+    head += ["| Document | Status | Changed sections |", "|---|---|---|"]
+    for doc in comparison.documents:
+        sections = "; ".join(s.title for s in doc.sections) or ("key figures" if doc.figures else "")
+        head.append(f"| {_cell(doc.title)} | {doc.status} | {_cell(sections)} |")
+    out = "\n".join(head) + "\n"
+    changed = [doc for doc in comparison.documents if doc.status == CHANGED]
+    room = limit - _length(out) - _length(_left_out_note(changed))  # the note as long as it could ever be
+    left_out = []
+    for doc in changed:
+        block = _md_block(doc)
+        if _length(block) <= room:
+            out += block
+            room -= _length(block)
+        else:
+            left_out.append(doc)
+    if left_out:
+        out += _left_out_note(left_out)
+    return out
+
+
+def as_json(comparison: Comparison) -> str:
+    """Every document with its status, changed sections (changes, changed words) and key figures old and new."""
+    def revision(rev: Revision) -> dict:
+        return {"name": rev.name, "commit": rev.commit, "working_tree": rev.commit is None}
+
+    data = {
+        "base": revision(comparison.base),
+        "head": revision(comparison.head),
+        "author": {"name": comparison.author.name, "date": comparison.author.date.isoformat()},
+        "changed": comparison.changed,
+        "documents": [
+            {
+                "kind": doc.kind, "title": doc.title, "old_title": doc.old_title, "file": doc.stem, "status": doc.status,
+                "figures": [{"name": f.name, "old": f.old, "new": f.new} for f in doc.figures],
+                "sections": [
+                    {
+                        "title": s.title, "old_title": s.old_title, "status": s.status,
+                        "changes": [
+                            {"status": c.status, "type": "row" if c.row else "paragraph", "old": c.old, "new": c.new,
+                             "words": [{"op": op, "text": words} for op, words in c.words]}
+                            for c in s.changes
+                        ],
+                    }
+                    for s in doc.sections
+                ],
+            }
+            for doc in comparison.documents
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+FORMATS: dict[str, Callable[..., str]] = {"text": text, "markdown": markdown, "json": as_json}
+
+_COLOURS = {ADDED: "green", REMOVED: "red", CHANGED: "yellow"}
+_SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
+
+
+def _summary(comparison: Comparison) -> str:
+    total = len(comparison.documents)
+    changed = sum(doc.status != UNCHANGED for doc in comparison.documents)
+    if not changed:
+        return f"no changes in the {total} document{'s' if total != 1 else ''}."
+    return f"{changed} of {total} document{'s' if total != 1 else ''} changed."
+
+
+def _text_change(change: Change, style: Style) -> str:
+    what = "row" if change.row else "paragraph"
+    if change.status == ADDED:
+        return style(f"+ {what} added: {change.new}", fg="green")
+    if change.status == REMOVED:
+        return style(f"- {what} removed: {change.old}", fg="red")
+    marks = {"-": lambda w: style(f"[-{w}-]", fg="red"), "+": lambda w: style(f"{{+{w}+}}", fg="green")}
+    return f"~ {what} changed: " + _joined([(op, marks[op](w) if op in marks else w) for op, w in _shortened(change)])
+
+
+def _md_block(doc: DocumentChange) -> str:
+    lines = ["", f"<details><summary><b>{_html(doc.title)}</b>: {doc.status}</summary>", ""]
+    if doc.old_title:
+        lines.append(f"Title: ~~{_md(doc.old_title)}~~ **{_md(doc.title)}**")
+        lines.append("")
+    if doc.figures:
+        lines.append("**Key figures**")
+        lines.append("")
+        lines.extend(f"- {_md(f.name)}: {_md(f.old or NONE)} {ARROW} {_md(f.new or NONE)}" for f in doc.figures)
+        lines.append("")
+    for section in doc.sections:
+        heading = f"**{_md(section.title)}**"
+        if section.old_title:
+            heading += f" (was {_md(section.old_title)})"
+        if section.status != CHANGED:
+            heading += f" ({section.status})"
+        lines += [heading, ""]
+        lines.extend(f"- {_md_change(change)}" for change in section.changes)
+        lines.append("")
+    lines += ["</details>", ""]
+    return "\n".join(lines)
+
+
+def _md_change(change: Change) -> str:
+    what = "Row" if change.row else "Paragraph"
+    if change.status == ADDED:
+        return f"{what} added: **{_md(change.new or '')}**"
+    if change.status == REMOVED:
+        return f"{what} removed: ~~{_md(change.old or '')}~~"
+    marks = {"-": "~~{}~~", "+": "**{}**"}
+    return f"{what} changed: " + _joined([(op, marks[op].format(_md(w)) if op in marks else _md(w))
+                                          for op, w in _shortened(change)], tight=False)
+
+
+def _joined(segments: list[Segment], tight: bool = True) -> str:
+    """Rendered segments with a space between; `tight`: none between removed words and the words replacing them."""
+    out = ""
+    for n, (op, words) in enumerate(segments):
+        if n and not (tight and op == "+" and segments[n - 1][0] == "-"):
+            out += " "
+        out += words
+    return out
+
+
+def _left_out_note(documents: list[DocumentChange]) -> str:
+    if not documents:
+        return ""
+    names = ", ".join(_md(doc.title) for doc in documents)
+    count = len(documents)
+    return (f"\n**{count} changed document{'s were' if count != 1 else ' was'} left out** to keep this comment under "
+            f"GitHub's size limit: {names}. Run `agreement diff --format text` to see every change.\n")
+
+
+def _shortened(change: Change) -> list[Segment]:
+    """A paragraph's long unchanged runs cut to CONTEXT words either side of a change, so a changed word is easy
+    to find; a table row is shown whole, as its first cell says what the row is."""
+    segments = change.words
+    if change.row:
+        return list(segments)
+    out: list[Segment] = []
+    last = len(segments) - 1
+    for n, (op, words) in enumerate(segments):
+        split = words.split(" ")
+        keep_start = CONTEXT if n > 0 else 0  # words after the change before this run
+        keep_end = CONTEXT if n < last else 0  # words before the change after it
+        if op != "=" or not (n > 0 or n < last) or len(split) <= keep_start + keep_end + 1:
+            out.append((op, words))
+            continue
+        kept = [*split[:keep_start], "…", *split[len(split) - keep_end:]] if keep_end else [*split[:keep_start], "…"]
+        out.append((op, " ".join(kept)))
+    return out
+
+
+def _md(value: str) -> str:
+    """Text as Markdown that shows exactly these characters: no emphasis, links, HTML or code from content."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\`*_~[]#":
+        value = value.replace(char, "\\" + char)
+    return value
+
+
+def _cell(value: str) -> str:
+    return _md(value).replace("|", "\\|")
+
+
+def _html(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _length(value: str) -> int:
+    """Length as GitHub counts it (UTF-16 code units)."""
+    return len(value.encode("utf-16-le")) // 2

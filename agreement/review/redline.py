@@ -1,0 +1,161 @@
+"""Word documents with real tracked changes from one version of a document to the next, and their PDFs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from agreement.errors import ToolError
+from agreement.word.ooxml import w
+
+# The engine: Docxodus (MIT; a maintained fork of Microsoft's Open-XML-PowerTools comparer) through
+# python-redlines (MIT), whose wheel carries the self-contained .NET program; nothing is downloaded.
+ENGINE = "Docxodus (python-redlines)"
+INSTALL_HINT = "install it with: pip install 'python-redlines[docxodus]' (or run 'make build')"
+
+# Every WordprocessingML revision element; each carries w:author and w:date.
+REVISIONS = frozenset(w(tag) for tag in (
+    "ins", "del", "moveFrom", "moveTo", "moveFromRangeStart", "moveToRangeStart",
+    "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "tblPrExChange", "tblGridChange",
+    "trPrChange", "tcPrChange", "numberingChange", "cellIns", "cellDel", "cellMerge",
+))
+# Parts of a document that hold text, and so revisions.
+_TEXT_PART = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
+# Inline containers where a w:ins and a w:del are runs side by side; elsewhere (w:rPr, w:trPr) their order is fixed.
+_INLINE_PARENTS = frozenset(w(tag) for tag in ("p", "hyperlink", "sdtContent", "smartTag", "customXml", "fldSimple"))
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author: str, date: dt.datetime,
+                   pdf: bool = True, timeout: float = 300.0) -> list[Path]:
+    """For each (stem, base DOCX, head DOCX), write `out_dir/<stem>.docx` showing BASE to HEAD as tracked changes.
+
+    Every revision carries `author` and `date`, so the same inputs give the same bytes. With `pdf`, all
+    redlines then go through one LibreOffice run into `out_dir/<stem>.pdf`, where the changes show (inserted
+    words underlined, deleted words struck through, both coloured). Returns the files written, DOCX first.
+    """
+    stems = [stem for stem, _, _ in pairs]
+    for stem in stems:
+        if not stem or stem in (".", "..") or Path(stem).name != stem:
+            raise ValueError(f"redline name {stem!r} is not a plain file name")
+    if len(set(stems)) != len(stems):
+        raise ValueError("two redlines have the same name")
+    for _, base, head in pairs:
+        for path in (base, head):
+            if not path.is_file():
+                raise ToolError(f"cannot make a redline: {path} does not exist")
+    if not pairs:
+        return []
+    stamp = word_date(date)
+    engine = _engine()
+    # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
+    redlines = [(stem, _compare(engine, base, head, author, stamp)) for stem, base, head in pairs]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docx_paths = []
+    for stem, data in redlines:
+        target = out_dir / f"{stem}.docx"
+        target.write_bytes(data)
+        stamp_revisions(target, author, stamp)
+        docx_paths.append(target)
+    if not pdf:
+        return docx_paths
+    from agreement.outputs import pdfmeta
+    from agreement.outputs.pdf import to_pdf
+
+    pdf_paths = to_pdf(docx_paths, out_dir, timeout=timeout)
+    for docx_path, pdf_path in zip(docx_paths, pdf_paths):
+        # The PDF's dates and identifier come from the redline itself, so it is reproducible too.
+        pdfmeta.finish(pdf_path, _metadata(docx_path, date.date()), docx_path.read_bytes())
+    return docx_paths + pdf_paths
+
+
+def word_date(date: dt.datetime) -> str:
+    """`date` as Word writes w:date: ISO 8601 to the second, in UTC ('Z') when the time zone is known."""
+    if date.tzinfo is not None:
+        return date.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return date.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def stamp_revisions(path: Path, author: str, stamp: str) -> None:
+    """Give every revision in `path` this author and date, put each deletion before its insertion, normalise the zip.
+
+    The engine stamps its own revisions already; doing it here as well keeps the result the same whatever
+    the engine's version does with dates, and covers revision kinds it may leave unstamped.
+    """
+    from agreement.word.docxzip import normalise
+
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    rewritten = []
+    for name, data in entries:
+        if _TEXT_PART.fullmatch(name):
+            data = _stamp_part(data, author, stamp)
+        rewritten.append((name, data))
+    with zipfile.ZipFile(path, "w") as dst:
+        for name, data in rewritten:
+            dst.writestr(name, data)
+    normalise(path)
+
+
+def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
+    root = etree.fromstring(data, _PARSER)
+    changed = False
+    for node in root.iter(*REVISIONS):
+        node.set(w("author"), author)
+        node.set(w("date"), stamp)
+        changed = True
+    if not changed:
+        return data
+    # The engine writes an insertion before the deletion it replaces; readers expect "old, then new".
+    for ins in list(root.iter(w("ins"))):
+        parent = ins.getparent()
+        following = ins.getnext()
+        if parent is not None and parent.tag in _INLINE_PARENTS and following is not None and following.tag == w("del"):
+            ins.addprevious(following)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _engine():
+    try:
+        from python_redlines import DocxodusEngine, EngineNotInstalledError
+    except ImportError:
+        raise ToolError(f"the redline engine {ENGINE} is not installed; {INSTALL_HINT}") from None
+    try:
+        return DocxodusEngine()
+    except EngineNotInstalledError:
+        raise ToolError(f"the redline engine {ENGINE} is not installed; {INSTALL_HINT}") from None
+    except OSError as exc:  # an unsupported platform, or a cache folder it cannot unpack into
+        raise ToolError(f"the redline engine {ENGINE} cannot run here ({exc})") from None
+
+
+def _compare(engine, base: Path, head: Path, author: str, stamp: str) -> bytes:
+    from python_redlines import EngineExecutionError
+
+    try:
+        redline, _, _ = engine.run_redline(author, original=base, modified=head, date_time=stamp)
+    except EngineExecutionError as exc:
+        lines = (exc.stderr or exc.stdout or "").strip().splitlines()
+        reason = f" ({lines[-1].strip()})" if lines else f" (exit code {exc.returncode})"
+        raise ToolError(f"the redline engine could not compare {base.name} with {head.name}{reason}; "
+                        "check that both open in Word or LibreOffice") from None
+    except OSError as exc:
+        raise ToolError(f"the redline engine {ENGINE} could not be started ({exc.strerror or exc})") from None
+    if not redline:
+        raise ToolError(f"the redline engine wrote nothing for {base.name} and {head.name}")
+    return redline
+
+
+def _metadata(docx_path: Path, date: dt.date):
+    """The redline's own core properties (title, parties, ...) as PDF metadata, dated by the change."""
+    from docx import Document
+
+    from agreement.model.metadata import Metadata
+
+    core = Document(str(docx_path)).core_properties
+    return Metadata(title=core.title or docx_path.stem, author=core.author or "", subject=core.subject or "",
+                    keywords=core.keywords or "", date=date, language=core.language or "da-DK")
+

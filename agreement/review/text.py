@@ -1,0 +1,177 @@
+"""The rendered words of every document of a content folder, by section, from a DOCX-only build (no LibreOffice)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from agreement.pipeline import build
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+FRONT_PAGE = "(front page)"  # the name of what comes before the first Heading 1
+# Inside a paragraph: properties, deleted text and field codes are not words the reader sees.
+_SKIPPED = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText",
+            "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_NOTE_MARK = re.compile(r"\s*\[\^\d+\]")
+
+
+@dataclass(frozen=True)
+class Item:
+    """A paragraph (one cell) or a table row (its cells), as the reader sees it."""
+
+    cells: tuple[str, ...]
+    row: bool = False
+
+    @property
+    def text(self) -> str:
+        """The cells joined by ' | '; empty cells at the end (a timeline's unshaded quarters) left out."""
+        cells = list(self.cells)
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        return " | ".join(cells)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A Heading 1 and everything up to the next one."""
+
+    title: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class DocumentText:
+    """One built document: its kind and title from the manifest, its file stem, the DOCX and its sections."""
+
+    kind: str
+    title: str
+    stem: str
+    docx: Path
+    sections: tuple[Section, ...]
+    figures: dict[str, str] = field(default_factory=dict)
+
+
+def rendered(content_dir: Path, out_dir: Path) -> list[DocumentText]:
+    """Build the DOCX of every document of `content_dir` into `out_dir` and read each one's sections.
+
+    The content is checked first: ContentErrors (or TemplateProblems) when it does not pass `check`.
+    """
+    result = build(content_dir, out_dir, ("docx",), progress=None)
+    documents = []
+    for doc in result.documents:
+        path = result.out_dir / doc.files["docx"]
+        documents.append(DocumentText(doc.kind, doc.title, path.stem, path, tuple(docx_sections(path))))
+    return documents
+
+
+def docx_sections(path: Path) -> list[Section]:
+    """The sections of a DOCX: paragraphs with their text, tables as rows of cells; empty paragraphs left out."""
+    with zipfile.ZipFile(path) as docx:
+        body = etree.fromstring(docx.read("word/document.xml"), _PARSER).find(W + "body")
+        headings = _heading_styles(docx)
+        notes = _footnotes(docx)
+    reader = _Reader(headings, notes)
+    sections: list[Section] = []
+    title, items = FRONT_PAGE, list[Item]()
+    for item, heading in reader.blocks(body if body is not None else etree.Element(W + "body")):
+        if heading:
+            if items or title != FRONT_PAGE:
+                sections.append(Section(title, tuple(items)))
+            # A footnote mark in a heading is no part of its name: its number shifts when notes are added before it.
+            title, items = _NOTE_MARK.sub("", item.text), []
+        else:
+            items.append(item)
+    if items or title != FRONT_PAGE:
+        sections.append(Section(title, tuple(items)))
+    return sections
+
+
+class _Reader:
+    """Walks a document body in order; a footnote's text follows the paragraph that refers to it."""
+
+    def __init__(self, headings: set[str], notes: dict[str, str]) -> None:
+        self.headings = headings
+        self.notes = notes
+        self.numbers: dict[str, int] = {}
+
+    def blocks(self, container: etree._Element) -> Iterator[tuple[Item, bool]]:
+        """(item, is it a Heading 1) for every paragraph and table row with text."""
+        for child in container:
+            if child.tag == W + "p":
+                referred: list[str] = []
+                text = " ".join(self._text(child, referred).split())
+                if text:
+                    yield Item((text,)), self._style(child) in self.headings
+                for ident in referred:
+                    if self.notes.get(ident):
+                        yield Item((f"[^{self.numbers[ident]}]: {self.notes[ident]}",)), False
+            elif child.tag == W + "tbl":
+                yield from ((row, False) for row in self._rows(child))
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    yield from self.blocks(content)
+            elif child.tag in (W + "customXml", W + "ins", W + "moveTo"):
+                yield from self.blocks(child)
+
+    def _rows(self, table: etree._Element) -> Iterator[Item]:
+        for row in table.iterchildren(W + "tr"):
+            cells = tuple(" ".join(item.text for item, _ in self.blocks(cell)) for cell in row.iterchildren(W + "tc"))
+            if any(cells):
+                yield Item(cells, row=True)
+
+    def _text(self, element: etree._Element, referred: list[str]) -> str:
+        parts = []
+        for child in element:
+            tag = child.tag
+            if tag in _SKIPPED:
+                continue
+            if tag == W + "t":
+                parts.append(child.text or "")
+            elif tag in (W + "tab", W + "br", W + "cr"):
+                parts.append(" ")
+            elif tag == W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == W + "footnoteReference":
+                ident = child.get(W + "id", "")
+                number = self.numbers.setdefault(ident, len(self.numbers) + 1)
+                referred.append(ident)
+                parts.append(f"[^{number}]")
+            elif tag == W + "txbxContent":
+                parts.append(" " + " ".join(item.text for item, _ in self.blocks(child)) + " ")
+            else:
+                parts.append(self._text(child, referred))
+        return "".join(parts)
+
+    @staticmethod
+    def _style(paragraph: etree._Element) -> str:
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        return style.get(W + "val", "") if style is not None else ""
+
+
+def _heading_styles(docx: zipfile.ZipFile) -> set[str]:
+    """The style ids of Heading 1: 'Heading1', and any style named 'heading 1' (a template saved by a Danish Word)."""
+    ids = {"Heading1"}
+    if "word/styles.xml" in docx.namelist():
+        for style in etree.fromstring(docx.read("word/styles.xml"), _PARSER).iterchildren(W + "style"):
+            name = style.find(W + "name")
+            if name is not None and name.get(W + "val", "").lower() == "heading 1":
+                ids.add(style.get(W + "styleId", ""))
+    return ids
+
+
+def _footnotes(docx: zipfile.ZipFile) -> dict[str, str]:
+    if "word/footnotes.xml" not in docx.namelist():
+        return {}
+    reader = _Reader(set(), {})
+    notes = {}
+    for note in etree.fromstring(docx.read("word/footnotes.xml"), _PARSER).iterchildren(W + "footnote"):
+        if note.get(W + "type") in (None, "normal"):
+            notes[note.get(W + "id", "")] = " ".join(item.text for item, _ in reader.blocks(note))
+    return notes

@@ -1,0 +1,115 @@
+"""Scaffold: `agreement init` writes a new content folder from the YAML files kept beside this module."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from importlib.resources import files
+from pathlib import Path
+
+from agreement.documents.registry import DocumentKind, Registry
+from agreement.errors import PublishError, UsageError, display_path
+from agreement.resources import SCHEMAS
+
+SCAFFOLD = Path(str(files(__name__)))
+MODELINE = "# yaml-language-server: $schema={path}"
+# The line of strategic.yaml naming the edition; --skabelon replaces the scaffold's own (the default).
+_EDITION_LINE = re.compile(r"^skabelon: *(?P<name>\S+) *$", re.MULTILINE)
+
+
+def scaffold_files(registry: Registry | None = None) -> list[tuple[str, DocumentKind]]:
+    """Each scaffold file (relative to the scaffold folder, '/'-separated) with the document kind it is content for."""
+    if registry is None:
+        from agreement.documents.builtin import KINDS
+
+        registry = KINDS
+    found: list[tuple[str, DocumentKind]] = []
+    for kind in registry:
+        if not kind.reads_content:  # made from the other kinds' content (the indberetningsskema)
+            continue
+        names = sorted(p.relative_to(SCAFFOLD).as_posix() for p in SCAFFOLD.glob(kind.source) if p.is_file())
+        if not names:
+            raise RuntimeError(f"the scaffold has no file for the document kind '{kind.name}' ({kind.source})")
+        found.extend((name, kind) for name in names)
+    return found
+
+
+def init_content(target: Path, *, edition: str | None = None, registry: Registry | None = None) -> list[Path]:
+    """Write a new content folder at `target` (new, or an empty folder) and return the files written.
+
+    Every file starts with the line naming its schema in this installed package, so editors check it while
+    it is typed. All files appear at once or not at all: they are written into a hidden folder beside
+    `target`, which is then renamed.
+    """
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise PublishError(f"{display_path(target)} already exists and is not an empty folder, so nothing was written; "
+                           "give the name of a new folder")
+    if edition is not None:
+        _check_edition(edition)
+    final = target.resolve()
+    texts: dict[str, str] = {}
+    for name, kind in scaffold_files(registry):
+        text = (SCAFFOLD / name).read_text(encoding="utf-8")
+        if edition is not None:
+            text = _EDITION_LINE.sub(f"skabelon: {edition}", text)
+        destination = final / name
+        texts[name] = MODELINE.format(path=_schema_reference(kind, destination.parent)) + "\n" + text
+    final.parent.mkdir(parents=True, exist_ok=True)
+    # Created like any new folder (not 0700 as a temporary folder would be), so the renamed folder is too.
+    staging = final.parent / f".{final.name}.agreement-init-{secrets.token_hex(4)}"
+    staging.mkdir()
+    try:
+        for name, text in texts.items():
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if final.is_dir():
+            _fill(final, staging)  # an empty folder, perhaps the one the user is in: keep it, fill it
+        else:
+            staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [final / name for name in texts]
+
+
+def _fill(folder: Path, staging: Path) -> None:
+    """Move everything in `staging` into the empty `folder`; on a failure take back what was moved."""
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            destination = folder / entry.name
+            if destination.exists() or destination.is_symlink():  # the folder filled up since it was checked
+                raise PublishError(f"{display_path(destination)} appeared while init was writing, so nothing was written")
+            entry.rename(destination)
+            moved.append(destination)
+        staging.rmdir()
+    except BaseException:
+        for path in moved:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        raise
+
+
+def _check_edition(name: str) -> None:
+    from agreement import editions
+    from agreement.source.schema import suggest
+
+    known = editions.available()
+    if name not in known:
+        raise UsageError(f"unknown edition '{name}'{suggest(name, set(known))} for --skabelon; the built-in editions are: "
+                         f"{', '.join(known) or 'none'}. "
+                         "For a local edition, start from a built-in one and export it (agreement templates export)")
+
+
+def _schema_reference(kind: DocumentKind, folder: Path) -> str:
+    """The path from `folder` to the kind's schema: relative where possible, else absolute; always with '/'."""
+    schema = (kind.schema if isinstance(kind.schema, Path) else SCHEMAS / f"{kind.schema}.schema.json").resolve()
+    try:
+        return Path(os.path.relpath(schema, folder)).as_posix()
+    except ValueError:  # another drive on Windows: no relative path exists
+        return schema.as_posix()

@@ -1,0 +1,118 @@
+"""Figures from content: a picture scaled to the text width with its alt text, a numbered caption, SVG as PNG."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+from docx.shared import Emu
+from lxml import etree
+
+from agreement.errors import ToolError
+from agreement.images import NATURAL_DPI, ImageInfo, figure_path, read_figure
+from agreement.word.ooxml import el, field_runs, paragraph, run, w
+
+EMU_PER_INCH = 914_400
+SVG_DPI = 300  # an SVG is drawn at print resolution for the size it is shown at
+MAX_SVG_PIXELS = 4_000
+CAPTION_ROOM_EMU = int(2.5 / 2.54 * EMU_PER_INCH)  # the caption and a line of text stay on the figure's page
+SEQ = "SEQ Figur \\* ARABIC"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+
+
+def figure(part, root: Path, src: str, alt: str, caption: str, *, body_style: str, caption_style: str) -> list[etree._Element]:
+    """The paragraphs of one figure: the picture (kept with its caption) and 'Figur N: caption' with a SEQ field.
+
+    The number is set by number_figures once the whole document is rendered. `check` has made sure the
+    file is a usable PNG, JPEG or SVG inside `root`.
+    """
+    path = figure_path(root, src)
+    data, info = read_figure(path, src)
+    width, height = _display_size(part, info)
+    png = data if info.kind != "svg" else svg_to_png(data, min(MAX_SVG_PIXELS, round(width / EMU_PER_INCH * SVG_DPI)), src)
+    inline = part.new_pic_inline(io.BytesIO(png), Emu(width), Emu(height))
+    inline.docPr.set("descr", alt)
+    inline.docPr.set("name", path.name)
+    picture = paragraph(body_style, el("r", None, el("drawing", None, inline)))
+    ppr = picture[0]
+    ppr.append(el("keepNext"))
+    ppr.append(el("jc", {"val": "center"}))
+    label = paragraph(caption_style, run("Figur "), *field_runs(SEQ, "1"), *([run(f": {caption}")] if caption else []))
+    label[0].append(el("jc", {"val": "center"}))
+    return [picture, label]
+
+
+def _display_size(part, info: ImageInfo) -> tuple[int, int]:
+    """Width and height in EMU: the natural size (pixels at 150 dpi; an SVG's own size), at most the text width
+    and a page's height less the caption, keeping the aspect ratio."""
+    per_pixel = EMU_PER_INCH / (96 if info.kind == "svg" else NATURAL_DPI)
+    max_width, max_height = _text_box(part)
+    width = min(info.width * per_pixel, max_width)
+    height = width * info.height / info.width
+    if height > max_height:
+        height = max_height
+        width = height * info.width / info.height
+    return max(1, round(width)), max(1, round(height))
+
+
+def _text_box(part) -> tuple[int, int]:
+    """The last section's text width and height in EMU (16 x 22 cm when the template gives none)."""
+    section = part.document.sections[-1]
+    try:
+        width = section.page_width - section.left_margin - section.right_margin
+        height = section.page_height - section.top_margin - section.bottom_margin - CAPTION_ROOM_EMU
+    except TypeError:  # a size the template leaves out
+        return int(16 / 2.54 * EMU_PER_INCH), int(22 / 2.54 * EMU_PER_INCH)
+    return int(width), int(height)
+
+
+def svg_to_png(svg: bytes, width_px: int, shown: str, *, timeout: float = 60) -> bytes:
+    """Draw an SVG as a PNG `width_px` wide with librsvg's rsvg-convert; ToolError saying what to install or what failed."""
+    exe = shutil.which("rsvg-convert")
+    if exe is None:
+        raise ToolError(f"rsvg-convert is not installed, so the SVG figure {shown} cannot be drawn; install it with: "
+                        "sudo apt-get install librsvg2-bin (or run 'make build'), or save the figure as PNG")
+    try:
+        result = subprocess.run([exe, "--format=png", f"--width={max(1, width_px)}", "--keep-aspect-ratio"],
+                                input=svg, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise ToolError(f"rsvg-convert did not finish drawing the SVG figure {shown} within {timeout:g} seconds") from None
+    if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
+        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ToolError(f"the SVG figure {shown} cannot be drawn" + (f": {detail[-1]}" if detail else "")
+                        + "; open it in a drawing program and save it again, or save it as PNG")
+    return result.stdout
+
+
+def number_figures(body: etree._Element) -> None:
+    """Number the document's figures in reading order: every SEQ Figur field's shown number, and unique picture ids.
+
+    Word and LibreOffice count SEQ fields themselves when they lay out the page; the stored number is what a
+    reader that does not (text extraction, previews) shows, and the template's own caption is counted too.
+    """
+    count = 0
+    state = None  # None outside a field; "instr" while reading its instruction; "seq"/"other" once past "separate"
+    instruction: list[str] = []
+    first_result = True
+    for node in body.iter(w("fldChar"), w("instrText"), w("t")):
+        tag = etree.QName(node).localname
+        if tag == "fldChar":
+            kind = node.get(w("fldCharType"))
+            if kind == "begin":
+                state, instruction = "instr", []
+            elif kind == "separate" and state == "instr":
+                is_seq = " ".join("".join(instruction).split()[:2]) == "SEQ Figur"
+                state, first_result = ("seq" if is_seq else "other"), True
+                if is_seq:
+                    count += 1
+            elif kind == "end":
+                state = None
+        elif tag == "instrText" and state == "instr":
+            instruction.append(node.text or "")
+        elif tag == "t" and state == "seq":
+            node.text = str(count) if first_result else ""
+            first_result = False
+    for number, doc_pr in enumerate(body.iter(f"{{{_WP}}}docPr"), start=1):
+        doc_pr.set("id", str(number))

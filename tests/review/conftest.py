@@ -1,0 +1,70 @@
+"""A git repository holding the sample content, and the change the review tests compare: a reworded sentence,
+a changed amount and a removed activity."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from agreement.source.loader import load_content
+from tests.conftest import SAMPLE, replace_line
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
+
+
+def new_repo(folder: Path) -> Path:
+    """A repository with one commit on main: the sample content in content/."""
+    folder.mkdir(parents=True)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "config", "user.name", "Kirsten Mogensen")
+    git(folder, "config", "user.email", "kirsten@example.dk")
+    git(folder, "config", "commit.gpgsign", "false")
+    shutil.copytree(SAMPLE, folder / "content")
+    commit(folder, "Sample content")
+    return folder
+
+
+def commit(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def change_content(content: Path) -> None:
+    """The reviewed change: one word in the vision, a higher salary in year 1 paid by the municipality (total
+    6.380.000 -> 6.400.000 kr., LBF's share 75,0 % -> 74,8 %), and the activity 'Fremskudt rådgivning' removed
+    from the delaftale Beskæftigelse with its budget line (its money moved to 'Aktivt liv for ledige') and milestone."""
+    replace_line(content / "strategic.yaml", r"skal være attraktive steder", "skal være eftertragtede steder")
+    budget = content / "budget.yaml"
+    replace_line(budget, r"beløb: \[580000, 580000, 580000, 580000\]", "beløb: [600000, 580000, 580000, 580000]")
+    replace_line(budget, r"beløb: \[200000, 200000, 200000, 195000\]", "beløb: [220000, 200000, 200000, 195000]")
+    replace_line(budget, r"beløb: \[120000, 120000, 120000, 120000\]", "beløb: [180000, 180000, 180000, 180000]")
+    remove_block(budget, r"- aktivitet: fremskudt-raadgivning", 2)
+    remove_block(content / "milepaelsplan.yaml", r"- milepæl: Fremskudt rådgivning holder åbent", 5)
+    deal = content / "delaftaler" / "beskaeftigelse.yaml"
+    text = deal.read_text(encoding="utf-8")
+    start = text.index("  - id: fremskudt-raadgivning")
+    end = text.index("underskrifter:")
+    deal.write_text(text[:start].rstrip() + "\n\n" + text[end:], encoding="utf-8")
+    load_content(content)  # still valid: the comparison needs both versions to pass check
+
+
+def remove_block(path: Path, pattern: str, count: int) -> None:
+    """Remove the first line matching `pattern` and the `count - 1` lines after it."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if re.search(pattern, line))
+    path.write_text("\n".join(lines[:at] + lines[at + count:]), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def changed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """main: the sample; the working tree: the reviewed change, not committed."""
+    repo = new_repo(tmp_path_factory.mktemp("review") / "repo")
+    change_content(repo / "content")
+    return repo

@@ -1,0 +1,298 @@
+"""`agreement diff`: the changed documents and sections in words, key figures old -> new, in three formats."""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from lxml import etree
+
+from agreement.cli import main
+from agreement.formatting import NBSP
+from agreement.review import formats
+from agreement.review.diff import compare, compare_documents, compare_items, compare_sections, word_diff
+from agreement.review.text import DocumentText, Item, Section
+from tests.conftest import replace_line, run_cli, snapshot
+from tests.review.conftest import change_content, commit, git, new_repo
+
+GITHUB_LIMIT = 65_536
+
+
+NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+
+
+def diff(repo: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["diff", *args, "--content", str(repo / "content")], catch_exceptions=False)
+
+
+def plain(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+@pytest.fixture(scope="module")
+def outputs(changed_repo: Path) -> dict[str, str]:
+    """The comparison of the reviewed change in every format (one comparison; the CLI is run in the tests below)."""
+    with compare(changed_repo / "content") as comparison:
+        return {"text": formats.text(comparison), "json": formats.as_json(comparison), "markdown": formats.markdown(comparison)}
+
+
+@pytest.fixture(scope="module")
+def as_text(outputs: dict[str, str]) -> str:
+    return plain(outputs["text"])
+
+
+@pytest.fixture(scope="module")
+def as_json(outputs: dict[str, str]) -> dict:
+    return json.loads(outputs["json"])
+
+
+@pytest.fixture(scope="module")
+def as_markdown(outputs: dict[str, str]) -> str:
+    return outputs["markdown"]
+
+
+def test_names_exactly_the_changed_documents_and_sections(as_json: dict) -> None:
+    changed = {doc["file"]: [s["title"] for s in doc["sections"]] for doc in as_json["documents"] if doc["status"] == "changed"}
+    assert changed == {
+        "strategisk-samarbejdsaftale": ["2. Vision for boligområdet"],
+        "delaftale-beskaeftigelse": ["5. Aktiviteter"],
+        "budget": ["1. Udgifter", "2. Finansiering", "3. Finansieringsregler"],
+        "milepaelsplan": ["1. Milepæle", "2. Tidslinje"],
+    }
+    unchanged = {doc["file"] for doc in as_json["documents"] if doc["status"] == "unchanged"}
+    assert unchanged == {"delaftale-uddannelse-og-livschancer", "beredskabsplan", "kommissorium"}
+    assert as_json["changed"] is True
+    assert as_json["base"]["working_tree"] is False and as_json["head"]["working_tree"] is True
+
+
+def test_text_shows_old_and_new_words(as_text: str) -> None:
+    assert "[-attraktive-]{+eftertragtede+} steder" in as_text
+    assert "| [-580.000-]{+600.000+} | 580.000 |" in as_text
+
+
+def test_text_shows_new_total_and_shares_in_danish_format(as_text: str) -> None:
+    assert "Udgifter i alt: 6.380.000 kr. → 6.400.000 kr." in as_text
+    assert "Andel fra Landsbyggefonden (LBF): 75,0 % → 74,8 %" in as_text
+    assert "Lokal andel: 25,0 % → 25,2 %" in as_text
+    assert "Lokal medfinansiering: 1.595.000 kr. → 1.615.000 kr." in as_text
+    assert "Milepæl: Fremskudt rådgivning holder åbent hver uge i boligområderne: 3. kvt. 2021 → (none)" in as_text
+
+
+def test_text_shows_removed_rows(as_text: str) -> None:
+    assert "- row removed: Fremskudt rådgivning | 60.000 | 60.000 | 60.000 | 60.000 | 240.000\n" in as_text
+    assert "- row removed: Bydelsmødrene | Formidler kontakt til beboere, som ikke kommer af sig selv.\n" in as_text
+    assert "- paragraph removed: Fremskudt rådgivning\n" in as_text
+
+
+def test_unchanged_documents_are_one_line(as_text: str) -> None:
+    lines = as_text.splitlines()
+    for title in ("Beredskabsplan", "Kommissorium for bestyrelsen", "Delaftale om Uddannelse og livschancer"):
+        (at,) = [i for i, line in enumerate(lines) if line.startswith("unchanged") and title in line]
+        assert at == len(lines) - 2 or not lines[at + 1].startswith(" "), lines[at + 1]
+    assert lines[-1] == "4 of 7 documents changed."
+    assert "\x1b[" not in as_text  # no colours when the output is not a terminal
+
+
+def test_markdown_is_one_pull_request_comment(as_markdown: str) -> None:
+    assert as_markdown.splitlines()[0] == "<!-- agreement-diff -->"
+    assert "| Budget, Albertslund 2021-2025 | changed | 1. Udgifter; 2. Finansiering; 3. Finansieringsregler |" in as_markdown
+    assert "| Beredskabsplan, Albertslund 2021-2025 | unchanged |  |" in as_markdown
+    assert as_markdown.count("<details>") == as_markdown.count("</details>") == 4
+    assert "~~attraktive~~ **eftertragtede**" in as_markdown
+    assert plain("Udgifter i alt: 6.380.000 kr. → 6.400.000 kr.") in plain(as_markdown)
+    assert "Row removed: ~~Fremskudt rådgivning | 60.000 | 60.000 | 60.000 | 60.000 | 240.000~~" in as_markdown
+    assert "left out" not in as_markdown
+
+
+def test_json_has_words_and_figures(as_json: dict) -> None:
+    budget = next(doc for doc in as_json["documents"] if doc["kind"] == "budget")
+    figures = {f["name"]: (f["old"], f["new"]) for f in budget["figures"]}
+    assert figures["Udgifter i alt"] == (f"6.380.000{NBSP}kr.", f"6.400.000{NBSP}kr.")
+    vision = next(doc for doc in as_json["documents"] if doc["kind"] == "strategisk-samarbejdsaftale")["sections"][0]
+    (change,) = vision["changes"]
+    assert change["status"] == "changed" and change["type"] == "paragraph"
+    assert {"op": "-", "text": "attraktive"} in change["words"] and {"op": "+", "text": "eftertragtede"} in change["words"]
+
+
+def test_markdown_stays_under_githubs_limit_on_a_large_change(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    strategic = repo / "content" / "strategic.yaml"
+    lines = strategic.read_text(encoding="utf-8").split("\n")
+    # Every prose line of the strategic agreement rewritten: each word in capitals.
+    prose = re.compile(r"^(\s+)([A-ZÆØÅa-zæøå].*[.!?])$")
+    rewritten = [prose.sub(lambda m: m.group(1) + m.group(2).upper(), line) if ": " not in line else line for line in lines]
+    assert sum(a != b for a, b in zip(lines, rewritten)) > 100
+    strategic.write_text("\n".join(rewritten), encoding="utf-8")
+    replace_line(repo / "content" / "beredskabsplan.yaml", r"de rigtige bliver kaldt hurtigt", "de rigtige bliver kaldt straks")
+    result = diff(repo, "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert len(out.encode("utf-16-le")) // 2 < GITHUB_LIMIT
+    assert out.startswith("<!-- agreement-diff -->\n")
+    assert "| Strategisk samarbejdsaftale om boligsocial indsats, Albertslund 2021-2025 | changed |" in out
+    assert "1 changed document was left out** to keep this comment under GitHub's size limit: Strategisk" in out
+    assert "`agreement diff --format text`" in out
+    assert "<b>Beredskabsplan, Albertslund 2021-2025</b>: changed" in out  # the smaller block still fits
+    assert out.count("<details>") == out.count("</details>") == 1
+
+
+def test_exit_code_option(tmp_path: Path) -> None:
+    clean = new_repo(tmp_path / "clean")
+    result = diff(clean, "--exit-code", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["changed"] is False
+    assert data["base"]["name"] == "HEAD"  # on main, with main checked out, BASE is HEAD
+    assert {doc["status"] for doc in data["documents"]} == {"unchanged"}
+    # With changes, --exit-code exits 1: see test_console_script.
+
+
+def test_working_tree_and_index_untouched(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    change_content(repo / "content")
+    commit(repo, "The reviewed change")
+    # A staged change and an unstaged one, so the index and the working tree differ from HEAD and each other.
+    replace_line(repo / "content" / "beredskabsplan.yaml", r"kaldt hurtigt", "kaldt straks")
+    git(repo, "add", "content/beredskabsplan.yaml")
+    replace_line(repo / "content" / "beredskabsplan.yaml", r"kaldt straks", "kaldt med det samme")
+    (repo / "notes.txt").write_text("not tracked\n", encoding="utf-8")
+
+    def state() -> tuple:
+        index = repo / ".git" / "index"
+        return (git(repo, "--no-optional-locks", "status", "--porcelain"), index.read_bytes(), index.stat().st_mtime_ns,
+                snapshot(repo / "content"), sorted(p.name for p in repo.iterdir()))
+
+    before = state()
+    assert diff(repo, "HEAD~1", "HEAD").exit_code == 0
+    assert state() == before
+    result = diff(repo)
+    assert result.exit_code == 0
+    # HEAD defaults to the working tree, not the index
+    assert "[-hurtigt,-]{+med det samme,+}" in result.stdout and "straks" not in result.stdout
+    assert state() == before
+
+
+def test_base_defaults_to_the_merge_base_with_main(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    git(repo, "checkout", "-q", "-b", "feature")
+    change_content(repo / "content")
+    feature = commit(repo, "The reviewed change")
+    git(repo, "checkout", "-q", "main")
+    replace_line(repo / "content" / "beredskabsplan.yaml", r"de rigtige bliver kaldt hurtigt", "de rigtige bliver kaldt straks")
+    commit(repo, "Meanwhile on main")
+    git(repo, "checkout", "-q", "feature")
+
+    data = json.loads(diff(repo, "--format", "json").stdout)
+    assert data["base"]["name"] == "merge-base of HEAD and main"
+    assert data["base"]["commit"] == git(repo, "merge-base", "HEAD", "main").strip()
+    statuses = {doc["file"]: doc["status"] for doc in data["documents"]}
+    assert statuses["beredskabsplan"] == "unchanged"  # main's own later change is not part of this branch
+    assert statuses["budget"] == "changed"
+
+    # Naming both revisions compares exactly those two.
+    data = json.loads(diff(repo, "main", feature, "--format", "json").stdout)
+    assert data["head"]["commit"] == feature and data["head"]["working_tree"] is False
+    assert {doc["file"]: doc["status"] for doc in data["documents"]}["beredskabsplan"] == "changed"
+
+
+
+def test_documents_are_paired_by_kind_and_title_else_by_file(tmp_path: Path) -> None:
+    def doc(kind: str, title: str, stem: str, words: str = "Tekst") -> DocumentText:
+        return DocumentText(kind, title, stem, tmp_path / f"{stem}.docx", (Section("1. Formål", (Item((words,)),)),))
+
+    old = [doc("strategisk", "Aftale 2021-2025", "strategisk"), doc("delaftale", "Delaftale om A", "delaftale-a"),
+           doc("delaftale", "Delaftale om B", "delaftale-b"), doc("budget", "Budget", "budget")]
+    new = [doc("strategisk", "Aftale 2021-2026", "strategisk"), doc("delaftale", "Delaftale om A", "delaftale-a-ny"),
+           doc("delaftale", "Delaftale om C", "delaftale-c"), doc("budget", "Budget", "budget", "Ny tekst")]
+    changes = compare_documents(old, new)
+    assert [(c.title, c.status) for c in changes] == [
+        ("Aftale 2021-2026", "changed"),  # a new title, the same file: one document retitled
+        ("Delaftale om A", "unchanged"),  # the same kind and title from another file
+        ("Delaftale om B", "removed"),  # just after the document before it in BASE
+        ("Delaftale om C", "added"),
+        ("Budget", "changed"),
+    ]
+    assert changes[0].old_title == "Aftale 2021-2025" and changes[0].sections == ()
+    assert changes[2].base_docx == tmp_path / "delaftale-b.docx" and changes[2].head_docx is None
+    # Sharing no word, the paragraphs are one removed and one added, not one changed.
+    assert [(c.status, c.old, c.new) for c in changes[4].sections[0].changes] == [
+        ("removed", "Tekst", None), ("added", None, "Ny tekst")]
+
+
+def test_sections_match_by_heading_without_its_number() -> None:
+    old = [Section("1. Formål", (Item(("A",)),)), Section("2. Periode", (Item(("B",)),))]
+    new = [Section("1. Parter", (Item(("P",)),)), Section("2. Formål", (Item(("A",)),)), Section("3. Periode", (Item(("C",)),))]
+    changes = compare_sections(old, new)
+    assert [(s.title, s.status, s.old_title) for s in changes] == [
+        ("1. Parter", "added", None), ("2. Formål", "changed", "1. Formål"), ("3. Periode", "changed", "2. Periode")]
+    assert changes[1].changes == ()
+    assert [(c.status, c.old, c.new) for c in changes[2].changes] == [("removed", "B", None), ("added", None, "C")]
+
+
+def test_rows_change_cell_by_cell_and_paragraphs_word_by_word() -> None:
+    old = [Item(("Projektleder", "580.000", "580.000"), row=True), Item(("Vi gør det her i år.",))]
+    new = [Item(("Projektleder", "600.000", "580.000"), row=True), Item(("Vi gør det hele her i år.",))]
+    row, paragraph = compare_items(old, new)
+    assert row.words == (("=", "Projektleder |"), ("-", "580.000"), ("+", "600.000"), ("=", "| 580.000"))
+    assert paragraph.words == (("=", "Vi gør det"), ("+", "hele"), ("=", "her i år."))
+    assert word_diff("a b c", "a x c") == (("=", "a"), ("-", "b"), ("+", "x"), ("=", "c"))
+
+
+def test_errors_are_plain(tmp_path: Path, changed_repo: Path) -> None:
+    outside = tmp_path / "no-repo"
+    outside.mkdir()
+    result = CliRunner().invoke(main, ["diff", "--content", str(outside / "content")])
+    assert result.exit_code == 1
+    assert "is not in a git repository" in result.output and "Traceback" not in result.output
+
+    result = diff(changed_repo, "no-such-branch")
+    assert result.exit_code == 2
+    assert "unknown revision 'no-such-branch'" in result.output
+
+    result = diff(changed_repo, "--", "-x")
+    assert result.exit_code == 2
+
+    repo = new_repo(tmp_path / "repo")
+    (repo / "content").rename(repo / "innhold")
+    commit(repo, "Content moved")
+    result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "innhold")])
+    assert result.exit_code == 1
+    assert "there is no folder innhold in HEAD~1" in result.output
+
+
+def test_content_errors_of_a_revision_are_located_in_it(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    line = replace_line(repo / "content" / "budget.yaml", r"beløb: \[580000, 580000", "beløb: [980000, 580000")
+    commit(repo, "An amount that breaks the balance")
+    replace_line(repo / "content" / "budget.yaml", r"beløb: \[980000, 580000", "beløb: [580000, 580000")
+    result = diff(repo, "HEAD")
+    assert result.exit_code == 1
+    assert re.search(r"^HEAD:content/budget\.yaml:\d+:\d+: ", result.output, re.MULTILINE), result.output
+    assert "nothing was compared" in result.output
+    assert line > 0
+
+
+def test_redline_writes_tracked_changes_for_the_changed_documents(changed_repo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "redlines"
+    result = diff(changed_repo, "--redline", str(out))
+    assert result.exit_code == 0, result.output
+    strategic = out / "strategisk-samarbejdsaftale.docx"
+    assert strategic.is_file() and strategic.with_suffix(".pdf").is_file()
+    assert (out / "budget.docx").is_file()
+    assert not (out / "kommissorium.docx").exists()  # unchanged documents get no redline
+    with zipfile.ZipFile(strategic) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    inserted = "".join(body.xpath("//w:ins//w:t/text()", namespaces=NS))
+    deleted = "".join(body.xpath("//w:del//w:delText/text()", namespaces=NS))
+    assert "eftertragtede" in inserted and "attraktive" in deleted
+
+
+def test_console_script(changed_repo: Path, as_markdown: str) -> None:
+    proc = run_cli(["diff", "--format", "markdown", "--exit-code"], cwd=changed_repo)
+    assert proc.returncode == 1, proc.stderr  # changes found
+    assert proc.stdout == as_markdown
+    assert proc.stderr == ""

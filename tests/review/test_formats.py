@@ -1,0 +1,56 @@
+"""The comparison's formats: the Markdown comment stays under GitHub's limit by leaving out whole blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from agreement.review.diff import Change, Comparison, DocumentChange, FigureChange, SectionChange
+from agreement.review.formats import MARKER, markdown, text
+from agreement.review.revisions import Author, Revision
+
+
+def comparison(*documents: DocumentChange) -> Comparison:
+    return Comparison(Revision("main", "a" * 40, Path("base")), Revision("the working tree", None, Path("content")),
+                      Author("K", "k@example.dk", dt.datetime(2025, 1, 2, tzinfo=dt.UTC)), documents)
+
+
+def changed(title: str, words: int) -> DocumentChange:
+    paragraph = " ".join(f"ord{n}" for n in range(words))
+    section = SectionChange("1. Formål", "changed", (Change("added", False, None, paragraph),))
+    return DocumentChange("delaftale", title, title.lower(), "changed", sections=(section,))
+
+
+def test_markdown_leaves_out_whole_blocks_with_a_note() -> None:
+    docs = (changed("Stor", 3000), changed("Lille", 10), DocumentChange("budget", "Budget", "budget", "unchanged"))
+    out = markdown(comparison(*docs), limit=5000)
+    assert len(out) <= 5000
+    assert out.startswith(MARKER + "\n")
+    assert "| Stor | changed | 1. Formål |" in out and "| Budget | unchanged |  |" in out
+    assert "<b>Lille</b>: changed" in out and "<b>Stor</b>" not in out  # cut whole, and the next still fits
+    assert out.rstrip().endswith("**1 changed document was left out** to keep this comment under GitHub's size limit: "
+                                 "Stor. Run `agreement diff --format text` to see every change.")
+    whole = markdown(comparison(*docs))
+    assert "<b>Stor</b>" in whole and "left out" not in whole
+
+
+def test_markdown_shows_content_as_text_not_markup() -> None:
+    section = SectionChange("1. <b>Formål</b>", "changed", (
+        Change("changed", False, "a *b* c", "a [x](http://e.dk) c", (("=", "a"), ("-", "*b*"), ("+", "[x](http://e.dk)"), ("=", "c"))),))
+    doc = DocumentChange("delaftale", "A & B | C", "a", "changed", sections=(section,),
+                         figures=(FigureChange("Udgifter i alt", "1 kr.", "2 kr."),))
+    out = markdown(comparison(doc))
+    assert "| A &amp; B \\| C | changed | 1. &lt;b&gt;Formål&lt;/b&gt; |" in out
+    assert "<summary><b>A &amp; B | C</b>: changed</summary>" in out
+    assert "Paragraph changed: a ~~\\*b\\*~~ **\\[x\\](http://e.dk)** c" in out
+    assert "- Udgifter i alt: 1 kr. → 2 kr." in out
+
+
+def test_text_shortens_long_unchanged_runs_and_colours_only_when_asked() -> None:
+    words = " ".join(f"w{n}" for n in range(30))
+    change = Change("changed", False, words, words + " ny", (("=", words), ("+", "ny")))
+    doc = DocumentChange("delaftale", "A", "a", "changed", sections=(SectionChange("1. Formål", "changed", (change,)),))
+    plain = text(comparison(doc))
+    assert "~ paragraph changed: … w22 w23 w24 w25 w26 w27 w28 w29 {+ny+}\n" in plain
+    assert "\x1b[" not in plain
+    assert "\x1b[32m{+ny+}\x1b[0m" in text(comparison(doc), color=True)

@@ -1,0 +1,169 @@
+"""Word redlines: real tracked changes from one build of the sample to another, opened by python-docx and LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from agreement.errors import ToolError
+from agreement.pipeline import build
+from agreement.review.redline import word_date, write_redlines
+from tests.conftest import SAMPLE
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+AUTHOR = "Jens Hansen"
+# 04:04:05 at UTC+1 is 03:04:05 UTC, which is what Word writes.
+DATE = dt.datetime(2025, 1, 2, 4, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+STAMP = "2025-01-02T03:04:05Z"
+DOCUMENTS = ("strategisk-samarbejdsaftale", "budget")
+
+
+def _change(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample built as DOCX, and again with a changed sentence and a changed (balanced) budget amount."""
+    root = tmp_path_factory.mktemp("redline")
+    base_content, head_content = root / "base", root / "head"
+    shutil.copytree(SAMPLE, base_content)
+    shutil.copytree(SAMPLE, head_content)
+    _change(head_content / "strategic.yaml",
+            "Alle bebyggelser er etagebyggerier opført i beton i årene omkring 1970.",
+            "Alle bebyggelser er etagebyggerier opført i tegl i årene omkring 1975.")
+    # 15.000 kr. more for one activity in year 2, paid by AB, so financing still equals expenses.
+    _change(head_content / "budget.yaml",
+            "aktivitet: uddannelsesvejledning\n        beløb: [60000, 60000, 60000, 60000]",
+            "aktivitet: uddannelsesvejledning\n        beløb: [60000, 75000, 60000, 60000]")
+    _change(head_content / "budget.yaml",
+            "organisation: ab\n    beløb: [60000, 60000, 60000, 60000]",
+            "organisation: ab\n    beløb: [60000, 75000, 60000, 60000]")
+    build(base_content, root / "base-build", ("docx",))
+    build(head_content, root / "head-build", ("docx",))
+    return root / "base-build", root / "head-build"
+
+
+def _pairs(builds: tuple[Path, Path], stems=DOCUMENTS) -> list[tuple[str, Path, Path]]:
+    base, head = builds
+    return [(stem, base / f"{stem}.docx", head / f"{stem}.docx") for stem in stems]
+
+
+@pytest.fixture(scope="module")
+def redlines(builds: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("redlines")
+    written = write_redlines(_pairs(builds), out, author=AUTHOR, date=DATE)
+    assert written == [out / f"{s}.docx" for s in DOCUMENTS] + [out / f"{s}.pdf" for s in DOCUMENTS]
+    return out
+
+
+def _revisions(path: Path) -> list[etree._Element]:
+    with zipfile.ZipFile(path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    return [node for node in root.iter(W + "ins", W + "del")]
+
+
+def _texts(nodes: list[etree._Element], tag: str) -> list[str]:
+    return ["".join(node.itertext()) for node in nodes if node.tag == W + tag]
+
+
+def test_the_changed_words_are_tracked_insertions_and_deletions(redlines: Path) -> None:
+    strategic = _revisions(redlines / "strategisk-samarbejdsaftale.docx")
+    assert _texts(strategic, "del") == ["beton", "1970"]
+    assert _texts(strategic, "ins") == ["tegl", "1975"]
+    budget = _revisions(redlines / "budget.docx")
+    # The changed amount, its row and group totals, the grand totals and the shares all show old and new.
+    assert "60.000" in _texts(budget, "del") and "75.000" in _texts(budget, "ins")
+    assert "6.380.000" in _texts(budget, "del") and "6.395.000" in _texts(budget, "ins")
+    assert "1.600.000" in _texts(budget, "del") and "1.615.000" in _texts(budget, "ins")
+
+
+def test_every_revision_has_the_given_author_and_date(redlines: Path) -> None:
+    for stem in DOCUMENTS:
+        revisions = _revisions(redlines / f"{stem}.docx")
+        assert revisions
+        assert {node.get(W + "author") for node in revisions} == {AUTHOR}
+        assert {node.get(W + "date") for node in revisions} == {STAMP}
+
+
+def test_deleted_words_come_before_the_words_that_replace_them(redlines: Path) -> None:
+    for node in _revisions(redlines / "strategisk-samarbejdsaftale.docx"):
+        if node.tag == W + "del":
+            following = node.getnext()
+            assert following is not None and following.tag == W + "ins"
+
+
+def test_python_docx_opens_the_redlines(redlines: Path) -> None:
+    for stem in DOCUMENTS:
+        document = docx.Document(str(redlines / f"{stem}.docx"))
+        assert document.core_properties.title
+
+
+def test_libreoffice_shows_old_and_new_words_in_the_pdf(redlines: Path) -> None:
+    text = subprocess.run(["pdftotext", str(redlines / "strategisk-samarbejdsaftale.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "beton" in text and "tegl" in text and "1970" in text and "1975" in text
+    text = subprocess.run(["pdftotext", str(redlines / "budget.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "6.380.000" in text and "6.395.000" in text
+
+
+def test_two_runs_give_identical_bytes(builds: tuple[Path, Path], redlines: Path, tmp_path: Path) -> None:
+    written = write_redlines(_pairs(builds), tmp_path, author=AUTHOR, date=DATE)
+    for path in written:
+        assert path.read_bytes() == (redlines / path.name).read_bytes(), path.name
+
+
+def test_unchanged_document_has_no_revisions(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    base, _ = builds
+    written = write_redlines([("same", base / "budget.docx", base / "budget.docx")], tmp_path,
+                             author=AUTHOR, date=DATE, pdf=False)
+    assert written == [tmp_path / "same.docx"]
+    assert _revisions(written[0]) == []
+
+
+def test_word_date_is_iso_and_utc_when_the_zone_is_known() -> None:
+    assert word_date(DATE) == STAMP
+    assert word_date(dt.datetime(2025, 6, 1, 8, 30, 0, 123)) == "2025-06-01T08:30:00"
+
+
+def test_a_missing_document_is_a_plain_error(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    base, _ = builds
+    with pytest.raises(ToolError, match="does not exist"):
+        write_redlines([("x", base / "budget.docx", tmp_path / "nothing.docx")], tmp_path / "out",
+                       author=AUTHOR, date=DATE)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_document_is_a_plain_error_and_nothing_is_written(builds: tuple[Path, Path], tmp_path: Path) -> None:
+    base, _ = builds
+    damaged = tmp_path / "damaged.docx"
+    damaged.write_text("this is not a Word file", encoding="utf-8")
+    pairs = [("good", base / "budget.docx", base / "budget.docx"), ("bad", damaged, base / "budget.docx")]
+    with pytest.raises(ToolError, match=r"could not compare damaged\.docx with budget\.docx"):
+        write_redlines(pairs, tmp_path / "out", author=AUTHOR, date=DATE, pdf=False)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_engine_says_how_to_install_it(builds: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "python_redlines", None)  # import fails as if it were not installed
+    with pytest.raises(ToolError, match=r"not installed; install it with: pip install 'python-redlines\[docxodus\]'"):
+        write_redlines(_pairs(builds, ("budget",)), tmp_path, author=AUTHOR, date=DATE)
+
+
+@pytest.mark.parametrize("stem", ["", "..", "a/b"])
+def test_a_name_that_is_not_a_plain_file_name_is_refused(builds: tuple[Path, Path], tmp_path: Path, stem: str) -> None:
+    base, head = builds
+    with pytest.raises(ValueError, match="plain file name"):
+        write_redlines([(stem, base / "budget.docx", head / "budget.docx")], tmp_path, author=AUTHOR, date=DATE)

@@ -1,0 +1,190 @@
+"""`agreement init`: a new content folder that checks and builds, each file naming its schema, never over other files."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+import agreement.editions
+import agreement.scaffold
+from agreement.cli import main
+from agreement.documents.builtin import KINDS
+from agreement.errors import PublishError, UsageError
+from agreement.pipeline import build
+from agreement.resources import SCHEMAS
+from agreement.scaffold import SCAFFOLD, init_content, scaffold_files
+from agreement.source.loader import load_content
+from tests.conftest import run_cli, snapshot
+
+MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
+
+
+def _schema_of(path: Path) -> Path:
+    match = MODELINE.match(path.read_text(encoding="utf-8").split("\n", 1)[0])
+    assert match, f"{path} must start with the yaml-language-server line"
+    return (path.parent / match["path"]).resolve()
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return [p.name for p in parent.iterdir() if "agreement-init" in p.name]
+
+
+def test_every_document_kind_has_scaffold_files_and_nothing_else_is_there() -> None:
+    found = scaffold_files()
+    assert {kind.name for _, kind in found} == {kind.name for kind in KINDS if kind.reads_content}
+    written = {p.relative_to(SCAFFOLD).as_posix() for p in SCAFFOLD.rglob("*.yaml")}
+    assert {name for name, _ in found} == written
+    assert "delaftaler/beskaeftigelse.yaml" in written
+
+
+def test_init_from_the_command_line_writes_content_that_checks(tmp_path: Path) -> None:
+    result = run_cli(["init", "mit-omraade"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote 6 file(s) to mit-omraade" in result.stdout
+    check = run_cli(["check", "--content", "mit-omraade"], cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert _leftovers(tmp_path) == []
+
+
+def test_init_output_builds_every_document_as_docx(tmp_path: Path) -> None:
+    content = tmp_path / "nyt"
+    init_content(content)
+    result = build(content, tmp_path / "build", ("docx",))
+    # One document of each kind (one delaftale for the one chosen focus area), in the registry's order.
+    assert [doc.kind for doc in result.documents] == [kind.name for kind in KINDS]
+    for doc in result.documents:
+        assert (tmp_path / "build" / doc.files["docx"]).stat().st_size > 0
+    programme = load_content(content)
+    assert programme.strategic.area.name == "Nyt Område"
+
+
+def test_every_file_is_a_draft_with_placeholders_and_names_its_schema(tmp_path: Path) -> None:
+    # Far from this checkout, so the schema line must climb out of tmp_path into the package.
+    written = init_content(tmp_path / "a" / "b" / "nyt")
+    by_name = {name: kind for name, kind in scaffold_files()}
+    assert sorted(p.relative_to(tmp_path / "a" / "b" / "nyt").as_posix() for p in written) == sorted(by_name)
+    for path in written:
+        kind = by_name[path.relative_to(tmp_path / "a" / "b" / "nyt").as_posix()]
+        assert _schema_of(path) == (SCHEMAS / f"{kind.schema}.schema.json").resolve()
+        text = path.read_text(encoding="utf-8")
+        assert yaml.safe_load(text)["status"] == "udkast"
+        assert "[Skriv her" in text or "[Aktivitetens navn]" in text or path.name == "budget.yaml"
+        # Guidance in Danish comments under the schema line.
+        assert text.split("\n")[1].startswith("# ")
+    strategic = yaml.safe_load((tmp_path / "a" / "b" / "nyt" / "strategic.yaml").read_text(encoding="utf-8"))
+    assert strategic["skabelon"] in agreement.editions.available()
+    assert len(strategic["parter"]) == 2
+    assert [a["navn"] for a in strategic["indsatsområder"]["områder"] if a["valgt"]] == ["Beskæftigelse"]
+
+
+def test_an_empty_existing_folder_is_used(tmp_path: Path) -> None:
+    (tmp_path / "tom").mkdir()
+    init_content(tmp_path / "tom")
+    load_content(tmp_path / "tom")
+    assert _leftovers(tmp_path) == []
+
+
+def test_the_empty_folder_one_is_in_is_filled_and_kept(tmp_path: Path) -> None:
+    here = tmp_path / "mit-omraade"
+    here.mkdir()
+    inode = here.stat().st_ino
+    result = run_cli(["init", "."], cwd=here)
+    assert result.returncode == 0, result.stderr
+    assert here.stat().st_ino == inode  # the same folder, not one renamed over it
+    assert (here / "strategic.yaml").is_file() and (here / "delaftaler" / "beskaeftigelse.yaml").is_file()
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failure_while_filling_an_empty_folder_takes_back_what_was_moved(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tom").mkdir()
+    original = Path.rename
+
+    def failing(self: Path, target):
+        if Path(target).name == "kommissorium.yaml":
+            raise OSError(5, "Input/output error", str(self))
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing)
+    with pytest.raises(OSError):
+        init_content(tmp_path / "tom")
+    assert list((tmp_path / "tom").iterdir()) == []
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("what", ["a file in it", "a hidden file in it", "a file of that name"])
+def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(tmp_path: Path, what: str) -> None:
+    target = tmp_path / "omraade"
+    if what == "a file of that name":
+        target.write_text("noter\n", encoding="utf-8")
+    else:
+        target.mkdir()
+        (target / ("noter.txt" if what == "a file in it" else ".git")).write_text("noter\n", encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = run_cli(["init", "omraade"], cwd=tmp_path)
+    assert result.returncode == 1
+    assert "omraade already exists and is not an empty folder, so nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(tmp_path) == before
+
+
+def test_an_unknown_edition_is_a_usage_error_and_nothing_is_written(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "nyt"), "--skabelon", "lbf-2019-2"])
+    assert result.exit_code == 2
+    assert "unknown edition 'lbf-2019-2' (did you mean 'lbf-2019-26'?)" in result.output
+    assert not (tmp_path / "nyt").exists()
+    with pytest.raises(UsageError):
+        init_content(tmp_path / "nyt", edition="lbf-2019-2")
+
+
+def test_skabelon_names_another_built_in_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built_in = tmp_path / "editions"
+    built_in.mkdir()
+    for name, (folder, _) in agreement.editions.available().items():
+        shutil.copytree(folder, built_in / name)
+    agreement.editions.export(next(iter(agreement.editions.available())), built_in / "lbf-2027-30")
+    monkeypatch.setattr(agreement.editions, "EDITIONS", built_in)
+    init_content(tmp_path / "nyt", edition="lbf-2027-30")
+    strategic = (tmp_path / "nyt" / "strategic.yaml").read_text(encoding="utf-8")
+    assert "\nskabelon: lbf-2027-30\n" in strategic
+    assert load_content(tmp_path / "nyt").edition.name == "lbf-2027-30"
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = Path.write_text
+
+    def failing(self: Path, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", failing)
+    with pytest.raises(OSError):
+        init_content(tmp_path / "nyt")
+    assert len(calls) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_the_schema_line_is_absolute_when_no_relative_path_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_relative_path(path, start=None):
+        raise ValueError("path is on mount 'C:', start on mount 'D:'")
+
+    monkeypatch.setattr(agreement.scaffold.os.path, "relpath", no_relative_path)
+    written = init_content(tmp_path / "nyt")
+    first = written[0].read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first == f"# yaml-language-server: $schema={(SCHEMAS / 'strategic.schema.json').resolve().as_posix()}"
+
+
+def test_a_refused_folder_from_the_library_is_a_publish_error(tmp_path: Path) -> None:
+    (tmp_path / "fuld").mkdir()
+    (tmp_path / "fuld" / "strategic.yaml").write_text("status: endelig\n", encoding="utf-8")
+    with pytest.raises(PublishError, match="not an empty folder"):
+        init_content(tmp_path / "fuld")
+    assert (tmp_path / "fuld" / "strategic.yaml").read_text(encoding="utf-8") == "status: endelig\n"
