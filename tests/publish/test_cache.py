@@ -40,7 +40,7 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(conten
     clean = tmp_path / "clean"
     _built(content, clean, clean=True)
     assert _files(out) == _files(clean)
-    assert len(_files(out)) == 16
+    assert len(_files(out)) == len(_files(clean)) > 8
 
 
 def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, tmp_path: Path,
