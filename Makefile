@@ -6,13 +6,14 @@ BIN := $(VENV)/bin
 # the budget workbook in the tests), Graphviz
 # (organisation diagram), librsvg2-bin (rsvg-convert draws SVG figures as PNG; LGPL-2.1+),
 # the fonts the templates name or metric-compatible ones, poppler-utils (pdftotext, used by the tests),
-# pandoc (a second DOCX reader in the tests) and hyphen-da (LibreOffice's Danish hyphenation patterns,
-# for table cells whose words must break).
+# pandoc (a second DOCX reader in the tests), hyphen-da (LibreOffice's Danish hyphenation patterns,
+# for table cells whose words must break) and python3-uno (the system Python's bridge to LibreOffice,
+# so the build renders while LibreOffice starts).
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz librsvg2-bin fonts-crosextra-carlito \
-	fonts-liberation2 poppler-utils pandoc hyphen-da
+	fonts-liberation2 poppler-utils pandoc hyphen-da python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check lint preview system-packages clean
+.PHONY: build test check lint preview bench system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -27,6 +28,10 @@ test: $(VENV)/.installed system-packages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agreement tests benchmarks tools
 	$(BIN)/mypy
+
+# Times the full build, rebuilds, check and ten times the content against a bare LibreOffice conversion.
+bench: $(VENV)/.installed system-packages
+	$(BIN)/python benchmarks/bench.py
 
 # Contact sheets of every page of every PDF in build/ (pdftoppm thumbnails put together with Pillow):
 # build/preview/contact-sheet.png shows the whole set, build/preview/<document>.png one document.

@@ -88,17 +88,38 @@ def check(content_dir: Path, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
               help="Which files to write.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
+@click.option("--clean", is_flag=True, help="Make every document anew, ignoring the cache in --out/.agreement_cache.")
 @TIMEOUT_OPTION
-def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, timeout: float) -> None:
-    """Check the content, then render every document into --out."""
+def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, clean: bool, timeout: float) -> None:
+    """Check the content, then render every document into --out (unchanged ones come from the cache)."""
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     _check_out_option(out_dir, content_dir)
     with _reported(consequence="; nothing was built", path=out_dir):
-        result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout)
+        result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout, clean=clean)
         files = sum(len(d.files) for d in result.documents)
         click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
                    f"see {display_path(result.manifest)}")
+
+
+@main.command(name="watch")
+@CONTENT_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help="Folder for the documents and manifest.json.")
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
+              help="Which files to write.")
+@TIMEOUT_OPTION
+def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) -> None:
+    """Build, then check and rebuild what changed on every save in --content, until Ctrl-C."""
+    from agreement.watch import watch
+
+    formats = FORMATS if fmt == "all" else (fmt,)
+    _check_out_option(out_dir, content_dir)
+    with _reported(consequence="", path=out_dir):
+        try:
+            watch(content_dir, out_dir, formats, say=lambda message: click.echo(message), timeout=timeout)
+        except KeyboardInterrupt:
+            click.echo("stopped watching; LibreOffice is stopped")
 
 
 @main.command(name="package")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agreement.errors import TemplateError, TemplateProblems, ToolError, display_path
+from agreement.errors import TemplateProblems, ToolError, display_path
 from agreement.publish.atomic import Publication
+from agreement.publish.cache import Cache, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from agreement.documents.registry import Registry
     from agreement.documents.spec import DocumentSpec
     from agreement.model.programme import Programme
+    from agreement.outputs.pdf import Office
 
 DEFAULT_TIMEOUT = 300.0
 FORMATS = ("docx", "pdf")
@@ -42,25 +45,25 @@ def load(content_dir: Path, registry: Registry | None = None) -> tuple[Programme
 SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document's context
 
 
-def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None) -> list[str]:
+def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None, *,
+                    cache: Cache | None = None, contexts: list[dict] | None = None) -> list[str]:
     """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
 
     A template is checked against the values its kind really provides (the context of its first document);
-    a kind without documents in this content is still checked for split tags and styles.
+    a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
+    template whose bytes and provided values passed before is not opened again. `contexts` are the specs'
+    contexts computed with a Fingerprinter, if the caller has them already.
     """
-    from agreement.word.renderer import DocxRenderer
-    from agreement.word.templatecheck import check_template
+    from agreement.publish.cache import file_hash
 
+    if contexts is None:
+        contexts = [fingerprint_context(spec, programme) for spec in specs]
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
-    for spec in specs:
+    for spec, context in zip(specs, contexts):
         if provided.get(spec.template) is None:
-            path = programme.edition.template(spec.template)
-            try:
-                provided[spec.template] = set(spec.context(DocxRenderer(path, programme.root))) | SHARED_VALUES
-            except TemplateError:
-                provided[spec.template] = set()  # the check below says why the template cannot be opened
+            provided[spec.template] = set(context) | SHARED_VALUES
     problems: list[str] = []
     for template, names in provided.items():
         path = programme.edition.template(template)
@@ -68,11 +71,27 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
             problems.append(f"{template}: missing from the edition {programme.edition.name} ({display_path(path)}); "
                             "copy it from the built-in edition with 'agreement templates export'")
             continue
+        key = None
+        if cache is not None:
+            key = document_key({"check": template, "template": file_hash(path), "names": sorted(names or ())})
+            if cache.lookup(key, []) is not None:
+                continue
+        from agreement.word.templatecheck import check_template
+
         found = check_template(path, names if names is not None else set())
         if names is None:  # no document of this kind to say what it provides: only the form of the tags
             found = [p for p in found if not p.message.startswith(("unknown tag", "unknown value"))]
         problems.extend(str(p) for p in found)
+        if key is not None and not found:
+            cache.pending_marks.append(key)  # type: ignore[union-attr]
     return problems
+
+
+def fingerprint_context(spec: DocumentSpec, programme: Programme) -> dict:
+    """The template values of `spec` with Markdown, tables and pictures as descriptions: no Word document is made."""
+    from agreement.publish.cache import Fingerprinter
+
+    return spec.context(Fingerprinter(programme.root, programme.edition.template(spec.template)))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -87,68 +106,163 @@ Progress = Callable[[str], None]
 
 def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *,
           progress: Progress | None = None, timeout: float = DEFAULT_TIMEOUT,
-          registry: Registry | None = None) -> BuildResult:
+          registry: Registry | None = None, clean: bool = False, office: Office | None = None) -> BuildResult:
     """Build every document and publish them into `out_dir` all at once, or not at all.
 
     Nothing in `out_dir` changes unless every requested format was made: if the PDF conversion fails, no
     DOCX is published either, and the ToolError says how to get the Word files alone. A build killed at any
     point leaves `out_dir` as it was or fully published (see agreement.publish.atomic); the next build tidies up.
+
+    A document whose inputs are unchanged since an earlier build into `out_dir` is copied from the cache in
+    `out_dir/.agreement_cache` (see agreement.publish.cache) instead of being made again; `clean` ignores the
+    cache and fills it anew. LibreOffice starts before the first document is rendered, so it boots while the
+    Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
     """
+    from agreement.outputs.pdf import Office  # not at the top: `check` imports this module
+
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
-    programme, specs = load(content_dir, registry)
-    from agreement.word.renderer import DocxRenderer
-
-    problems = check_templates(programme, specs, registry)
-    if problems:
-        raise TemplateProblems(problems)
     out_dir = out_dir.resolve()
+    want_pdf = "pdf" in formats
+    # LibreOffice takes a second to start: when a content file or template is newer than the last build, a
+    # document will most likely be converted, so start it now, to boot while the content is read and the Word
+    # files are rendered. (Only a guess for speed: which documents are made is decided by the cache keys.)
+    early = want_pdf and office is None and (clean or _newer_than_last_build(content_dir, out_dir))
     with Publication(out_dir, progress=say) as publication:
-        stage = publication.stage
-        documents: list[tuple[BuiltDocument, Path]] = []
-        for spec in specs:
-            started = time.perf_counter()
-            stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
-            renderer = DocxRenderer(programme.edition.template(spec.template), programme.root)
-            renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
-            docx_path = stage / f"{stem}.docx"
-            renderer.save(docx_path, spec.metadata)
-            built_doc = BuiltDocument(spec.kind, spec.title, spec.status)
-            for fmt, write in spec.extras.items():
-                write(stage / f"{stem}.{fmt}")
-                built_doc.files[fmt] = f"{stem}.{fmt}"
-            documents.append((built_doc, docx_path))
-            say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
-
-        if "pdf" in formats:
-            _convert_to_pdf(specs, [path for _, path in documents], publication, out_dir, timeout, say)
-
-        built = []
-        for doc, docx_path in documents:
+        own_office = Office(publication.scratch).start() if early else None
+        try:
+            programme, specs = load(content_dir, registry)
+            cache = Cache(out_dir, fresh=clean)
+            contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: one may run Graphviz
+            problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
+            if problems:
+                raise TemplateProblems(problems)
+            plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
+            stage = publication.stage
+            if want_pdf and office is None:
+                if own_office is None and any(plan.cached is None for plan in plans):
+                    own_office = Office(publication.scratch).start()  # boots while the Word files are rendered
+                office = own_office
+            built = [_make(plan, programme, stage, office if want_pdf else None, cache, say) for plan in plans]
+            if want_pdf and office is not None:
+                converted = [plan for plan in plans if plan.cached is None and not plan.pdf_cached]
+                _finish_pdfs(converted, stage, office, out_dir, timeout, say)
+        finally:
+            if own_office is not None:
+                own_office.close()
+        for plan, doc in zip(plans, built):
             for fmt in FORMATS:
                 if fmt in formats:
-                    doc.files[fmt] = f"{docx_path.stem}.{fmt}"
-            built.append(doc)
+                    doc.files[fmt] = f"{plan.stem}.{fmt}"
+            if plan.cached is None and plan.key is not None:
+                cache.store(plan.key, {name: stage / name for name in doc.files.values()})
+            if plan.pdf_key is not None and not plan.pdf_cached:
+                cache.store(plan.pdf_key, {f"{plan.stem}.pdf": stage / f"{plan.stem}.pdf"})
+        for key in cache.pending_marks:
+            cache.store(key, {})
         write_manifest(stage, built)
         names = [name for doc in built for name in doc.files.values()]
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
         publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+        cache.prune()  # under the publication's lock, like every read of the cache above
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 
 
-def _convert_to_pdf(specs: list[DocumentSpec], docx_paths: list[Path], publication: Publication, out_dir: Path,
-                    timeout: float, say: Progress) -> None:
-    """Every staged DOCX to PDF with its metadata; a failure publishes nothing and says what to do instead."""
-    from agreement.outputs import pdf as convert
+@dataclass
+class _Plan:
+    """One document of a build: its spec, file stem, cache key (None: not cacheable) and cached files, if any."""
+
+    spec: DocumentSpec
+    stem: str
+    names: list[str]
+    key: str | None
+    cached: dict[str, Path] | None
+    pdf_key: str | None = None  # the PDF's own key: its DOCX's bytes, metadata and LibreOffice
+    pdf_cached: bool = False
+
+
+def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
+    from agreement.publish.cache import Uncacheable, file_hash
+
+    stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
+    names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras), *(f"{stem}.pdf" for fmt in formats if fmt == "pdf")]
+    try:
+        key = document_key({
+            "kind": spec.kind, "title": spec.title, "stem": stem, "formats": sorted(formats),
+            "template": file_hash(programme.edition.template(spec.template)),
+            "context": context,
+            "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
+            "libreoffice": _libreoffice_version() if "pdf" in formats else "",
+        })
+    except Uncacheable:
+        return _Plan(spec, stem, names, None, None)
+    return _Plan(spec, stem, names, key, cache.lookup(key, names))
+
+
+def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, cache: Cache, say: Progress) -> BuiltDocument:
+    """Stage the document's files: copied from the cache, or rendered (and its PDF queued with `office`)."""
+    spec = plan.spec
+    doc = BuiltDocument(spec.kind, spec.title, spec.status)
+    if plan.cached is not None:
+        for name, path in plan.cached.items():
+            shutil.copyfile(path, stage / name)
+        for fmt in spec.extras:
+            doc.files[fmt] = f"{plan.stem}.{fmt}"
+        say(f"unchanged {plan.stem}.docx (from the cache)")
+        return doc
+    from agreement.publish.cache import file_hash
+    from agreement.word.renderer import DocxRenderer
+
+    started = time.perf_counter()
+    renderer = DocxRenderer(programme.edition.template(spec.template), programme.root)
+    renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
+    docx_path = stage / f"{plan.stem}.docx"
+    renderer.save(docx_path, spec.metadata)
+    if office is not None:
+        # The same DOCX (a document whose inputs changed in a way that does not show) needs no new PDF.
+        plan.pdf_key = document_key({"docx": file_hash(docx_path), "metadata": spec.metadata,
+                                     "libreoffice": _libreoffice_version()})
+        cached = cache.lookup(plan.pdf_key, [docx_path.with_suffix(".pdf").name])
+        if cached:
+            shutil.copyfile(next(iter(cached.values())), docx_path.with_suffix(".pdf"))
+            plan.pdf_cached = True
+        else:
+            office.submit(docx_path, docx_path.with_suffix(".pdf"))
+    for fmt, write in spec.extras.items():
+        write(stage / f"{plan.stem}.{fmt}")
+        doc.files[fmt] = f"{plan.stem}.{fmt}"
+    say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
+    return doc
+
+
+def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path, timeout: float, say: Progress) -> None:
+    """Wait for the queued PDFs and write their metadata; a failure publishes nothing and says what to do instead."""
     from agreement.outputs import pdfmeta
 
     started = time.perf_counter()
     try:
-        convert.to_pdf(docx_paths, publication.stage, timeout=timeout, profile_parent=publication.scratch)
-        say(f"converted {len(docx_paths)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
-        for spec, docx_path in zip(specs, docx_paths):
-            pdfmeta.finish(docx_path.with_suffix(".pdf"), spec.metadata, docx_path.read_bytes())
+        office.wait(timeout)
+        for plan in plans:
+            docx_path = stage / f"{plan.stem}.docx"
+            pdfmeta.finish(docx_path.with_suffix(".pdf"), plan.spec.metadata, docx_path.read_bytes())
     except ToolError as exc:
         raise ToolError(f"{exc.message}; nothing in {display_path(out_dir)} was changed. "
                         "To get the Word files alone, run again with --format docx", exc.location) from exc
+    if plans:
+        say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+
+
+def _newer_than_last_build(content_dir: Path, out_dir: Path) -> bool:
+    """Whether a file in the content folder changed after out_dir's manifest was written (or there is none)."""
+    try:
+        built = (out_dir / MANIFEST).stat().st_mtime_ns
+        return any(path.stat().st_mtime_ns >= built for path in content_dir.rglob("*") if path.is_file())
+    except OSError:
+        return True
+
+
+def _libreoffice_version() -> str:
+    from agreement.outputs.pdf import libreoffice_version
+
+    return libreoffice_version()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from agreement.pipeline import build
+from agreement.publish.cache import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
@@ -99,11 +100,14 @@ def checkout_env(extra: dict | None = None) -> dict[str, str]:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Everything under `folder`: relative path -> SHA-256 of a file's bytes ('folder' for a folder, so an
-    empty leftover folder shows too). Two equal snapshots mean byte-for-byte equal trees."""
+    empty leftover folder shows too). Two equal snapshots mean byte-for-byte equal trees.
+
+    The build cache (out/.agreement_cache) is left out: what it holds depends on the builds before, and
+    tests/publish/test_cache.py checks it on its own."""
     if not folder.exists():
         return {}
     return {str(p.relative_to(folder)): "folder" if p.is_dir() else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*"))}
+            for p in sorted(folder.rglob("*")) if CACHE_DIR not in p.relative_to(folder).parts}
 
 
 def manifest_mismatches(out: Path) -> list[str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import secrets
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from agreement.errors import ToolError
@@ -24,6 +27,193 @@ def find_soffice() -> str | None:
     if override:
         return override if Path(override).exists() else None
     return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+# The Python that runs unoclient.py: it needs LibreOffice's `uno` module (Debian's python3-uno).
+UNO_PYTHON = "/usr/bin/python3"
+UNO_MODULE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
+UNO_CLIENT = Path(__file__).with_name("unoclient.py")
+
+
+def uno_python() -> str | None:
+    """The Python that can talk to LibreOffice over UNO, or None; AGREEMENT_UNO_PYTHON overrides ('' turns UNO off)."""
+    override = os.environ.get("AGREEMENT_UNO_PYTHON")
+    if override is not None:
+        return override or None
+    if Path(UNO_PYTHON).exists() and any((Path(d) / "uno.py").exists() for d in UNO_MODULE_DIRS):
+        return UNO_PYTHON
+    return None
+
+
+class Office:
+    """One headless LibreOffice, started at once and converting documents as they are submitted.
+
+    `start` launches LibreOffice (listening on a private pipe, with its own profile in `profile_parent`) and
+    the UNO client that drives it, and returns at once, so the caller renders Word files while LibreOffice
+    starts. `submit` queues a conversion; `wait` returns when every queued PDF is written, within `timeout`
+    seconds of being called. `close` stops both processes (also on Ctrl-C). The same Office may convert
+    several batches (`agreement watch` keeps it warm). Without python3-uno, `wait` converts the batch with
+    one `soffice --convert-to` run instead, with the same export options.
+    """
+
+    def __init__(self, profile_parent: Path | None = None) -> None:
+        self.profile_parent = profile_parent
+        self._profile: tempfile.TemporaryDirectory | None = None
+        self._office: subprocess.Popen | None = None
+        self._client: subprocess.Popen | None = None
+        self._pending: list[tuple[Path, Path]] = []
+        self._submitted = 0
+        self._error: ToolError | None = None
+        self._logs: dict[int, Path] = {}  # process id -> file with its stderr (a pipe could fill up and block it)
+
+    def start(self) -> Office:
+        exe = find_soffice()
+        if exe is None:
+            self._error = ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
+            return self
+        python = uno_python()
+        if python is None:
+            return self  # converted by wait() with --convert-to
+        self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
+        profile = Path(self._profile.name).resolve()
+        pipe = f"agreement-{os.getpid()}-{secrets.token_hex(6)}"
+        command = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
+                   "--nolockcheck", "--nodefault", "--nologo", f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
+        try:
+            with (profile / "office.log").open("wb") as log:
+                self._office = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
+                                                stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(profile)},
+                                                start_new_session=True)
+            self._logs[self._office.pid] = profile / "office.log"
+        except OSError as exc:
+            self._error = ToolError(f"LibreOffice could not be started ({exc.strerror}); {INSTALL_HINT}")
+            return self
+        try:
+            with (profile / "client.log").open("wb") as log:
+                self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                                stderr=log, start_new_session=True, env=_client_env())
+            self._logs[self._client.pid] = profile / "client.log"
+        except OSError as exc:
+            self.close()
+            self._error = ToolError(f"the LibreOffice UNO client could not be started ({exc.strerror}); "
+                                    "install it with: sudo apt-get install python3-uno (or run 'make build')")
+        return self
+
+    def submit(self, docx: Path, pdf: Path) -> None:
+        """Queue `docx` for conversion into `pdf` (both absolute); LibreOffice may still be starting."""
+        self._pending.append((docx, pdf))
+        if self._client is not None and self._client.stdin is not None and self._error is None:
+            try:
+                self._client.stdin.write(f"{docx}\t{pdf}\n".encode())
+                self._client.stdin.flush()
+                self._submitted += 1
+            except BrokenPipeError:
+                pass  # the client died; wait() says why
+
+    def wait(self, timeout: float) -> list[Path]:
+        """Every submitted PDF, once written; ToolError if LibreOffice is missing, fails or takes too long."""
+        batch, self._pending = self._pending, []
+        submitted, self._submitted = self._submitted, 0
+        if self._error is not None:
+            raise self._error
+        if not batch:
+            return []
+        if self._client is None:
+            groups: dict[Path, list[Path]] = {}
+            for docx, pdf in batch:
+                groups.setdefault(pdf.parent, []).append(docx)
+            for out_dir, documents in groups.items():
+                to_pdf(documents, out_dir, timeout=timeout, profile_parent=self.profile_parent)
+            return [pdf for _, pdf in batch]
+        deadline = time.monotonic() + timeout
+        failed: list[str] = []
+        for docx, _pdf in batch[:submitted]:
+            reply = self._reply(deadline, timeout)
+            if reply != "ok":
+                failed.append(f"{docx.name}: {reply.partition(chr(9))[2] or reply}")
+        missing = [pdf.name for _, pdf in batch if not pdf.exists() or pdf.stat().st_size == 0]
+        if failed or missing or submitted < len(batch):
+            detail = f" ({failed[0]})" if failed else ""
+            raise ToolError(f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{detail}")
+        return [pdf for _, pdf in batch]
+
+    def _reply(self, deadline: float, timeout: float) -> str:
+        client, office = self._client, self._office
+        assert client is not None and client.stdout is not None and office is not None
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise ToolError(f"LibreOffice did not finish converting to PDF within {timeout:g} seconds and was stopped; "
+                                "try again, or check that LibreOffice works: soffice --version")
+            ready, _, _ = select.select([client.stdout], [], [], min(left, 0.1))
+            if ready:
+                line = client.stdout.readline().decode("utf-8", "replace").rstrip("\n")
+                if line == "ready":
+                    continue
+                if line:
+                    return line
+                return self._died("the UNO client", client)
+            if office.poll() is not None:
+                return self._died("LibreOffice", office)
+
+    def _died(self, what: str, proc: subprocess.Popen) -> str:
+        """LibreOffice or its client stopped: its last words, for the ToolError."""
+        stderr = b""
+        try:
+            proc.wait(timeout=5)
+            stderr = self._logs[proc.pid].read_bytes()
+        except (subprocess.TimeoutExpired, OSError, KeyError):
+            pass
+        self.close()
+        detail = stderr.decode("utf-8", "replace").strip().splitlines()
+        reason = detail[-1] if detail else f"{what} stopped with exit code {proc.returncode}"
+        raise ToolError(f"LibreOffice failed to convert the documents to PDF ({reason})")
+
+    def close(self) -> None:
+        """Stop the client and LibreOffice (its whole process group) and delete the profile."""
+        client, office, self._client, self._office = self._client, self._office, None, None
+        if client is not None:
+            _kill_group(client)
+        if office is not None:
+            _kill_group(office)
+        if self._profile is not None:
+            self._profile.cleanup()
+            self._profile = None
+
+    def __enter__(self) -> Office:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _client_env() -> dict[str, str]:
+    """The system Python's own environment: no virtualenv or PYTHONPATH of ours leaks into it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    env["PYTHONNOUSERSITE"] = "1"
+    return env
+
+
+def libreoffice_version() -> str:
+    """What identifies the installed LibreOffice (part of the build cache's key); '' when it is not installed.
+
+    Not `soffice --version`, which starts LibreOffice: the install's version file and the size and time of its
+    executable and main libraries, which change with every upgrade, are read at once.
+    """
+    exe = find_soffice()
+    if exe is None:
+        return ""
+    real = Path(exe).resolve()
+    parts = [str(real)]
+    for path in (real, real.parent / "versionrc", real.parent / "soffice.bin", real.parent / "libmergedlo.so",
+                 real.parent / "libswlo.so"):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    if (real.parent / "versionrc").is_file():
+        parts.append((real.parent / "versionrc").read_text(encoding="utf-8", errors="replace"))
+    return "\n".join(parts)
 
 
 def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
@@ -72,6 +262,9 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
-    proc.communicate()
+    try:
+        proc.communicate(timeout=30)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        proc.wait()

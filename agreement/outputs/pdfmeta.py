@@ -6,11 +6,11 @@ import datetime as dt
 import hashlib
 import struct
 import uuid
+import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject, TextStringObject
+import pikepdf
 
 from agreement.errors import ToolError
 from agreement.model.metadata import Metadata
@@ -19,43 +19,39 @@ CREATOR = "agreement"
 
 
 def finish(path: Path, meta: Metadata, seed: bytes) -> None:
-    """Rewrite `path` with `meta`; `seed` (the DOCX's bytes) makes the file identifier deterministic."""
-    try:
-        reader = PdfReader(str(path))
-        writer = PdfWriter(clone_from=reader)
-        writer.pdf_header = reader.pdf_header  # keep LibreOffice's PDF version, not pypdf's default
-    except Exception as exc:  # pypdf raises many kinds for a damaged file
-        raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
-    when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
-    info = reader.metadata
-    producer = str(info.get("/Producer", "LibreOffice")) if info is not None else "LibreOffice"
-    digest = hashlib.sha256(seed + meta.title.encode("utf-8")).digest()
+    """Rewrite `path` with `meta`; `seed` (the DOCX's bytes) makes the file and XMP identifiers deterministic.
 
-    pdf_date = when.strftime("D:%Y%m%d%H%M%S+00'00'")
-    writer.metadata = None
-    writer.add_metadata({
-        "/Title": meta.title,
-        "/Author": meta.author,
-        "/Subject": meta.subject,
-        "/Keywords": meta.keywords,
-        "/Creator": CREATOR,
-        "/Producer": producer,
-        "/CreationDate": pdf_date,
-        "/ModDate": pdf_date,
-    })
-    root = writer._root_object
-    root[NameObject("/Lang")] = TextStringObject(meta.language)
-    xmp = _xmp(meta, producer, when, uuid.UUID(bytes=digest[:16]))
-    if "/Metadata" in root:
-        stream = root["/Metadata"].get_object()
-        # A catalogue's /Metadata is always a stream (PDF 32000-1, 14.3.2); only a stream has data to set.
-        assert isinstance(stream, StreamObject)
-        stream.set_data(xmp)
-    _fix_icc_dates(root, when)
-    writer._ID = ArrayObject([ByteStringObject(digest[:16]), ByteStringObject(digest[:16])])
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        writer.write(fh)
+    qpdf (through pikepdf) copies every other object and stream as LibreOffice wrote it, without decoding it;
+    the trailer's /ID is our digest and a hash of the content, so the same input gives the same bytes.
+    """
+    try:
+        pdf = pikepdf.open(path)
+    except Exception as exc:  # qpdf raises several kinds for a damaged file
+        raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
+    with pdf:
+        when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
+        old_info = pdf.trailer.get("/Info")
+        producer = str(old_info.get("/Producer", "LibreOffice")) if old_info is not None else "LibreOffice"
+        digest = hashlib.sha256(seed + meta.title.encode("utf-8")).digest()
+        pdf_date = when.strftime("D:%Y%m%d%H%M%S+00'00'")
+        info = {"/Title": meta.title, "/Author": meta.author, "/Subject": meta.subject, "/Keywords": meta.keywords,
+                "/Creator": CREATOR, "/Producer": producer, "/CreationDate": pdf_date, "/ModDate": pdf_date}
+        pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary({k: pikepdf.String(v) for k, v in info.items()}))
+        root = pdf.Root
+        root.Lang = pikepdf.String(meta.language)
+        xmp = _xmp(meta, producer, when, uuid.UUID(bytes=digest[:16]))
+        if "/Metadata" in root:
+            root.Metadata.write(xmp)  # XMP stays uncompressed, as PDF/A readers expect to find it
+        _fix_icc_dates(root, when)
+        # LibreOffice's trailer carries a /DocChecksum of the file with its clock times; qpdf would keep it.
+        for key in list(pdf.trailer.keys()):
+            if key not in ("/Root", "/Info", "/Size"):
+                del pdf.trailer[key]
+        # LibreOffice's /ID is random; qpdf keeps the first half and derives the second from the content.
+        pdf.trailer.ID = pikepdf.Array([pikepdf.String(digest[:16]), pikepdf.String(digest[:16])])
+        tmp = path.with_name(path.name + ".tmp")
+        pdf.save(tmp, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 object_stream_mode=pikepdf.ObjectStreamMode.preserve, compress_streams=True)
     tmp.replace(path)
 
 
@@ -96,14 +92,13 @@ def _xmp(meta: Metadata, producer: str, when: dt.datetime, document_id: uuid.UUI
     return text.encode("utf-8")
 
 
-def _fix_icc_dates(root, when: dt.datetime) -> None:
+def _fix_icc_dates(root: pikepdf.Object, when: dt.datetime) -> None:
     """LibreOffice stamps the embedded sRGB profile's header with the clock; use the document's date."""
     for intent in root.get("/OutputIntents", []):
-        profile = intent.get_object().get("/DestOutputProfile")
-        if profile is None:
+        stream = intent.get("/DestOutputProfile")
+        if stream is None:
             continue
-        stream = profile.get_object()
-        data = bytearray(stream.get_data())
+        data = bytearray(stream.read_bytes())
         if len(data) >= 36 and data[36:40] == b"acsp":
             data[24:36] = struct.pack(">6H", when.year, when.month, when.day, when.hour, when.minute, when.second)
-            stream.set_data(bytes(data))
+            stream.write(zlib.compress(bytes(data)), filter=pikepdf.Name.FlateDecode)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import io
+import re
 import struct
 from pathlib import Path
 
@@ -36,6 +39,37 @@ def raw(xml: str) -> Markup:
     return Markup(xml)  # noqa: S704 - inserting it unescaped is the point
 
 
+class Paragraphs:
+    """Block-level WordprocessingML for {{p ...}}: the XML docxtpl's Subdoc inserts, without its Word document.
+
+    docxtpl's new_subdoc opens a whole python-docx Document per value (about 6 ms); our paragraphs refer only
+    to parts of the main document (hyperlinks, footnotes), so the body element is all that is needed. The
+    body is a copy of an empty python-docx body, so namespaces serialise exactly as in a Subdoc.
+    """
+
+    def __init__(self, body: etree._Element) -> None:
+        self.body = body
+
+    def __str__(self) -> str:
+        return _BODY_TAG.sub("", etree.tostring(self.body, encoding="unicode", pretty_print=False))
+
+    __html__ = __str__
+
+
+_BODY_TAG = re.compile(r"</?w:body[^>]*>")
+
+
+@functools.cache
+def _empty_body() -> etree._Element:
+    """The body of python-docx's default document, emptied: the parent a Subdoc's paragraphs have."""
+    from docx import Document
+
+    body = Document().element.body
+    for child in list(body):
+        body.remove(child)
+    return body
+
+
 class DocxRenderer:
     """One document being rendered from one template."""
 
@@ -59,14 +93,11 @@ class DocxRenderer:
         """A subdocument for {{p ...}} holding Markdown rendered as Word paragraphs."""
         return self.elements(self.md.blocks(text or "", heading_level))
 
-    def elements(self, elements: list[etree._Element]):
-        subdoc = self.tpl.new_subdoc()
-        body = subdoc.subdocx.element.body
-        for child in list(body):
-            body.remove(child)
+    def elements(self, elements: list[etree._Element]) -> Paragraphs:
+        body = copy.deepcopy(_empty_body())
         for element in elements:
             body.append(element)
-        return subdoc
+        return Paragraphs(body)
 
     def footnote(self, markdown_text: str) -> Markup:
         """A footnote reference run for {{r ...}}, with its text in the footnotes part."""

@@ -64,8 +64,22 @@ def test_two_builds_at_once_are_byte_identical_to_an_earlier_one(built, tmp_path
     for t in threads:
         t.join(timeout=600)
     assert not errors, errors
-    reference = {p.name: sha256(p) for p in built.out_dir.iterdir()}
+    reference = {p.name: sha256(p) for p in built.out_dir.iterdir() if p.is_file()}  # not the build cache
     assert len(reference) == 19  # 8 DOCX, 8 PDF, the two workbooks and the manifest
     for name in ("one", "two"):
-        got = {p.name: sha256(p) for p in results[name].out_dir.iterdir()}
+        got = {p.name: sha256(p) for p in results[name].out_dir.iterdir() if p.is_file()}
         assert got == reference
+
+
+def test_the_metadata_rewrite_keeps_xmp_plain_and_leaves_no_clock_or_random_value(built) -> None:
+    """qpdf keeps the XMP unfiltered (PDF/A readers look for it), drops LibreOffice's /DocChecksum and random /ID."""
+    import hashlib
+
+    import pikepdf
+
+    for doc, path in _pdfs(built):
+        with pikepdf.open(path) as pdf:
+            assert pdf.Root.Metadata.get("/Filter") is None, path.name
+            assert set(pdf.trailer.keys()) <= {"/Root", "/Info", "/Size", "/ID"}, path.name
+            docx = (built.out_dir / doc.files["docx"]).read_bytes()
+            assert bytes(pdf.trailer.ID[0]) == hashlib.sha256(docx + doc.title.encode("utf-8")).digest()[:16]

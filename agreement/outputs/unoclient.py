@@ -1,0 +1,71 @@
+"""Convert DOCX to PDF through a running LibreOffice over UNO; run by the system python3, which has `uno`.
+
+This file is a script, not part of the package's import graph: agreement.outputs.office starts it as
+`python3 unoclient.py PIPE` and talks to it over stdin/stdout, one request a line:
+
+    request:  <docx path> TAB <pdf path>      reply:  ok   or   error TAB <message>
+
+It connects to LibreOffice's pipe as soon as LibreOffice listens (requests wait in stdin meanwhile), so the
+caller can render Word files while LibreOffice starts. The export options are those of pdf.PDF_EXPORT.
+"""
+
+import sys
+import time
+
+import uno  # type: ignore[import-not-found]
+from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+
+READY = "ready"
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def connect(pipe):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    while True:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except NoConnectException:
+            time.sleep(0.02)  # LibreOffice is still starting; the caller's timeout bounds the wait
+
+
+def convert(desktop, docx, pdf):
+    # The same PDF/A-2b, tagged, bookmarked export as `soffice --convert-to` with pdf.PDF_EXPORT.
+    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple([
+        prop("SelectPdfVersion", uno.Any("long", 2)),
+        prop("UseTaggedPDF", True),
+        prop("ExportBookmarks", True),
+    ]))
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(docx), "_blank", 0,
+                                       (prop("Hidden", True), prop("ReadOnly", True)))
+    try:
+        uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(pdf),
+                                       (prop("FilterName", "writer_pdf_Export"), prop("FilterData", filter_data))))
+    finally:
+        doc.close(True)
+
+
+def main():
+    desktop = connect(sys.argv[1])
+    print(READY, flush=True)
+    for line in sys.stdin:
+        docx, _, pdf = line.rstrip("\n").partition("\t")
+        try:
+            convert(desktop, docx, pdf)
+        except Exception as exc:  # any UNO failure goes back to the caller as a message
+            message = " ".join(str(getattr(exc, "Message", "") or exc).split()) or type(exc).__name__
+            print(f"error\t{message}", flush=True)
+        else:
+            print("ok", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""`agreement watch`: check on every save, rebuild what changed through the cache, keep LibreOffice warm."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from agreement.errors import AgreementError, ContentErrors, TemplateProblems, display_path
+from agreement.outputs.pdf import Office
+from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
+from agreement.publish.manifest import MANIFEST
+from agreement.publish.outdir import check_out_dir
+
+Say = Callable[[str], None]
+DEBOUNCE_MS = 50  # editors write a file in several steps; wait this long for quiet before building
+
+
+def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, say: Say, timeout: float = DEFAULT_TIMEOUT,
+          stop: threading.Event | None = None) -> None:
+    """Build once, then again after every change in `content_dir`, until Ctrl-C (KeyboardInterrupt) or `stop`.
+
+    Each round prints the content's errors (and builds nothing), or the files that changed in `out_dir`.
+    One LibreOffice process, with its own profile, serves every round and is stopped however this ends.
+    """
+    from watchfiles import watch as changes_in
+
+    check_out_dir(out_dir, content_dir)
+    with tempfile.TemporaryDirectory(prefix="agreement-watch-") as scratch:
+        office = Office(Path(scratch)).start() if "pdf" in formats else None
+        try:
+            first = True
+            # The watcher yields an empty set when nothing changed for a while: the first one says it is running,
+            # so the first build starts only then and a save during it is not missed.
+            for changes in changes_in(content_dir, debounce=DEBOUNCE_MS, step=20, stop_event=stop, rust_timeout=200,
+                                      yield_on_timeout=True):
+                if changes or first:
+                    office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
+                if first:
+                    say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
+                    first = False
+        finally:
+            if office is not None:
+                office.close()
+
+
+def _round(content_dir: Path, out_dir: Path, formats: tuple[str, ...], office: Office | None, scratch: Path, say: Say,
+           timeout: float) -> Office | None:
+    """One check and build; the Office to use next time (a fresh one if this one failed)."""
+    started = time.perf_counter()
+    before = _hashes(out_dir)
+    try:
+        build(content_dir, out_dir, formats, timeout=timeout, office=office)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            say(str(error))
+        say(f"{len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''} found; nothing was built")
+        return office
+    except TemplateProblems as exc:
+        for problem in exc.problems:
+            say(problem)
+        say(f"{len(exc.problems)} problem(s) found in the templates; nothing was built")
+        return office
+    except (AgreementError, OSError) as exc:
+        say(f"error: {exc}; nothing was built")
+        if office is not None:  # LibreOffice may be what failed: start afresh for the next round
+            office.close()
+            office = Office(scratch).start()
+        return office
+    after = _hashes(out_dir)
+    changed = sorted(name for name, digest in after.items() if before.get(name) != digest)
+    removed = sorted(set(before) - set(after))
+    seconds = time.perf_counter() - started
+    if changed or removed:
+        for name in changed:
+            say(f"updated {display_path(out_dir / name)}")
+        for name in removed:
+            say(f"removed {display_path(out_dir / name)}")
+        say(f"built in {seconds:.1f} s")
+    else:
+        say(f"no changes in the documents ({seconds:.1f} s)")
+    return office
+
+
+def _hashes(out_dir: Path) -> dict[str, str]:
+    """File name -> SHA-256 of every file manifest.json lists (the hashes the build recorded)."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {name: doc["sha256"][fmt] for doc in manifest["documents"] for fmt, name in doc["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

@@ -1,0 +1,141 @@
+"""Benchmark the build against a bare LibreOffice conversion, side by side, in one process and several rounds.
+
+Run:  make bench   (or .venv/bin/python benchmarks/bench.py [--rounds N])
+
+Each round times, one after the other: one `soffice --convert-to` call converting the sample's Word files
+(the bare conversion), a full build (--clean, into a new folder), a rebuild with nothing changed, a rebuild
+after editing one delaftale, `agreement check` as a new process, and a full build of ten times the content
+(benchmarks/tenfold.py). It prints each median and the ratio the targets of issue 11 are stated in, and the
+peak memory of the largest process of a separate build of the tenfold content. Machines are shared and
+noisy: compare the ratios, measured in the same run, more than the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agreement.outputs import pdf as convert  # noqa: E402
+from agreement.pipeline import build  # noqa: E402
+from benchmarks.tenfold import make as tenfold  # noqa: E402
+
+SAMPLE = ROOT / "content"
+DELAFTALE = "delaftaler/beskaeftigelse.yaml"
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def _edit(content: Path, n: int) -> None:
+    """Add a sentence to the delaftale's purpose: one document's text changes."""
+    path = content / DELAFTALE
+    text = path.read_text(encoding="utf-8")
+    marker = "formål: |\n"
+    path.write_text(text.replace(marker, f"{marker}  Runde {n} af målingen.\n", 1), encoding="utf-8")
+
+
+def _check(content: Path) -> None:
+    subprocess.run([sys.executable, "-m", "agreement.cli", "check", "--content", str(content)], cwd=ROOT, check=True,
+                   capture_output=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+
+def _peak_memory_mib(content: Path, out: Path) -> float:
+    """The largest peak resident set (VmHWM) of any process of one build (Python, LibreOffice, its UNO client).
+
+    The build runs in a new process; its process tree is sampled every 20 ms until it ends.
+    """
+    script = ("import sys; from pathlib import Path; from agreement.pipeline import build; "
+              "build(Path(sys.argv[1]), Path(sys.argv[2]), clean=True)")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(content), str(out)], cwd=ROOT,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    peak = 0
+    while proc.poll() is None:
+        for pid in _tree(proc.pid):
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        time.sleep(0.02)
+    if proc.returncode != 0:
+        raise SystemExit("the build for the memory measurement failed")
+    return peak / 1024
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and every process descending from it."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, changed = {root}, True
+    while changed:
+        changed = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                changed = True
+    return sorted(found)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    rounds = parser.parse_args().rounds
+    times: dict[str, list[float]] = {k: [] for k in ("bare", "full", "noop", "one", "check", "tenfold")}
+    with tempfile.TemporaryDirectory(prefix="agreement-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        content = tmp / "content"
+        shutil.copytree(SAMPLE, content)
+        ten = tenfold(tmp / "tenfold", SAMPLE)
+        reference = build(content, tmp / "reference", ("docx",)).out_dir
+        documents = sorted(reference.glob("*.docx"))
+        count = len(documents)
+        build(content, tmp / "warm-up")  # the first LibreOffice start of a machine is slower than any later one
+        for n in range(rounds):
+            out = tmp / f"out-{n}"
+            times["bare"].append(_timed(lambda n=n: convert.to_pdf(documents, tmp / f"bare-{n}", timeout=600)))
+            times["full"].append(_timed(lambda out=out: build(content, out, clean=True)))
+            times["noop"].append(_timed(lambda out=out: build(content, out)))
+            _edit(content, n)
+            times["one"].append(_timed(lambda out=out: build(content, out)))
+            times["check"].append(_timed(lambda: _check(content)))
+            times["tenfold"].append(_timed(lambda n=n: build(ten, tmp / f"ten-{n}", clean=True)))
+            print(f"round {n + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+        peak = _peak_memory_mib(ten, tmp / "ten-memory")
+    med = {k: statistics.median(v) for k, v in times.items()}
+    rows = [
+        (f"bare LibreOffice conversion of the {count} DOCX", med["bare"], "1.00×", ""),
+        ("full build", med["full"], f"{med['full'] / med['bare']:.2f}× bare", "≤ 1.25× bare"),
+        ("rebuild, nothing changed", med["noop"], f"{med['noop'] / med['full']:.0%} of full", "≤ 0.3 s"),
+        ("rebuild after editing one delaftale", med["one"], f"{med['one'] / med['full']:.0%} of full", "≤ 40 % of full"),
+        ("agreement check (new process)", med["check"], "", "≤ 0.25 s"),
+        ("full build, ten times the content", med["tenfold"], f"{med['tenfold'] / med['full']:.2f}× full", "≤ 3× full"),
+    ]
+    print(f"\nmedians of {rounds} rounds\n")
+    print("| what | median | ratio | target |")
+    print("|---|---|---|---|")
+    for what, seconds, ratio, target in rows:
+        print(f"| {what} | {seconds:.2f} s | {ratio} | {target} |")
+    print(f"| peak memory, largest process, ten times the content | {peak:.0f} MiB | | ≤ 300 MiB |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The build cache: an incremental rebuild gives the bytes of a clean build, and only proven entries are used."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from agreement.errors import ToolError
+from agreement.pipeline import build
+from agreement.publish.cache import CACHE_DIR, Fingerprinter, Uncacheable, canonical, document_key
+from tests.conftest import replace_line, snapshot
+
+DELAFTALE = "delaftaler/beskaeftigelse.yaml"
+
+
+def _files(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.is_file()}
+
+
+def _built(content: Path, out: Path, formats: tuple[str, ...] = ("docx", "pdf"), **options) -> list[str]:
+    said: list[str] = []
+    build(content, out, formats, progress=said.append, **options)
+    return said
+
+
+def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _built(content, out)
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+    said = _built(content, out)
+    assert "rendered delaftale-beskaeftigelse.docx" in " ".join(said)
+    assert "unchanged delaftale-uddannelse-og-livschancer.docx (from the cache)" in said
+    assert "unchanged kommissorium.docx (from the cache)" in said
+    # The budget's workbook reads the whole programme, so it is rendered again, but its DOCX came out the same
+    # and its PDF is taken from the cache: LibreOffice converts the edited delaftale alone.
+    assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
+
+    clean = tmp_path / "clean"
+    _built(content, clean, clean=True)
+    assert _files(out) == _files(clean)
+    assert len(_files(out)) == len(_files(clean)) > 8
+
+
+def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _built(content, out)
+    before = _files(out)
+
+    def no_libreoffice(self):
+        raise ToolError("LibreOffice was started")
+
+    monkeypatch.setattr("agreement.outputs.pdf.Office.start", no_libreoffice)
+    said = _built(content, out)
+    assert all(line.startswith("unchanged") for line in said), said
+    assert _files(out) == before
+    with pytest.raises(ToolError, match="LibreOffice was started"):  # --clean really makes everything again
+        _built(content, out, clean=True)
+    assert _files(out) == before
+
+
+def test_a_changed_or_damaged_entry_is_never_used(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _built(content, out, ("docx",))
+    reference = _files(out)
+    entries = [p for p in (out / CACHE_DIR).glob("*/kommissorium.docx")]
+    assert len(entries) == 1
+    entries[0].write_bytes(b"changed behind the cache's back")
+    said = _built(content, out, ("docx",))
+    assert any(line.startswith("rendered kommissorium.docx") for line in said), said
+    assert _files(out) == reference
+    assert not entries[0].exists() or entries[0].read_bytes() != b"changed behind the cache's back"
+
+
+def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _built(content, out, ("docx",))
+    cache_before = {k: v for k, v in _tree(out / CACHE_DIR).items()}
+    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", "  navn: Albertslund Syd")
+    monkeypatch.setenv("AGREEMENT_SOFFICE", str(tmp_path / "no-soffice"))
+    with pytest.raises(ToolError):
+        _built(content, out)
+    assert _tree(out / CACHE_DIR) == cache_before
+    assert snapshot(out) == {k: v for k, v in snapshot(out).items()}
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_keys_change_with_every_input_and_unknown_values_are_not_cached() -> None:
+    base = {"context": {"text": Fingerprinter().markdown("*a*", 2)}, "template": "abc"}
+    key = document_key(base)
+    assert key == document_key(dict(base))
+    assert key != document_key({**base, "context": {"text": Fingerprinter().markdown("*b*", 2)}})
+    assert key != document_key({**base, "context": {"text": Fingerprinter().markdown("*a*", 3)}})
+    assert key != document_key({**base, "template": "abd"})
+    assert canonical(1) != canonical(1.0) and canonical("1") != canonical(1)
+    with pytest.raises(Uncacheable):
+        canonical(object())
+
+
+def test_a_figure_file_counts_in_the_key_of_a_text_that_shows_it(tmp_path: Path) -> None:
+    (tmp_path / "figurer").mkdir()
+    figure = tmp_path / "figurer" / "kort.png"
+    figure.write_bytes(b"one")
+    text = "![Kort over området](figurer/kort.png)"
+    before = document_key({"context": Fingerprinter(tmp_path).markdown(text)})
+    plain = document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")})
+    figure.write_bytes(b"two")
+    assert document_key({"context": Fingerprinter(tmp_path).markdown(text)}) != before
+    assert document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")}) == plain

@@ -1,0 +1,99 @@
+"""`agreement watch`: rebuilds on a save, shows errors at once, stops LibreOffice on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from tests.conftest import checkout_env, replace_line
+
+DELAFTALE = "delaftaler/beskaeftigelse.yaml"
+WAIT = 120.0  # seconds: bounded waits, generous for a loaded machine
+
+
+def _lines(proc: subprocess.Popen) -> queue.Queue:
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.put(line.rstrip("\n"))
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for(lines: queue.Queue, text: str, seen: list[str]) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return
+    raise AssertionError(f"no line with {text!r} within {WAIT} s; output so far: {seen}")
+
+
+def _office_processes(watch_pid: int) -> list[int]:
+    """LibreOffice processes started by this watch: their pipe is named after its process id."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if f"agreement-{watch_pid}-" in cmdline and "soffice" in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    exe = Path(sys.executable).with_name("agreement")
+    proc = subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=tmp_path,
+                            env=checkout_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen: list[str] = []
+    try:
+        lines = _lines(proc)
+        _wait_for(lines, "watching", seen)
+        pdf = out / "delaftale-beskaeftigelse.pdf"
+        first = pdf.read_bytes()
+        assert _office_processes(proc.pid), "the watch keeps LibreOffice running"
+
+        replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+        _wait_for(lines, "updated", seen)
+        _wait_for(lines, "built in", seen)
+        assert pdf.read_bytes() != first
+        assert any(line.endswith("delaftale-beskaeftigelse.pdf") for line in seen)
+
+        replace_line(content / DELAFTALE, r"^følgegruppe: ", "følgegruppe: [")
+        _wait_for(lines, "error", seen)
+        assert any(line.startswith(f"content/{DELAFTALE}:") for line in seen), seen  # path:line:column: message
+        replace_line(content / DELAFTALE, r"^følgegruppe: \[", "følgegruppe: ")
+        _wait_for(lines, "no changes in the documents", seen)
+
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=WAIT)
+        _wait_for(lines, "stopped watching", seen)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert proc.returncode == 0, seen
+    assert not any("Traceback" in line for line in seen), seen
+    deadline = time.monotonic() + 30
+    while _office_processes(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    leftovers = _office_processes(proc.pid)
+    for pid in leftovers:  # do not leave them running if the assertion below fails
+        os.kill(pid, signal.SIGKILL)
+    assert not leftovers
