@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 PAGE_HEIGHT = 842.0  # A4, in points
@@ -70,10 +71,12 @@ def half_empty_pages(pdf: Path) -> list[int]:
     return found
 
 
-def test_no_page_is_half_empty(built) -> None:
+@pytest.mark.parametrize("area", ["built", "built_solhaven"])
+def test_no_page_is_half_empty(area: str, request: pytest.FixtureRequest) -> None:
+    result = request.getfixturevalue(area)
     checked = 0
-    for doc in built.documents:
-        pdf = built.out_dir / doc.files["pdf"]
+    for doc in result.documents:
+        pdf = result.out_dir / doc.files["pdf"]
         assert half_empty_pages(pdf) == [], pdf.name
         checked += 1
     assert checked >= 7
