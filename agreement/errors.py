@@ -76,6 +76,17 @@ class ContentErrors(AgreementError):
         return "\n".join(str(e) for e in self.errors)
 
 
+def unique(errors: list[ContentError]) -> list[ContentError]:
+    """The errors without repeats: one per message and place, in their order."""
+    seen: set[str] = set()
+    out = []
+    for error in errors:
+        if str(error) not in seen:
+            seen.add(str(error))
+            out.append(error)
+    return out
+
+
 def _sort_key(error: AgreementError) -> tuple:
     loc = error.location or Location("")
     return (loc.path, loc.line, loc.column, error.message)

@@ -12,7 +12,7 @@ from typing import Any, cast
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 
-from agreement.errors import ContentError, TemplateError
+from agreement.errors import ContentError, TemplateError, unique
 from agreement.resources import SCHEMAS
 from agreement.source.yamlload import JsonPath, YamlDocument
 
@@ -70,7 +70,7 @@ def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], l
             continue  # an unknown field is never read
         else:
             bad.append(path)
-    return _dedupe(errors), bad
+    return unique(errors), bad
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:
@@ -226,14 +226,3 @@ def _thousands_guess(value: float) -> str:
 def _looks_danish_number(text: str) -> bool:
     cleaned = text.strip().rstrip("%").strip().replace(".", "")
     return bool(cleaned) and cleaned.replace(",", "", 1).isdigit()
-
-
-def _dedupe(errors: list[ContentError]) -> list[ContentError]:
-    seen: set[str] = set()
-    out = []
-    for e in errors:
-        if str(e) not in seen:
-            seen.add(str(e))
-            out.append(e)
-    return out
-

@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from agreement.errors import ContentError, Location
+from agreement.errors import ContentError, Location, unique
 from agreement.images import FigureProblem, figure_path, read_figure
 from agreement.mdsyntax import PARSER
 from agreement.source.schema import _field_name
@@ -225,7 +225,7 @@ def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str, ro
     _inline_problems(spot, tokens)
     _nesting_problems(spot, tokens)
     _figure_problems(spot, tokens, root, one_line)
-    return _dedupe(spot.errors)
+    return unique(spot.errors)
 
 
 class _Spotter:
@@ -375,17 +375,6 @@ def _alt_text(image: Token) -> str:
     """The text an image's alt text shows: its words without Markdown marks."""
     return "".join(c.content if c.type in ("text", "code_inline") else " " if c.type == "softbreak" else
                    _alt_text(c) if c.children else "" for c in image.children or [])
-
-
-def _dedupe(errors: list[ContentError]) -> list[ContentError]:
-    """One error per message and place (an image's alt text is inspected both whole and in its parts)."""
-    seen: set[str] = set()
-    out = []
-    for e in errors:
-        if str(e) not in seen:
-            seen.add(str(e))
-            out.append(e)
-    return out
 
 
 def _inline_children(tokens: list[Token]) -> Iterator[tuple[Token, int | None]]:
