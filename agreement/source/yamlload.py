@@ -7,11 +7,15 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml._yaml import CParser
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
 
@@ -53,13 +57,14 @@ class _AliasNode(Node):
         super().__init__(target.tag, target, start_mark, end_mark)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text and refuses data nested too deep or holding too many values."""
+class _Limits(Composer):
+    """Composing that refuses data nested too deep or holding too many values, as each node is made."""
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-        self.composed = 0
+    depth = 0
+    composed = 0
+    if TYPE_CHECKING:  # given by the parser the loader combines this with
+        def peek_event(self) -> Any: ...
+        def check_event(self, *choices: Any) -> bool: ...
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
         # PyYAML composes recursively, so the depth is checked here, before Python's own limit is reached.
@@ -84,10 +89,39 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
-_Loader.yaml_implicit_resolvers = {
+class _Loader(_Limits, yaml.SafeLoader):
+    """PyYAML's safe loader, all in Python: slower, with the messages the errors below are worded from."""
+
+
+class _FastLoader(_Limits, CParser, SafeConstructor, Resolver):
+    """libyaml scans and parses (several times faster than PyYAML's Python scanner); the nodes are still
+    composed in Python, so every node keeps its marks and the limits above apply. Used first; a file it
+    cannot read is read again by _Loader, whose messages are the ones the user sees."""
+
+    def __init__(self, stream: str) -> None:
+        CParser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+_RESOLVERS = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _RESOLVERS
+_FastLoader.yaml_implicit_resolvers = _RESOLVERS
+
+
+def _fast_compose(text: str) -> tuple[Node | None, _FastLoader | None]:
+    """The node tree read by libyaml, or (None, None) when it finds any problem (then PyYAML reads it again)."""
+    loader = _FastLoader(text)
+    try:
+        return loader.get_single_node(), loader
+    except (yaml.YAMLError, _Refused, RecursionError):
+        return None, None
+    finally:
+        loader.dispose()
 
 
 @dataclass
@@ -151,10 +185,12 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
             )
         ]) from None
 
-    loader: _Loader | None = None
+    node, fast = _fast_compose(text)
+    loader: _Loader | _FastLoader | None = fast
     try:
-        loader = _Loader(text)
-        node = loader.get_single_node()
+        if fast is None:
+            loader = _Loader(text)
+            node = loader.get_single_node()
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -170,7 +206,7 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
         raise ContentErrors([ContentError(exc.message, _location(shown, exc.mark))]) from None
     except RecursionError:
         # Only when the caller already used most of Python's stack; report where reading had got to.
-        assert loader is not None
+        assert isinstance(loader, _Loader)  # libyaml's problems are read again by _Loader
         raise ContentErrors([ContentError("the data is nested too deeply to read; content needs only a few levels, "
                                           "so look for brackets or indentation that never close",
                                           _location(shown, loader.get_mark()))]) from None
@@ -179,12 +215,13 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
         raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
     finally:
-        if loader is not None:
+        if loader is not None and fast is None:
             loader.dispose()
 
     doc = YamlDocument(shown, None)
     if node is None:
         raise ContentErrors([ContentError("the file is empty; it must hold the document's fields", Location(shown, 1, 1))])
+    assert loader is not None  # one of the two loaders read the node
     builder = _Builder(doc, loader, text.splitlines())
     try:
         doc.data = builder.value(node, ())
@@ -255,7 +292,7 @@ def _too_big(size: int) -> str:
 class _Builder:
     """Turns the composed node tree into plain data, counting what aliases expand to."""
 
-    def __init__(self, doc: YamlDocument, loader: _Loader, lines: list[str]) -> None:
+    def __init__(self, doc: YamlDocument, loader: _Loader | _FastLoader, lines: list[str]) -> None:
         self.doc = doc
         self.lines = lines
         self.loader = loader
