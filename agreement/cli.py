@@ -15,8 +15,6 @@ from agreement import __version__
 from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, UsageError, display_path
 from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
 from agreement.publish.outdir import check_out_dir
-from agreement.publish.package import package
-from agreement.publish.textconv import file_text
 from agreement.report import REPORTERS
 from agreement.source.loader import load_content
 
@@ -134,6 +132,8 @@ def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, 
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     _check_out_option(out_dir, content_dir)
     with _reported(consequence="; nothing was packaged", path=out_dir):
+        from agreement.publish.package import package
+
         result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout)
         click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
 
@@ -243,6 +243,8 @@ class _reported:
 def textconv_command(file: Path) -> None:
     """Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv driver)."""
     with _reported(consequence=""):
+        from agreement.publish.textconv import file_text
+
         text = file_text(file)
         sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale git runs us in
         sys.stdout.flush()
