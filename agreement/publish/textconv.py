@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
+from agreement.word.ooxml import block_elements
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -113,17 +114,8 @@ class _DocxReader:
         self.notes: dict[str, int] = {}
 
     def blocks(self, container: etree._Element) -> Iterator[str]:
-        for child in container:
-            if child.tag == W + "p":
-                yield from self.paragraph(child)
-            elif child.tag == W + "tbl":
-                yield from self.table(child)
-            elif child.tag == W + "sdt":
-                content = child.find(W + "sdtContent")
-                if content is not None:
-                    yield from self.blocks(content)
-            elif child.tag in (W + "customXml", W + "ins", W + "moveTo"):
-                yield from self.blocks(child)
+        for child in block_elements(container):
+            yield from (self.paragraph(child) if child.tag == W + "p" else self.table(child))
 
     def paragraph(self, paragraph: etree._Element) -> Iterator[str]:
         parts: list[str] = []

@@ -11,6 +11,7 @@ from pathlib import Path
 from lxml import etree
 
 from agreement.pipeline import build
+from agreement.word.ooxml import block_elements
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FRONT_PAGE = "(front page)"  # the name of what comes before the first Heading 1
@@ -102,7 +103,7 @@ class _Reader:
 
     def blocks(self, container: etree._Element) -> Iterator[tuple[Item, bool]]:
         """(item, is it a Heading 1) for every paragraph and table row with text."""
-        for child in container:
+        for child in block_elements(container):
             if child.tag == W + "p":
                 referred: list[str] = []
                 text = " ".join(self._text(child, referred).split())
@@ -111,14 +112,8 @@ class _Reader:
                 for ident in referred:
                     if self.notes.get(ident):
                         yield Item((f"[^{self.numbers[ident]}]: {self.notes[ident]}",)), False
-            elif child.tag == W + "tbl":
+            else:
                 yield from ((row, False) for row in self._rows(child))
-            elif child.tag == W + "sdt":
-                content = child.find(W + "sdtContent")
-                if content is not None:
-                    yield from self.blocks(content)
-            elif child.tag in (W + "customXml", W + "ins", W + "moveTo"):
-                yield from self.blocks(child)
 
     def _rows(self, table: etree._Element) -> Iterator[Item]:
         for row in table.iterchildren(W + "tr"):

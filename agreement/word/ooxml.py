@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -84,6 +86,20 @@ def field_runs(instruction: str, result: str) -> list[etree._Element]:
     cached = run(result)
     end = el("r", None, el("fldChar", {"fldCharType": "end"}))
     return [begin, instr, sep, cached, end]
+
+
+def block_elements(container: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs and tables of a body, cell or note in document order, looking through the wrappers
+    Word puts around blocks (content controls, custom XML, tracked insertions and moves)."""
+    for child in container:
+        if child.tag in (w("p"), w("tbl")):
+            yield child
+        elif child.tag == w("sdt"):
+            content = child.find(w("sdtContent"))
+            if content is not None:
+                yield from block_elements(content)
+        elif child.tag in (w("customXml"), w("ins"), w("moveTo")):
+            yield from block_elements(child)
 
 
 def to_xml(node: etree._Element) -> str:
