@@ -13,7 +13,7 @@ import click
 
 from agreement import __version__
 from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, UsageError, display_path
-from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
+from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.outdir import check_out_dir
 from agreement.report import REPORTERS
 from agreement.source.loader import load_content
@@ -93,6 +93,8 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, clean
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     _check_out_option(out_dir, content_dir)
+    from agreement.pipeline import build
+
     with _reported(consequence="; nothing was built", path=out_dir):
         result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout, clean=clean)
         files = sum(len(d.files) for d in result.documents)

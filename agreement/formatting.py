@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
 LOCALE = "da_DK"
 NBSP = "\u00a0"
 
@@ -18,6 +15,8 @@ _COUNT_WORDS = {
 
 def date_long(value: dt.date | str) -> str:
     """'1. marts 2021'."""
+    from babel.dates import format_date  # not at the top: `agreement check` formats nothing on valid content
+
     return format_date(as_date(value), format="long", locale=LOCALE)
 
 
@@ -26,8 +25,8 @@ def number(value: float | int) -> str:
     if isinstance(value, bool):
         raise TypeError("not a number")
     if isinstance(value, int):
-        return format_decimal(value, format="#,##0", locale=LOCALE)
-    return format_decimal(value, format="#,##0.0##", locale=LOCALE)
+        return _decimal(value, format="#,##0", locale=LOCALE)
+    return _decimal(value, format="#,##0.0##", locale=LOCALE)
 
 
 def percent(value: float | int) -> str:
@@ -38,10 +37,16 @@ def percent(value: float | int) -> str:
 def amount(value: float | int) -> str:
     """'4.076.000 kr.'."""
     if isinstance(value, float) and not value.is_integer():
-        text = format_decimal(value, format="#,##0.00", locale=LOCALE)
+        text = _decimal(value, format="#,##0.00", locale=LOCALE)
     else:
-        text = format_decimal(int(value), format="#,##0", locale=LOCALE)
+        text = _decimal(int(value), format="#,##0", locale=LOCALE)
     return f"{text}{NBSP}kr."
+
+
+def _decimal(value: float | int, format: str, locale: str) -> str:
+    from babel.numbers import format_decimal  # imported when first needed, like format_date
+
+    return format_decimal(value, format=format, locale=locale)
 
 
 def phone(number: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.errors import TemplateProblems, ToolError, display_path
+from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
 from agreement.publish.cache import Cache, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
@@ -23,8 +24,6 @@ if TYPE_CHECKING:
     from agreement.model.programme import Programme
     from agreement.outputs.pdf import Office
 
-DEFAULT_TIMEOUT = 300.0
-FORMATS = ("docx", "pdf")
 
 
 def registry_or_default(registry: Registry | None) -> Registry:

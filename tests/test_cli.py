@@ -368,7 +368,7 @@ def _bug(*args, **kwargs):
 
 
 def test_a_bug_is_one_line_that_says_where_to_report_it(content: Path, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr("agreement.cli.build", _bug)
+    monkeypatch.setattr("agreement.pipeline.build", _bug)
     monkeypatch.delenv("AGREEMENT_DEBUG", raising=False)
     result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
@@ -379,7 +379,7 @@ def test_a_bug_is_one_line_that_says_where_to_report_it(content: Path, tmp_path:
 
 @pytest.mark.parametrize("how", ["--debug", "AGREEMENT_DEBUG=1"])
 def test_debug_shows_the_traceback(content: Path, tmp_path: Path, monkeypatch, how: str) -> None:
-    monkeypatch.setattr("agreement.cli.build", _bug)
+    monkeypatch.setattr("agreement.pipeline.build", _bug)
     args = ["build", "--content", str(content), "--out", str(tmp_path / "out")]
     if how == "--debug":
         monkeypatch.delenv("AGREEMENT_DEBUG", raising=False)

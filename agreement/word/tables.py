@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
 
-from agreement.word import measure
-from agreement.word.layout import distribute
-from agreement.word.measure import Font
-from agreement.word.ooxml import el, paragraph, run
+# The document modules describe their tables with Cell, Row and Table when `agreement check` loads them, so the
+# measuring and XML modules (fontTools, lxml) are imported only when a table is sized or written.
 
 TWIPS_PER_CM = 567
 TEXT_WIDTH_CM = 16.0  # A4 less the templates' 2.5 cm margins
@@ -61,6 +61,10 @@ class Table:
 
     def widths(self) -> list[int]:
         """Each column's width in twips, from the widest word and the widest line of its cells."""
+        from agreement.word import measure
+        from agreement.word.layout import distribute
+        from agreement.word.measure import Font
+
         count = self.columns
         mins = [self.min_cm.get(i, 0.0) * TWIPS_PER_CM for i in range(count)]
         maxs = list(mins)
@@ -89,6 +93,8 @@ class Table:
         return distribute(mins, maxs, total, self.uniform)
 
     def element(self) -> etree._Element:
+        from agreement.word.ooxml import el
+
         widths = self.widths()
         tbl = el("tbl")
         look = el("tblLook", {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "0",
@@ -106,6 +112,8 @@ class Table:
         return tbl
 
     def _row(self, row: Row, widths: list[int]) -> etree._Element:
+        from agreement.word.ooxml import el, paragraph, run
+
         tr = el("tr")
         tr_pr = el("trPr", None, el("cantSplit"))
         if row.header:
