@@ -1,13 +1,17 @@
-"""`check` loads only what checking needs: no Word, PDF or spreadsheet code."""
+"""`check` loads only what checking needs: no Word, PDF or spreadsheet code, and for valid content no jsonschema."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, replace_line
 
 HEAVY = ("docx", "docxtpl", "pypdf", "pikepdf", "openpyxl")
+# Needed only to word the errors of invalid content, or to build: valid content is checked without them.
+NOT_FOR_VALID_CONTENT = ("jsonschema", "lxml", "fontTools", "babel", "agreement.pipeline", "agreement.publish.atomic",
+                         "agreement.publish.cache", "agreement.word.measure", "agreement.word.renderer")
 
 
 def test_check_imports_no_word_pdf_or_spreadsheet_code() -> None:
@@ -21,3 +25,30 @@ def test_check_imports_no_word_pdf_or_spreadsheet_code() -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]", out
+
+
+def test_checking_valid_content_loads_neither_jsonschema_nor_the_build() -> None:
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from agreement.cli import main\n"
+        f"result = CliRunner().invoke(main, ['check', '--content', {str(SAMPLE)!r}])\n"
+        "assert result.exit_code == 0, result.output\n"
+        f"print(sorted(m for m in sys.modules if any(m == x or m.startswith(x + '.') for x in {NOT_FOR_VALID_CONTENT!r})))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out
+
+
+def test_invalid_content_is_still_worded_by_jsonschema(content: Path) -> None:
+    replace_line(content / "strategic.yaml", r"^  fra: 2021-03-01$", "  fra: 2021-3-1")
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from agreement.cli import main\n"
+        f"result = CliRunner().invoke(main, ['check', '--content', {str(content)!r}])\n"
+        "assert result.exit_code == 1, result.output\n"
+        "print('jsonschema' in sys.modules, 'not a valid date' in result.output)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "True"], out

@@ -5,29 +5,25 @@ from __future__ import annotations
 import difflib
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import SchemaError, ValidationError
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from agreement.errors import ContentError, TemplateError, unique
 from agreement.resources import SCHEMAS
 from agreement.source.yamlload import JsonPath, YamlDocument
 
-# JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost
-# always a Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently
-# turn 580.000 kr. into 580 kr., so only real integers pass.
-_StrictValidator = validators.extend(
-    Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
-)
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 
 def load_schema(name: str | Path, focus_areas: tuple[str, ...] | None = None) -> dict:
-    """A schema by name (agreement/schemas/<name>.schema.json) or path, checked against the 2020-12 meta-schema.
+    """A schema by name (agreement/schemas/<name>.schema.json) or path.
+
+    A schema given as a path (a document kind registered from outside this package) is checked against the
+    2020-12 meta-schema when it is read; the bundled ones are checked by the tests instead, because checking
+    them on every run took most of the time of `agreement check`.
 
     With `focus_areas`, every field of the kind 'indsatsområde' must be one of them (the edition's list).
     """
@@ -43,11 +39,18 @@ def _read_schema(name: str | Path) -> dict:
     path = name if isinstance(name, Path) else SCHEMAS / f"{name}.schema.json"
     try:
         schema = json.loads(path.read_text(encoding="utf-8"))
-        Draft202012Validator.check_schema(schema)
     except FileNotFoundError:
         raise TemplateError(f"schema not found: {path}") from None
-    except (json.JSONDecodeError, SchemaError) as exc:
+    except json.JSONDecodeError as exc:
         raise TemplateError(f"schema {path} is invalid: {exc}") from None
+    if isinstance(name, Path):
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            raise TemplateError(f"schema {path} is invalid: {exc}") from None
     return schema
 
 
@@ -57,8 +60,17 @@ def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
 
 
 def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], list[JsonPath]]:
-    """Every schema violation in `doc`, and the value paths they make unreliable for the rules."""
-    validator = _StrictValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    """Every schema violation in `doc`, and the value paths they make unreliable for the rules.
+
+    Valid content, the common case, is recognised by jsonschema-rs (compiled, and quick to import); only content
+    it finds fault with, or that holds a whole-number float (see _strict_validator), is validated again by
+    jsonschema, whose errors carry what the messages below are made of. Both implement the 2020-12 draft.
+    """
+    if _passes_quickly(doc.data, schema):
+        return [], []
+    from jsonschema import Draft202012Validator
+
+    validator = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: list[ContentError] = []
     bad: list[JsonPath] = []
     for error in validator.iter_errors(doc.data):
@@ -71,6 +83,132 @@ def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], l
         else:
             bad.append(path)
     return unique(errors), bad
+
+
+@cache
+def _strict_validator() -> Any:
+    """jsonschema's 2020-12 validator with integers that are ints: 580.0 is not a whole number here.
+
+    JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost always a
+    Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently turn 580.000 kr.
+    into 580 kr., so only real integers pass.
+    """
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(
+        Draft202012Validator,
+        type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+            "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
+    )
+
+
+def _passes_quickly(data: Any, schema: dict) -> bool:
+    """Whether jsonschema-rs finds `data` valid: True only where jsonschema would find it valid too.
+
+    jsonschema-rs, like the standard, counts 580.0 as an integer. So every whole-number float is first moved to
+    its neighbouring float (580.0 -> 579.99999999999994), which no integer test passes, while every comparison
+    with the schema's whole-number bounds keeps its outcome or fails (then jsonschema decides). Schemas whose
+    numbers could compare differently with the neighbour get no quick answer for data holding such a float.
+    """
+    text = json.dumps(schema, sort_keys=True)
+    if _has_whole_float(data):
+        towards = _nudge_direction(text)
+        if towards is None:
+            return False
+        data = _nudged(data, towards)
+    validator = _fast_validator(text)
+    if validator is None:
+        return False
+    try:
+        return bool(validator.is_valid(data))
+    except ValueError:  # a value JSON has no type for: jsonschema's messages say what is wrong
+        return False
+
+
+@lru_cache(maxsize=32)
+def _fast_validator(schema_text: str) -> Any:
+    try:
+        import jsonschema_rs
+    except ImportError:  # a platform without its wheel: jsonschema alone does the work
+        return None
+    # jsonschema-rs wants a $ref to be a URI, so non-ASCII names ("#/$defs/indsatsområde") are percent-encoded.
+    return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True)
+
+
+def _encode_refs(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: quote(v, safe="#/$") if k == "$ref" and isinstance(v, str) else _encode_refs(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_encode_refs(v) for v in node]
+    return node
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+@lru_cache(maxsize=32)
+def _nudge_direction(schema_text: str) -> float | None:
+    """-inf or +inf: the way to move whole-number floats so no bound of the schema lets more data pass; else None.
+
+    With whole-number bounds, moving a whole float f down keeps every comparison's outcome except f == an
+    exclusiveMaximum (which would pass), and moving it up likewise except f == an exclusiveMinimum. Any other
+    numeric keyword (multipleOf, a bound that is not whole, a float in enum or const) gets no quick answer.
+    """
+    keywords: set[str] = set()
+
+    def fits(node: Any) -> bool:
+        if isinstance(node, list):
+            return all(fits(v) for v in node)
+        if not isinstance(node, dict):
+            return True
+        for key, value in node.items():
+            if key == "multipleOf" or (key in ("enum", "const") and _has_float(value)):
+                return False
+            if key in _BOUNDS and isinstance(value, (int, float)):
+                if isinstance(value, float) and not value.is_integer():
+                    return False
+                keywords.add(key)
+            elif not fits(value):
+                return False
+        return True
+
+    if not fits(json.loads(schema_text)):
+        return None
+    if "exclusiveMaximum" not in keywords:
+        return -math.inf
+    if "exclusiveMinimum" not in keywords:
+        return math.inf
+    return None
+
+
+def _nudged(node: Any, towards: float) -> Any:
+    if isinstance(node, float) and node.is_integer():
+        return math.nextafter(node, towards)
+    if isinstance(node, dict):
+        return {k: _nudged(v, towards) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_nudged(v, towards) for v in node]
+    return node
+
+
+def _has_whole_float(node: Any) -> bool:
+    if isinstance(node, float):
+        return node.is_integer()
+    if isinstance(node, dict):
+        return any(_has_whole_float(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_whole_float(v) for v in node)
+    return False
+
+
+def _has_float(node: Any) -> bool:
+    if isinstance(node, float):
+        return True
+    if isinstance(node, dict):
+        return any(_has_float(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_float(v) for v in node)
+    return False
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from agreement.errors import ContentErrors
+from agreement.errors import ContentErrors, TemplateError
 from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
 from tests.conftest import ROOT, line_of, replace_line
@@ -113,5 +113,43 @@ def test_missing_content_folder(tmp_path: Path) -> None:
     assert "content folder not found" in errors[0]
 
 
-def test_schema_loader_checks_the_meta_schema() -> None:
-    assert load_schema("strategic")["title"]
+def test_a_schema_given_as_a_path_is_checked_against_the_meta_schema(tmp_path: Path) -> None:
+    path = tmp_path / "broken.schema.json"
+    path.write_text('{"type": "objekt"}', encoding="utf-8")
+    with pytest.raises(TemplateError, match="is invalid"):
+        load_schema(path)
+
+
+BOUNDS = [{}, {"minimum": 0}, {"maximum": 10}, {"exclusiveMinimum": 0}, {"exclusiveMaximum": 10},
+          {"exclusiveMinimum": 0, "exclusiveMaximum": 10}, {"minimum": 0, "maximum": 10}, {"maximum": 9.5},
+          {"multipleOf": 0.5}, {"enum": [1.0, 2]}]
+VALUES = [-1, -1.0, 0, 0.0, 0.5, 1, 1.0, 9.0, 9.5, 10, 10.0, 11.0, 580.0, 580, True, "x", None]
+
+
+@pytest.mark.parametrize("kind", ["integer", "number"])
+@pytest.mark.parametrize("bounds", BOUNDS, ids=[json.dumps(b) for b in BOUNDS])
+def test_the_quick_validator_never_passes_what_jsonschema_refuses(kind: str, bounds: dict) -> None:
+    from agreement.source.schema import _passes_quickly, _strict_validator
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+              "properties": {"v": {"type": kind, **bounds}, "liste": {"type": "array", "items": {"type": kind, **bounds}}}}
+    strict = _strict_validator()(schema)
+    quick_passes = 0
+    for value in VALUES:
+        for data in ({"v": value}, {"liste": [1, value]}):
+            valid = not list(strict.iter_errors(data))
+            quick = _passes_quickly(data, schema)
+            assert valid or not quick, (data, schema)
+            quick_passes += quick
+    assert quick_passes > 0  # the quick path does answer for this schema
+
+
+def test_the_sample_passes_the_quick_validator_though_it_holds_whole_number_floats() -> None:
+    from agreement.source.schema import _has_whole_float, _passes_quickly
+    from agreement.source.yamlload import load_yaml
+
+    doc = load_yaml(ROOT / "content" / "strategic.yaml")
+    assert _has_whole_float(doc.data)
+    from agreement.editions import find
+
+    assert _passes_quickly(doc.data, load_schema("strategic", find(doc.data["skabelon"]).focus_areas))
