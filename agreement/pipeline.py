@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -163,7 +164,9 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         names = [name for doc in built for name in doc.files.values()]
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
-        publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+        moved = publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+        if MANIFEST not in moved:
+            os.utime(out_dir / MANIFEST)  # the manifest's time is the last build's (see _newer_than_last_build)
         cache.prune()  # under the publication's lock, like every read of the cache above
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 

@@ -41,8 +41,8 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
     return {
         **programme_context(programme),
         "years": fmt.join_and(budget.year_labels),
-        "expenses": r.elements([expense_table(budget).element()]),
-        "financing": r.elements([financing_table(budget).element()]),
+        "expenses": r.table(expense_table(budget)),
+        "financing": r.table(financing_table(budget)),
         "total": fmt.amount(budget.expense_total),
         "grantor": budget.grantor,
         "grant_share": tenths_text(budget.grant_share()),

@@ -109,7 +109,7 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
     return {
         **programme_context(programme),
         "years": fmt.join_and(years),
-        "table": r.elements([table(programme, _text_width_cm(r)).element()]),
+        "table": r.table(table(programme, _text_width_cm(r))),
     }
 
 

@@ -118,8 +118,8 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
             for m in items
         ],
         "status_date": fmt.date_long(programme.milestone_plan.status_date),
-        "timeline": r.elements([timeline(programme, items).element()]),
-        "legend": r.elements([legend(programme.milestone_plan.status_date).element()]),
+        "timeline": r.table(timeline(programme, items)),
+        "legend": r.table(legend(programme.milestone_plan.status_date)),
     }
 
 

@@ -26,7 +26,7 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 
 
 def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
-    from agreement.outputs.diagram import organisation_description, organisation_dot, render_png
+    from agreement.outputs.diagram import organisation_description, organisation_dot
 
     s = programme.strategic
     org = s.organisation
@@ -39,7 +39,7 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
         "section1": r.markdown(s.section1, 2),
         "section2": r.markdown(s.vision, 2),
         "org_diagram_text": r.markdown(org.diagram_text, 3),
-        "org_diagram": r.picture(render_png(organisation_dot(s)), max_width_cm=16, max_height_cm=12,
+        "org_diagram": r.diagram(organisation_dot(s), max_width_cm=16, max_height_cm=12,
                                  description=organisation_description(s)),
         "board_representation": board.representation,
         "board_members": fmt.join_and([s.organisations[i].display_name for i in board.members]),

@@ -105,11 +105,13 @@ class Publication:
         self._lock = lock
         return self
 
-    def commit(self, publish: Sequence[str], remove: Iterable[str] = ()) -> None:
+    def commit(self, publish: Sequence[str], remove: Iterable[str] = ()) -> list[str]:
         """Publish: delete the names in `remove` from `out`, then move every name in `publish` from the stage
         into `out`, in that order (put manifest.json last). Names are plain file or folder names.
 
-        Checks run before anything in `out` changes, and raise PublishError or OSError with `out` untouched.
+        A file `out` holds already with the same bytes is left as it is (with its time), so a build that changed
+        nothing writes nothing. Returns the names moved into `out`. Checks run before anything in `out`
+        changes, and raise PublishError or OSError with `out` untouched.
         """
         root = self._stage_root()
         publish = list(publish)
@@ -121,6 +123,11 @@ class Publication:
             _check_name(name)
             self._check_target(root / FILES / name, self.out_dir / name)
         removals = [name for name in dict.fromkeys(remove) if _is_plain(name) and name not in publish]
+        publish = [name for name in publish if not _same_bytes(root / FILES / name, self.out_dir / name)]
+        if not publish and not removals:
+            self._committed = self._done = True
+            _abandon(root)
+            return []
         try:
             for name in publish:
                 _fsync_tree(root / FILES / name)
@@ -133,6 +140,7 @@ class Publication:
         self._committed = True
         _crash_point("journal")
         self._finish()
+        return publish
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         try:
@@ -315,6 +323,24 @@ def _check_name(name: str) -> None:
 def _is_plain(name: str) -> bool:
     return (bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
             and not name.startswith((STAGE_PREFIX, *LEGACY_PREFIXES)))
+
+
+def _same_bytes(staged: Path, published: Path) -> bool:
+    """Whether both are regular files (not links) with the same bytes."""
+    try:
+        if staged.is_symlink() or published.is_symlink() or not staged.is_file() or not published.is_file():
+            return False
+        if staged.stat().st_size != published.stat().st_size:
+            return False
+        with staged.open("rb") as a, published.open("rb") as b:
+            while True:
+                chunk = a.read(1 << 20)
+                if chunk != b.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except OSError:
+        return False
 
 
 def _fsync(path: Path) -> None:

@@ -125,8 +125,26 @@ class Fingerprinter:
     def footnote(self, markdown_text: str) -> tuple:
         return ("footnote", markdown_text)
 
+    def table(self, table: Any) -> tuple:
+        # The table's data: its XML follows from it, the code (code_version) and the fonts (fonts_version).
+        return ("table", canonical(table))
+
+    def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
+        # The Graphviz source and the installed Graphviz, not the drawing: an unchanged build runs no Graphviz.
+        return ("diagram", dot_source, graphviz_version(), max_width_cm, max_height_cm, description)
+
     def picture(self, png: bytes, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
         return ("picture", hashlib.sha256(png).hexdigest(), max_width_cm, max_height_cm, description)
+
+
+def graphviz_version() -> str:
+    """What identifies the installed Graphviz `dot` (its path, size and time, which change with every upgrade)."""
+    exe = shutil.which("dot")
+    if exe is None:
+        return ""
+    real = Path(exe).resolve()
+    stat = real.stat()
+    return f"{real} {stat.st_size} {stat.st_mtime_ns}"
 
 
 def canonical(value: Any) -> Any:

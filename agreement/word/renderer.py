@@ -25,6 +25,7 @@ from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_docx
 from agreement.word.ooxml import el, paragraph, to_xml, w
+from agreement.word.tables import Table
 
 # Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
 # custom-properties namespace; core properties set afterwards then land in the wrong namespace and
@@ -98,6 +99,17 @@ class DocxRenderer:
         for element in elements:
             body.append(element)
         return Paragraphs(body)
+
+    def table(self, table: Table) -> Paragraphs:
+        """A table built in code (agreement.word.tables), sized from its content, for {{p ...}}."""
+        return self.elements([table.element()])
+
+    def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> Markup:
+        """A Graphviz drawing of `dot_source` as an inline picture run for {{r ...}} (see picture)."""
+        from agreement.outputs.diagram import render_png
+
+        return self.picture(render_png(dot_source), max_width_cm=max_width_cm, max_height_cm=max_height_cm,
+                            description=description)
 
     def footnote(self, markdown_text: str) -> Markup:
         """A footnote reference run for {{r ...}}, with its text in the footnotes part."""

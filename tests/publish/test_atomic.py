@@ -97,6 +97,32 @@ def test_a_publication_replaces_removes_and_leaves_the_rest(tmp_path: Path) -> N
     assert not _stages(out)
 
 
+def test_files_out_holds_already_are_left_alone_and_an_unchanged_publication_writes_nothing(tmp_path: Path) -> None:
+    out = _old_tree(tmp_path)
+    same = (out / "a.txt").stat()
+    with Publication(out) as p:
+        (p.stage / "a.txt").write_text("old a", encoding="utf-8")  # the bytes out holds
+        (p.stage / "b.txt").write_text("new b", encoding="utf-8")
+        (p.stage / "manifest.json").write_text("new manifest", encoding="utf-8")
+        moved = p.commit(["a.txt", "b.txt", "manifest.json"])
+    assert moved == ["b.txt", "manifest.json"]
+    assert (out / "a.txt").stat().st_ino == same.st_ino and (out / "a.txt").stat().st_mtime_ns == same.st_mtime_ns
+    assert (out / "b.txt").read_text(encoding="utf-8") == "new b"
+
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()}
+    with Publication(out) as p:
+        for name in ("a.txt", "b.txt", "manifest.json"):
+            shutil.copyfile(out / name, p.stage / name)
+        assert p.commit(["a.txt", "b.txt", "manifest.json"]) == []
+    assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()} == before
+    assert not _stages(out)
+
+    with Publication(out) as p:  # the same bytes, but a removal: that is still published
+        shutil.copyfile(out / "a.txt", p.stage / "a.txt")
+        assert p.commit(["a.txt"], remove=["b.txt"]) == []
+    assert not (out / "b.txt").exists() and (out / "a.txt").stat().st_ino == same.st_ino
+
+
 @pytest.mark.parametrize("step", STEPS_BEFORE_COMMIT + STEPS_AFTER_COMMIT)
 def test_killed_at_any_step_recovery_gives_all_or_nothing(tmp_path: Path, step: str) -> None:
     out = _old_tree(tmp_path)

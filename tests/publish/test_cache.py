@@ -52,10 +52,22 @@ def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(conte
     def no_libreoffice(self):
         raise ToolError("LibreOffice was started")
 
+    def no_graphviz(*args, **kwargs):
+        raise ToolError("Graphviz was run")
+
     monkeypatch.setattr("agreement.outputs.pdf.Office.start", no_libreoffice)
+    monkeypatch.setattr("agreement.outputs.diagram.render_png", no_graphviz)
+    published = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file()}
     said = _built(content, out)
     assert all(line.startswith("unchanged") for line in said), said
     assert _files(out) == before
+    # Nothing was written: every file is the one published before, with its time; only the manifest's time
+    # moves on, to say when the last build ran.
+    now = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file()}
+    assert {n: v for n, v in now.items() if n != "manifest.json"} == {n: v for n, v in published.items() if n != "manifest.json"}
+    assert now["manifest.json"][0] == published["manifest.json"][0]
+    assert now["manifest.json"][1] >= published["manifest.json"][1]
+    assert not [p for p in out.iterdir() if p.name.startswith(".agreement-stage")]
     with pytest.raises(ToolError, match="LibreOffice was started"):  # --clean really makes everything again
         _built(content, out, clean=True)
     assert _files(out) == before
