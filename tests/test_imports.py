@@ -14,41 +14,32 @@ NOT_FOR_VALID_CONTENT = ("jsonschema", "lxml", "fontTools", "babel", "agreement.
                          "agreement.publish.cache", "agreement.word.measure", "agreement.word.renderer")
 
 
-def test_check_imports_no_word_pdf_or_spreadsheet_code() -> None:
-    script = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from agreement.cli import main\n"
-        f"result = CliRunner().invoke(main, ['check', '--content', {str(SAMPLE)!r}])\n"
-        "assert result.exit_code == 0, result.output\n"
-        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]", out
-
-
-def test_checking_valid_content_loads_neither_jsonschema_nor_the_build() -> None:
-    script = (
-        "import sys\n"
-        "from click.testing import CliRunner\n"
-        "from agreement.cli import main\n"
-        f"result = CliRunner().invoke(main, ['check', '--content', {str(SAMPLE)!r}])\n"
-        "assert result.exit_code == 0, result.output\n"
-        f"print(sorted(m for m in sys.modules if any(m == x or m.startswith(x + '.') for x in {NOT_FOR_VALID_CONTENT!r})))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]", out
-
-
-def test_invalid_content_is_still_worded_by_jsonschema(content: Path) -> None:
-    replace_line(content / "strategic.yaml", r"^  fra: 2021-03-01$", "  fra: 2021-3-1")
+def _check_in_new_process(content: Path, exit_code: int, report: str) -> str:
+    """Run `agreement check` in a fresh interpreter; what `report` (an expression) says afterwards."""
     script = (
         "import sys\n"
         "from click.testing import CliRunner\n"
         "from agreement.cli import main\n"
         f"result = CliRunner().invoke(main, ['check', '--content', {str(content)!r}])\n"
-        "assert result.exit_code == 1, result.output\n"
-        "print('jsonschema' in sys.modules, 'not a valid date' in result.output)\n"
+        f"assert result.exit_code == {exit_code}, result.output\n"
+        f"print({report})\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["True", "True"], out
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _loaded(prefixes: tuple[str, ...]) -> str:
+    return f"sorted(m for m in sys.modules if any(m == x or m.startswith(x + '.') for x in {prefixes!r}))"
+
+
+def test_check_imports_no_word_pdf_or_spreadsheet_code() -> None:
+    assert _check_in_new_process(SAMPLE, 0, _loaded(HEAVY)) == "[]"
+
+
+def test_checking_valid_content_loads_neither_jsonschema_nor_the_build() -> None:
+    assert _check_in_new_process(SAMPLE, 0, _loaded(NOT_FOR_VALID_CONTENT)) == "[]"
+
+
+def test_invalid_content_is_still_worded_by_jsonschema(content: Path) -> None:
+    replace_line(content / "strategic.yaml", r"^  fra: 2021-03-01$", "  fra: 2021-3-1")
+    out = _check_in_new_process(content, 1, "'jsonschema' in sys.modules, 'not a valid date' in result.output")
+    assert out == "(True, True)"
