@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 TEMPLATE = "indberetningsskema.docx"
 WORKBOOK = "indberetningsskema.xlsx"  # LBF's own form, when an edition carries it
 NAME = "Indberetningsskema"
-EMU_PER_CM = 360000
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
     return {
         **programme_context(programme),
         "years": fmt.join_and(years),
-        "table": r.table(table(programme, _text_width_cm(r))),
+        "table": r.table(table(programme, r.text_width_cm())),
     }
 
 
@@ -124,12 +123,6 @@ def table(programme: Programme, width_cm: float) -> Table:
     for row in rows(programme):
         t.rows.append(Row([Cell(text) for text in astuple(row)] + [Cell("") for _ in years]))
     return t
-
-
-def _text_width_cm(r: DocxRenderer) -> float:
-    """The width between the margins of the template's first section, so a template edited in Word is honoured."""
-    section = r.tpl.docx.sections[0]
-    return (section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM
 
 
 def metadata(programme: Programme) -> Metadata:

@@ -125,6 +125,13 @@ class Fingerprinter:
     def footnote(self, markdown_text: str) -> tuple:
         return ("footnote", markdown_text)
 
+    def text_width_cm(self) -> float:
+        # Read from the template's XML (whose bytes are in the key) without loading python-docx, when it can be.
+        from agreement.word.pagesize import text_width_cm
+
+        width = text_width_cm(self.template) if self.template is not None else None
+        return width if width is not None else self.__getattr__("text_width_cm")()
+
     def table(self, table: Any) -> tuple:
         # The table's data: its XML follows from it, the code (code_version) and the fonts (fonts_version).
         return ("table", canonical(table))

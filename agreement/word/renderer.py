@@ -25,6 +25,7 @@ from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_docx
 from agreement.word.ooxml import el, paragraph, to_xml, w
+from agreement.word.pagesize import EMU_PER_CM
 from agreement.word.tables import Table
 
 # Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
@@ -99,6 +100,11 @@ class DocxRenderer:
         for element in elements:
             body.append(element)
         return Paragraphs(body)
+
+    def text_width_cm(self) -> float:
+        """The width between the margins of the template's first section, so a template edited in Word is honoured."""
+        section = self.tpl.docx.sections[0]
+        return (section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM
 
     def table(self, table: Table) -> Paragraphs:
         """A table built in code (agreement.word.tables), sized from its content, for {{p ...}}."""
