@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from agreement.errors import ContentErrors, TemplateError
@@ -133,7 +135,7 @@ def test_the_quick_validator_never_passes_what_jsonschema_refuses(kind: str, bou
 
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
               "properties": {"v": {"type": kind, **bounds}, "liste": {"type": "array", "items": {"type": kind, **bounds}}}}
-    strict = _strict_validator()(schema)
+    strict = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     quick_passes = 0
     for value in VALUES:
         for data in ({"v": value}, {"liste": [1, value]}):
@@ -153,3 +155,74 @@ def test_the_sample_passes_the_quick_validator_though_it_holds_whole_number_floa
     from agreement.editions import find
 
     assert _passes_quickly(doc.data, load_schema("strategic", find(doc.data["skabelon"]).focus_areas))
+
+
+def _leaves(node: object, path: tuple = ()) -> list[tuple]:
+    if isinstance(node, dict):
+        return [leaf for key, value in node.items() for leaf in _leaves(value, (*path, key))]
+    if isinstance(node, list):
+        return [leaf for i, value in enumerate(node) for leaf in _leaves(value, (*path, i))]
+    return [path]
+
+
+def _replaced(node: object, path: tuple, value: object) -> object:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        return {k: _replaced(v, rest, value) if k == head else v for k, v in node.items()}
+    assert isinstance(node, list)
+    return [_replaced(v, rest, value) if i == head else v for i, v in enumerate(node)]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, width=32)
+    | st.sampled_from([0.0, 1.0, 100.0, 101.0, 580.0, -1.0, 2021.0]) | st.text(max_size=12)
+    | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "albertslund-kommune", "A B", "", "x\ny", "planlagt"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6)
+
+
+def _at(node: object, path: tuple) -> object:
+    for part in path:
+        node = node[part]  # type: ignore[index]
+    return node
+
+
+def _like(value: object) -> st.SearchStrategy:
+    """Mostly a value of the same kind (so that many pass), sometimes anything."""
+    same: st.SearchStrategy
+    if isinstance(value, bool):
+        same = st.booleans()
+    elif isinstance(value, int):
+        same = st.integers(-10, 10**7) | st.integers(-10, 10**7).map(float) | st.just(float(value))
+    elif isinstance(value, float):
+        same = st.floats(-10, 10**4, allow_nan=False) | st.integers(-10, 10**4) | st.integers(-10, 10**4).map(float)
+    elif isinstance(value, str):
+        same = (st.text(min_size=1, max_size=20) | st.just(value + " mere")
+                | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "nået", "x\ny"]))
+    else:
+        same = JSON_VALUES
+    return st.one_of(same, same, same, JSON_VALUES)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None, database=None)
+@given(data=st.data())
+def test_the_quick_validator_agrees_with_jsonschema_on_changed_sample_files(data: st.DataObject) -> None:
+    """Any one value of a sample file replaced by any JSON value: a quick pass is never a jsonschema failure."""
+    from agreement.editions import find
+    from agreement.source.schema import _passes_quickly, _strict_validator
+    from agreement.source.yamlload import load_yaml
+
+    name = data.draw(st.sampled_from(["strategic", "budget", "milepaelsplan", "beredskabsplan", "kommissorium",
+                                      "delaftaler/beskaeftigelse"]))
+    doc = load_yaml(ROOT / "content" / f"{name}.yaml")
+    schema = load_schema(name.replace("delaftaler/beskaeftigelse", "delaftale"), find("lbf-2019-26").focus_areas)
+    path = data.draw(st.sampled_from(_leaves(doc.data)))
+    depth = data.draw(st.sampled_from([len(path)] * 3) | st.integers(1, len(path)))  # mostly a leaf
+    changed = _replaced(doc.data, path[:depth], data.draw(_like(_at(doc.data, path[:depth]))))
+    quick = _passes_quickly(changed, schema)
+    event(f"quick check: {'passes' if quick else 'refers to jsonschema'}")
+    if quick:
+        strict = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        assert not list(strict.iter_errors(changed)), (name, path)
