@@ -341,6 +341,11 @@ def test_sigterm_after_the_journal_is_recovered(versions: SimpleNamespace, tmp_p
     assert snapshot(out) == _published(versions, earlier) and not _stages(out)
 
 
+# A LibreOffice of the build's own (no warm one shared between builds): its profile is in the stage and the
+# build stops it. tests/outputs/test_officeserver.py kills builds that use the shared one.
+OWN_OFFICE = {"AGREEMENT_OFFICE_IDLE": "0"}
+
+
 def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(versions: SimpleNamespace,
                                                                               tmp_path: Path) -> None:
     """The LibreOffice profile lives in the stage, so the stale profile goes with the stale stage."""
@@ -352,7 +357,7 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
     fake.chmod(0o755)
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file)}),
+                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     soffice_pid = None
     try:
@@ -381,7 +386,7 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: Si
     fake.chmod(0o755)
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file)}),
+                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
