@@ -12,6 +12,7 @@ LibreOffice (agreement.outputs.officeserver) take turns instead of converting at
 """
 
 import fcntl
+import os
 import sys
 import time
 from pathlib import Path
@@ -33,11 +34,14 @@ def prop(name, value):
 def connect(pipe):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    parent = os.getppid()
     while True:
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except NoConnectException:
+            if os.getppid() != parent:
+                sys.exit(1)  # the build that started this client was killed: nobody waits for LibreOffice any more
             time.sleep(0.02)  # LibreOffice is still starting; the caller's timeout bounds the wait
 
 

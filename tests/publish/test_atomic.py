@@ -375,6 +375,24 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
             os.kill(soffice_pid, signal.SIGKILL)  # the fake LibreOffice this test started, in its own session
     recover(out, lock_timeout=5)
     assert snapshot(out) == earlier and not _stages(out)
+    deadline = time.monotonic() + 30  # the build's UNO client, waiting for a LibreOffice that never listens, gives up
+    while _clients(f"agreement-{proc.pid}-") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _clients(f"agreement-{proc.pid}-")
+
+
+def _clients(pipe: str) -> list[int]:
+    """UNO client processes connecting to `pipe`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if "unoclient.py" in cmdline and pipe in cmdline:
+                found.append(int(entry.name))
+    return found
 
 
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: SimpleNamespace, tmp_path: Path) -> None:
