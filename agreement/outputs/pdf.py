@@ -297,6 +297,7 @@ def _client_env() -> dict[str, str]:
     """The system Python's own environment: no virtualenv or PYTHONPATH of ours leaks into it."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     env["PYTHONNOUSERSITE"] = "1"
+    env["AGREEMENT_UNO_PARENT"] = str(os.getpid())  # the client stops waiting for LibreOffice once we are gone
     return env
 
 

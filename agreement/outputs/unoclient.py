@@ -34,7 +34,7 @@ def prop(name, value):
 def connect(pipe):
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-    parent = os.getppid()
+    parent = int(os.environ.get("AGREEMENT_UNO_PARENT") or os.getppid())  # the build, even if it ended before we got here
     while True:
         try:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
