@@ -43,7 +43,7 @@ def idle_seconds() -> float:
     """
     value = os.environ.get(IDLE_ENV)
     if value is None or not value.strip():
-        return 0.0 if os.environ.get("CI") else DEFAULT_IDLE
+        return 0.0 if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no") else DEFAULT_IDLE
     try:
         seconds = float(value)
     except ValueError:

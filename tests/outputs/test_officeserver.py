@@ -69,6 +69,8 @@ def test_the_idle_setting_and_its_ci_default(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv(officeserver.IDLE_ENV, raising=False)
     monkeypatch.delenv("CI", raising=False)
     assert officeserver.idle_seconds() == 600
+    monkeypatch.setenv("CI", "false")
+    assert officeserver.idle_seconds() == 600
     monkeypatch.setenv("CI", "true")
     assert officeserver.idle_seconds() == 0  # a CI machine keeps no LibreOffice running after the job
     monkeypatch.setenv(officeserver.IDLE_ENV, "30")
