@@ -235,7 +235,7 @@ def _start(folder: Path, key: str, exe: str) -> Server:
     idle = idle_seconds()
     server = Server(folder, key, 0, f"agreement-office-{key}-{secrets.token_hex(6)}", exe, idle, time.time())
     shutil.rmtree(server.profile, ignore_errors=True)  # a fresh profile for every start, as a one-off build has
-    server.profile.mkdir(mode=0o700)
+    server.profile.mkdir(mode=0o700, exist_ok=True)
     command = [exe, f"-env:UserInstallation={server.profile.resolve().as_uri()}", *OFFICE_FLAGS,
                f"--accept=pipe,name={server.pipe};urp;StarOffice.ComponentContext"]
     config = {"command": command, "state": str(server.state), "lease": str(folder / f"server-{key}.lease"),
