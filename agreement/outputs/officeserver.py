@@ -181,6 +181,12 @@ def retire(server: Server) -> None:
     current = read(server.folder, server.key)
     if current is not None and current.pid == server.pid:
         server.state.unlink(missing_ok=True)
+    pipe_file(server.pipe).unlink(missing_ok=True)
+
+
+def pipe_file(pipe: str) -> Path:
+    """The socket LibreOffice listens on for `pipe`; a killed LibreOffice leaves it behind, so it is removed."""
+    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{pipe}"  # noqa: S108 (LibreOffice's own fixed place)
 
 
 def read(folder: Path, key: str) -> Server | None:
@@ -239,7 +245,7 @@ def _start(folder: Path, key: str, exe: str) -> Server:
     command = [exe, f"-env:UserInstallation={server.profile.resolve().as_uri()}", *OFFICE_FLAGS,
                f"--accept=pipe,name={server.pipe};urp;StarOffice.ComponentContext"]
     config = {"command": command, "state": str(server.state), "lease": str(folder / f"server-{key}.lease"),
-              "used": str(_used_mark(folder, key)), "idle": idle}
+              "used": str(_used_mark(folder, key)), "idle": idle, "pipe_file": str(pipe_file(server.pipe))}
     try:
         with server.log.open("wb") as log:
             proc = subprocess.Popen([sys.executable, "-I", str(WATCHDOG), json.dumps(config, ensure_ascii=False)], stdin=subprocess.DEVNULL,

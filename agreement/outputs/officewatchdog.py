@@ -62,10 +62,13 @@ def idle_and_unused(lease: str, used: str, idle: float) -> int | None:
     return fd
 
 
-def stop(state: str) -> None:
-    """Remove the state file if it still names this process, then kill LibreOffice and this process."""
+def stop(state: str, pipe_file: str) -> None:
+    """Remove the state file if it still names this process, then kill LibreOffice and this process.
+
+    LibreOffice's socket goes too: a killed LibreOffice leaves it behind."""
     if names_me(state):
         Path(state).unlink(missing_ok=True)
+    Path(pipe_file).unlink(missing_ok=True)
     sys.stdout.flush()
     os.killpg(os.getpgid(0), signal.SIGKILL)
 
@@ -73,20 +76,21 @@ def stop(state: str) -> None:
 def main() -> None:
     config = json.loads(sys.argv[1])
     state, lease, used, idle = config["state"], config["lease"], config["used"], float(config["idle"])
-    signal.signal(signal.SIGTERM, lambda *_: stop(state))
+    pipe_file = config["pipe_file"]
+    signal.signal(signal.SIGTERM, lambda *_: stop(state, pipe_file))
     office = subprocess.Popen(config["command"], stdin=subprocess.DEVNULL)
     step = max(0.1, min(1.0, idle / 4))
     started = time.monotonic()
     while True:
         time.sleep(step)
         if office.poll() is not None:
-            stop(state)
+            stop(state, pipe_file)
         if not names_me(state):
             if time.monotonic() - started > STATE_GRACE or Path(state).exists():
-                stop(state)  # replaced or stopped; or never announced: the build that started it was killed
+                stop(state, pipe_file)  # replaced or stopped; or never announced: the build that started it was killed
             continue
         if idle_and_unused(lease, used, idle) is not None:
-            stop(state)  # with the lease held: a build that wants LibreOffice now waits, then starts a new one
+            stop(state, pipe_file)  # with the lease held: a build that wants LibreOffice now waits, then starts a new one
 
 
 if __name__ == "__main__":

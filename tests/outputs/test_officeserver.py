@@ -95,6 +95,7 @@ def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state
     [server] = _live(state)
     office = _processes(server.pipe)
     assert office, "the build left LibreOffice running for the next one"
+    assert officeserver.pipe_file(server.pipe).exists()
     before = _pdfs(out)
 
     replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
@@ -112,6 +113,7 @@ def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state
     assert stop.returncode == 0 and stop.stdout == "stopped 1 warm LibreOffice process(es)\n", stop
     assert not server.alive() and not _live(state)
     _until(lambda: not _processes(str(state)), "LibreOffice stopped")
+    assert not officeserver.pipe_file(server.pipe).exists()  # the socket a killed LibreOffice leaves is removed
     status = run_cli(["office", "status"], cwd=tmp_path)
     assert status.stdout.startswith("no warm LibreOffice is running")
     assert run_cli(["office", "stop"], cwd=tmp_path).stdout == "no warm LibreOffice was running\n"
@@ -127,7 +129,7 @@ def test_an_idle_libreoffice_stops_by_itself(content: Path, state: Path, tmp_pat
     _until(lambda: not server.alive(), "the idle server stopped")
     assert time.time() - used >= 2
     _until(lambda: not _processes(str(state)), "LibreOffice stopped")
-    assert not server.state.exists()
+    assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
 
 
 def test_while_a_build_holds_it_the_server_does_not_idle_out(state: Path, tmp_path: Path,
