@@ -129,8 +129,11 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     # files are rendered. (Only a guess for speed: which documents are made is decided by the cache keys.)
     early = want_pdf and office is None and (clean or _newer_than_last_build(content_dir, out_dir))
     with Publication(out_dir, progress=say) as publication:
-        own_office = Office(publication.scratch).start() if early else None
+        own_office: Office | None = None
         try:
+            if early:  # assigned before it starts, so a Ctrl-C while LibreOffice starts still stops it below
+                own_office = Office(publication.scratch)
+                own_office.start()
             programme, specs = load(content_dir, registry)
             cache = Cache(out_dir, fresh=clean)
             contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: one may run Graphviz
@@ -141,7 +144,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
             stage = publication.stage
             if want_pdf and office is None:
                 if own_office is None and any(plan.cached is None for plan in plans):
-                    own_office = Office(publication.scratch).start()  # boots while the Word files are rendered
+                    own_office = Office(publication.scratch)
+                    own_office.start()  # boots while the Word files are rendered
                 office = own_office
             built = [_make(plan, programme, stage, office if want_pdf else None, cache, say) for plan in plans]
             if want_pdf and office is not None:

@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+from agreement.outputs import officeserver
 from tests.conftest import checkout_env, replace_line
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
@@ -43,7 +44,11 @@ def _wait_for(lines: queue.Queue, text: str, seen: list[str]) -> None:
 
 
 def _office_processes(watch_pid: int) -> list[int]:
-    """LibreOffice processes started by this watch: their pipe is named after its process id."""
+    """LibreOffice processes started by this watch for itself: their pipe is named after its process id."""
+    return _processes(f"agreement-{watch_pid}-", "soffice")
+
+
+def _processes(*texts: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -51,23 +56,34 @@ def _office_processes(watch_pid: int) -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
             except OSError:
                 continue
-            if f"agreement-{watch_pid}-" in cmdline and "soffice" in cmdline:
+            if all(text in cmdline for text in texts):
                 found.append(int(entry.name))
     return found
 
 
+def _watch(content: Path, out: Path, env: dict | None = None) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("agreement")
+    return subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=out.parent,
+                            env=checkout_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _stop(proc: subprocess.Popen, lines: queue.Queue, seen: list[str]) -> None:
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=WAIT)
+    _wait_for(lines, "stopped watching", seen)
+
+
 def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    exe = Path(sys.executable).with_name("agreement")
-    proc = subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=tmp_path,
-                            env=checkout_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = _watch(content, out)
     seen: list[str] = []
     try:
         lines = _lines(proc)
         _wait_for(lines, "watching", seen)
         pdf = out / "delaftale-beskaeftigelse.pdf"
         first = pdf.read_bytes()
-        assert _office_processes(proc.pid), "the watch keeps LibreOffice running"
+        [server] = [s for s in officeserver.servers() if s.alive()]  # the warm LibreOffice builds share
+        assert _processes("unoclient.py", server.pipe), "the watch keeps its connection to LibreOffice"
 
         replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
         _wait_for(lines, "updated", seen)
@@ -80,16 +96,36 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         assert any(line.startswith(f"content/{DELAFTALE}:") for line in seen), seen  # path:line:column: message
         replace_line(content / DELAFTALE, r"^følgegruppe: \[", "følgegruppe: ")
         _wait_for(lines, "no changes in the documents", seen)
-
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=WAIT)
-        _wait_for(lines, "stopped watching", seen)
+        _stop(proc, lines, seen)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
     assert proc.returncode == 0, seen
     assert not any("Traceback" in line for line in seen), seen
+    assert "LibreOffice stays ready for the next build" in seen[-1]
+    deadline = time.monotonic() + 30
+    while _processes("unoclient.py", server.pipe) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _processes("unoclient.py", server.pipe)  # its client is gone; the shared LibreOffice stays
+    assert server.alive()
+
+
+def test_watch_with_a_libreoffice_of_its_own_stops_it(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = _watch(content, out, {officeserver.IDLE_ENV: "0"})
+    seen: list[str] = []
+    try:
+        lines = _lines(proc)
+        _wait_for(lines, "watching", seen)
+        assert _office_processes(proc.pid), "the watch keeps LibreOffice running"
+        _stop(proc, lines, seen)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert proc.returncode == 0, seen
+    assert seen[-1] == "stopped watching; LibreOffice is stopped"
     deadline = time.monotonic() + 30
     while _office_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -367,6 +367,11 @@ def test_sigterm_after_the_journal_is_recovered(versions: SimpleNamespace, tmp_p
     assert snapshot(out) == _published(versions, earlier) and not _stages(out)
 
 
+# A LibreOffice of the build's own (no warm one shared between builds): its profile is in the stage and the
+# build stops it. tests/outputs/test_officeserver.py kills builds that use the shared one.
+OWN_OFFICE = {"AGREEMENT_OFFICE_IDLE": "0"}
+
+
 def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(versions: SimpleNamespace,
                                                                               tmp_path: Path) -> None:
     """The LibreOffice profile lives in the stage, so the stale profile goes with the stale stage."""
@@ -378,7 +383,7 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
     fake.chmod(0o755)
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file)}),
+                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     soffice_pid = None
     try:
@@ -396,6 +401,24 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
             os.kill(soffice_pid, signal.SIGKILL)  # the fake LibreOffice this test started, in its own session
     recover(out, lock_timeout=5)
     assert snapshot(out) == earlier and not _stages(out)
+    deadline = time.monotonic() + 30  # the build's UNO client, waiting for a LibreOffice that never listens, gives up
+    while _clients(f"agreement-{proc.pid}-") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _clients(f"agreement-{proc.pid}-")
+
+
+def _clients(pipe: str) -> list[int]:
+    """UNO client processes connecting to `pipe`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if "unoclient.py" in cmdline and pipe in cmdline:
+                found.append(int(entry.name))
+    return found
 
 
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: SimpleNamespace, tmp_path: Path) -> None:
@@ -407,7 +430,7 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: Si
     fake.chmod(0o755)
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file)}),
+                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
