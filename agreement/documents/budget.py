@@ -25,11 +25,12 @@ LIGHT = "E6EFF1"
 
 def specs(programme: Programme) -> list[DocumentSpec]:
     meta = metadata(programme)
+    budget = compute(programme)  # what the workbook shows, and so (as the closure's data) part of its cache key
 
     def workbook(path: Path) -> None:
         from agreement.outputs.xlsx import write_budget
 
-        write_budget(path, compute(programme), title=meta.title, date=meta.date)
+        write_budget(path, budget, title=meta.title, date=meta.date)
 
     return single(BUDGET, TEMPLATE, programme.budget_plan.source, lambda r: context(r, programme), meta,
                   upload_name(programme, "Budget"), {"xlsx": workbook})

@@ -85,13 +85,18 @@ def specs(programme: Programme) -> list[DocumentSpec]:
     drafts = [strategic.source.draft_at, *(d.source.draft_at for d in programme.delaftaler)]
     draft_at = next((d for d in drafts if d is not None), None)
 
+    # Everything the workbook shows is computed here, so that the closure's data (part of the cache key) is
+    # what it shows, not the whole programme: editing a delaftale's text does not make the workbook again.
+    columns = headings(programme.edition) + year_headings(programme)
+    table = [list(astuple(row)) for row in rows(programme)]
+    text = intro(programme)
+    lbf = programme.edition.template(WORKBOOK)
+    lbf_workbook = lbf if lbf.is_file() else None  # a file counts in the key by its bytes (see cache.canonical)
+
     def workbook(path: Path) -> None:
         from agreement.outputs.xlsx import write_report
 
-        lbf = programme.edition.template(WORKBOOK)
-        write_report(path, headings(programme.edition) + year_headings(programme),
-                     [list(astuple(row)) for row in rows(programme)], title=meta.title, intro=intro(programme),
-                     date=meta.date, lbf_workbook=lbf if lbf.is_file() else None)
+        write_report(path, columns, table, title=meta.title, intro=text, date=meta.date, lbf_workbook=lbf_workbook)
 
     return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, lambda r: context(r, programme),
                          meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]

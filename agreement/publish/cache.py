@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 import decimal
 import enum
+import fractions
 import functools
 import hashlib
 import json
@@ -160,14 +161,15 @@ def canonical(value: Any) -> Any:
         return value if not isinstance(value, str) or type(value) is str else ["str", type(value).__name__, str(value)]
     if isinstance(value, float):
         return ["float", value.hex()]
-    if isinstance(value, (dt.date, dt.time, decimal.Decimal)):
+    if isinstance(value, (dt.date, dt.time, decimal.Decimal, fractions.Fraction)):
         return [type(value).__name__, str(value)]
     if isinstance(value, enum.Enum):
         return ["enum", type(value).__qualname__, canonical(value.value)]
     if isinstance(value, bytes):
         return ["bytes", hashlib.sha256(value).hexdigest()]
     if isinstance(value, Path):
-        return ["path", str(value)]
+        # A file a document reads (LBF's own workbook, say) counts by its bytes, not only by its name.
+        return ["file", str(value), file_hash(value)] if value.is_file() else ["path", str(value)]
     if isinstance(value, (list, tuple)):
         return [type(value).__name__, [canonical(v) for v in value]]
     if isinstance(value, (set, frozenset)):

@@ -33,8 +33,9 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(conten
     assert "rendered delaftale-beskaeftigelse.docx" in " ".join(said)
     assert "unchanged delaftale-uddannelse-og-livschancer.docx (from the cache)" in said
     assert "unchanged kommissorium.docx (from the cache)" in said
-    # The budget's workbook reads the whole programme, so it is rendered again, but its DOCX came out the same
-    # and its PDF is taken from the cache: LibreOffice converts the edited delaftale alone.
+    # The workbooks' keys hold what they show, not the whole programme: a delaftale's text is not in them.
+    assert "unchanged budget.docx (from the cache)" in said
+    assert "unchanged indberetningsskema.docx (from the cache)" in said
     assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
 
     clean = tmp_path / "clean"
@@ -125,3 +126,16 @@ def test_a_figure_file_counts_in_the_key_of_a_text_that_shows_it(tmp_path: Path)
     figure.write_bytes(b"two")
     assert document_key({"context": Fingerprinter(tmp_path).markdown(text)}) != before
     assert document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")}) == plain
+
+
+def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_path: Path) -> None:
+    form = tmp_path / "indberetningsskema.xlsx"
+    form.write_bytes(b"LBF's form")
+    before = document_key({"workbook": form})
+    form.write_bytes(b"LBF's new form")
+    assert document_key({"workbook": form}) != before
+    assert document_key({"folder": tmp_path}) == document_key({"folder": tmp_path})
+    from fractions import Fraction
+
+    assert document_key({"share": Fraction(1, 3)}) != document_key({"share": Fraction(1, 4)})
+    assert canonical(Fraction(2, 6)) == canonical(Fraction(1, 3))
