@@ -118,6 +118,7 @@ class TableLayout:
         self.first_row_look = look is not None and (look.get(w("firstRow")) == "1"
                                                     or int(look.get(w("val"), "0"), 16) & 0x0020 != 0)
         self.grid = [int(float(col.get(w("w"), "0"))) for col in tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")]
+        self._texts: dict[tuple[int, etree._Element], CellText] = {}
 
     def rows(self) -> list[etree._Element]:
         return self.tbl.findall(w("tr"))
@@ -140,6 +141,14 @@ class TableLayout:
         return _pick(_margin(mar, "left"), self.margins[0], 0) + _pick(_margin(mar, "right"), self.margins[1], 0)
 
     def cell_text(self, r: int, tc: etree._Element) -> CellText:
+        """The words and longest line of a cell; remembered until the table's sizes change (limit_size)."""
+        key = (r, tc)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = self._measure_cell(r, tc)
+        return found
+
+    def _measure_cell(self, r: int, tc: etree._Element) -> CellText:
         header = r == 0 and self.first_row_look and self.styles.first_row_bold.get(self.style, False)
         found: list[tuple[str, float]] = []
         longest = 0.0
@@ -216,6 +225,7 @@ class TableLayout:
 
     def limit_size(self, half_points: int) -> None:
         """Set every run of the table at most `half_points` large."""
+        self._texts.clear()
         for p in self.tbl.iter(w("p")):
             ppr = p.find(w("pPr"))
             targets = [r for r in p.iter(w("r"))]
@@ -321,15 +331,16 @@ def _cap(mins: list[float], total: int) -> float:
     return ordered[-1]
 
 
-def fit_table(tbl: etree._Element, styles: Styles) -> bool:
+def fit_table(tbl: etree._Element | TableLayout, styles: Styles) -> bool:
     """Widen the columns whose longest word does not fit, within the table's width; True when it changed.
 
     When the longest words of all columns together are wider than the table, the table's text is set smaller,
     half a point at a time down to SMALLEST_HALF_POINTS, until they fit; when even that is not enough, the columns
     with the widest words give way and those words are hyphenated (hyphenate_cells)."""
-    table = TableLayout(tbl, styles)
+    table = tbl if isinstance(tbl, TableLayout) else TableLayout(tbl, styles)
     if not table.grid or not table.problems():
         return False
+    tbl = table.tbl
     total = sum(table.grid)
     mins, maxs = table.needs()
     size = max(table.sizes(), default=DEFAULT_HALF_POINTS)
@@ -379,11 +390,11 @@ def _keep_next(p: etree._Element) -> None:
         ppr.insert(1 if ppr.find(w("pStyle")) is not None else 0, el("keepNext"))
 
 
-def hyphenate_cells(tbl: etree._Element, styles: Styles) -> None:
+def hyphenate_cells(tbl: etree._Element | TableLayout, styles: Styles) -> None:
     """Let a cell whose word is wider than its column be hyphenated (Danish patterns) instead of broken anywhere.
 
     Only those cells: hyphenation elsewhere would split words that fit whole on the next line."""
-    table = TableLayout(tbl, styles)
+    table = tbl if isinstance(tbl, TableLayout) else TableLayout(tbl, styles)
     for r, column, span, tc in table.cells():
         room = sum(table.grid[column:column + span]) - table.cell_margins(tc)
         if all(need <= room for _, need in table.cell_text(r, tc).words):
@@ -413,8 +424,9 @@ def _insert_after(parent: etree._Element, child: etree._Element, before: tuple[s
 def lay_out(body: etree._Element, styles: Styles) -> None:
     """The post-render pass over every table of a document body."""
     for tbl in body.iter(w("tbl")):
-        fit_table(tbl, styles)
-        hyphenate_cells(tbl, styles)
+        table = TableLayout(tbl, styles)  # one measuring of the cells serves both steps
+        fit_table(table, styles)
+        hyphenate_cells(table, styles)
         if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is not None:  # data tables; layout tables keep their own rules
             keep_rows_together(tbl)
 

@@ -64,6 +64,7 @@ def font_file(bold: bool) -> Path:
                     "'sudo apt-get install fonts-crosextra-carlito' (or run 'make build')")
 
 
+@lru_cache(maxsize=1 << 16)  # the same words come again and again, in every cell and every pass
 def width(text: str, font: Font) -> float:
     """The width of `text` on one line, in twips."""
     widths, missing, units = _advances(font.bold)
