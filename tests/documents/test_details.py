@@ -15,6 +15,7 @@ from lxml import etree
 
 from agreement.model.budget import rounded_shares
 from agreement.word.ooxml import w
+
 # The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
 BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"

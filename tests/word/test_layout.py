@@ -12,6 +12,7 @@ from agreement.word import layout, measure
 from agreement.word.measure import Font
 from agreement.word.ooxml import el, paragraph, run, w
 from agreement.word.tables import Cell, Row, Table
+
 # The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
 BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
 
