@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from docx import Document
 from hypothesis import HealthCheck, event, given, settings
@@ -114,27 +113,13 @@ def _check_docx(path: Path) -> None:
                 etree.fromstring(archive.read(name))
 
 
-@pytest.fixture(scope="module")
-def sample_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A folder for each example's content, and the Word files of the unchanged sample built from it.
-
-    Each example builds into a copy of that build, so the documents its change does not touch come from the
-    build cache (a document's key names its content folder, hence the one folder) and only the others are made.
-    """
-    root = tmp_path_factory.mktemp("examples")
-    shutil.copytree(SAMPLE, root / "content")
-    return root / "content", build(root / "content", root / "sample", ("docx",)).out_dir
-
-
 @settings(derandomize=True, max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(change=CHANGES)
-def test_content_is_rejected_with_a_location_or_builds(sample_build: tuple[Path, Path],
-                                                       change: tuple[str, Any, str | None]) -> None:
+def test_content_is_rejected_with_a_location_or_builds(built_docx, change: tuple[str, Any, str | None]) -> None:
     field, value, style = change
-    content, sample = sample_build
     with tempfile.TemporaryDirectory() as tmp:
-        shutil.rmtree(content)
+        content = Path(tmp) / "content"
         shutil.copytree(SAMPLE, content)
         if field == "budget-amount":
             _set_amount(content, value)
@@ -149,7 +134,9 @@ def test_content_is_rejected_with_a_location_or_builds(sample_build: tuple[Path,
                 assert error.location is not None and error.location.path and error.location.line >= 1, str(error)
             return
         event(f"{field}: built")
-        result = build(content, copy_build(sample, Path(tmp) / "out"), ("docx",))
+        # Into a copy of the shared Word build of the sample: the documents the change does not touch come from
+        # its cache, the others are made.
+        result = build(content, copy_build(built_docx.out_dir, Path(tmp) / "out"), ("docx",))
         for document in result.documents:
             _check_docx(result.out_dir / document.files["docx"])
             if "xlsx" in document.files:

@@ -10,7 +10,7 @@ import pytest
 from agreement.errors import ToolError
 from agreement.pipeline import build
 from agreement.publish.cache import CACHE_DIR, Fingerprinter, Uncacheable, canonical, document_key
-from tests.conftest import SAMPLE, copy_build, replace_line, snapshot
+from tests.conftest import copy_build, replace_line, snapshot
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 
@@ -43,11 +43,9 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(conten
     assert len(_files(out)) == len(_files(clean)) > 8
 
 
-def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(built, tmp_path: Path,
+def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, built, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    # The sample built again (a build never changes its content) into a copy of the shared build of it. The same
-    # folder: the workbooks' keys name the content folder.
-    out = copy_build(built.out_dir, tmp_path / "out")
+    out = copy_build(built.out_dir, tmp_path / "out")  # a build of the sample, as `content` is
     before = _files(out)
 
     def no_libreoffice(self):
@@ -59,7 +57,7 @@ def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(built
     monkeypatch.setattr("agreement.outputs.pdf.Office.start", no_libreoffice)
     monkeypatch.setattr("agreement.outputs.diagram.render_png", no_graphviz)
     published = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file()}
-    said = _built(SAMPLE, out)
+    said = _built(content, out)
     assert all(line.startswith("unchanged") for line in said), said
     assert _files(out) == before
     # Nothing was written: every file is the one published before, with its time; only the manifest's time
@@ -70,7 +68,7 @@ def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(built
     assert now["manifest.json"][1] >= published["manifest.json"][1]
     assert not [p for p in out.iterdir() if p.name.startswith(".agreement-stage")]
     with pytest.raises(ToolError, match="LibreOffice was started"):  # --clean really makes everything again
-        _built(SAMPLE, out, clean=True)
+        _built(content, out, clean=True)
     assert _files(out) == before
 
 
