@@ -21,8 +21,9 @@ build: $(VENV)/.installed system-packages
 check: $(VENV)/.installed
 	$(BIN)/agreement check
 
+# On every core (pytest-xdist); each test module stays on one worker, so its module fixtures are made once.
 test: $(VENV)/.installed system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadscope
 
 # ruff (lint) and mypy, as configured in pyproject.toml.
 lint: $(VENV)/.installed

@@ -141,6 +141,10 @@ def manifest_mismatches(out: Path) -> list[str]:
     return wrong
 
 
+# --- Shared builds: made once per test process (each pytest-xdist worker has its own) --------------------------
+# Tests only read these. A test that builds again into one starts from its own copy (`copy_build`), which
+# brings the build cache along, so only the documents its change touches are made again.
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory):
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
@@ -152,3 +156,15 @@ def built(tmp_path_factory: pytest.TempPathFactory):
 def built_solhaven(tmp_path_factory: pytest.TempPathFactory):
     """The second test area built once, DOCX and PDF."""
     return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))
+
+
+@pytest.fixture(scope="session")
+def built_docx(tmp_path_factory: pytest.TempPathFactory):
+    """The sample content built once as Word files only (`--format docx`)."""
+    return build(SAMPLE, tmp_path_factory.mktemp("build-docx"), ("docx",))
+
+
+def copy_build(out: Path, target: Path) -> Path:
+    """A private copy of the output folder `out` of a shared build, its build cache included, at `target`."""
+    shutil.copytree(out, target)
+    return target

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from agreement.cli import main
 from agreement.errors import PublishError, ToolError, UsageError
 from agreement.pipeline import build
-from tests.conftest import SAMPLE, checkout_env, manifest_mismatches, replace_line, snapshot
+from tests.conftest import checkout_env, copy_build, manifest_mismatches, replace_line, snapshot
 from tests.conftest import run_cli as _run
 
 MESSAGE = re.compile(r"^content/strategic\.yaml:\d+:\d+: \S")
@@ -130,10 +130,9 @@ def test_docx_only(content: Path, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def earlier(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def earlier(built_docx, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An output folder as an earlier build of the sample left it (with a PDF), plus a file of the user's."""
-    out = tmp_path_factory.mktemp("earlier") / "out"
-    build(SAMPLE, out, ("docx",))
+    out = copy_build(built_docx.out_dir, tmp_path_factory.mktemp("earlier") / "out")
     (out / "strategisk-samarbejdsaftale.pdf").write_bytes(b"%PDF-1.7 an earlier build")
     (out / "noter.txt").write_text("mine", encoding="utf-8")
     return out
@@ -177,12 +176,13 @@ def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, earlier: P
     out = tmp_path / "out"
     before = _earlier_build(earlier, out)
     started = time.monotonic()
-    with pytest.raises(ToolError, match=r"did not finish converting to PDF within 2 seconds.*--format docx"):
-        build(content, out, timeout=2)
+    # Half a second: the fake never answers, so any timeout is reached, and the CLI's own test below uses 2.
+    with pytest.raises(ToolError, match=r"did not finish converting to PDF within 0.5 seconds.*--format docx"):
+        build(content, out, timeout=0.5)
     assert time.monotonic() - started < 30
     assert snapshot(out) == before
     with pytest.raises(ToolError):
-        build(content, tmp_path / "new", timeout=2)
+        build(content, tmp_path / "new", timeout=0.5)
     assert not (tmp_path / "new").exists()  # a folder the failed build made for --out is gone again
 
 

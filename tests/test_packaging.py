@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -40,23 +41,25 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as z:
         z.extractall(site)
     work = tmp_path / "elsewhere"
+    # Without PYTHONPATH, which may name the checkout (as it does when the tests run against a worktree).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     shutil.copytree(SAMPLE, work / "content")
     result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "build", "-q"],
-                            cwd=work, capture_output=True, text=True)
+                            cwd=work, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     imported = subprocess.run([str(python), "-c", "import agreement; print(agreement.__file__)"], cwd=work,
-                              capture_output=True, text=True, check=True).stdout
+                              capture_output=True, text=True, check=True, env=env).stdout
     assert imported.startswith(site), imported  # not the checkout
     built = sorted(p.name for p in (work / "build").iterdir())
     assert "strategisk-samarbejdsaftale.pdf" in built and "budget.xlsx" in built and "manifest.json" in built
 
     # `init` from the installed package: its files name the installed package's schemas, and they check.
     result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "init", "nyt"],
-                            cwd=work, capture_output=True, text=True)
+                            cwd=work, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     first = (work / "nyt" / "strategic.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
     schema = (work / "nyt" / first.removeprefix("# yaml-language-server: $schema=")).resolve()
     assert schema == (Path(site) / "agreement" / "schemas" / "strategic.schema.json").resolve()
     result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "check", "--content", "nyt"],
-                            cwd=work, capture_output=True, text=True)
+                            cwd=work, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr

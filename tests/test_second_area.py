@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from agreement.model.budget import compute
-from agreement.pipeline import build
 from agreement.source.loader import load_content
 from tests.conftest import ROOT
 
@@ -18,8 +17,9 @@ SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"
 
 
 @pytest.fixture(scope="module")
-def solhaven(tmp_path_factory: pytest.TempPathFactory):
-    return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))
+def solhaven(built_solhaven):
+    """The shared build of Solhaven (tests/conftest.py), DOCX and PDF."""
+    return built_solhaven
 
 
 def test_every_document_is_built(solhaven) -> None:

@@ -14,19 +14,18 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from agreement.model.budget import rounded_shares
-from agreement.pipeline import build
 from agreement.word.ooxml import w
-from tests.conftest import ROOT, SAMPLE
 
-AREAS = {"sample": SAMPLE, "solhaven": ROOT / "tests" / "fixtures" / "areas" / "solhaven"}
+# The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
+BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 LONG_DATE = re.compile(rf"^\d{{1,2}}\. ({MONTHS}) \d{{4}}$")
 TEAL = "1F4E5A"
 
 
-@pytest.fixture(scope="module", params=sorted(AREAS))
-def docs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    result = build(AREAS[request.param], tmp_path_factory.mktemp(request.param), ("docx",))
+@pytest.fixture(scope="module", params=sorted(BUILDS))
+def docs(request: pytest.FixtureRequest) -> dict[str, Path]:
+    result = request.getfixturevalue(BUILDS[request.param])
     return {p.stem: p for p in result.out_dir.glob("*.docx")}
 
 

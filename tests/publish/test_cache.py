@@ -10,7 +10,7 @@ import pytest
 from agreement.errors import ToolError
 from agreement.pipeline import build
 from agreement.publish.cache import CACHE_DIR, Fingerprinter, Uncacheable, canonical, document_key
-from tests.conftest import replace_line, snapshot
+from tests.conftest import copy_build, replace_line, snapshot
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 
@@ -25,9 +25,8 @@ def _built(content: Path, out: Path, formats: tuple[str, ...] = ("docx", "pdf"),
     return said
 
 
-def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(content: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    _built(content, out)
+def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(content: Path, built, tmp_path: Path) -> None:
+    out = copy_build(built.out_dir, tmp_path / "out")  # a build of the sample, as `content` still is
     replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
     said = _built(content, out)
     assert "rendered delaftale-beskaeftigelse.docx" in " ".join(said)
@@ -44,10 +43,9 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(conten
     assert len(_files(out)) == len(_files(clean)) > 8
 
 
-def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, tmp_path: Path,
+def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, built, tmp_path: Path,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    _built(content, out)
+    out = copy_build(built.out_dir, tmp_path / "out")  # a build of the sample, as `content` is
     before = _files(out)
 
     def no_libreoffice(self):
@@ -74,9 +72,8 @@ def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(conte
     assert _files(out) == before
 
 
-def test_a_changed_or_damaged_entry_is_never_used(content: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    _built(content, out, ("docx",))
+def test_a_changed_or_damaged_entry_is_never_used(content: Path, built_docx, tmp_path: Path) -> None:
+    out = copy_build(built_docx.out_dir, tmp_path / "out")  # a build of the sample's Word files, as `content` is
     reference = _files(out)
     entries = [p for p in (out / CACHE_DIR).glob("*/kommissorium.docx")]
     assert len(entries) == 1
@@ -87,9 +84,9 @@ def test_a_changed_or_damaged_entry_is_never_used(content: Path, tmp_path: Path)
     assert not entries[0].exists() or entries[0].read_bytes() != b"changed behind the cache's back"
 
 
-def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = tmp_path / "out"
-    _built(content, out, ("docx",))
+def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built_docx, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    out = copy_build(built_docx.out_dir, tmp_path / "out")  # a build of the sample's Word files, as `content` is
     cache_before = {k: v for k, v in _tree(out / CACHE_DIR).items()}
     replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", "  navn: Albertslund Syd")
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(tmp_path / "no-soffice"))

@@ -18,7 +18,7 @@ from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
 from agreement.publish.textconv import docx_text, file_text, pdf_text, xlsx_text
-from tests.conftest import ROOT, SAMPLE, replace_line
+from tests.conftest import ROOT, SAMPLE, copy_build, replace_line
 
 STRATEGIC = "strategisk-samarbejdsaftale.docx"
 # Sentences of content/strategic.yaml, in the order the agreement has them.
@@ -41,15 +41,18 @@ class Builds:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """The sample as a draft, built to DOCX; then built again with one sentence changed."""
+def builds(built_docx, tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """The sample as a draft, built to DOCX; then built again with one sentence changed.
+
+    Each build goes into a copy of the one before (the first into a copy of the shared Word build of the
+    sample), so the documents a change does not touch come from the build cache."""
     root = tmp_path_factory.mktemp("textconv")
     content = root / "content"
     shutil.copytree(SAMPLE, content)
     replace_line(content / "strategic.yaml", r"^status: endelig$", "status: udkast")
-    before = build(content, root / "before", ("docx",)).out_dir
+    before = build(content, copy_build(built_docx.out_dir, root / "before"), ("docx",)).out_dir
     replace_line(content / "strategic.yaml", f"^  {SENTENCES[0]}$", "  " + SENTENCES[0].replace(*CHANGED))
-    after = build(content, root / "after", ("docx",)).out_dir
+    after = build(content, copy_build(before, root / "after"), ("docx",)).out_dir
     return Builds(before, after)
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 from agreement.errors import ToolError
 from agreement.pipeline import build
 from agreement.review.redline import word_date, write_redlines
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, copy_build
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AUTHOR = "Jens Hansen"
@@ -33,11 +33,11 @@ def _change(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The sample built as DOCX, and again with a changed sentence and a changed (balanced) budget amount."""
+def builds(built_docx, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample built as DOCX (the shared build), and again with a changed sentence and a changed (balanced)
+    budget amount (into a copy of the shared build: the unchanged documents come from its cache)."""
     root = tmp_path_factory.mktemp("redline")
-    base_content, head_content = root / "base", root / "head"
-    shutil.copytree(SAMPLE, base_content)
+    head_content = root / "head"
     shutil.copytree(SAMPLE, head_content)
     _change(head_content / "strategic.yaml",
             "Alle bebyggelser er etagebyggerier opført i beton i årene omkring 1970.",
@@ -49,9 +49,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     _change(head_content / "budget.yaml",
             "organisation: ab\n    beløb: [60000, 60000, 60000, 60000]",
             "organisation: ab\n    beløb: [60000, 75000, 60000, 60000]")
-    build(base_content, root / "base-build", ("docx",))
-    build(head_content, root / "head-build", ("docx",))
-    return root / "base-build", root / "head-build"
+    build(head_content, copy_build(built_docx.out_dir, root / "head-build"), ("docx",))
+    return built_docx.out_dir, root / "head-build"
 
 
 def _pairs(builds: tuple[Path, Path], stems=DOCUMENTS) -> list[tuple[str, Path, Path]]:

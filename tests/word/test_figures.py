@@ -14,7 +14,7 @@ from lxml import etree
 from agreement.pipeline import build
 from agreement.word.figures import number_figures
 from agreement.word.ooxml import el, field_runs, paragraph, run, to_xml
-from tests.conftest import SAMPLE, add_figure, png_bytes
+from tests.conftest import SAMPLE, add_figure, copy_build, png_bytes
 
 WIDE_ALT = "Kort over Hedemarken, Blokland og Albertslund Nord med de tre boligafdelinger markeret med blåt"
 SMALL_ALT = "Logo for helhedsplanen"
@@ -25,8 +25,9 @@ NS = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDraw
 
 
 @pytest.fixture(scope="module")
-def figures_built(tmp_path_factory: pytest.TempPathFactory):
-    """The sample with three figures in its vision (a wide PNG, a small PNG, an SVG), built with LibreOffice."""
+def figures_built(built, tmp_path_factory: pytest.TempPathFactory):
+    """The sample with three figures in its vision (a wide PNG, a small PNG, an SVG), built with LibreOffice
+    (into a copy of the shared build of the sample: the documents without the vision come from its cache)."""
     content = tmp_path_factory.mktemp("figures") / "content"
     shutil.copytree(SAMPLE, content)
     (content / "figurer").mkdir()
@@ -40,7 +41,7 @@ def figures_built(tmp_path_factory: pytest.TempPathFactory):
     add_figure(content, f"![{SVG_ALT}](figurer/blomst.svg)")
     add_figure(content, f"![{SMALL_ALT}](figurer/logo.png 'Helhedsplanens logo')")
     add_figure(content, f'![{WIDE_ALT}](figurer/kort.png "Boligområderne")')
-    return build(content, tmp_path_factory.mktemp("out"))
+    return build(content, copy_build(built.out_dir, tmp_path_factory.mktemp("out") / "out"))
 
 
 def _body(figures_built) -> etree._Element:

@@ -8,19 +8,18 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from agreement.pipeline import build
 from agreement.word import layout, measure
 from agreement.word.measure import Font
 from agreement.word.ooxml import el, paragraph, run, w
 from agreement.word.tables import Cell, Row, Table
-from tests.conftest import ROOT, SAMPLE
 
-AREAS = {"sample": SAMPLE, "solhaven": ROOT / "tests" / "fixtures" / "areas" / "solhaven"}
+# The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
+BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
 
 
-@pytest.fixture(scope="module", params=sorted(AREAS))
-def docx_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    result = build(AREAS[request.param], tmp_path_factory.mktemp(request.param), ("docx",))
+@pytest.fixture(scope="module", params=sorted(BUILDS))
+def docx_build(request: pytest.FixtureRequest) -> list[Path]:
+    result = request.getfixturevalue(BUILDS[request.param])
     return sorted(result.out_dir.glob("*.docx"))
 
 
