@@ -116,12 +116,14 @@ def _check(content: Path) -> tuple[int, str, float]:
     return result.exit_code, result.output, time.monotonic() - started
 
 
-def _assert_refused(content: Path, expected: str, other: str, before: dict[str, object], seconds: float = 10) -> str:
+def _assert_refused(content: Path, expected: str, other: str, before: dict[str, object], seconds: float = 120) -> str:
     code, output, took = _check(content)
     assert code == 1, output
     assert expected in output, output
     assert other in output, output  # the other file's error is still reported in the same run
     assert "internal error" not in output
+    # Only a guard against a reader that expands a bomb (minutes, or never): the location above shows where it
+    # stopped; speed is measured side by side in benchmarks/bench.py, never asserted here.
     assert took < seconds, f"check took {took:.1f} s"
     assert _snapshot(content) == before
     return output
