@@ -117,6 +117,21 @@ def checkout_env(extra: dict | None = None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, **(extra or {})}
 
 
+def processes(*texts: str) -> list[int]:
+    """The live (not zombie) processes whose command line contains every one of `texts`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+                state = (entry / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if state != "Z" and all(text in cmdline for text in texts):
+                found.append(int(entry.name))
+    return found
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Everything under `folder`: relative path -> SHA-256 of a file's bytes ('folder' for a folder, so an
     empty leftover folder shows too). Two equal snapshots mean byte-for-byte equal trees.

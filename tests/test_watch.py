@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from agreement.outputs import officeserver
-from tests.conftest import checkout_env, replace_line
+from tests.conftest import checkout_env, processes, replace_line
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 WAIT = 120.0  # seconds: bounded waits, generous for a loaded machine
@@ -45,20 +45,7 @@ def _wait_for(lines: queue.Queue, text: str, seen: list[str]) -> None:
 
 def _office_processes(watch_pid: int) -> list[int]:
     """LibreOffice processes started by this watch for itself: their pipe is named after its process id."""
-    return _processes(f"agreement-{watch_pid}-", "soffice")
-
-
-def _processes(*texts: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
-            except OSError:
-                continue
-            if all(text in cmdline for text in texts):
-                found.append(int(entry.name))
-    return found
+    return processes(f"agreement-{watch_pid}-", "soffice")
 
 
 def _watch(content: Path, out: Path, env: dict | None = None) -> subprocess.Popen:
@@ -83,7 +70,7 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         pdf = out / "delaftale-beskaeftigelse.pdf"
         first = pdf.read_bytes()
         [server] = [s for s in officeserver.servers() if s.alive()]  # the warm LibreOffice builds share
-        assert _processes("unoclient.py", server.pipe), "the watch keeps its connection to LibreOffice"
+        assert processes("unoclient.py", server.pipe), "the watch keeps its connection to LibreOffice"
 
         replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
         _wait_for(lines, "updated", seen)
@@ -105,9 +92,9 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
     assert not any("Traceback" in line for line in seen), seen
     assert "LibreOffice stays ready for the next build" in seen[-1]
     deadline = time.monotonic() + 30
-    while _processes("unoclient.py", server.pipe) and time.monotonic() < deadline:
+    while processes("unoclient.py", server.pipe) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert not _processes("unoclient.py", server.pipe)  # its client is gone; the shared LibreOffice stays
+    assert not processes("unoclient.py", server.pipe)  # its client is gone; the shared LibreOffice stays
     assert server.alive()
 
 

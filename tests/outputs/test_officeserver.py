@@ -18,7 +18,7 @@ from agreement.outputs import officeserver
 from agreement.outputs import pdf as pdf_module
 from agreement.outputs.pdf import Office
 from agreement.pipeline import build
-from tests.conftest import SAMPLE, SOLHAVEN, checkout_env, replace_line, run_cli
+from tests.conftest import SAMPLE, SOLHAVEN, checkout_env, processes, replace_line, run_cli
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 WAIT = 60.0  # seconds: bounded waits, generous for a loaded machine
@@ -36,21 +36,6 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def _live(folder: Path) -> list[officeserver.Server]:
     return [server for server in officeserver.servers(folder) if server.alive()] if folder.exists() else []
-
-
-def _processes(text: str) -> list[int]:
-    """Processes whose command line contains `text` (and names LibreOffice)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if text in cmdline and "soffice" in cmdline and stat.rsplit(")", 1)[-1].split()[0] != "Z":
-                found.append(int(entry.name))
-    return found
 
 
 def _pdfs(out: Path) -> dict[str, bytes]:
@@ -93,7 +78,7 @@ def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state
     first = run_cli(["build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     [server] = _live(state)
-    office = _processes(server.pipe)
+    office = processes(server.pipe, "soffice")
     assert office, "the build left LibreOffice running for the next one"
     assert officeserver.pipe_file(server.pipe).exists()
     before = _pdfs(out)
@@ -102,8 +87,8 @@ def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state
     second = run_cli(["build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert _live(state) == [server]  # the same server, and no other LibreOffice was started:
-    assert _processes(server.pipe) == office
-    assert _processes(str(state)) == office
+    assert processes(server.pipe, "soffice") == office
+    assert processes(str(state), "soffice") == office
     after = _pdfs(out)
     assert after["delaftale-beskaeftigelse.pdf"] != before["delaftale-beskaeftigelse.pdf"]
 
@@ -112,7 +97,7 @@ def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state
     stop = run_cli(["office", "stop"], cwd=tmp_path)
     assert stop.returncode == 0 and stop.stdout == "stopped 1 warm LibreOffice process(es)\n", stop
     assert not server.alive() and not _live(state)
-    _until(lambda: not _processes(str(state)), "LibreOffice stopped")
+    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
     assert not officeserver.pipe_file(server.pipe).exists()  # the socket a killed LibreOffice leaves is removed
     status = run_cli(["office", "status"], cwd=tmp_path)
     assert status.stdout.startswith("no warm LibreOffice is running")
@@ -128,7 +113,7 @@ def test_an_idle_libreoffice_stops_by_itself(content: Path, state: Path, tmp_pat
     assert used is not None
     _until(lambda: not server.alive(), "the idle server stopped")
     assert time.time() - used >= 2
-    _until(lambda: not _processes(str(state)), "LibreOffice stopped")
+    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
     assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
 
 
@@ -155,8 +140,8 @@ def test_idle_zero_starts_and_stops_a_libreoffice_of_the_builds_own(content: Pat
     with Office(scratch) as office:
         office.submit(docx, scratch / "kommissorium.pdf")
         assert office.wait(WAIT) == [scratch / "kommissorium.pdf"]
-        assert _processes(str(scratch)), "its own LibreOffice, with its profile in the scratch folder"
-    _until(lambda: not _processes(str(scratch)), "its LibreOffice stopped when the Office closed")
+        assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
+    _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
     assert not list(scratch.glob("agreement-lo-*")) and not state.exists()
 
 
@@ -216,7 +201,7 @@ def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(content: Path
 def test_a_hanging_server_is_replaced(content: Path, state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reference = _pdfs(build(content, tmp_path / "reference").out_dir)
     [server] = _live(state)
-    office = _processes(server.pipe)
+    office = processes(server.pipe, "soffice")
     monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 3.0)
     for pid in office:
         os.kill(pid, signal.SIGSTOP)  # alive but answering nothing
@@ -230,7 +215,7 @@ def test_a_hanging_server_is_replaced(content: Path, state: Path, tmp_path: Path
                 pass
     [new] = _live(state)
     assert new.pid != server.pid and not server.alive()
-    _until(lambda: not any(pid in _processes(str(state)) for pid in office), "the hanging LibreOffice stopped")
+    _until(lambda: not any(pid in processes(str(state), "soffice") for pid in office), "the hanging LibreOffice stopped")
 
 
 def test_a_build_killed_while_converting_leaves_the_server_usable(content: Path, state: Path, tmp_path: Path) -> None:
@@ -256,20 +241,7 @@ def test_a_build_killed_while_converting_leaves_the_server_usable(content: Path,
     result = build(content, tmp_path / "next", clean=True)
     assert _live(state) == [server]
     assert _pdfs(result.out_dir) == _pdfs(tmp_path / "first")
-    _until(lambda: not [p for p in _clients(server.pipe)], "the killed build's UNO client ended")
-
-
-def _clients(pipe: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
-            except OSError:
-                continue
-            if "unoclient.py" in cmdline and pipe in cmdline:
-                found.append(int(entry.name))
-    return found
+    _until(lambda: not [p for p in processes("unoclient.py", server.pipe)], "the killed build's UNO client ended")
 
 
 def test_concurrent_builds_start_one_server_and_both_succeed(state: Path, tmp_path: Path) -> None:
@@ -280,7 +252,7 @@ def test_concurrent_builds_start_one_server_and_both_succeed(state: Path, tmp_pa
     results = [proc.communicate(timeout=600) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], results
     [server] = _live(state)
-    assert _processes(str(state)) == _processes(server.pipe)
+    assert processes(str(state), "soffice") == processes(server.pipe, "soffice")
     assert len(officeserver.servers(state)) == 1
     assert _pdfs(tmp_path / "out-0") == _pdfs(tmp_path / "out-1")
     assert len(_pdfs(tmp_path / "out-0")) == 8

@@ -23,7 +23,7 @@ from agreement.publish import atomic
 from agreement.publish.atomic import CRASH_AT_ENV, CRASH_SIGNAL_ENV, STAGE_PREFIX, Publication, locked, recover
 from agreement.publish.cache import CACHE_DIR
 from agreement.publish.manifest import sha256
-from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, replace_line, run_cli, snapshot
+from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, processes, replace_line, run_cli, snapshot
 
 MINE = "noter.txt"
 
@@ -408,23 +408,9 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
     recover(out, lock_timeout=5)
     assert snapshot(out) == earlier and not _stages(out)
     deadline = time.monotonic() + 30  # the build's UNO client, waiting for a LibreOffice that never listens, gives up
-    while _clients(f"agreement-{proc.pid}-") and time.monotonic() < deadline:
+    while processes("unoclient.py", f"agreement-{proc.pid}-") and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _clients(f"agreement-{proc.pid}-")
-
-
-def _clients(pipe: str) -> list[int]:
-    """UNO client processes connecting to `pipe`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
-            except OSError:
-                continue
-            if "unoclient.py" in cmdline and pipe in cmdline:
-                found.append(int(entry.name))
-    return found
+    assert not processes("unoclient.py", f"agreement-{proc.pid}-")
 
 
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: SimpleNamespace, tmp_path: Path) -> None:
