@@ -134,8 +134,10 @@ class Fingerprinter:
         return width if width is not None else self.__getattr__("text_width_cm")()
 
     def table(self, table: Any) -> tuple:
-        # The table's data: its XML follows from it, the code (code_version) and the fonts (fonts_version).
-        return ("table", canonical(table))
+        # The table's data: its XML follows from it, the code (code_version) and the Carlito files it is measured in.
+        from agreement.word.measure import fonts_identity
+
+        return ("table", canonical(table), fonts_identity())
 
     def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
         # The Graphviz source and the installed Graphviz, not the drawing: an unchanged build runs no Graphviz.
@@ -150,9 +152,13 @@ def graphviz_version() -> str:
     exe = shutil.which("dot")
     if exe is None:
         return ""
-    real = Path(exe).resolve()
-    stat = real.stat()
-    return f"{real} {stat.st_size} {stat.st_mtime_ns}"
+    parts = []
+    # `dot` and its plugin list (rewritten when a Graphviz package is installed or upgraded).
+    for path in (Path(exe).resolve(), *sorted(Path("/usr/lib").glob("*/graphviz/config*"))):
+        if path.is_file():
+            stat = path.stat()
+            parts.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
+    return "\n".join(parts)
 
 
 def canonical(value: Any) -> Any:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import math
+import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -54,19 +57,20 @@ def _read_schema(name: str | Path) -> dict:
     return schema
 
 
-def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
-    """Every schema violation in `doc`, translated and located."""
-    return check_schema(doc, schema)[0]
+def schema_errors(doc: YamlDocument, schema: dict, *, bundled: bool = False) -> list[ContentError]:
+    """Every schema violation in `doc`, translated and located (`bundled`: see check_schema)."""
+    return check_schema(doc, schema, bundled=bundled)[0]
 
 
-def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], list[JsonPath]]:
+def check_schema(doc: YamlDocument, schema: dict, *, bundled: bool = False) -> tuple[list[ContentError], list[JsonPath]]:
     """Every schema violation in `doc`, and the value paths they make unreliable for the rules.
 
-    Valid content, the common case, is recognised by jsonschema-rs (compiled, and quick to import); only content
-    it finds fault with, or that holds a whole-number float (see _strict_validator), is validated again by
-    jsonschema, whose errors carry what the messages below are made of. Both implement the 2020-12 draft.
+    For a `bundled` schema (one of agreement/schemas, whose patterns and keywords the tests show both
+    validators read alike), valid content, the common case, is recognised by jsonschema-rs (compiled, and
+    quick to import); only content it finds fault with is validated again by jsonschema, whose errors carry
+    what the messages below are made of. Any other schema is validated by jsonschema alone.
     """
-    if _passes_quickly(doc.data, schema):
+    if bundled and _passes_quickly(doc.data, schema):
         return [], []
     from jsonschema import Draft202012Validator
 
@@ -110,6 +114,8 @@ def _passes_quickly(data: Any, schema: dict) -> bool:
     with the schema's whole-number bounds keeps its outcome or fails (then jsonschema decides). Schemas whose
     numbers could compare differently with the neighbour get no quick answer for data holding such a float.
     """
+    if any(_DIALECT.search(text) for text in _strings(data)):
+        return False  # characters whose whitespace-ness the two regular-expression dialects disagree on
     text = json.dumps(schema, sort_keys=True)
     if _has_whole_float(data):
         towards = _nudge_direction(text)
@@ -125,6 +131,35 @@ def _passes_quickly(data: Any, schema: dict) -> bool:
         return False
 
 
+# Python's \s matches these, the Unicode White_Space jsonschema-rs's \s stands for does not; a text holding one
+# is left to jsonschema, so that "^[^\n]*\S[^\n]*$" (a one-line text that is not blank) means one thing.
+_DIALECT = re.compile("[\x1c-\x1f\x85]")
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str):
+                yield key
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def _is_date(value: str) -> bool:
+    """jsonschema's 'date' format: YYYY-MM-DD in ASCII digits, a real date (jsonschema-rs lets year 0 pass)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=32)
 def _fast_validator(schema_text: str) -> Any:
     try:
@@ -132,15 +167,23 @@ def _fast_validator(schema_text: str) -> Any:
     except ImportError:  # a platform without its wheel: jsonschema alone does the work
         return None
     # jsonschema-rs wants a $ref to be a URI, so non-ASCII names ("#/$defs/indsatsområde") are percent-encoded.
-    return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True)
+    try:
+        return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True,
+                                           formats={"date": _is_date}, offline=True)
+    except Exception:  # a schema it cannot compile (a pattern of another dialect): jsonschema does the work
+        return None
 
 
 def _encode_refs(node: Any) -> Any:
     if isinstance(node, dict):
-        return {k: quote(v, safe="#/$") if k == "$ref" and isinstance(v, str) else _encode_refs(v) for k, v in node.items()}
+        return {k: _encode_non_ascii(v) if k == "$ref" and isinstance(v, str) else _encode_refs(v) for k, v in node.items()}
     if isinstance(node, list):
         return [_encode_refs(v) for v in node]
     return node
+
+
+def _encode_non_ascii(ref: str) -> str:
+    return "".join(ch if ch.isascii() else quote(ch) for ch in ref)
 
 
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")

@@ -136,3 +136,13 @@ def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_pa
 
     assert document_key({"share": Fraction(1, 3)}) != document_key({"share": Fraction(1, 4)})
     assert canonical(Fraction(2, 6)) == canonical(Fraction(1, 3))
+
+
+def test_a_tables_key_names_the_font_files_it_is_measured_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from agreement.word.tables import Cell, Row, Table
+
+    table = Table()
+    table.rows.append(Row([Cell("Udgifter (kr.)"), Cell("1.654.000")]))
+    before = document_key({"table": Fingerprinter().table(table)})
+    monkeypatch.setattr("agreement.word.measure.fonts_identity", lambda: "Carlito-Regular.ttf 1 2\nCarlito-Bold.ttf 3 4")
+    assert document_key({"table": Fingerprinter().table(table)}) != before

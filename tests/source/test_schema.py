@@ -178,7 +178,8 @@ def _replaced(node: object, path: tuple, value: object) -> object:
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False, width=32)
     | st.sampled_from([0.0, 1.0, 100.0, 101.0, 580.0, -1.0, 2021.0]) | st.text(max_size=12)
-    | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "albertslund-kommune", "A B", "", "x\ny", "planlagt"]),
+    | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "albertslund-kommune", "A B", "", "x\ny", "planlagt",
+                       "0000-01-01", "0000-02-29", "\x85", " \x1c ", "\ufeff", "2021-K1\n"]),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
     max_leaves=6)
 
@@ -200,7 +201,8 @@ def _like(value: object) -> st.SearchStrategy:
         same = st.floats(-10, 10**4, allow_nan=False) | st.integers(-10, 10**4) | st.integers(-10, 10**4).map(float)
     elif isinstance(value, str):
         same = (st.text(min_size=1, max_size=20) | st.just(value + " mere")
-                | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "nået", "x\ny"]))
+                | st.sampled_from(["2021-03-01", "2021-3-1", "2021-02-30", "nået", "x\ny", "0000-01-01", "\x85",
+                                   " \x1c ", "\u2028"]))
     else:
         same = JSON_VALUES
     return st.one_of(same, same, same, JSON_VALUES)
@@ -226,3 +228,30 @@ def test_the_quick_validator_agrees_with_jsonschema_on_changed_sample_files(data
     if quick:
         strict = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
         assert not list(strict.iter_errors(changed)), (name, path)
+
+
+@pytest.mark.parametrize(("field", "value"), [("date", "0000-01-01"), ("date", "0000-02-29"), ("text", "\x85"),
+                                              ("text", " \x1c\x1d "), ("text", "\x85\x85")])
+def test_what_the_two_validators_read_differently_is_left_to_jsonschema(field: str, value: str) -> None:
+    from agreement.source.schema import _passes_quickly, _strict_validator
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+              "properties": {"date": {"type": "string", "format": "date"},
+                             "text": {"type": "string", "pattern": "^[^\\n]*\\S[^\\n]*$"}}}
+    strict = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    assert list(strict.iter_errors({field: value}))
+    assert not _passes_quickly({field: value}, schema)
+
+
+def test_a_schema_from_outside_the_package_is_validated_by_jsonschema_alone(tmp_path: Path) -> None:
+    from agreement.source.schema import check_schema
+    from agreement.source.yamlload import load_yaml
+
+    path = tmp_path / "x.schema.json"
+    # \\D: any non-digit in jsonschema-rs's dialect, but Arabic digits are digits to Python's re.
+    path.write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                                "properties": {"v": {"type": "string", "pattern": "^\\D+$"}}}), encoding="utf-8")
+    doc_path = tmp_path / "x.yaml"
+    doc_path.write_text("v: \"\u0662\"\n", encoding="utf-8")
+    errors, _ = check_schema(load_yaml(doc_path), load_schema(path))
+    assert errors and errors[0].location.line == 1
