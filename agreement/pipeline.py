@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -170,7 +171,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         # files no manifest listed are never touched.
         moved = publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
         if MANIFEST not in moved:
-            os.utime(out_dir / MANIFEST)  # the manifest's time is the last build's (see _newer_than_last_build)
+            with contextlib.suppress(OSError):  # only a hint for the next build (see _newer_than_last_build)
+                os.utime(out_dir / MANIFEST)  # the manifest's time is the last build's
         cache.prune()  # under the publication's lock, like every read of the cache above
     return BuildResult(out_dir, built, out_dir / MANIFEST)
 
