@@ -255,3 +255,14 @@ def test_a_schema_from_outside_the_package_is_validated_by_jsonschema_alone(tmp_
     doc_path.write_text("v: \"\u0662\"\n", encoding="utf-8")
     errors, _ = check_schema(load_yaml(doc_path), load_schema(path))
     assert errors and errors[0].location.line == 1
+
+
+@pytest.mark.parametrize(("line", "block", "message"), [
+    (r"^  navn: Albertslund$", "  navn: |\n    Albertslund", "must be text on one line"),
+    (r"^  - id: ab$", "  - id: |\n      ab", "is not a valid id"),
+])
+def test_a_one_line_value_written_as_a_block_is_refused(content: Path, line: str, block: str, message: str) -> None:
+    """A block (|) ends in a line break; Python's $ would let it pass, so the patterns end in (?![\\s\\S])."""
+    at = replace_line(content / "strategic.yaml", line, block)
+    errors = _errors(content)
+    assert any(f"strategic.yaml:{at}:" in e and message in e for e in errors), errors
