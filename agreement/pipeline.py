@@ -137,7 +137,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 own_office.start()
             programme, specs = load(content_dir, registry)
             cache = Cache(out_dir, fresh=clean)
-            contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: one may run Graphviz
+            contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: used by both steps below
             problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
             if problems:
                 raise TemplateProblems(problems)

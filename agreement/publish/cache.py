@@ -135,9 +135,9 @@ class Fingerprinter:
 
     def table(self, table: Any) -> tuple:
         # The table's data: its XML follows from it, the code (code_version) and the Carlito files it is measured in.
-        from agreement.word.measure import fonts_identity
+        from agreement.word.measure import font_file
 
-        return ("table", canonical(table), fonts_identity())
+        return ("table", canonical(table), *(file_identity(font_file(bold)) for bold in (False, True)))
 
     def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
         # The Graphviz source and the installed Graphviz, not the drawing: an unchanged build runs no Graphviz.
@@ -152,13 +152,15 @@ def graphviz_version() -> str:
     exe = shutil.which("dot")
     if exe is None:
         return ""
-    parts = []
     # `dot` and its plugin list (rewritten when a Graphviz package is installed or upgraded).
-    for path in (Path(exe).resolve(), *sorted(Path("/usr/lib").glob("*/graphviz/config*"))):
-        if path.is_file():
-            stat = path.stat()
-            parts.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
-    return "\n".join(parts)
+    paths = (Path(exe).resolve(), *sorted(Path("/usr/lib").glob("*/graphviz/config*")))
+    return "\n".join(file_identity(path) for path in paths if path.is_file())
+
+
+def file_identity(path: Path) -> str:
+    """A file by its path, size and time: what changes when a package installs a new version of it."""
+    stat = path.stat()
+    return f"{path} {stat.st_size} {stat.st_mtime_ns}"
 
 
 def canonical(value: Any) -> Any:

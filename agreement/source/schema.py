@@ -114,10 +114,11 @@ def _passes_quickly(data: Any, schema: dict) -> bool:
     with the schema's whole-number bounds keeps its outcome or fails (then jsonschema decides). Schemas whose
     numbers could compare differently with the neighbour get no quick answer for data holding such a float.
     """
-    if any(_DIALECT.search(text) for text in _strings(data)):
+    leaves = list(_leaves(data))
+    if any(isinstance(leaf, str) and _DIALECT.search(leaf) for leaf in leaves):
         return False  # characters whose whitespace-ness the two regular-expression dialects disagree on
     text = json.dumps(schema, sort_keys=True)
-    if _has_whole_float(data):
+    if any(_whole_float(leaf) for leaf in leaves):
         towards = _nudge_direction(text)
         if towards is None:
             return False
@@ -132,21 +133,25 @@ def _passes_quickly(data: Any, schema: dict) -> bool:
 
 
 # Python's \s matches these, the Unicode White_Space jsonschema-rs's \s stands for does not; a text holding one
-# is left to jsonschema, so that "^[^\n]*\S[^\n]*$" (a one-line text that is not blank) means one thing.
+# is left to jsonschema, so that the patterns' \S (a one-line text that is not blank) means one thing.
 _DIALECT = re.compile("[\x1c-\x1f\x85]")
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
+def _leaves(node: Any) -> Iterator[Any]:
+    """Every value of `node` that is neither a list nor a mapping, and every mapping key."""
+    if isinstance(node, dict):
         for key, value in node.items():
-            if isinstance(key, str):
-                yield key
-            yield from _strings(value)
+            yield key
+            yield from _leaves(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _strings(value)
+            yield from _leaves(value)
+    else:
+        yield node
+
+
+def _whole_float(value: Any) -> bool:
+    return isinstance(value, float) and value.is_integer()
 
 
 def _is_date(value: str) -> bool:
@@ -205,7 +210,7 @@ def _nudge_direction(schema_text: str) -> float | None:
         if not isinstance(node, dict):
             return True
         for key, value in node.items():
-            if key == "multipleOf" or (key in ("enum", "const") and _has_float(value)):
+            if key == "multipleOf" or (key in ("enum", "const") and any(isinstance(v, float) for v in _leaves(value))):
                 return False
             if key in _BOUNDS and isinstance(value, (int, float)):
                 if isinstance(value, float) and not value.is_integer():
@@ -225,33 +230,13 @@ def _nudge_direction(schema_text: str) -> float | None:
 
 
 def _nudged(node: Any, towards: float) -> Any:
-    if isinstance(node, float) and node.is_integer():
+    if _whole_float(node):
         return math.nextafter(node, towards)
     if isinstance(node, dict):
         return {k: _nudged(v, towards) for k, v in node.items()}
     if isinstance(node, list):
         return [_nudged(v, towards) for v in node]
     return node
-
-
-def _has_whole_float(node: Any) -> bool:
-    if isinstance(node, float):
-        return node.is_integer()
-    if isinstance(node, dict):
-        return any(_has_whole_float(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_whole_float(v) for v in node)
-    return False
-
-
-def _has_float(node: Any) -> bool:
-    if isinstance(node, float):
-        return True
-    if isinstance(node, dict):
-        return any(_has_float(v) for v in node.values())
-    if isinstance(node, list):
-        return any(_has_float(v) for v in node)
-    return False
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:

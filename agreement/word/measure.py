@@ -64,16 +64,6 @@ def font_file(bold: bool) -> Path:
                     "'sudo apt-get install fonts-crosextra-carlito' (or run 'make build')")
 
 
-def fonts_identity() -> str:
-    """Which Carlito files the widths come from, with their sizes and times (part of a table's cache key)."""
-    parts = []
-    for bold in (False, True):
-        path = font_file(bold)
-        info = path.stat()
-        parts.append(f"{path} {info.st_size} {info.st_mtime_ns}")
-    return "\n".join(parts)
-
-
 @lru_cache(maxsize=1 << 16)  # the same words come again and again, in every cell and every pass
 def width(text: str, font: Font) -> float:
     """The width of `text` on one line, in twips."""

@@ -378,11 +378,9 @@ def test_sigterm_after_the_journal_is_recovered(versions: SimpleNamespace, tmp_p
 OWN_OFFICE = {"AGREEMENT_OFFICE_IDLE": "0"}
 
 
-def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(versions: SimpleNamespace,
-                                                                              tmp_path: Path) -> None:
-    """The LibreOffice profile lives in the stage, so the stale profile goes with the stale stage."""
-    out = tmp_path / "out"
-    earlier = _earlier(versions, out)
+def _build_with_a_hanging_libreoffice(versions: SimpleNamespace, out: Path, tmp_path: Path) -> tuple[subprocess.Popen, int]:
+    """A CLI build of the new version whose own (fake) LibreOffice never answers; the build and that LibreOffice's pid,
+    once it runs."""
     pid_file = tmp_path / "soffice.pid"
     fake = tmp_path / "soffice"
     fake.write_text('#!/bin/sh\necho $$ > "$FAKE_SOFFICE_PID"\nexec sleep 120\n', encoding="utf-8")
@@ -390,21 +388,29 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
                             env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    soffice_pid = None
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    return proc, int(pid_file.read_text())
+
+
+def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(versions: SimpleNamespace,
+                                                                              tmp_path: Path) -> None:
+    """The LibreOffice profile lives in the stage, so the stale profile goes with the stale stage."""
+    out = tmp_path / "out"
+    earlier = _earlier(versions, out)
+    proc, soffice_pid = _build_with_a_hanging_libreoffice(versions, out, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        soffice_pid = int(pid_file.read_text())
         assert list(out.glob(f"{STAGE_PREFIX}*/scratch/agreement-lo-profile-*"))
         proc.kill()
-        proc.wait(timeout=30)
+        proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-        if soffice_pid is not None:
-            os.kill(soffice_pid, signal.SIGKILL)  # the fake LibreOffice this test started, in its own session
+        os.kill(soffice_pid, signal.SIGKILL)  # the fake LibreOffice this test started, in its own session
     recover(out, lock_timeout=5)
     assert snapshot(out) == earlier and not _stages(out)
     deadline = time.monotonic() + 30  # the build's UNO client, waiting for a LibreOffice that never listens, gives up
@@ -416,19 +422,8 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
 def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: SimpleNamespace, tmp_path: Path) -> None:
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    pid_file = tmp_path / "soffice.pid"
-    fake = tmp_path / "soffice"
-    fake.write_text('#!/bin/sh\necho $$ > "$FAKE_SOFFICE_PID"\nexec sleep 120\n', encoding="utf-8")
-    fake.chmod(0o755)
-    exe = str(Path(sys.executable).with_name("agreement"))
-    proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc, soffice_pid = _build_with_a_hanging_libreoffice(versions, out, tmp_path)
     try:
-        deadline = time.monotonic() + 60
-        while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        soffice_pid = int(pid_file.read_text())
         started = time.monotonic()
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=30)

@@ -144,5 +144,5 @@ def test_a_tables_key_names_the_font_files_it_is_measured_in(monkeypatch: pytest
     table = Table()
     table.rows.append(Row([Cell("Udgifter (kr.)"), Cell("1.654.000")]))
     before = document_key({"table": Fingerprinter().table(table)})
-    monkeypatch.setattr("agreement.word.measure.fonts_identity", lambda: "Carlito-Regular.ttf 1 2\nCarlito-Bold.ttf 3 4")
+    monkeypatch.setattr("agreement.publish.cache.file_identity", lambda path: f"{path.name} 1 2")
     assert document_key({"table": Fingerprinter().table(table)}) != before
