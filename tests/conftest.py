@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from agreement.outputs import officeserver
-from agreement.pipeline import build
+from agreement.pipeline import BuildResult, build
 from agreement.publish.cache import CACHE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,27 +160,43 @@ def manifest_mismatches(out: Path) -> list[str]:
     return wrong
 
 
-# --- Shared builds: made once per test process (each pytest-xdist worker has its own) --------------------------
+# --- Shared builds: made once per test session, shared by every pytest-xdist worker ------------------------------
 # Tests only read these. A test that builds again into one starts from its own copy (`copy_build`), which
 # brings the build cache along, so only the documents its change touches are made again.
 
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+                  make: Callable[[Path], BuildResult]) -> BuildResult:
+    """`make(out)` run once for the whole session: the first worker to ask builds under a lock in the folder
+    all workers share (the parent of their base temp folders), and the others read its result."""
+    if worker_id == "master":  # not under xdist
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    shared.mkdir(exist_ok=True)
+    result_file = shared / "result.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result_file.exists():
+            result = make(shared / "out")
+            result_file.write_bytes(pickle.dumps(result))
+        return cast(BuildResult, pickle.loads(result_file.read_bytes()))
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory):
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
-    out = tmp_path_factory.mktemp("build")
-    return build(SAMPLE, out)
+    return _shared_build(tmp_path_factory, worker_id, "build", lambda out: build(SAMPLE, out))
 
 
 @pytest.fixture(scope="session")
-def built_solhaven(tmp_path_factory: pytest.TempPathFactory):
+def built_solhaven(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The second test area built once, DOCX and PDF."""
-    return build(SOLHAVEN, tmp_path_factory.mktemp("solhaven"))
+    return _shared_build(tmp_path_factory, worker_id, "solhaven", lambda out: build(SOLHAVEN, out))
 
 
 @pytest.fixture(scope="session")
-def built_docx(tmp_path_factory: pytest.TempPathFactory):
+def built_docx(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The sample content built once as Word files only (`--format docx`)."""
-    return build(SAMPLE, tmp_path_factory.mktemp("build-docx"), ("docx",))
+    return _shared_build(tmp_path_factory, worker_id, "build-docx", lambda out: build(SAMPLE, out, ("docx",)))
 
 
 def copy_build(out: Path, target: Path) -> Path:
