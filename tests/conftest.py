@@ -164,11 +164,11 @@ def manifest_mismatches(out: Path) -> list[str]:
 # Tests only read these. A test that builds again into one starts from its own copy (`copy_build`), which
 # brings the build cache along, so only the documents its change touches are made again.
 
-def _shared_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str,
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
                   make: Callable[[Path], BuildResult]) -> BuildResult:
     """`make(out)` run once for the whole session: the first worker to ask builds under a lock in the folder
     all workers share (the parent of their base temp folders), and the others read its result."""
-    if worker_id == "master":  # not under xdist
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # not under xdist (or run with -p no:xdist)
         return make(tmp_path_factory.mktemp(name))
     shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
     shared.mkdir(exist_ok=True)
@@ -182,21 +182,21 @@ def _shared_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
-    return _shared_build(tmp_path_factory, worker_id, "build", lambda out: build(SAMPLE, out))
+    return _shared_build(tmp_path_factory, "build", lambda out: build(SAMPLE, out))
 
 
 @pytest.fixture(scope="session")
-def built_solhaven(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+def built_solhaven(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The second test area built once, DOCX and PDF."""
-    return _shared_build(tmp_path_factory, worker_id, "solhaven", lambda out: build(SOLHAVEN, out))
+    return _shared_build(tmp_path_factory, "solhaven", lambda out: build(SOLHAVEN, out))
 
 
 @pytest.fixture(scope="session")
-def built_docx(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+def built_docx(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The sample content built once as Word files only (`--format docx`)."""
-    return _shared_build(tmp_path_factory, worker_id, "build-docx", lambda out: build(SAMPLE, out, ("docx",)))
+    return _shared_build(tmp_path_factory, "build-docx", lambda out: build(SAMPLE, out, ("docx",)))
 
 
 def copy_build(out: Path, target: Path) -> Path:

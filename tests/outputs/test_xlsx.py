@@ -28,14 +28,23 @@ def _xlsx(built) -> Path:
     return built.out_dir / doc.files["xlsx"]
 
 
-def _recalculated(xlsx: Path, out: Path) -> dict[str, list[str]]:
-    """Let LibreOffice Calc open the workbook (computing every formula) and save the values as CSV."""
+@pytest.fixture(scope="module")
+def recalculated(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[str]]]:
+    """The sample's budget workbook, and a copy without its cached values, opened by LibreOffice Calc (which
+    computes every formula) and saved as CSV: file stem -> rows. One Calc run converts both."""
+    out = tmp_path_factory.mktemp("recalculated")
+    xlsx = _xlsx(built)
+    bare = out / "bare.xlsx"
+    _without_cached_values(xlsx, bare)
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(out), str(xlsx)],
+                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(out), str(xlsx), str(bare)],
                        check=True, capture_output=True, timeout=300)
-    with (out / (xlsx.stem + ".csv")).open(encoding="utf-8") as fh:
-        return {row[0]: row[1:] for row in csv.reader(fh) if row and row[0]}
+    grids = {}
+    for stem in (xlsx.stem, bare.stem):
+        with (out / f"{stem}.csv").open(encoding="utf-8") as fh:
+            grids[stem] = list(csv.reader(fh))
+    return grids
 
 
 def test_totals_are_formulas(built) -> None:
@@ -48,9 +57,9 @@ def test_totals_are_formulas(built) -> None:
     assert ws.cell(row=labels["Faglig støtte"], column=2).value == 130000
 
 
-def test_formula_values_equal_the_computed_budget(built, tmp_path: Path) -> None:
+def test_formula_values_equal_the_computed_budget(built, recalculated: dict[str, list[list[str]]]) -> None:
     budget = compute(load_content(SAMPLE))
-    rows = _recalculated(_xlsx(built), tmp_path)
+    rows = {row[0]: row[1:] for row in recalculated[_xlsx(built).stem] if row and row[0]}
     expenses = [int(v) for v in rows["Udgifter i alt"][:5]]
     assert expenses == budget.expense_totals + [budget.expense_total]
     financing = [int(v) for v in rows["Finansiering i alt"][:5]]
@@ -164,16 +173,9 @@ def _without_cached_values(src: Path, dst: Path) -> None:
             zout.writestr(name, data)
 
 
-def test_libreoffice_calculates_every_cached_value(built, tmp_path: Path) -> None:
+def test_libreoffice_calculates_every_cached_value(built, recalculated: dict[str, list[list[str]]]) -> None:
     xlsx = _xlsx(built)
-    bare = tmp_path / "bare.xlsx"
-    _without_cached_values(xlsx, bare)
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(tmp_path), str(bare)],
-                       check=True, capture_output=True, timeout=300)
-    with (tmp_path / "bare.csv").open(encoding="utf-8") as fh:
-        grid = list(csv.reader(fh))
+    grid = recalculated["bare"]
     ws = load_workbook(xlsx, data_only=True).active
     formulas = load_workbook(xlsx).active
     checked = 0
