@@ -35,7 +35,8 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
     """For each (stem, base DOCX, head DOCX), write `out_dir/<stem>.docx` showing BASE to HEAD as tracked changes.
 
     Every revision carries `author` and `date`, so the same inputs give the same bytes. With `pdf`, all
-    redlines then go through one LibreOffice run into `out_dir/<stem>.pdf`, where the changes show (inserted
+    redlines then go through one LibreOffice (started before the comparing, so it boots meanwhile; the warm one
+    builds share, if there is one) into `out_dir/<stem>.pdf`, where the changes show (inserted
     words underlined, deleted words struck through, both coloured). Returns the files written, DOCX first.
     """
     stems = [stem for stem, _, _ in pairs]
@@ -52,25 +53,33 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
         return []
     stamp = word_date(date)
     engine = _engine()
-    # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
-    redlines = [(stem, _compare(engine, base, head, author, stamp)) for stem, base, head in pairs]
-    out_dir.mkdir(parents=True, exist_ok=True)
-    docx_paths = []
-    for stem, data in redlines:
-        target = out_dir / f"{stem}.docx"
-        target.write_bytes(data)
-        stamp_revisions(target, author, stamp)
-        docx_paths.append(target)
-    if not pdf:
-        return docx_paths
-    from agreement.outputs import pdfmeta
-    from agreement.outputs.pdf import to_pdf
+    office = _office() if pdf else None
+    pdf_paths: list[Path] = []
+    try:
+        # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
+        redlines = [(stem, _compare(engine, base, head, author, stamp)) for stem, base, head in pairs]
+        out_dir.mkdir(parents=True, exist_ok=True)
+        docx_paths = []
+        for stem, data in redlines:
+            target = out_dir / f"{stem}.docx"
+            target.write_bytes(data)
+            stamp_revisions(target, author, stamp)
+            docx_paths.append(target)
+        if office is None:
+            return docx_paths
+        from agreement.outputs import pdfmeta
 
-    pdf_paths = to_pdf(docx_paths, out_dir, timeout=timeout)
+        for docx_path in docx_paths:
+            pdf_paths.append(docx_path.with_suffix(".pdf").absolute())
+            office.submit(docx_path.absolute(), pdf_paths[-1])
+        office.wait(timeout)
+    finally:
+        if office is not None:
+            office.close()
     for docx_path, pdf_path in zip(docx_paths, pdf_paths):
         # The PDF's dates and identifier come from the redline itself, so it is reproducible too.
         pdfmeta.finish(pdf_path, _metadata(docx_path, date.date()), docx_path.read_bytes())
-    return docx_paths + pdf_paths
+    return docx_paths + [out_dir / pdf.name for pdf in pdf_paths]
 
 
 def word_date(date: dt.datetime) -> str:
@@ -117,6 +126,14 @@ def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
         if parent is not None and parent.tag in _INLINE_PARENTS and following is not None and following.tag == w("del"):
             ins.addprevious(following)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _office():
+    """LibreOffice for the PDFs, started now so it boots (or the warm one that builds share is reached) while the
+    engine compares; see agreement.outputs.pdf.Office."""
+    from agreement.outputs.pdf import Office
+
+    return Office().start()
 
 
 def _engine():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from agreement.review.reuse import KEEP_ENV
 from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, replace_line
 
@@ -68,3 +69,17 @@ def changed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = new_repo(tmp_path_factory.mktemp("review") / "repo")
     change_content(repo / "content")
     return repo
+
+
+@pytest.fixture(scope="package", autouse=True)
+def kept_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every comparison of these tests (and the console script they start) keeps its build cache in one folder,
+    so a document another test's comparison built already is not rendered again (see agreement.review.reuse).
+    A test that needs the default, no kept cache, removes the variable itself."""
+    folder = tmp_path_factory.mktemp("kept-diff-cache")
+    patch = pytest.MonkeyPatch()
+    patch.setenv(KEEP_ENV, str(folder))
+    try:
+        yield folder
+    finally:
+        patch.undo()

@@ -15,6 +15,7 @@ from agreement.cli import main
 from agreement.formatting import NBSP
 from agreement.review import formats
 from agreement.review.diff import compare, compare_documents, compare_items, compare_sections, word_diff
+from agreement.review.reuse import KEEP_ENV
 from agreement.review.text import DocumentText, Item, Section
 from tests.conftest import replace_line, run_cli, snapshot
 from tests.review.conftest import change_content, commit, git, new_repo
@@ -140,7 +141,10 @@ def test_markdown_stays_under_githubs_limit_on_a_large_change(tmp_path: Path) ->
     assert out.count("<details>") == out.count("</details>") == 1
 
 
-def test_exit_code_option(tmp_path: Path) -> None:
+def test_exit_code_option(tmp_path: Path, kept_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without AGREEMENT_DIFF_CACHE (the default), as a user runs it: both builds in the scratch folder, nothing kept.
+    monkeypatch.delenv(KEEP_ENV)
+    kept_before = snapshot(kept_cache)
     clean = new_repo(tmp_path / "clean")
     result = diff(clean, "--exit-code", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -148,6 +152,7 @@ def test_exit_code_option(tmp_path: Path) -> None:
     assert data["changed"] is False
     assert data["base"]["name"] == "HEAD"  # on main, with main checked out, BASE is HEAD
     assert {doc["status"] for doc in data["documents"]} == {"unchanged"}
+    assert snapshot(kept_cache) == kept_before
     # With changes, --exit-code exits 1: see test_console_script.
 
 
@@ -197,7 +202,6 @@ def test_base_defaults_to_the_merge_base_with_main(tmp_path: Path) -> None:
     data = json.loads(diff(repo, "main", feature, "--format", "json").stdout)
     assert data["head"]["commit"] == feature and data["head"]["working_tree"] is False
     assert {doc["file"]: doc["status"] for doc in data["documents"]}["beredskabsplan"] == "changed"
-
 
 
 def test_documents_are_paired_by_kind_and_title_else_by_file(tmp_path: Path) -> None:
@@ -276,10 +280,14 @@ def test_content_errors_of_a_revision_are_located_in_it(tmp_path: Path) -> None:
     assert line > 0
 
 
-def test_redline_writes_tracked_changes_for_the_changed_documents(changed_repo: Path, tmp_path: Path) -> None:
+def test_console_script(changed_repo: Path, as_markdown: str, tmp_path: Path) -> None:
+    """The real console script: the comment on stdout, exit 1 for changes, and a Word redline with tracked changes
+    (and its PDF, by LibreOffice) for each changed document only."""
     out = tmp_path / "redlines"
-    result = diff(changed_repo, "--redline", str(out))
-    assert result.exit_code == 0, result.output
+    proc = run_cli(["diff", "--format", "markdown", "--exit-code", "--redline", str(out)], cwd=changed_repo)
+    assert proc.returncode == 1, proc.stderr  # changes found
+    assert proc.stdout == as_markdown
+    assert re.fullmatch(r"wrote 8 redline file\(s\) for 4 changed document\(s\) to \S*redlines\n", proc.stderr), proc.stderr
     strategic = out / "strategisk-samarbejdsaftale.docx"
     assert strategic.is_file() and strategic.with_suffix(".pdf").is_file()
     assert (out / "budget.docx").is_file()
@@ -289,10 +297,3 @@ def test_redline_writes_tracked_changes_for_the_changed_documents(changed_repo: 
     inserted = "".join(body.xpath("//w:ins//w:t/text()", namespaces=NS))
     deleted = "".join(body.xpath("//w:del//w:delText/text()", namespaces=NS))
     assert "eftertragtede" in inserted and "attraktive" in deleted
-
-
-def test_console_script(changed_repo: Path, as_markdown: str) -> None:
-    proc = run_cli(["diff", "--format", "markdown", "--exit-code"], cwd=changed_repo)
-    assert proc.returncode == 1, proc.stderr  # changes found
-    assert proc.stdout == as_markdown
-    assert proc.stderr == ""
