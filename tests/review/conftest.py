@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from agreement.review.reuse import KEEP_ENV
+from agreement.publish.cache import CACHE_DIR
+from agreement.review.reuse import KEEP_ENV, share
 from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, replace_line
 
@@ -19,14 +20,14 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout
 
 
-def new_repo(folder: Path) -> Path:
-    """A repository with one commit on main: the sample content in content/."""
+def new_repo(folder: Path, source: Path = SAMPLE) -> Path:
+    """A repository with one commit on main: the content `source` (the sample by default) in content/."""
     folder.mkdir(parents=True)
     git(folder, "init", "-q", "-b", "main")
     git(folder, "config", "user.name", "Kirsten Mogensen")
     git(folder, "config", "user.email", "kirsten@example.dk")
     git(folder, "config", "commit.gpgsign", "false")
-    shutil.copytree(SAMPLE, folder / "content")
+    shutil.copytree(source, folder / "content")
     commit(folder, "Sample content")
     return folder
 
@@ -64,8 +65,12 @@ def remove_block(path: Path, pattern: str, count: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def changed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """main: the sample; the working tree: the reviewed change, not committed."""
+def changed_repo(tmp_path_factory: pytest.TempPathFactory, kept_cache: Path, built_docx) -> Path:
+    """main: the sample; the working tree: the reviewed change, not committed.
+
+    The kept diff cache starts with the shared DOCX build's entries, so the sample's documents are not rendered
+    again (test_exit_code_option builds them itself, without the kept cache)."""
+    share(built_docx.out_dir / CACHE_DIR, kept_cache)
     repo = new_repo(tmp_path_factory.mktemp("review") / "repo")
     change_content(repo / "content")
     return repo

@@ -17,6 +17,7 @@ from agreement.review import formats
 from agreement.review.diff import compare, compare_documents, compare_items, compare_sections, word_diff
 from agreement.review.reuse import KEEP_ENV
 from agreement.review.text import DocumentText, Item, Section
+from agreement.scaffold import init_content
 from tests.conftest import replace_line, run_cli, snapshot
 from tests.review.conftest import change_content, commit, git, new_repo
 
@@ -143,9 +144,11 @@ def test_markdown_stays_under_githubs_limit_on_a_large_change(tmp_path: Path) ->
 
 def test_exit_code_option(tmp_path: Path, kept_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Without AGREEMENT_DIFF_CACHE (the default), as a user runs it: both builds in the scratch folder, nothing kept.
+    # The content of a new area (agreement init), whose documents are quicker to make than the sample's.
     monkeypatch.delenv(KEEP_ENV)
     kept_before = snapshot(kept_cache)
-    clean = new_repo(tmp_path / "clean")
+    init_content(tmp_path / "new-area")
+    clean = new_repo(tmp_path / "clean", tmp_path / "new-area")
     result = diff(clean, "--exit-code", "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)

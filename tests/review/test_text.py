@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 
 from agreement.review.text import FRONT_PAGE, DocumentText, Item, rendered
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, copy_build
 
 
 @pytest.fixture(scope="module")
-def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentText]:
-    return {doc.stem: doc for doc in rendered(SAMPLE, tmp_path_factory.mktemp("docx"))}
+def documents(built_docx, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentText]:
+    """The sample read by `rendered`, into a copy of the shared DOCX build (its documents come from its cache)."""
+    out = copy_build(built_docx.out_dir, tmp_path_factory.mktemp("text") / "docx")
+    return {doc.stem: doc for doc in rendered(SAMPLE, out)}
 
 
 def test_every_document_with_its_manifest_kind_and_title(documents: dict[str, DocumentText]) -> None:
