@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from lxml import etree
@@ -57,7 +59,10 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
     pdf_paths: list[Path] = []
     try:
         # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
-        redlines = [(stem, _compare(engine, base, head, author, stamp)) for stem, base, head in pairs]
+        # Each comparison is a process of its own: they run side by side, one per processor.
+        with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1)) as pool:
+            compared = list(pool.map(lambda pair: _compare(engine, pair[1], pair[2], author, stamp), pairs))
+        redlines = [(stem, data) for (stem, _, _), data in zip(pairs, compared)]
         out_dir.mkdir(parents=True, exist_ok=True)
         docx_paths = []
         for stem, data in redlines:
