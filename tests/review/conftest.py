@@ -32,9 +32,10 @@ def new_repo(folder: Path, source: Path = SAMPLE) -> Path:
     return folder
 
 
-def commit(repo: Path, message: str) -> str:
+def commit(repo: Path, message: str, *author: str) -> str:
+    """Commit everything; `author` may be git's --author and --date options for this commit."""
     git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
+    git(repo, "commit", "-q", "-m", message, *author)
     return git(repo, "rev-parse", "HEAD").strip()
 
 

@@ -1,8 +1,12 @@
-"""Word redlines: real tracked changes from one build of the sample to another, opened by python-docx and LibreOffice."""
+"""Word redlines: real tracked changes from one build of the sample to another, opened by python-docx and LibreOffice.
+
+The redlines the tests read are written by `agreement diff --redline`, so the command's own part (which documents,
+whose name and date, the PDFs) is checked with them; the other tests call write_redlines itself."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 import sys
@@ -11,12 +15,17 @@ from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
+from agreement.cli import main
 from agreement.errors import ToolError
 from agreement.pipeline import build
+from agreement.publish.cache import CACHE_DIR
 from agreement.review.redline import word_date, write_redlines
+from agreement.review.reuse import share
 from tests.conftest import SAMPLE, copy_build
+from tests.review.conftest import commit, new_repo
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AUTHOR = "Jens Hansen"
@@ -33,11 +42,9 @@ def _change(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def builds(built_docx, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The sample built as DOCX (the shared build), and again with a changed sentence and a changed (balanced)
-    budget amount (into a copy of the shared build: the unchanged documents come from its cache)."""
-    root = tmp_path_factory.mktemp("redline")
-    head_content = root / "head"
+def head_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with a changed sentence and a changed (balanced) budget amount."""
+    head_content = tmp_path_factory.mktemp("redline") / "content"
     shutil.copytree(SAMPLE, head_content)
     _change(head_content / "strategic.yaml",
             "Alle bebyggelser er etagebyggerier opført i beton i årene omkring 1970.",
@@ -49,8 +56,16 @@ def builds(built_docx, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
     _change(head_content / "budget.yaml",
             "organisation: ab\n    beløb: [60000, 60000, 60000, 60000]",
             "organisation: ab\n    beløb: [60000, 75000, 60000, 60000]")
-    build(head_content, copy_build(built_docx.out_dir, root / "head-build"), ("docx",))
-    return built_docx.out_dir, root / "head-build"
+    return head_content
+
+
+@pytest.fixture(scope="module")
+def builds(built_docx, head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The sample built as DOCX (the shared build), and the changed content built into a copy of it (the
+    unchanged documents come from its cache)."""
+    head = copy_build(built_docx.out_dir, tmp_path_factory.mktemp("redline") / "head-build")
+    build(head_content, head, ("docx",))
+    return built_docx.out_dir, head
 
 
 def _pairs(builds: tuple[Path, Path], stems=DOCUMENTS) -> list[tuple[str, Path, Path]]:
@@ -59,10 +74,25 @@ def _pairs(builds: tuple[Path, Path], stems=DOCUMENTS) -> list[tuple[str, Path, 
 
 
 @pytest.fixture(scope="module")
-def redlines(builds: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("redlines")
-    written = write_redlines(_pairs(builds), out, author=AUTHOR, date=DATE)
-    assert written == [out / f"{s}.docx" for s in DOCUMENTS] + [out / f"{s}.pdf" for s in DOCUMENTS]
+def redlines(builds: tuple[Path, Path], head_content: Path, kept_cache: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The redlines `agreement diff HEAD~1 HEAD --redline` writes (the command in-process) when the last commit,
+    by AUTHOR at DATE, made the change: one Word file and its PDF for each changed document, and nothing else."""
+    root = tmp_path_factory.mktemp("redline-repo")
+    repo = new_repo(root / "repo")
+    shutil.rmtree(repo / "content")
+    shutil.copytree(head_content, repo / "content")
+    commit(repo, "Tegl, not beton; more for uddannelsesvejledning", f"--author={AUTHOR} <jens@example.dk>",
+           f"--date={DATE.isoformat()}")
+    for built in builds:  # both versions were built above: the comparison takes them from the cache
+        share(built / CACHE_DIR, kept_cache)
+    out = root / "redlines"
+    result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "content"), "--redline", str(out)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(r"wrote 4 redline file\(s\) for 2 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
+    # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline.
+    assert sorted(path.name for path in out.iterdir()) == sorted(f"{s}.{ext}" for s in DOCUMENTS for ext in ("docx", "pdf"))
     return out
 
 
