@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from agreement.publish.cache import CACHE_DIR, TMP_PREFIX
+from agreement.publish.cache import CACHE_DIR
 
 KEEP_ENV = "AGREEMENT_DIFF_CACHE"
 KEEP_DAYS = 14  # a kept entry no comparison used for this long is deleted
+_KEEP_TMP = ".agreement-diff-keeping-"  # an entry being added to the kept folder
+_KEY = re.compile(r"[0-9a-f]{64}")  # an entry's name: its key (see agreement.publish.cache.document_key)
 
 
 def kept_folder() -> Path | None:
-    """The folder AGREEMENT_DIFF_CACHE names (relative to the working folder), or None when it is unset or empty."""
+    """The folder AGREEMENT_DIFF_CACHE names ('~' is the home folder; relative to the working folder), or None
+    when it is unset or empty."""
     value = os.environ.get(KEEP_ENV, "").strip()
-    return Path(value) if value else None
+    return Path(value).expanduser() if value else None
 
 
 def cache_of(out_dir: Path) -> Path:
@@ -59,7 +63,7 @@ def keep(caches: Iterable[Path], kept: Path) -> None:
                 if target.is_dir():
                     os.utime(target)
                     continue
-                tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=kept))
+                tmp = Path(tempfile.mkdtemp(prefix=_KEEP_TMP, dir=kept))
                 try:
                     shutil.copytree(entry, tmp, dirs_exist_ok=True, copy_function=_link_or_copy)
                     tmp.rename(target)
@@ -67,20 +71,19 @@ def keep(caches: Iterable[Path], kept: Path) -> None:
                     shutil.rmtree(tmp, ignore_errors=True)
         cutoff = time.time() - KEEP_DAYS * 86400
         for path in kept.iterdir():
-            if path.name not in used and path.lstat().st_mtime < cutoff:
-                if path.is_dir() and not path.is_symlink():
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+            # Only entries and their temporary folders: a folder named by mistake loses nothing else.
+            ours = _KEY.fullmatch(path.name) or path.name.startswith(_KEEP_TMP)
+            if ours and path.name not in used and path.is_dir() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
     except OSError:
         pass
 
 
 def _entries(cache: Path) -> list[Path]:
+    """The cache's entries: folders named by a key (a SHA-256 in hex), not the temporary folders of a build."""
     if not cache.is_dir():
         return []
-    return [path for path in cache.iterdir()
-            if path.is_dir() and not path.is_symlink() and not path.name.startswith(TMP_PREFIX)]
+    return [path for path in cache.iterdir() if _KEY.fullmatch(path.name) and path.is_dir() and not path.is_symlink()]
 
 
 def _link_or_copy(src: str, dst: str) -> str:

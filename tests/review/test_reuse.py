@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -12,8 +13,13 @@ from agreement.review import reuse
 from tests.conftest import snapshot
 
 
-def entry(cache: Path, key: str, text: str = "docx bytes") -> Path:
-    folder = cache / key
+def key(name: str) -> str:
+    """An entry's name as the build cache makes it: a SHA-256 in hex."""
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def entry(cache: Path, name: str, text: str = "docx bytes") -> Path:
+    folder = cache / name
     folder.mkdir(parents=True)
     (folder / "budget.docx").write_text(text, encoding="utf-8")
     (folder / "entry.json").write_text('{"files": {}}', encoding="utf-8")
@@ -27,42 +33,46 @@ def test_kept_folder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     assert reuse.kept_folder() is None
     monkeypatch.setenv(reuse.KEEP_ENV, "kept/diff")
     assert reuse.kept_folder() == Path("kept/diff")
+    monkeypatch.setenv(reuse.KEEP_ENV, "~/kept")
+    assert reuse.kept_folder() == Path.home() / "kept"
 
 
 def test_share_gives_complete_entries_and_leaves_the_targets_own_alone(tmp_path: Path) -> None:
     source, target = tmp_path / "source", tmp_path / "target"
-    entry(source, "a")
-    entry(source, "b", "new")
-    entry(target, "b", "own")
+    entry(source, key("a"))
+    entry(source, key("b"), "new")
+    entry(target, key("b"), "own")
     entry(source, "tmp-unfinished")  # a build's half-made entry
     (source / "stray.txt").write_text("not an entry", encoding="utf-8")
     reuse.share(source, target)
-    assert sorted(p.name for p in target.iterdir()) == ["a", "b"]
-    assert snapshot(target / "a") == snapshot(source / "a")
-    assert (target / "b" / "budget.docx").read_text(encoding="utf-8") == "own"
+    assert sorted(p.name for p in target.iterdir()) == sorted([key("a"), key("b")])
+    assert snapshot(target / key("a")) == snapshot(source / key("a"))
+    assert (target / key("b") / "budget.docx").read_text(encoding="utf-8") == "own"
     reuse.share(tmp_path / "nothing", target)  # no cache yet: nothing to share
-    assert sorted(p.name for p in target.iterdir()) == ["a", "b"]
+    assert sorted(p.name for p in target.iterdir()) == sorted([key("a"), key("b")])
 
 
 def test_keep_adds_marks_and_forgets_what_no_comparison_used(tmp_path: Path) -> None:
     kept, base, head = tmp_path / "kept", tmp_path / "base", tmp_path / "head"
     long_ago = time.time() - (reuse.KEEP_DAYS + 1) * 86400
-    for key in ("used", "old", "tmp-left-behind"):
-        os.utime(entry(kept, key), (long_ago, long_ago))
-    entry(kept, "recent")
-    entry(base, "used", "the same entry, made again")
-    entry(base, "new-in-base")
-    entry(head, "new-in-head")
+    for name in (key("used"), key("old"), ".agreement-diff-keeping-abc", "notes-of-the-user"):
+        os.utime(entry(kept, name), (long_ago, long_ago))
+    entry(kept, key("recent"))
+    entry(base, key("used"), "the same entry, made again")
+    entry(base, key("new in base"))
+    entry(head, key("new in head"))
     reuse.keep([base, head], kept)
-    assert sorted(p.name for p in kept.iterdir()) == ["new-in-base", "new-in-head", "recent", "used"]
-    assert (kept / "used").stat().st_mtime > long_ago  # used again: kept for another KEEP_DAYS
-    assert (kept / "used" / "budget.docx").read_text(encoding="utf-8") == "docx bytes"  # an entry is never rewritten
-    assert snapshot(kept / "new-in-head") == snapshot(head / "new-in-head")
+    # Entries unused for KEEP_DAYS go, and a temporary folder left behind; what is not the cache's stays.
+    assert sorted(p.name for p in kept.iterdir()) == sorted([key("used"), key("recent"), key("new in base"),
+                                                             key("new in head"), "notes-of-the-user"])
+    assert (kept / key("used")).stat().st_mtime > long_ago  # used again: kept for another KEEP_DAYS
+    assert (kept / key("used") / "budget.docx").read_text(encoding="utf-8") == "docx bytes"  # never rewritten
+    assert snapshot(kept / key("new in head")) == snapshot(head / key("new in head"))
 
 
 def test_keep_never_fails_the_comparison(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("a file where the kept folder should be", encoding="utf-8")
-    entry(tmp_path / "base", "a")
+    entry(tmp_path / "base", key("a"))
     reuse.keep([tmp_path / "base"], blocked / "kept")
     assert blocked.read_text(encoding="utf-8") == "a file where the kept folder should be"
