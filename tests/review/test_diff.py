@@ -22,9 +22,6 @@ from tests.review.conftest import change_content, commit, git, new_repo
 GITHUB_LIMIT = 65_536
 
 
-NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-
-
 def diff(repo: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["diff", *args, "--content", str(repo / "content")], catch_exceptions=False)
 
