@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -13,10 +12,8 @@ from pathlib import Path
 
 from agreement.errors import ContentError, ContentErrors, Location, TemplateProblems
 from agreement.review import reuse
-from agreement.review.figures import key_figures
 from agreement.review.revisions import Author, Revision, versions
 from agreement.review.text import DocumentText, Item, Section, rendered
-from agreement.source.loader import load_content
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 SIMILAR = 0.5  # two paragraphs sharing at least this share of their words are one paragraph changed, not two
@@ -259,13 +256,12 @@ def _documents(revision: Revision, exported: Path, out_dir: Path) -> list[Docume
     """The documents of one version with their key figures; its content errors located as git names the files."""
     try:
         documents = rendered(revision.content, out_dir)
-        figures = key_figures(load_content(revision.content))
     except ContentErrors as exc:
         raise ContentErrors([_located(error, revision, exported) for error in exc.errors]) from None
     except TemplateProblems as exc:
         prefix = f"{exported.resolve()}/"
         raise TemplateProblems([p.replace(prefix, revision.display("")) for p in exc.problems]) from None
-    return [dataclasses.replace(doc, figures=figures.get(doc.stem, {})) for doc in documents]
+    return documents
 
 
 def _located(error: ContentError, revision: Revision, exported: Path) -> ContentError:

@@ -1,4 +1,5 @@
-"""The rendered words of every document of a content folder, by section, from a DOCX-only build (no LibreOffice)."""
+"""The rendered words of every document of a content folder, by section, and its key figures, from a DOCX-only build
+(no LibreOffice)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,17 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from agreement.documents.registry import Registry
 from agreement.pipeline import build
 from agreement.word.ooxml import block_elements
+
+if TYPE_CHECKING:
+    from agreement.documents.spec import DocumentSpec
+    from agreement.model.programme import Programme
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FRONT_PAGE = "(front page)"  # the name of what comes before the first Heading 1
@@ -59,16 +66,37 @@ class DocumentText:
 
 
 def rendered(content_dir: Path, out_dir: Path) -> list[DocumentText]:
-    """Build the DOCX of every document of `content_dir` into `out_dir` and read each one's sections.
+    """Build the DOCX of every document of `content_dir` into `out_dir`; read each one's sections and key figures.
 
     The content is checked first: ContentErrors (or TemplateProblems) when it does not pass `check`.
     """
-    result = build(content_dir, out_dir, ("docx",), progress=None)
+    from agreement.review.figures import key_figures
+
+    registry = _Remembering()
+    result = build(content_dir, out_dir, ("docx",), progress=None, registry=registry)
+    assert registry.programme is not None  # the build made its documents from it
+    figures = key_figures(registry.programme)
     documents = []
     for doc in result.documents:
         path = result.out_dir / doc.files["docx"]
-        documents.append(DocumentText(doc.kind, doc.title, path.stem, path, tuple(docx_sections(path))))
+        documents.append(DocumentText(doc.kind, doc.title, path.stem, path, tuple(docx_sections(path)),
+                                      figures.get(path.stem, {})))
     return documents
+
+
+class _Remembering(Registry):
+    """The built-in document kinds, remembering the programme the build made its documents from, so the key
+    figures come from the content the build read (and the content is not read and checked twice)."""
+
+    def __init__(self) -> None:
+        from agreement.documents.builtin import KINDS
+
+        super().__init__(tuple(KINDS.kinds()))
+        self.programme: Programme | None = None
+
+    def specs(self, programme: Programme) -> list[DocumentSpec]:
+        self.programme = programme
+        return super().specs(programme)
 
 
 def docx_sections(path: Path) -> list[Section]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agreement.formatting import NBSP
 from agreement.review.text import FRONT_PAGE, DocumentText, Item, rendered
 from tests.conftest import SAMPLE, copy_build
 
@@ -22,6 +23,9 @@ def test_every_document_with_its_manifest_kind_and_title(documents: dict[str, Do
     assert (budget.kind, budget.title) == ("budget", "Budget, Albertslund 2021-2025")
     assert budget.docx.suffix == ".docx" and budget.docx.is_file()
     assert not list(budget.docx.parent.glob("*.pdf"))  # no LibreOffice
+    # The key figures come from the content the build read.
+    assert budget.figures["Udgifter i alt"] == f"6.380.000{NBSP}kr."
+    assert documents["kommissorium"].figures["Bestyrelsesmøder pr. år"]
 
 
 def test_sections_are_heading_1_with_paragraphs_and_table_rows(documents: dict[str, DocumentText]) -> None:
