@@ -59,8 +59,8 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path, built) ->
     imported = subprocess.run([str(python), "-c", "import agreement; print(agreement.__file__)"], cwd=work,
                               capture_output=True, text=True, check=True, env=env).stdout
     assert imported.startswith(site), imported  # not the checkout
-    names = sorted(p.name for p in (work / "build").iterdir())
-    assert "strategisk-samarbejdsaftale.pdf" in names and "budget.xlsx" in names and "manifest.json" in names
+    outputs = sorted(p.name for p in (work / "build").iterdir())
+    assert "strategisk-samarbejdsaftale.pdf" in outputs and "budget.xlsx" in outputs and "manifest.json" in outputs
     assert manifest_mismatches(work / "build") == []
     with zipfile.ZipFile(work / "build" / "kommissorium.docx") as z:
         assert "senest to uger før mødet" in z.read("word/document.xml").decode()
