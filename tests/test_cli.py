@@ -39,7 +39,8 @@ def _invoke(args: list[str]) -> Result:
 
 
 def _change_one_document(content: Path) -> None:
-    """A change that shows in one small document (the kommissorium) only: the others come from the cache."""
+    """A change that shows in one small document (the kommissorium) only, so a build into a copy of `earlier` has
+    that one to make, whatever its cache holds."""
     replace_line(content / "kommissorium.yaml", r"senest en uge før mødet", "senest to uger før mødet")
 
 
@@ -179,9 +180,10 @@ def earlier(built, built_docx, tmp_path_factory: pytest.TempPathFactory) -> Path
     """An output folder as earlier builds of the sample left it, plus a file of the user's.
 
     Its cache holds the documents of both shared builds (DOCX and PDF, and Word only), so a build of the sample
-    with one document changed (`_change_one_document`) makes only that one, in either mode; its one PDF is
-    then what LibreOffice is asked for. Its published PDF of the agreement is not the cache's, so a test sees
-    whether a failed build replaced it.
+    with one document changed (`_change_one_document`) makes only that one, in either mode, with the real
+    LibreOffice. (A fake or missing LibreOffice is another LibreOffice to the cache's keys: a build with it
+    makes every document, and a Word-only build takes them from the cache again.) Its published PDF of the
+    agreement is not the cache's, so a test sees whether a failed build replaced it.
     """
     out = copy_build(built.out_dir, tmp_path_factory.mktemp("earlier") / "out")
     shutil.copytree(built_docx.out_dir / CACHE_DIR, out / CACHE_DIR, dirs_exist_ok=True)
