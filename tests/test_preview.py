@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +14,16 @@ from tests.conftest import ROOT
 
 
 def test_every_page_of_every_pdf_is_on_the_contact_sheet(built, tmp_path: Path) -> None:
+    # Three of the sample's PDFs, with its manifest: the agreement (more pages than fit in a row) and two short ones.
+    folder = tmp_path / "build"
+    folder.mkdir()
+    for name in ("strategisk-samarbejdsaftale.pdf", "budget.pdf", "kommissorium.pdf", "manifest.json"):
+        shutil.copyfile(built.out_dir / name, folder / name)
     out = tmp_path / "preview"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "contact_sheet.py"), str(built.out_dir), str(out)],
+    subprocess.run([sys.executable, str(ROOT / "tools" / "contact_sheet.py"), str(folder), str(out)],
                    check=True, capture_output=True, text=True)
-    pdfs = sorted(built.out_dir.glob("*.pdf"))
+    pdfs = sorted(folder.glob("*.pdf"))
+    assert len(PdfReader(str(folder / "strategisk-samarbejdsaftale.pdf")).pages) > 12  # its sheet has two rows
     assert sorted(p.name for p in out.iterdir()) == sorted([*(f"{p.stem}.png" for p in pdfs), "contact-sheet.png"])
     heights = 0
     for pdf in pdfs:

@@ -21,8 +21,9 @@ from agreement.documents.spec import DocumentSpec, single
 from agreement.model.content import Source
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
+from agreement.pipeline import BuildResult, build
 from agreement.source.yamlload import YamlDocument
-from tests.conftest import replace_line
+from tests.conftest import copy_build, replace_line
 
 TOY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -83,15 +84,25 @@ def test_a_toy_kind_is_checked(toy: Path) -> None:
     assert f"legetoej.yaml:{line}:" in result.output and "must not be empty" in result.output
 
 
-def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["build", "--content", str(toy), "--out", str(tmp_path / "out"), "-q"])
+def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path, built, monkeypatch) -> None:
+    # Into a copy of the shared build of the sample: the sample's documents come from its cache; the toy's are
+    # made, its PDF with LibreOffice.
+    out = copy_build(built.out_dir, tmp_path / "out")
+    result = CliRunner().invoke(main, ["build", "--content", str(toy), "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert "rendered legetøj.docx" in result.output and "converted 1 document(s) to PDF" in result.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     entry = next(d for d in manifest["documents"] if d["kind"] == "legetøj")
     assert set(entry["files"]) == {"docx", "pdf"}
     text = "\n".join(p.text for p in Document(str(tmp_path / "out" / entry["files"]["docx"])).paragraphs)
     assert "Hilsen: Goddag fra legetøjet" in text
 
+    # The package's own build starts from a copy of that output folder, so it takes every document from the
+    # cache (the build itself is tested above; here the package's names and archive are).
+    def build_from_the_cache(content_dir: Path, out_dir: Path, **options) -> BuildResult:
+        return build(content_dir, copy_build(out, out_dir), **options)
+
+    monkeypatch.setattr("agreement.publish.package.build", build_from_the_cache)
     # --draft: the sample the toy is added to has draft attachments.
     result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "--draft", "-q"])
     assert result.exit_code == 0, result.output
