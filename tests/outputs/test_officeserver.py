@@ -1,8 +1,8 @@
 """The warm LibreOffice that builds share: reuse, idle timeout, recovery, concurrency, `office stop`, same bytes.
 
 Most tests here are about the server, not the sample: they convert two small Word files of the session's sample
-build (`built`) through Office, as a build does, on one warm server the module's tests share (`warm`); the tests
-that kill or hang it leave its replacement for the next. Full builds remain where the build is the point.
+build (`built`) through Office, as a build does, on the session's warm server (`warm`); the tests that kill it or
+make it hang leave its replacement for the next. Full builds remain where the build is the point.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ META = Metadata("Kommissorium", "Boligselskabet", "Test", "test", dt.date(2025, 
 
 @dataclass(frozen=True)
 class Shared:
-    """The module's warm server's state folder, the Word files it converts, and their PDFs from its first run."""
+    """The shared server's state folder, the Word files the tests convert, and their PDFs as converted first."""
 
     folder: Path
     docx: tuple[Path, ...]
@@ -56,23 +56,18 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(scope="module")
-def shared(built: BuildResult, tmp_path_factory: pytest.TempPathFactory):
-    """A state folder for this module's tests that need a warm server but not one of their own."""
-    folder = tmp_path_factory.mktemp("office-shared")
+def shared(office_server: Path, built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    """The session's warm server (tests/conftest.py), for the tests here that need a server but not one of their own.
+
+    The tests that kill it or make it hang leave its replacement running for the tests after (here and elsewhere).
+    """
     docx = tuple(built.out_dir / name for name in SMALL)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(officeserver.DIR_ENV, str(folder))
-        patch.setenv(officeserver.IDLE_ENV, "120")
-        reference = _convert(docx, tmp_path_factory.mktemp("reference"))
-    yield Shared(folder, docx, reference)
-    officeserver.stop_all(folder)
+    return Shared(office_server, docx, _convert(docx, tmp_path_factory.mktemp("reference")))
 
 
 @pytest.fixture
-def warm(shared: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Shared:
-    """The module's warm server, live and having converted documents (started anew if a test before killed it)."""
-    monkeypatch.setenv(officeserver.DIR_ENV, str(shared.folder))
-    monkeypatch.setenv(officeserver.IDLE_ENV, "120")
+def warm(shared: Shared, tmp_path: Path) -> Shared:
+    """The shared server, live and having converted documents (started anew if none is running)."""
     if not _live(shared.folder):
         _convert(shared.docx, tmp_path / "warming")
     return shared
@@ -171,12 +166,12 @@ def test_idle_zero_starts_and_stops_a_libreoffice_of_the_builds_own(state: Path,
 
 def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "0")
-    fresh = _pdfs(build(SAMPLE, tmp_path / "fresh").out_dir)  # a LibreOffice started for this build alone
-    monkeypatch.setenv(officeserver.IDLE_ENV, "120")
+    with monkeypatch.context() as patch:
+        patch.setenv(officeserver.IDLE_ENV, "0")
+        fresh = _pdfs(build(SAMPLE, tmp_path / "fresh").out_dir)  # a LibreOffice started for this build alone
     [server] = _live(warm.folder)
-    # The server converted other documents before (for the tests before, or for `warm`), among them two of the
-    # sample's, which the build below converts once more.
+    # The server converted other documents before (for the session's builds and the tests before), and converts
+    # two of the sample's now, which the build below converts once more.
     assert _convert(warm.docx, tmp_path / "before") == warm.reference
     warm_build = build(SAMPLE, tmp_path / "warm").out_dir
     assert all((warm_build / docx.name).read_bytes() == docx.read_bytes() for docx in warm.docx)  # converted again
