@@ -151,24 +151,19 @@ def test_a_held_libreoffice_stays_and_an_idle_one_stops_by_itself(state: Path, s
     assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
 
 
-def test_idle_zero_starts_and_stops_a_libreoffice_of_the_builds_own(state: Path, shared: Shared, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "0")
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    with Office(scratch) as office:
-        office.submit(shared.docx[0], scratch / "kommissorium.pdf")
-        assert office.wait(WAIT) == [scratch / "kommissorium.pdf"]
-        assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
-    _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
-    assert not list(scratch.glob("agreement-lo-*")) and not state.exists()
-
-
 def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fresh one: with AGREEMENT_OFFICE_IDLE=0, Office starts a LibreOffice of its own and stops it when it closes.
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     with monkeypatch.context() as patch:
         patch.setenv(officeserver.IDLE_ENV, "0")
-        fresh = _pdfs(build(SAMPLE, tmp_path / "fresh").out_dir)  # a LibreOffice started for this build alone
+        patch.setenv(officeserver.DIR_ENV, str(tmp_path / "office"))
+        with Office(scratch) as office:
+            fresh = _pdfs(build(SAMPLE, tmp_path / "fresh", office=office).out_dir)
+            assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
+        _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
+        assert not list(scratch.glob("agreement-lo-*")) and not (tmp_path / "office").exists()
     [server] = _live(warm.folder)
     # The server converted other documents before (for the session's builds and the tests before), and converts
     # two of the sample's now, which the build below converts once more.
@@ -240,25 +235,31 @@ def test_a_hanging_server_is_replaced(warm: Shared, tmp_path: Path, monkeypatch:
            "the hanging LibreOffice stopped")
 
 
-def test_a_build_killed_while_converting_leaves_the_server_usable(warm: Shared, tmp_path: Path) -> None:
+def test_a_build_killed_while_converting_leaves_the_server_usable(warm: Shared, content: Path, built: BuildResult,
+                                                                  tmp_path: Path) -> None:
     [server] = _live(warm.folder)
+    # From the sample's build cache: the build renders and converts only the delaftale the change touches.
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+    out = copy_build(built.out_dir, tmp_path / "killed")
     exe = Path(sys.executable).with_name("agreement")
-    proc = subprocess.Popen([str(exe), "build", "--content", str(SAMPLE), "--out", str(tmp_path / "killed"), "--clean", "-q"],
+    proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"],
                             cwd=tmp_path, env=checkout_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    converting = False
     try:
         with server.convert_lock.open("a") as lock:
             deadline = time.monotonic() + WAIT
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not converting:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     fcntl.flock(lock, fcntl.LOCK_UN)
-                except OSError:
-                    break
-                time.sleep(0.005)
+                except OSError:  # the build's UNO client holds it: LibreOffice is converting its document
+                    converting = True
+                else:
+                    time.sleep(0.005)
         proc.kill()
     finally:
         proc.wait(timeout=WAIT)
-    assert proc.returncode == -signal.SIGKILL
+    assert converting and proc.returncode == -signal.SIGKILL
     assert _convert(warm.docx, tmp_path / "next") == warm.reference
     assert _live(warm.folder) == [server]
     _until(lambda: not [p for p in processes("unoclient.py", server.pipe)], "the killed build's UNO client ended")
