@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 from agreement.outputs import officeserver
-from tests.conftest import checkout_env, processes, replace_line
+from agreement.pipeline import BuildResult
+from tests.conftest import checkout_env, copy_build, processes, replace_line
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 WAIT = 120.0  # seconds: bounded waits, generous for a loaded machine
@@ -60,8 +61,8 @@ def _stop(proc: subprocess.Popen, lines: queue.Queue, seen: list[str]) -> None:
     _wait_for(lines, "stopped watching", seen)
 
 
-def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, tmp_path: Path, built: BuildResult) -> None:
+    out = copy_build(built.out_dir, tmp_path / "out")  # its cache: the first round makes nothing, a save one document
     proc = _watch(content, out)
     seen: list[str] = []
     try:
@@ -98,8 +99,8 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
     assert server.alive()
 
 
-def test_watch_with_a_libreoffice_of_its_own_stops_it(content: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
+def test_watch_with_a_libreoffice_of_its_own_stops_it(content: Path, tmp_path: Path, built: BuildResult) -> None:
+    out = copy_build(built.out_dir, tmp_path / "out")  # nothing to convert: LibreOffice is started all the same
     proc = _watch(content, out, {officeserver.IDLE_ENV: "0"})
     seen: list[str] = []
     try:

@@ -34,7 +34,9 @@ def find_soffice() -> str | None:
 UNO_PYTHON = "/usr/bin/python3"
 UNO_MODULE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 UNO_CLIENT = Path(__file__).with_name("unoclient.py")
-CONNECT_GRACE = 20.0  # seconds a warm LibreOffice, already listening, may take to accept a client
+# Seconds a warm LibreOffice, already listening, may take to accept a client. Not for one this Office started,
+# which may take longer to start on a busy machine: the conversion's timeout bounds that one.
+CONNECT_GRACE = 20.0
 
 
 def uno_python() -> str | None:
@@ -72,6 +74,7 @@ class Office:
         self._lease: officeserver.Lease | None = None
         self._started_server = False  # the shared server was started for the batch being converted
         self._ready = False
+        self._booting = False  # the client's server was started by this Office: CONNECT_GRACE does not apply
         self._unread = b""  # what the client wrote after the last line read
         self._client_started = 0.0
         self._pending: list[tuple[Path, Path]] = []
@@ -101,7 +104,7 @@ class Office:
                                     f"set {officeserver.IDLE_ENV}=0 to start one for this build alone")
             return self
         if self._server is not None:
-            self._start_client(self._server.pipe)
+            self._start_client(self._server.pipe, booting=self._started_server)
             return self
         self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
         profile = Path(self._profile.name).resolve()
@@ -120,11 +123,12 @@ class Office:
         self._start_client(pipe)
         return self
 
-    def _start_client(self, pipe: str) -> None:
+    def _start_client(self, pipe: str, *, booting: bool = False) -> None:
         assert self._profile is not None and self._python is not None
         folder = Path(self._profile.name)
         lock = [str(self._server.convert_lock)] if self._server is not None else []
         self._ready = False
+        self._booting = booting
         self._unread = b""
         self._client_started = time.monotonic()
         try:
@@ -172,7 +176,7 @@ class Office:
                 raise
         self._kill_client()
         self._server = officeserver.replace(self._server)
-        self._start_client(self._server.pipe)
+        self._start_client(self._server.pipe, booting=True)
         for docx, pdf in batch:
             self.submit(docx, pdf)
         self._pending, self._submitted = [], 0
@@ -218,7 +222,8 @@ class Office:
                 return self._died("LibreOffice", office.returncode, self._logs.get(office.pid))
             if server is not None and not server.alive():
                 return self._died("LibreOffice", None, server.log)
-            if server is not None and not self._ready and time.monotonic() - self._client_started > CONNECT_GRACE:
+            if (server is not None and not self._ready and not self._booting
+                    and time.monotonic() - self._client_started > CONNECT_GRACE):
                 self._stop_hanging()  # listening LibreOffice answers within a second; this one is stuck
                 raise ToolError(f"LibreOffice did not answer within {CONNECT_GRACE:g} seconds and was stopped; "
                                 "try again, or check that LibreOffice works: soffice --version")

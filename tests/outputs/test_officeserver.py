@@ -1,7 +1,13 @@
-"""The warm LibreOffice that builds share: reuse, idle timeout, recovery, concurrency, `office stop`, same bytes."""
+"""The warm LibreOffice that builds share: reuse, idle timeout, recovery, concurrency, `office stop`, same bytes.
+
+Most tests here are about the server, not the sample: they convert two small Word files of the session's sample
+build (`built`) through Office, as a build does, on the session's warm server (`warm`); the tests that kill it or
+make it hang leave its replacement for the next. Full builds remain where the build is the point.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
 import signal
@@ -9,19 +15,34 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from agreement.cli import main
 from agreement.errors import ToolError
-from agreement.outputs import officeserver
+from agreement.model.metadata import Metadata
+from agreement.outputs import officeserver, pdfmeta
 from agreement.outputs import pdf as pdf_module
 from agreement.outputs.pdf import Office
-from agreement.pipeline import build
-from tests.conftest import SAMPLE, SOLHAVEN, checkout_env, processes, replace_line, run_cli
+from agreement.pipeline import BuildResult, build
+from tests.conftest import SAMPLE, checkout_env, copy_build, processes, replace_line
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 WAIT = 60.0  # seconds: bounded waits, generous for a loaded machine
+SMALL = ("kommissorium.docx", "beredskabsplan.docx")  # two of the sample's smallest documents
+META = Metadata("Kommissorium", "Boligselskabet", "Test", "test", dt.date(2025, 1, 31))
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The shared server's state folder, the Word files the tests convert, and their PDFs as converted first."""
+
+    folder: Path
+    docx: tuple[Path, ...]
+    reference: dict[str, bytes]
 
 
 @pytest.fixture
@@ -32,6 +53,38 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(officeserver.IDLE_ENV, "120")
     yield folder
     officeserver.stop_all(folder)
+
+
+@pytest.fixture(scope="module")
+def shared(office_server: Path, built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Shared:
+    """The session's warm server (tests/conftest.py), for the tests here that need a server but not one of their own.
+
+    The tests that kill it or make it hang leave its replacement running for the tests after (here and elsewhere).
+    """
+    docx = tuple(built.out_dir / name for name in SMALL)
+    return Shared(office_server, docx, _convert(docx, tmp_path_factory.mktemp("reference")))
+
+
+@pytest.fixture
+def warm(shared: Shared, tmp_path: Path) -> Shared:
+    """The shared server, live and having converted documents (started anew if none is running)."""
+    if not _live(shared.folder):
+        _convert(shared.docx, tmp_path / "warming")
+    return shared
+
+
+def _convert(docx: tuple[Path, ...], folder: Path) -> dict[str, bytes]:
+    """Convert `docx` in one batch through Office, as a build does, and finish each PDF as a build does (the same
+    metadata for all: the bytes then depend only on LibreOffice's output)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pdfs = [folder / (path.stem + ".pdf") for path in docx]
+    with Office(folder) as office:
+        for source, target in zip(docx, pdfs):
+            office.submit(source, target)
+        assert office.wait(WAIT) == pdfs
+    for source, target in zip(docx, pdfs):
+        pdfmeta.finish(target, META, source.read_bytes())
+    return {path.name: path.read_bytes() for path in pdfs}
 
 
 def _live(folder: Path) -> list[officeserver.Server]:
@@ -47,7 +100,12 @@ def _until(condition, what: str) -> None:
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} within {WAIT} s")
-        time.sleep(0.1)
+        time.sleep(0.05)
+
+
+def _office(*args: str):
+    """`agreement office ...`, in this process: these commands only read the state folder and stop processes."""
+    return CliRunner().invoke(main, ["office", *args])
 
 
 def test_the_idle_setting_and_its_ci_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -73,104 +131,62 @@ def test_the_state_folder_is_private(state: Path) -> None:
     assert state.stat().st_mode & 0o777 == 0o700
 
 
-def test_two_builds_share_one_libreoffice_until_office_stop(content: Path, state: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    first = run_cli(["build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path)
-    assert first.returncode == 0, first.stderr
-    [server] = _live(state)
-    office = processes(server.pipe, "soffice")
-    assert office, "the build left LibreOffice running for the next one"
-    assert officeserver.pipe_file(server.pipe).exists()
-    before = _pdfs(out)
-
-    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
-    second = run_cli(["build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path)
-    assert second.returncode == 0, second.stderr
-    assert _live(state) == [server]  # the same server, and no other LibreOffice was started:
-    assert processes(server.pipe, "soffice") == office
-    assert processes(str(state), "soffice") == office
-    after = _pdfs(out)
-    assert after["delaftale-beskaeftigelse.pdf"] != before["delaftale-beskaeftigelse.pdf"]
-
-    status = run_cli(["office", "status"], cwd=tmp_path)
-    assert status.returncode == 0 and f"process {server.pid}" in status.stdout and "stops after 120 s" in status.stdout
-    stop = run_cli(["office", "stop"], cwd=tmp_path)
-    assert stop.returncode == 0 and stop.stdout == "stopped 1 warm LibreOffice process(es)\n", stop
-    assert not server.alive() and not _live(state)
-    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
-    assert not officeserver.pipe_file(server.pipe).exists()  # the socket a killed LibreOffice leaves is removed
-    status = run_cli(["office", "status"], cwd=tmp_path)
-    assert status.stdout.startswith("no warm LibreOffice is running")
-    assert run_cli(["office", "stop"], cwd=tmp_path).stdout == "no warm LibreOffice was running\n"
-
-
-def test_an_idle_libreoffice_stops_by_itself(content: Path, state: Path, tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "2")
-    build(content, tmp_path / "out")
-    [server] = _live(state)
+def test_a_held_libreoffice_stays_and_an_idle_one_stops_by_itself(state: Path, shared: Shared, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(officeserver.IDLE_ENV, "0.3")
+    office = Office(tmp_path).start()
+    try:
+        [server] = _live(state)
+        office.submit(shared.docx[0], tmp_path / "kommissorium.pdf")
+        assert office.wait(WAIT) == [tmp_path / "kommissorium.pdf"]
+        time.sleep(0.9)  # three idle timeouts: the lease keeps it
+        assert server.alive()
+    finally:
+        office.close()
     used = server.last_used()
     assert used is not None
-    _until(lambda: not server.alive(), "the idle server stopped")
-    assert time.time() - used >= 2
+    _until(lambda: not server.alive(), "the idle server stopped once released")
+    assert time.time() - used >= 0.3
     _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
     assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
 
 
-def test_while_a_build_holds_it_the_server_does_not_idle_out(state: Path, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "1")
-    office = Office(tmp_path).start()
-    try:
-        [server] = _live(state)
-        time.sleep(3)  # three idle timeouts: the lease keeps it
-        assert server.alive()
-    finally:
-        office.close()
-    _until(lambda: not server.alive(), "the server stopped once released")
-
-
-def test_idle_zero_starts_and_stops_a_libreoffice_of_the_builds_own(content: Path, state: Path, tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "0")
-    docx_dir = build(content, tmp_path / "docx", ("docx",)).out_dir
-    docx = docx_dir / "kommissorium.docx"
+def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fresh one: with AGREEMENT_OFFICE_IDLE=0, Office starts a LibreOffice of its own and stops it when it closes.
     scratch = tmp_path / "scratch"
     scratch.mkdir()
-    with Office(scratch) as office:
-        office.submit(docx, scratch / "kommissorium.pdf")
-        assert office.wait(WAIT) == [scratch / "kommissorium.pdf"]
-        assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
-    _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
-    assert not list(scratch.glob("agreement-lo-*")) and not state.exists()
-
-
-def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(state: Path, tmp_path: Path,
-                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "0")
-    fresh = _pdfs(build(SAMPLE, tmp_path / "fresh").out_dir)
-    monkeypatch.setenv(officeserver.IDLE_ENV, "120")
-    build(SOLHAVEN, tmp_path / "other")  # the server converts other documents first
-    [server] = _live(state)
-    assert _pdfs(build(SAMPLE, tmp_path / "warm").out_dir) == fresh
-    assert _pdfs(build(SAMPLE, tmp_path / "again", clean=True).out_dir) == fresh  # converted again, same server
-    assert _live(state) == [server]
+    with monkeypatch.context() as patch:
+        patch.setenv(officeserver.IDLE_ENV, "0")
+        patch.setenv(officeserver.DIR_ENV, str(tmp_path / "office"))
+        with Office(scratch) as office:
+            fresh = _pdfs(build(SAMPLE, tmp_path / "fresh", office=office).out_dir)
+            assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
+        _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
+        assert not list(scratch.glob("agreement-lo-*")) and not (tmp_path / "office").exists()
+    [server] = _live(warm.folder)
+    # The server converted other documents before (for the session's builds and the tests before), and converts
+    # two of the sample's now, which the build below converts once more.
+    assert _convert(warm.docx, tmp_path / "before") == warm.reference
+    warm_build = build(SAMPLE, tmp_path / "warm").out_dir
+    assert all((warm_build / docx.name).read_bytes() == docx.read_bytes() for docx in warm.docx)  # converted again
+    assert _pdfs(warm_build) == fresh
+    assert _pdfs(built.out_dir) == fresh  # and the session's build, by the session's server
+    assert _live(warm.folder) == [server]
     assert len(fresh) == 8
 
 
-def test_a_killed_server_is_replaced_and_the_build_succeeds(content: Path, state: Path, tmp_path: Path) -> None:
-    reference = _pdfs(build(content, tmp_path / "reference").out_dir)
-    [server] = _live(state)
+def test_a_killed_server_is_replaced_and_the_documents_are_converted(warm: Shared, tmp_path: Path) -> None:
+    [server] = _live(warm.folder)
     os.killpg(server.pid, signal.SIGKILL)
     _until(lambda: not server.alive(), "the server killed")
-    assert _pdfs(build(content, tmp_path / "after-crash", clean=True).out_dir) == reference
-    [new] = _live(state)
+    assert _convert(warm.docx, tmp_path / "after-crash") == warm.reference
+    [new] = _live(warm.folder)
     assert new.pid != server.pid
 
 
-def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(content: Path, state: Path, tmp_path: Path) -> None:
-    reference = _pdfs(build(content, tmp_path / "reference").out_dir)
-    [server] = _live(state)
+def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(warm: Shared, tmp_path: Path) -> None:
+    [server] = _live(warm.folder)
     killed = threading.Event()
 
     def kill_while_converting() -> None:
@@ -189,83 +205,116 @@ def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(content: Path
     killer = threading.Thread(target=kill_while_converting)
     killer.start()
     try:
-        result = build(content, tmp_path / "out", clean=True)
+        result = _convert(warm.docx, tmp_path / "out")
     finally:
         killer.join()
     assert killed.is_set()
-    assert _pdfs(result.out_dir) == reference
-    [new] = _live(state)
+    assert result == warm.reference
+    [new] = _live(warm.folder)
     assert new.pid != server.pid
 
 
-def test_a_hanging_server_is_replaced(content: Path, state: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    reference = _pdfs(build(content, tmp_path / "reference").out_dir)
-    [server] = _live(state)
+def test_a_hanging_server_is_replaced(warm: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [server] = _live(warm.folder)
     office = processes(server.pipe, "soffice")
-    monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 3.0)
+    # A listening LibreOffice answers at once; the replacement, started by this conversion, is not held to this.
+    monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 1.0)
     for pid in office:
         os.kill(pid, signal.SIGSTOP)  # alive but answering nothing
     try:
-        assert _pdfs(build(content, tmp_path / "out", clean=True).out_dir) == reference
+        assert _convert(warm.docx, tmp_path / "out") == warm.reference
     finally:
         for pid in office:
             try:
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
-    [new] = _live(state)
+    [new] = _live(warm.folder)
     assert new.pid != server.pid and not server.alive()
-    _until(lambda: not any(pid in processes(str(state), "soffice") for pid in office), "the hanging LibreOffice stopped")
+    _until(lambda: not any(pid in processes(str(warm.folder), "soffice") for pid in office),
+           "the hanging LibreOffice stopped")
 
 
-def test_a_build_killed_while_converting_leaves_the_server_usable(content: Path, state: Path, tmp_path: Path) -> None:
-    build(content, tmp_path / "first")
-    [server] = _live(state)
+def test_a_build_killed_while_converting_leaves_the_server_usable(warm: Shared, content: Path, built: BuildResult,
+                                                                  tmp_path: Path) -> None:
+    [server] = _live(warm.folder)
+    # From the sample's build cache: the build renders and converts only the delaftale the change touches.
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+    out = copy_build(built.out_dir, tmp_path / "killed")
     exe = Path(sys.executable).with_name("agreement")
-    proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(tmp_path / "killed"), "--clean", "-q"],
+    proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"],
                             cwd=tmp_path, env=checkout_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    converting = False
     try:
         with server.convert_lock.open("a") as lock:
             deadline = time.monotonic() + WAIT
-            while time.monotonic() < deadline:
+            while time.monotonic() < deadline and not converting:
                 try:
                     fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     fcntl.flock(lock, fcntl.LOCK_UN)
-                except OSError:
-                    break
-                time.sleep(0.005)
+                except OSError:  # the build's UNO client holds it: LibreOffice is converting its document
+                    converting = True
+                else:
+                    time.sleep(0.005)
         proc.kill()
     finally:
         proc.wait(timeout=WAIT)
-    assert proc.returncode == -signal.SIGKILL
-    result = build(content, tmp_path / "next", clean=True)
-    assert _live(state) == [server]
-    assert _pdfs(result.out_dir) == _pdfs(tmp_path / "first")
+    assert converting and proc.returncode == -signal.SIGKILL
+    assert _convert(warm.docx, tmp_path / "next") == warm.reference
+    assert _live(warm.folder) == [server]
     _until(lambda: not [p for p in processes("unoclient.py", server.pipe)], "the killed build's UNO client ended")
 
 
-def test_concurrent_builds_start_one_server_and_both_succeed(state: Path, tmp_path: Path) -> None:
+def test_concurrent_builds_start_one_server_that_the_next_build_shares_until_office_stop(
+        content: Path, state: Path, tmp_path: Path, built: BuildResult) -> None:
+    # From the sample's build cache: each build renders and converts only the delaftale the change touches.
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+    outs = [copy_build(built.out_dir, tmp_path / f"out-{n}") for n in range(2)]
     exe = Path(sys.executable).with_name("agreement")
-    procs = [subprocess.Popen([str(exe), "build", "--content", str(SAMPLE), "--out", str(tmp_path / f"out-{n}"), "-q"],
+    procs = [subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"],
                               cwd=tmp_path, env=checkout_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for n in range(2)]
+             for out in outs]
     results = [proc.communicate(timeout=600) for proc in procs]
     assert [proc.returncode for proc in procs] == [0, 0], results
     [server] = _live(state)
-    assert processes(str(state), "soffice") == processes(server.pipe, "soffice")
+    office = processes(server.pipe, "soffice")
+    assert office, "the builds left LibreOffice running for the next one"
+    assert processes(str(state), "soffice") == office
     assert len(officeserver.servers(state)) == 1
-    assert _pdfs(tmp_path / "out-0") == _pdfs(tmp_path / "out-1")
-    assert len(_pdfs(tmp_path / "out-0")) == 8
+    assert officeserver.pipe_file(server.pipe).exists()
+    before = _pdfs(outs[0])
+    assert before == _pdfs(outs[1])
+    assert before["delaftale-beskaeftigelse.pdf"] != _pdfs(built.out_dir)["delaftale-beskaeftigelse.pdf"]
+    assert len(before) == 8
+
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal nu hjælpe", "  Delaftalen skal nu også hjælpe")
+    build(content, outs[0])  # in this process: a build that did not start the server finds it
+    assert _live(state) == [server]  # the same server, and no other LibreOffice was started:
+    assert processes(server.pipe, "soffice") == office
+    assert processes(str(state), "soffice") == office
+    after = _pdfs(outs[0])
+    assert after["delaftale-beskaeftigelse.pdf"] != before["delaftale-beskaeftigelse.pdf"]
+
+    status = _office("status")
+    assert status.exit_code == 0 and f"process {server.pid}" in status.stdout and "stops after 120 s" in status.stdout
+    stop = _office("stop")
+    assert stop.exit_code == 0 and stop.stdout == "stopped 1 warm LibreOffice process(es)\n", stop.output
+    assert not _live(state)  # its state file is gone at once; the killed process may take a moment to end:
+    _until(lambda: not server.alive(), "the server stopped")
+    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
+    assert not officeserver.pipe_file(server.pipe).exists()  # the socket a killed LibreOffice leaves is removed
+    status = _office("status")
+    assert status.stdout.startswith("no warm LibreOffice is running")
+    assert _office("stop").stdout == "no warm LibreOffice was running\n"
 
 
-def test_another_libreoffice_gets_a_server_of_its_own(content: Path, state: Path, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    build(content, tmp_path / "out", ("docx", "pdf"))
-    [server] = _live(state)
+def test_another_libreoffice_gets_a_server_of_its_own(warm: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [server] = _live(warm.folder)
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
+    monkeypatch.setenv(officeserver.IDLE_ENV, "1")  # its watchdog looks for the crashed LibreOffice more often
     with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault"):
-        build(content, tmp_path / "fake", clean=True)
-    assert _live(state) == [server]  # the real one is neither used nor stopped
+        _convert(warm.docx, tmp_path / "fake")
+    assert _live(warm.folder) == [server]  # the real one is neither used nor stopped
