@@ -268,24 +268,29 @@ def test_locked_refuses_nothing_when_free(tmp_path: Path) -> None:
 
 
 def test_two_builds_into_one_folder_at_once(versions: SimpleNamespace, tmp_path: Path) -> None:
-    """Two real builds (the console script) find --out locked, both wait, and are then let go at the same moment."""
+    """Two builds, each a process of its own, find --out locked, both wait, and are then let go at the same moment."""
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
     args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx"]
-    exe = str(Path(sys.executable).with_name("agreement"))
     logs = [tmp_path / f"build-{i}.txt" for i in range(2)]
-    with locked(out, 5):
-        builds = []
-        for log in logs:
-            with log.open("w", encoding="utf-8") as stderr:
-                builds.append(subprocess.Popen([exe, *args], cwd=tmp_path, env=checkout_env(), stdout=subprocess.DEVNULL,
-                                               stderr=stderr, text=True))
-        deadline = time.monotonic() + 60
-        while not all("waiting for another agreement command" in log.read_text(encoding="utf-8") for log in logs):
-            assert all(b.poll() is None for b in builds), [log.read_text(encoding="utf-8") for log in logs]
-            assert time.monotonic() < deadline, [log.read_text(encoding="utf-8") for log in logs]
-            time.sleep(0.02)
-    codes = [b.wait(timeout=120) for b in builds]
+    builds: list[int] = []
+    ended: set[int] = set()
+    try:
+        with locked(out, 5):
+            builds = [_fork_cli(args, log=log) for log in logs]
+            deadline = time.monotonic() + 60
+            while not all(log.exists() and "waiting for another agreement command" in log.read_text(encoding="utf-8")
+                          for log in logs):
+                assert time.monotonic() < deadline, [log.read_text(encoding="utf-8") for log in logs if log.exists()]
+                time.sleep(0.02)
+        codes = []
+        for pid in builds:
+            codes.append(_exit_status(pid))
+            ended.add(pid)
+    finally:
+        for pid in set(builds) - ended:  # only if the test failed first; not yet waited for, so still ours
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     assert codes == [0, 0], [log.read_text(encoding="utf-8") for log in logs]
     assert manifest_mismatches(out) == [] and not _stages(out)
     assert snapshot(out) == _published(versions, earlier)
@@ -336,29 +341,38 @@ def _build_new(versions: SimpleNamespace, out: Path, env: dict | None = None) ->
                    cwd=out.parent, env=env, timeout=120)
 
 
-def _build_new_forked(versions: SimpleNamespace, out: Path, env: dict[str, str]) -> int:
-    """`agreement build` of the new version, with `env` added, in a child forked from this process; its exit
-    status as subprocess gives it (-9: killed by SIGKILL).
+def _fork_cli(args: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> int:
+    """Start `agreement <args>`, with `env` added and its output in `log` (or nowhere), in a child forked from this
+    process; its process id, for `_exit_status`.
 
-    The same command as the console script runs, in a process of its own that dies as the real one would,
-    without starting Python and importing everything again. Used where the test is about what a killed build
-    leaves in --out; what the console script itself does on a signal is tested with run_cli below."""
-    args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx", "-q"]
+    The same command the console script runs, in a process of its own that dies as the real one would, without
+    starting Python and importing everything again. Used where the test is about what builds leave in --out;
+    what the console script itself does on a signal is tested with run_cli."""
     pid = os.fork()
-    if pid == 0:  # the child: whatever happens, it ends here, never in pytest's code
-        code = 70
-        try:
-            os.environ.update(env)
-            quiet = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(quiet, 1)
-            os.dup2(quiet, 2)
-            main.main(args, prog_name="agreement")
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + 120
+    if pid != 0:
+        return pid
+    code = 70  # the child: whatever happens, it ends here, never back in pytest's code
+    try:
+        # Nothing of this process's open files but the standard ones: a lock the test holds on an inherited
+        # descriptor would otherwise be held by the child too, and the child would wait for itself.
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        os.environ.update(env or {})
+        output = open(log or os.devnull, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (ends with the child)
+        os.dup2(output.fileno(), 1)
+        os.dup2(output.fileno(), 2)
+        sys.stdout = sys.stderr = output  # pytest's capture replaced them in this process
+        main.main(args, prog_name="agreement")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
+
+
+def _exit_status(pid: int, timeout: float = 120) -> int:
+    """The exit status of the forked child `pid` as subprocess gives it (-9: killed by SIGKILL)."""
+    deadline = time.monotonic() + timeout
     while True:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -366,8 +380,14 @@ def _build_new_forked(versions: SimpleNamespace, out: Path, env: dict[str, str])
         if time.monotonic() > deadline:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            raise AssertionError("the forked build did not end within 120 seconds")
+            raise AssertionError(f"the forked agreement command did not end within {timeout} seconds")
         time.sleep(0.01)
+
+
+def _build_new_forked(versions: SimpleNamespace, out: Path, env: dict[str, str]) -> int:
+    """The exit status of a forked `agreement build` of the new version into `out` with `env` added."""
+    args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx", "-q"]
+    return _exit_status(_fork_cli(args, env))
 
 
 # 7 documents + the budget workbook + manifest.json = 9 renames
