@@ -92,14 +92,24 @@ def test_a_changed_or_damaged_entry_is_never_used(content: Path, built_docx, tmp
     assert not entries[0].exists() or entries[0].read_bytes() != b"changed behind the cache's back"
 
 
-def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built_docx, tmp_path: Path,
+def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    out = copy_build(built_docx.out_dir, tmp_path / "out")  # a build of the sample's Word files, as `content` is
+    out = copy_build(built.out_dir, tmp_path / "out")  # a build of the sample, as `content` is
     cache_before, before = _tree(out / CACHE_DIR), snapshot(out)
-    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", "  navn: Albertslund Syd")
-    monkeypatch.setenv("AGREEMENT_SOFFICE", str(tmp_path / "no-soffice"))
-    with pytest.raises(ToolError):
-        _built(content, out)
+    # One document changed: it is rendered (its entry would be made) and the rest come from the cache (the
+    # delaftale's old entry would go), and then the PDF cannot be made. LibreOffice is missing as Office.start
+    # finds it when it is not installed; a missing program itself would change every key (its version is in them).
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+
+    def not_installed(self):
+        self._error = ToolError("LibreOffice is not installed, so no PDF was made")
+        return self
+
+    monkeypatch.setattr("agreement.outputs.pdf.Office.start", not_installed)
+    said: list[str] = []
+    with pytest.raises(ToolError, match="LibreOffice is not installed"):
+        build(content, out, progress=said.append)
+    assert [line.split(" (")[0] for line in said if line.startswith("rendered")] == ["rendered delaftale-beskaeftigelse.docx"]
     assert _tree(out / CACHE_DIR) == cache_before
     assert snapshot(out) == before
 
