@@ -233,9 +233,9 @@ def test_a_second_publication_gives_up_with_a_clear_message_and_a_killed_holder_
     holder = _hold(out, 60)
     try:
         started = time.monotonic()
-        with pytest.raises(PublishError, match=r"another agreement command is writing to .* within 0.5 seconds"):
-            Publication(out, lock_timeout=0.5).__enter__()
-        assert 0.5 <= time.monotonic() - started < 5
+        with pytest.raises(PublishError, match=r"another agreement command is writing to .* within 0.2 seconds"):
+            Publication(out, lock_timeout=0.2).__enter__()
+        assert 0.2 <= time.monotonic() - started < 5
         assert snapshot(out) == before
     finally:
         holder.kill()
@@ -248,7 +248,7 @@ def test_a_second_publication_gives_up_with_a_clear_message_and_a_killed_holder_
 
 def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
     out = _old_tree(tmp_path)
-    holder = _hold(out, 0.7)
+    holder = _hold(out, 0.4)
     said: list[str] = []
     started = time.monotonic()
     with Publication(out, lock_timeout=30, progress=said.append) as p:
@@ -256,7 +256,7 @@ def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
         (p.stage / "a.txt").write_text("second", encoding="utf-8")
         p.commit(["a.txt"])
     holder.wait(timeout=30)
-    assert 0.5 < waited < 30
+    assert 0.2 < waited < 30
     assert said[0].startswith("waiting for another agreement command to finish writing to")
 
 
