@@ -16,7 +16,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from agreement.cli import main
 from agreement.errors import PublishError
 from agreement.pipeline import build
 from agreement.publish import atomic
@@ -231,9 +233,9 @@ def test_a_second_publication_gives_up_with_a_clear_message_and_a_killed_holder_
     holder = _hold(out, 60)
     try:
         started = time.monotonic()
-        with pytest.raises(PublishError, match=r"another agreement command is writing to .* within 0.5 seconds"):
-            Publication(out, lock_timeout=0.5).__enter__()
-        assert 0.5 <= time.monotonic() - started < 5
+        with pytest.raises(PublishError, match=r"another agreement command is writing to .* within 0.2 seconds"):
+            Publication(out, lock_timeout=0.2).__enter__()
+        assert 0.2 <= time.monotonic() - started < 5
         assert snapshot(out) == before
     finally:
         holder.kill()
@@ -246,7 +248,7 @@ def test_a_second_publication_gives_up_with_a_clear_message_and_a_killed_holder_
 
 def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
     out = _old_tree(tmp_path)
-    holder = _hold(out, 1)
+    holder = _hold(out, 0.4)
     said: list[str] = []
     started = time.monotonic()
     with Publication(out, lock_timeout=30, progress=said.append) as p:
@@ -254,7 +256,7 @@ def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
         (p.stage / "a.txt").write_text("second", encoding="utf-8")
         p.commit(["a.txt"])
     holder.wait(timeout=30)
-    assert 0.5 < waited < 30
+    assert 0.2 < waited < 30
     assert said[0].startswith("waiting for another agreement command to finish writing to")
 
 
@@ -265,15 +267,33 @@ def test_locked_refuses_nothing_when_free(tmp_path: Path) -> None:
     assert time.monotonic() - started < 1
 
 
-def test_two_builds_into_one_folder_at_once(tmp_path: Path) -> None:
+def test_two_builds_into_one_folder_at_once(versions: SimpleNamespace, tmp_path: Path) -> None:
+    """Two builds, each a process of its own, find --out locked, both wait, and are then let go at the same moment."""
     out = tmp_path / "out"
-    args = ["build", "--content", str(SAMPLE), "--out", str(out), "--format", "docx"]
-    exe = str(Path(sys.executable).with_name("agreement"))
-    builds = [subprocess.Popen([exe, *args], cwd=tmp_path, env=checkout_env(), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [b.communicate(timeout=120) for b in builds]
-    assert [b.returncode for b in builds] == [0, 0], results
+    earlier = _earlier(versions, out)
+    args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx"]
+    logs = [tmp_path / f"build-{i}.txt" for i in range(2)]
+    builds: list[int] = []
+    ended: set[int] = set()
+    try:
+        with locked(out, 5):
+            builds = [_fork_cli(args, log=log) for log in logs]
+            deadline = time.monotonic() + 60
+            while not all(log.exists() and "waiting for another agreement command" in log.read_text(encoding="utf-8")
+                          for log in logs):
+                assert time.monotonic() < deadline, [log.read_text(encoding="utf-8") for log in logs if log.exists()]
+                time.sleep(0.02)
+        codes = []
+        for pid in builds:
+            codes.append(_exit_status(pid))
+            ended.add(pid)
+    finally:
+        for pid in set(builds) - ended:  # only if the test failed first; not yet waited for, so still ours
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    assert codes == [0, 0], [log.read_text(encoding="utf-8") for log in logs]
     assert manifest_mismatches(out) == [] and not _stages(out)
+    assert snapshot(out) == _published(versions, earlier)
 
 
 # --- Real builds, killed on purpose -----------------------------------------------------------------------------
@@ -321,6 +341,55 @@ def _build_new(versions: SimpleNamespace, out: Path, env: dict | None = None) ->
                    cwd=out.parent, env=env, timeout=120)
 
 
+def _fork_cli(args: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> int:
+    """Start `agreement <args>`, with `env` added and its output in `log` (or nowhere), in a child forked from this
+    process; its process id, for `_exit_status`.
+
+    The same command the console script runs, in a process of its own that dies as the real one would, without
+    starting Python and importing everything again. Used where the test is about what builds leave in --out;
+    what the console script itself does on a signal is tested with run_cli."""
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    code = 70  # the child: whatever happens, it ends here, never back in pytest's code
+    try:
+        # Nothing of this process's open files but the standard ones: a lock the test holds on an inherited
+        # descriptor would otherwise be held by the child too, and the child would wait for itself.
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        os.environ.update(env or {})
+        output = open(log or os.devnull, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (ends with the child)
+        os.dup2(output.fileno(), 1)
+        os.dup2(output.fileno(), 2)
+        sys.stdout = sys.stderr = output  # pytest's capture replaced them in this process
+        main.main(args, prog_name="agreement")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
+
+
+def _exit_status(pid: int, timeout: float = 120) -> int:
+    """The exit status of the forked child `pid` as subprocess gives it (-9: killed by SIGKILL)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"the forked agreement command did not end within {timeout} seconds")
+        time.sleep(0.01)
+
+
+def _build_new_forked(versions: SimpleNamespace, out: Path, env: dict[str, str]) -> int:
+    """The exit status of a forked `agreement build` of the new version into `out` with `env` added."""
+    args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx", "-q"]
+    return _exit_status(_fork_cli(args, env))
+
+
 # 7 documents + the budget workbook + manifest.json = 9 renames
 BUILD_STEPS = ["staged", "journal", "removed", "rename-1", "rename-5", "before-last-rename", "published"]
 
@@ -329,8 +398,7 @@ BUILD_STEPS = ["staged", "journal", "removed", "rename-1", "rename-5", "before-l
 def test_a_build_killed_at_any_step_is_recovered(versions: SimpleNamespace, tmp_path: Path, step: str) -> None:
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    killed = _build_new(versions, out, {CRASH_AT_ENV: step})
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _build_new_forked(versions, out, {CRASH_AT_ENV: step}) == -signal.SIGKILL
     if step == "staged":
         assert _without_stages(snapshot(out)) == earlier
     recover(out, lock_timeout=5)
@@ -340,14 +408,14 @@ def test_a_build_killed_at_any_step_is_recovered(versions: SimpleNamespace, tmp_
 
 
 @pytest.mark.parametrize("step", ["staged", "rename-5"])
-def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path: Path, step: str) -> None:
+def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path: Path, monkeypatch, step: str) -> None:
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    assert _build_new(versions, out, {CRASH_AT_ENV: step}).returncode == -signal.SIGKILL
+    assert _build_new_forked(versions, out, {CRASH_AT_ENV: step}) == -signal.SIGKILL
     started = time.monotonic()
-    result = run_cli(["build", "--content", str(versions.new), "--out", str(out), "--format", "docx"],
-                     cwd=tmp_path, timeout=120)
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(tmp_path)  # the messages name --out as given, relative to here
+    result = CliRunner().invoke(main, ["build", "--content", str(versions.new), "--out", "out", "--format", "docx"])
+    assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 60
     said = "finished publishing into out" if step != "staged" else "removed 1 unfinished build folder(s)"
     assert said in result.stderr

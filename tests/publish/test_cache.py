@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from agreement.errors import ToolError
 from agreement.pipeline import build
 from agreement.publish.cache import CACHE_DIR, Fingerprinter, Uncacheable, canonical, document_key
-from tests.conftest import copy_build, replace_line, snapshot
+from tests.conftest import SAMPLE, copy_build, replace_line, snapshot
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 
@@ -36,11 +37,18 @@ def test_a_cached_rebuild_after_an_edit_equals_a_clean_build_file_by_file(conten
     assert "unchanged budget.docx (from the cache)" in said
     assert "unchanged indberetningsskema.docx (from the cache)" in said
     assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
+    assert _files(out)["delaftale-beskaeftigelse.pdf"] != _files(built.out_dir)["delaftale-beskaeftigelse.pdf"]
 
-    clean = tmp_path / "clean"
-    _built(content, clean, clean=True)
-    assert _files(out) == _files(clean)
-    assert len(_files(out)) == len(_files(clean)) > 8
+    # Edited back: the content is the sample again, whose clean build is the shared one. The entry of the
+    # delaftale as it was went with the build above (a build keeps only the entries it used), so this rebuild
+    # too makes it anew and takes the rest from the cache; file by file it must give the clean build's bytes.
+    shutil.copyfile(SAMPLE / DELAFTALE, content / DELAFTALE)
+    said = _built(content, out)
+    assert "rendered delaftale-beskaeftigelse.docx" in " ".join(said)
+    assert "unchanged kommissorium.docx (from the cache)" in said
+    assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
+    assert _files(out) == _files(built.out_dir)
+    assert len(_files(out)) > 8
 
 
 def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(content: Path, built, tmp_path: Path,
@@ -84,16 +92,26 @@ def test_a_changed_or_damaged_entry_is_never_used(content: Path, built_docx, tmp
     assert not entries[0].exists() or entries[0].read_bytes() != b"changed behind the cache's back"
 
 
-def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built_docx, tmp_path: Path,
+def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    out = copy_build(built_docx.out_dir, tmp_path / "out")  # a build of the sample's Word files, as `content` is
-    cache_before = {k: v for k, v in _tree(out / CACHE_DIR).items()}
-    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", "  navn: Albertslund Syd")
-    monkeypatch.setenv("AGREEMENT_SOFFICE", str(tmp_path / "no-soffice"))
-    with pytest.raises(ToolError):
-        _built(content, out)
+    out = copy_build(built.out_dir, tmp_path / "out")  # a build of the sample, as `content` is
+    cache_before, before = _tree(out / CACHE_DIR), snapshot(out)
+    # One document changed: it is rendered (its entry would be made) and the rest come from the cache (the
+    # delaftale's old entry would go), and then the PDF cannot be made. LibreOffice is missing as Office.start
+    # finds it when it is not installed; a missing program itself would change every key (its version is in them).
+    replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
+
+    def not_installed(self):
+        self._error = ToolError("LibreOffice is not installed, so no PDF was made")
+        return self
+
+    monkeypatch.setattr("agreement.outputs.pdf.Office.start", not_installed)
+    said: list[str] = []
+    with pytest.raises(ToolError, match="LibreOffice is not installed"):
+        build(content, out, progress=said.append)
+    assert [line.split(" (")[0] for line in said if line.startswith("rendered")] == ["rendered delaftale-beskaeftigelse.docx"]
     assert _tree(out / CACHE_DIR) == cache_before
-    assert snapshot(out) == {k: v for k, v in snapshot(out).items()}
+    assert snapshot(out) == before
 
 
 def _tree(folder: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from agreement.pipeline import build
 from agreement.publish import package as package_module
 from agreement.publish.manifest import sha256
 from agreement.publish.package import package
-from tests.conftest import SAMPLE, make_final, replace_line, snapshot
+from tests.conftest import SAMPLE, copy_build, make_final, replace_line, snapshot
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
 EXPECTED = [
@@ -40,10 +40,23 @@ EXAMPLES = ["budget.yaml", "beredskabsplan.yaml", "milepaelsplan.yaml", "kommiss
             "delaftaler/beskaeftigelse.yaml", "delaftaler/uddannelse-og-livschancer.yaml"]
 
 
+def _build_into(shared: Path, formats: tuple[str, ...] = ("docx", "pdf")):
+    """A stand-in for package's own build: the real build, into a copy of a shared build of the sample and its
+    cache, so that only the documents the test's content changes are made again (no LibreOffice if none)."""
+    def build_copy(content: Path, out: Path, **options):
+        return build(content, copy_build(shared, out), formats, **options)
+    return build_copy
+
+
 @pytest.fixture(scope="module")
-def packaged(tmp_path_factory: pytest.TempPathFactory):
-    """The sample packaged from the repository itself (so the manifest names its commit), drafts and all."""
-    return package(SAMPLE, tmp_path_factory.mktemp("upload"), allow_drafts=True)
+def packaged(built, tmp_path_factory: pytest.TempPathFactory):
+    """The sample packaged from the repository itself (so the manifest names its commit), drafts and all.
+
+    The package's build starts from a copy of the shared build of the sample, so its documents come from the
+    cache: packaging, not converting, is what the tests of this fixture are about."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(package_module, "build", _build_into(built.out_dir))
+        return package(SAMPLE, tmp_path_factory.mktemp("upload"), allow_drafts=True)
 
 
 def test_folder_and_zip_are_named_for_people_and_the_portal(packaged) -> None:
@@ -71,8 +84,11 @@ def test_package_manifest(packaged) -> None:
         assert manifest["source"]["clean"] is None
 
 
-def test_drafts_are_refused_unless_asked_for(content: Path, tmp_path: Path) -> None:
+def test_drafts_are_refused_unless_asked_for(content: Path, built_docx, tmp_path: Path, monkeypatch) -> None:
     make_final(content)
+    # The Word files and workbooks only (the statuses, not the PDFs, are the point), from a copy of the shared
+    # Word build: the documents whose status changed are made again.
+    monkeypatch.setattr(package_module, "build", _build_into(built_docx.out_dir, ("docx",)))
     line = replace_line(content / "budget.yaml", r"^status: endelig$", "status: udkast")
     out = tmp_path / "upload"
     result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "-q"])
@@ -99,10 +115,14 @@ def test_the_sample_is_refused_for_its_example_attachments(tmp_path: Path) -> No
     assert drafts == set(EXAMPLES), result.output
 
 
-def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_path: Path) -> None:
-    make_final(content)
-    replace_line(content / "kommissorium.yaml", r"^status: endelig$", "status: udkast")
-    result = build(content, tmp_path / "out")
+def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, built, tmp_path: Path) -> None:
+    # The sample's kommissorium stays a draft; its beredskabsplan is approved. Into a copy of the shared build,
+    # so the beredskabsplan alone is made again, with real LibreOffice.
+    replace_line(content / "beredskabsplan.yaml", r"^status: udkast$", "status: endelig")
+    said: list[str] = []
+    result = build(content, copy_build(built.out_dir, tmp_path / "out"), progress=said.append)
+    assert any(line.startswith("rendered beredskabsplan.docx") for line in said), said
+    assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
     draft = result.out_dir / "kommissorium.pdf"
     final = result.out_dir / "beredskabsplan.pdf"
     pages = subprocess.run(["pdftotext", str(draft), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
@@ -112,24 +132,22 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, tmp_p
     header = Document(str(result.out_dir / "kommissorium.docx")).sections[0].header.paragraphs[0]
     assert header.runs[0].text.startswith("UDKAST") and header.runs[0].bold
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
-    assert {d["kind"]: d["status"] for d in manifest["documents"]}["kommissorium"] == "udkast"
+    statuses = {d["kind"]: d["status"] for d in manifest["documents"]}
+    assert statuses["kommissorium"] == "udkast" and statuses["beredskabsplan"] == "endelig"
 
 
-@pytest.mark.parametrize(("area", "prefix"), [
-    ("../../x", "x - "),
-    ("/tmp/evil", "tmp-evil - "),
-    ("CON", "CON - "),
-    ("a/b\\c:d", "a-b-c-d - "),
-    ("..", ""),
-])
-def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path, monkeypatch, area: str,
-                                                   prefix: str) -> None:
-    folder = f"{prefix}Boligsocial indsats 2021-2025"
-    workbooks = [f"{prefix}Budget 2021-2025.xlsx", f"{prefix}Indberetningsskema 2021-2025.xlsx"]
+HOSTILE = [("../../x", "x - "), ("/tmp/evil", "tmp-evil - "), ("CON", "CON - "), ("a/b\\c:d", "a-b-c-d - "), ("..", "")]
+
+
+def _hostile_area(content: Path, area: str) -> None:
     make_final(content)
     replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: '{area}'".replace("\\", "\\\\"))
-    # The names are the point here, not the PDFs: build the Word files only, which is much faster.
-    monkeypatch.setattr(package_module, "build", lambda c, o, **kw: build(c, o, ("docx",), progress=kw.get("progress")))
+
+
+def _package_stays_inside(content: Path, tmp_path: Path, prefix: str) -> None:
+    """Package `content` into tmp_path/upload: everything it writes is there, under names beginning with `prefix`."""
+    folder = f"{prefix}Boligsocial indsats 2021-2025"
+    workbooks = [f"{prefix}Budget 2021-2025.xlsx", f"{prefix}Indberetningsskema 2021-2025.xlsx"]
     out = tmp_path / "upload"
     watched = [tmp_path.parent, Path("/tmp")]
     around = {d: sorted(p.name for p in d.iterdir() if p.name.startswith(("x", "evil", "tmp-evil"))) for d in watched}
@@ -149,15 +167,41 @@ def test_names_from_content_never_lead_outside_out(content: Path, tmp_path: Path
         assert sorted(z.namelist()) == sorted([*(f"{folder}/{name}" for name in workbooks), f"{folder}/manifest.json"])
 
 
+@pytest.mark.parametrize(("area", "prefix"), HOSTILE)
+def test_names_from_content_never_lead_outside_out(content: Path, built_docx, tmp_path: Path, monkeypatch, area: str,
+                                                   prefix: str) -> None:
+    """Every name package() makes from the area's name. The documents the hostile content gives differ from the
+    sample's only in their words, so the package's build here is the real build of the sample, from a copy of
+    the shared Word build (nothing is rendered); the test below builds a hostile content for real."""
+    _hostile_area(content, area)
+    sample = _build_into(built_docx.out_dir, ("docx",))
+    monkeypatch.setattr(package_module, "build", lambda _content, out, **options: sample(SAMPLE, out, **options))
+    _package_stays_inside(content, tmp_path, prefix)
+
+
+def test_a_build_of_hostile_names_writes_only_inside_out(content: Path, tmp_path: Path, monkeypatch) -> None:
+    """The whole package, its build of the hostile content included (Word files and workbooks: the names are
+    the point here, not the PDFs), for a name that tries to climb out of --out."""
+    _hostile_area(content, "../../x")
+    monkeypatch.setattr(package_module, "build", lambda c, o, **kw: build(c, o, ("docx",), **kw))
+    _package_stays_inside(content, tmp_path, "x - ")
+
+
 def test_every_invented_document_carries_the_draft_mark_on_every_page(built) -> None:
-    """The sample's example attachments render as drafts; the real strategic agreement does not."""
+    """The sample's example attachments render as drafts; the real strategic agreement does not.
+
+    The strategic agreement's PDF (16 pages, the slowest to read) is read in tests/publish/test_textconv.py,
+    which also finds no draft mark in it; here its Word file's headers carry none."""
     manifest = json.loads(built.manifest.read_text(encoding="utf-8"))
     for doc in manifest["documents"]:
+        if doc["kind"] == "strategisk-samarbejdsaftale":
+            assert doc["status"] == "endelig"
+            sections = Document(str(built.out_dir / doc["files"]["docx"])).sections
+            headers = [h for s in sections for h in (s.header, s.first_page_header, s.even_page_header)]
+            assert not any("UDKAST" in p.text for header in headers for p in header.paragraphs)
+            continue
         text = subprocess.run(["pdftotext", str(built.out_dir / doc["files"]["pdf"]), "-"], capture_output=True,
                               text=True, check=True).stdout
         pages = [p for p in text.split("\f") if p.strip()]
-        if doc["kind"] == "strategisk-samarbejdsaftale":
-            assert doc["status"] == "endelig" and "UDKAST" not in text
-        else:
-            assert doc["status"] == "udkast", doc["kind"]
-            assert pages and all("UDKAST – IKKE GODKENDT" in p for p in pages), doc["files"]["pdf"]
+        assert doc["status"] == "udkast", doc["kind"]
+        assert pages and all("UDKAST – IKKE GODKENDT" in p for p in pages), doc["files"]["pdf"]

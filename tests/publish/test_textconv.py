@@ -97,6 +97,9 @@ def test_pdf_text_has_the_sentences(built) -> None:
     pdf = built.out_dir / STRATEGIC.replace(".docx", ".pdf")
     words = " ".join(pdf_text(pdf).split())
     assert all(s in words for s in SENTENCES)
+    # The sample's strategic agreement is final, so no page of it carries the draft mark (read here once for
+    # tests/publish/test_package.py too, which checks that every draft's page carries it).
+    assert "UDKAST" not in words
 
 
 def test_missing_pdftotext_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
