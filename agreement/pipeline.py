@@ -144,13 +144,13 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
             plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
             stage = publication.stage
             if want_pdf and office is None:
-                if own_office is None and any(plan.cached is None for plan in plans):
+                if own_office is None and any(plan.cached is None or plan.pdf_cached is None for plan in plans):
                     own_office = Office(publication.scratch)
                     own_office.start()  # boots while the Word files are rendered
                 office = own_office
             built = [_make(plan, programme, stage, office if want_pdf else None, cache, say) for plan in plans]
             if want_pdf and office is not None:
-                converted = [plan for plan in plans if plan.cached is None and not plan.pdf_cached]
+                converted = [plan for plan in plans if plan.pdf_key is not None and plan.pdf_cached is None]
                 _finish_pdfs(converted, stage, office, out_dir, timeout, say)
         finally:
             if own_office is not None:
@@ -160,8 +160,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 if fmt in formats:
                     doc.files[fmt] = f"{plan.stem}.{fmt}"
             if plan.cached is None and plan.key is not None:
-                cache.store(plan.key, {name: stage / name for name in doc.files.values()})
-            if plan.pdf_key is not None and not plan.pdf_cached:
+                cache.store(plan.key, {name: stage / name for name in plan.names})
+            if plan.pdf_key is not None and plan.pdf_cached is None:
                 cache.store(plan.pdf_key, {f"{plan.stem}.pdf": stage / f"{plan.stem}.pdf"})
         for key in cache.pending_marks:
             cache.store(key, {})
@@ -179,33 +179,50 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
 
 @dataclass
 class _Plan:
-    """One document of a build: its spec, file stem, cache key (None: not cacheable) and cached files, if any."""
+    """One document of a build: its spec, file stem, the files its key stands for (the Word file and the
+    workbooks: what does not depend on LibreOffice), that key (None: not cacheable) and their cached copies,
+    if any; and when a PDF is wanted, the PDF's own key and its cached copy, if any."""
 
     spec: DocumentSpec
     stem: str
     names: list[str]
     key: str | None
     cached: dict[str, Path] | None
-    pdf_key: str | None = None  # the PDF's own key: its DOCX's bytes, metadata and LibreOffice
-    pdf_cached: bool = False
+    pdf_key: str | None = None  # known once the Word file is: its bytes, the metadata and LibreOffice
+    pdf_cached: Path | None = None
 
 
 def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
     from agreement.publish.cache import Uncacheable, file_hash
 
     stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
-    names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras), *(f"{stem}.pdf" for fmt in formats if fmt == "pdf")]
+    names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras)]
     try:
+        # Neither the formats asked for nor LibreOffice make the Word file or the workbooks: a Word-only build, a
+        # fake or upgraded LibreOffice, share these entries; the PDF has a key of its own (see _pdf_key).
         key = document_key({
-            "kind": spec.kind, "title": spec.title, "stem": stem, "formats": sorted(formats),
+            "kind": spec.kind, "title": spec.title, "stem": stem,
             "template": file_hash(programme.edition.template(spec.template)),
             "context": context,
             "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
-            "libreoffice": _libreoffice_version() if "pdf" in formats else "",
         })
     except Uncacheable:
         return _Plan(spec, stem, names, None, None)
-    return _Plan(spec, stem, names, key, cache.lookup(key, names))
+    plan = _Plan(spec, stem, names, key, cache.lookup(key, names))
+    if plan.cached is not None and "pdf" in formats:
+        _find_pdf(plan, plan.cached[f"{stem}.docx"], cache)
+    return plan
+
+
+def _find_pdf(plan: _Plan, docx: Path, cache: Cache) -> None:
+    """Set the plan's PDF key from its Word file `docx`, and the cached PDF of that key, if there is one."""
+    from agreement.publish.cache import file_hash
+
+    pdf = f"{plan.stem}.pdf"
+    plan.pdf_key = document_key({"docx": file_hash(docx), "metadata": plan.spec.metadata,
+                                 "libreoffice": _libreoffice_version()})
+    cached = cache.lookup(plan.pdf_key, [pdf])
+    plan.pdf_cached = cached[pdf] if cached else None
 
 
 def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, cache: Cache, say: Progress) -> BuiltDocument:
@@ -218,8 +235,9 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
         for fmt in spec.extras:
             doc.files[fmt] = f"{plan.stem}.{fmt}"
         say(f"unchanged {plan.stem}.docx (from the cache)")
+        if plan.pdf_key is not None:  # a PDF is wanted
+            _pdf(plan, stage / f"{plan.stem}.docx", office)
         return doc
-    from agreement.publish.cache import file_hash
     from agreement.word.renderer import DocxRenderer
 
     started = time.perf_counter()
@@ -229,19 +247,23 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
     renderer.save(docx_path, spec.metadata)
     if office is not None:
         # The same DOCX (a document whose inputs changed in a way that does not show) needs no new PDF.
-        plan.pdf_key = document_key({"docx": file_hash(docx_path), "metadata": spec.metadata,
-                                     "libreoffice": _libreoffice_version()})
-        cached = cache.lookup(plan.pdf_key, [docx_path.with_suffix(".pdf").name])
-        if cached:
-            shutil.copyfile(next(iter(cached.values())), docx_path.with_suffix(".pdf"))
-            plan.pdf_cached = True
-        else:
-            office.submit(docx_path, docx_path.with_suffix(".pdf"))
+        _find_pdf(plan, docx_path, cache)
+        _pdf(plan, docx_path, office)
     for fmt, write in spec.extras.items():
         write(stage / f"{plan.stem}.{fmt}")
         doc.files[fmt] = f"{plan.stem}.{fmt}"
     say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
     return doc
+
+
+def _pdf(plan: _Plan, docx: Path, office: Office | None) -> None:
+    """Stage the document's PDF next to its Word file `docx`: the cached one, or queued with `office` (which
+    the build starts whenever a PDF is not cached)."""
+    if plan.pdf_cached is not None:
+        shutil.copyfile(plan.pdf_cached, docx.with_suffix(".pdf"))
+    else:
+        assert office is not None
+        office.submit(docx, docx.with_suffix(".pdf"))
 
 
 def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path, timeout: float, say: Progress) -> None:

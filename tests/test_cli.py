@@ -19,7 +19,6 @@ from click.testing import CliRunner, Result
 from agreement.cli import main
 from agreement.errors import PublishError, ToolError, UsageError
 from agreement.pipeline import build
-from agreement.publish.cache import CACHE_DIR
 from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, replace_line, snapshot
 from tests.conftest import run_cli as _run
 
@@ -176,17 +175,15 @@ def test_docx_only(docx_build: _DocxBuild) -> None:
 
 
 @pytest.fixture(scope="module")
-def earlier(built, built_docx, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An output folder as earlier builds of the sample left it, plus a file of the user's.
+def earlier(built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An output folder as an earlier build of the sample left it, plus a file of the user's.
 
-    Its cache holds the documents of both shared builds (DOCX and PDF, and Word only), so a build of the sample
-    with one document changed (`_change_one_document`) makes only that one, in either mode, with the real
-    LibreOffice. (A fake or missing LibreOffice is another LibreOffice to the cache's keys: a build with it
-    makes every document, and a Word-only build takes them from the cache again.) Its published PDF of the
-    agreement is not the cache's, so a test sees whether a failed build replaced it.
+    Its cache holds the sample's Word files and PDFs, so a build of the sample with one document changed
+    (`_change_one_document`) renders only that one, with any LibreOffice (Word files are keyed without it), or
+    none, and converts only that one with the real LibreOffice. Its published PDF of the agreement is not the
+    cache's, so a test sees whether a failed build replaced it.
     """
     out = copy_build(built.out_dir, tmp_path_factory.mktemp("earlier") / "out")
-    shutil.copytree(built_docx.out_dir / CACHE_DIR, out / CACHE_DIR, dirs_exist_ok=True)
     (out / "strategisk-samarbejdsaftale.pdf").write_bytes(b"%PDF-1.7 an earlier build")
     (out / "noter.txt").write_text("mine", encoding="utf-8")
     return out
@@ -220,6 +217,7 @@ def test_missing_libreoffice_publishes_nothing_and_says_how_to_get_the_word_file
     result = _invoke(["build", "--content", str(content), "--out", str(out), "--format", "docx"])
     assert result.exit_code == 0, result.output
     assert "rendered kommissorium.docx" in result.output  # the changed document is new, not the earlier one
+    assert result.output.count("rendered ") == 1  # the others come from the cache the PDF build left
     assert manifest_mismatches(out) == [] and not _stages(out)
 
 

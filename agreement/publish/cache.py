@@ -1,10 +1,12 @@
 """The build cache in `out/.agreement_cache/`: each document's files under a hash of everything that makes them.
 
 A document's key (see `document_key`) hashes the code of this package and the versions of the libraries that
-write its files, LibreOffice's version, the formats asked for, the bytes of its Word template, its metadata,
-and a fingerprint of every value its template receives: its template context computed with a `Fingerprinter`
-in place of the Word renderer, so Markdown, tables and pictures count by their text and bytes. A value that
-cannot be fingerprinted (an unknown kind of object) makes the document uncacheable: it is always built.
+write its files, the bytes of its Word template, its metadata, and a fingerprint of every value its template
+receives: its template context computed with a `Fingerprinter` in place of the Word renderer, so Markdown,
+tables and pictures count by their text and bytes. That entry holds the Word file and any workbooks. Its PDF
+is an entry of its own, keyed by the Word file's bytes, the metadata and LibreOffice's version, so a Word-only
+build and a build with PDFs share the Word files, and a Word file that comes out the same needs no new PDF. A
+value that cannot be fingerprinted (an unknown kind of object) makes the document uncacheable: it is always built.
 
 An entry is a folder `<key>/` with the files and `entry.json` (their SHA-256), made in a temporary folder
 and renamed into place in one step, so an entry is complete or absent. An entry is used only if every file

@@ -98,7 +98,7 @@ def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built, tmp_pat
     cache_before, before = _tree(out / CACHE_DIR), snapshot(out)
     # One document changed: it is rendered (its entry would be made) and the rest come from the cache (the
     # delaftale's old entry would go), and then the PDF cannot be made. LibreOffice is missing as Office.start
-    # finds it when it is not installed; a missing program itself would change every key (its version is in them).
+    # finds it when it is not installed; a missing program itself would change every PDF's key (its version is in them).
     replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
 
     def not_installed(self):
@@ -112,6 +112,32 @@ def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built, tmp_pat
     assert [line.split(" (")[0] for line in said if line.startswith("rendered")] == ["rendered delaftale-beskaeftigelse.docx"]
     assert _tree(out / CACHE_DIR) == cache_before
     assert snapshot(out) == before
+
+
+def test_word_only_builds_and_builds_with_pdfs_share_the_word_files(content: Path, built, built_docx, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Word file's key leaves out the formats asked for and LibreOffice: switching --format renders nothing."""
+    def no_libreoffice(self):
+        raise ToolError("LibreOffice was started")
+
+    monkeypatch.setattr("agreement.outputs.pdf.Office.start", no_libreoffice)
+    out = copy_build(built.out_dir, tmp_path / "pdf-first")
+    said = _built(content, out, ("docx",))
+    assert said and all(line.startswith("unchanged") for line in said), said
+    assert _files(out) == _files(built_docx.out_dir)  # a clean Word-only build, byte for byte
+
+    # The other way round: the Word files come from the Word-only build's cache; only the PDFs are missing, and
+    # LibreOffice (here one that is not installed) is asked for them.
+    def not_installed(self):
+        self._error = ToolError("LibreOffice is not installed, so no PDF was made")
+        return self
+
+    monkeypatch.setattr("agreement.outputs.pdf.Office.start", not_installed)
+    out = copy_build(built_docx.out_dir, tmp_path / "docx-first")
+    said = []
+    with pytest.raises(ToolError, match="LibreOffice is not installed"):
+        build(content, out, progress=said.append)
+    assert len(said) == len(built_docx.documents) and all(line.startswith("unchanged") for line in said), said
 
 
 def _tree(folder: Path) -> dict[str, str]:
