@@ -163,6 +163,9 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 cache.store(plan.key, {name: stage / name for name in plan.names})
             if plan.pdf_key is not None and plan.pdf_cached is None:
                 cache.store(plan.pdf_key, {f"{plan.stem}.pdf": stage / f"{plan.stem}.pdf"})
+        if not want_pdf:  # a Word-only build keeps the PDFs of its Word files for the next build with PDFs
+            for plan in plans:
+                cache.keep(_pdf_key(plan, stage / f"{plan.stem}.docx"))
         for key in cache.pending_marks:
             cache.store(key, {})
         write_manifest(stage, built)
@@ -214,13 +217,17 @@ def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tupl
     return plan
 
 
-def _find_pdf(plan: _Plan, docx: Path, cache: Cache) -> None:
-    """Set the plan's PDF key from its Word file `docx`, and the cached PDF of that key, if there is one."""
+def _pdf_key(plan: _Plan, docx: Path) -> str:
+    """The key of the PDF of the Word file `docx`: its bytes, the document's metadata and LibreOffice."""
     from agreement.publish.cache import file_hash
 
+    return document_key({"docx": file_hash(docx), "metadata": plan.spec.metadata, "libreoffice": _libreoffice_version()})
+
+
+def _find_pdf(plan: _Plan, docx: Path, cache: Cache) -> None:
+    """Set the plan's PDF key from its Word file `docx`, and the cached PDF of that key, if there is one."""
     pdf = f"{plan.stem}.pdf"
-    plan.pdf_key = document_key({"docx": file_hash(docx), "metadata": plan.spec.metadata,
-                                 "libreoffice": _libreoffice_version()})
+    plan.pdf_key = _pdf_key(plan, docx)
     cached = cache.lookup(plan.pdf_key, [pdf])
     plan.pdf_cached = cached[pdf] if cached else None
 

@@ -263,6 +263,12 @@ class Cache:
             shutil.rmtree(tmp, ignore_errors=True)
         self.used.add(key)
 
+    def keep(self, key: str) -> None:
+        """Keep the entry `key`, if there is one, though this build does not use it (its files are checked when
+        a build does)."""
+        if not self.fresh and (self.root / key).is_dir():
+            self.used.add(key)
+
     def prune(self) -> None:
         """Delete every entry this build neither used nor made, and temporary folders a killed build left."""
         if not self.root.is_dir():

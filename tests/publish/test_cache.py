@@ -116,7 +116,8 @@ def test_a_failed_build_leaves_the_cache_as_it_was(content: Path, built, tmp_pat
 
 def test_word_only_builds_and_builds_with_pdfs_share_the_word_files(content: Path, built, built_docx, tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """A Word file's key leaves out the formats asked for and LibreOffice: switching --format renders nothing."""
+    """A Word file's key leaves out the formats asked for and LibreOffice: switching --format renders nothing,
+    and a Word-only build keeps the PDFs an earlier build made of its Word files."""
     def no_libreoffice(self):
         raise ToolError("LibreOffice was started")
 
@@ -125,6 +126,10 @@ def test_word_only_builds_and_builds_with_pdfs_share_the_word_files(content: Pat
     said = _built(content, out, ("docx",))
     assert said and all(line.startswith("unchanged") for line in said), said
     assert _files(out) == _files(built_docx.out_dir)  # a clean Word-only build, byte for byte
+    # The Word-only build kept the PDFs of its Word files: back to PDFs, nothing is made or converted.
+    said = _built(content, out)
+    assert said and all(line.startswith("unchanged") for line in said), said
+    assert _files(out) == _files(built.out_dir)
 
     # The other way round: the Word files come from the Word-only build's cache; only the PDFs are missing, and
     # LibreOffice (here one that is not installed) is asked for them.
