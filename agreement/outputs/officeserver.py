@@ -23,7 +23,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,6 +106,11 @@ class Server:
         return self.folder / f"profile-{self.key}"
 
     @property
+    def answered(self) -> Path:
+        """Holds the pipe of the server that has accepted a client: it has started (see mark_answered)."""
+        return self.folder / f"server-{self.key}.answered"
+
+    @property
     def convert_lock(self) -> Path:
         """Held by a UNO client around each conversion: two builds never convert at the same time."""
         return self.folder / f"server-{self.key}.convert"
@@ -181,7 +186,23 @@ def retire(server: Server) -> None:
     current = read(server.folder, server.key)
     if current is not None and current.pid == server.pid:
         server.state.unlink(missing_ok=True)
+        server.answered.unlink(missing_ok=True)
     pipe_file(server.pipe).unlink(missing_ok=True)
+
+
+def mark_answered(server: Server) -> None:
+    """Note that `server` accepted a client: from now on a client it keeps waiting is a sign it hangs."""
+    with suppress(OSError):
+        server.answered.write_text(server.pipe, encoding="utf-8")
+
+
+def has_answered(server: Server) -> bool:
+    """Whether `server` (not an earlier one: each start has a new pipe) has accepted a client; until then it may
+    still be starting, which can take long on a busy machine."""
+    try:
+        return server.answered.read_text(encoding="utf-8") == server.pipe
+    except OSError:
+        return False
 
 
 def pipe_file(pipe: str) -> Path:

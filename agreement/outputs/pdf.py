@@ -34,8 +34,8 @@ def find_soffice() -> str | None:
 UNO_PYTHON = "/usr/bin/python3"
 UNO_MODULE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 UNO_CLIENT = Path(__file__).with_name("unoclient.py")
-# Seconds a warm LibreOffice, already listening, may take to accept a client. Not for one this Office started,
-# which may take longer to start on a busy machine: the conversion's timeout bounds that one.
+# Seconds a warm LibreOffice that has answered a client before may take to accept another. Not for one still
+# starting (by this build or another), which may take longer on a busy machine: the conversion's timeout bounds it.
 CONNECT_GRACE = 20.0
 
 
@@ -74,7 +74,6 @@ class Office:
         self._lease: officeserver.Lease | None = None
         self._started_server = False  # the shared server was started for the batch being converted
         self._ready = False
-        self._booting = False  # the client's server was started by this Office: CONNECT_GRACE does not apply
         self._unread = b""  # what the client wrote after the last line read
         self._client_started = 0.0
         self._pending: list[tuple[Path, Path]] = []
@@ -104,7 +103,7 @@ class Office:
                                     f"set {officeserver.IDLE_ENV}=0 to start one for this build alone")
             return self
         if self._server is not None:
-            self._start_client(self._server.pipe, booting=self._started_server)
+            self._start_client(self._server.pipe)
             return self
         self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
         profile = Path(self._profile.name).resolve()
@@ -123,12 +122,11 @@ class Office:
         self._start_client(pipe)
         return self
 
-    def _start_client(self, pipe: str, *, booting: bool = False) -> None:
+    def _start_client(self, pipe: str) -> None:
         assert self._profile is not None and self._python is not None
         folder = Path(self._profile.name)
         lock = [str(self._server.convert_lock)] if self._server is not None else []
         self._ready = False
-        self._booting = booting
         self._unread = b""
         self._client_started = time.monotonic()
         try:
@@ -176,7 +174,7 @@ class Office:
                 raise
         self._kill_client()
         self._server = officeserver.replace(self._server)
-        self._start_client(self._server.pipe, booting=True)
+        self._start_client(self._server.pipe)
         for docx, pdf in batch:
             self.submit(docx, pdf)
         self._pending, self._submitted = [], 0
@@ -210,6 +208,8 @@ class Office:
             if line is not None:
                 if line == "ready":
                     self._ready = True
+                    if server is not None:
+                        officeserver.mark_answered(server)
                     continue
                 if line:
                     return line
@@ -222,8 +222,8 @@ class Office:
                 return self._died("LibreOffice", office.returncode, self._logs.get(office.pid))
             if server is not None and not server.alive():
                 return self._died("LibreOffice", None, server.log)
-            if (server is not None and not self._ready and not self._booting
-                    and time.monotonic() - self._client_started > CONNECT_GRACE):
+            if (server is not None and not self._ready and time.monotonic() - self._client_started > CONNECT_GRACE
+                    and officeserver.has_answered(server)):
                 self._stop_hanging()  # listening LibreOffice answers within a second; this one is stuck
                 raise ToolError(f"LibreOffice did not answer within {CONNECT_GRACE:g} seconds and was stopped; "
                                 "try again, or check that LibreOffice works: soffice --version")

@@ -214,6 +214,29 @@ def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(warm: Shared,
     assert new.pid != server.pid
 
 
+def test_a_server_still_starting_is_waited_for_not_taken_for_a_hanging_one(state: Path, shared: Shared, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build that joins a LibreOffice another build has just started waits for it (the timeout bounds that),
+    though starting takes longer than a warm server may take to answer; neither build stops it as hung."""
+    slow = tmp_path / "soffice"  # LibreOffice on a busy machine: a second longer to start
+    slow.write_text(f'#!/bin/sh\nsleep 1\nexec "{pdf_module.find_soffice()}" "$@"\n', encoding="utf-8")
+    slow.chmod(0o755)
+    monkeypatch.setenv("AGREEMENT_SOFFICE", str(slow))
+    monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 0.3)
+    starter, joiner = Office(tmp_path).start(), Office(tmp_path).start()
+    try:
+        [server] = _live(state)
+        assert not officeserver.has_answered(server)
+        targets = [tmp_path / "starter.pdf", tmp_path / "joiner.pdf"]
+        for office, docx, pdf in zip((starter, joiner), shared.docx, targets):
+            office.submit(docx, pdf)
+        assert joiner.wait(WAIT) == [targets[1]] and starter.wait(WAIT) == [targets[0]]
+        assert _live(state) == [server] and officeserver.has_answered(server)
+    finally:
+        starter.close()
+        joiner.close()
+
+
 def test_a_hanging_server_is_replaced(warm: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     [server] = _live(warm.folder)
     office = processes(server.pipe, "soffice")
