@@ -18,6 +18,7 @@ from agreement.word.ooxml import w
 # python-redlines (MIT), whose wheel carries the self-contained .NET program; nothing is downloaded.
 ENGINE = "Docxodus (python-redlines)"
 INSTALL_HINT = "install it with: pip install 'python-redlines[docxodus]' (or run 'make build')"
+MAX_ENGINES = 4  # engines compared side by side at most: each is a .NET process of its own (memory)
 
 # Every WordprocessingML revision element; each carries w:author and w:date.
 REVISIONS = frozenset(w(tag) for tag in (
@@ -60,7 +61,7 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
     try:
         # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
         # Each comparison is a process of its own: they run side by side, one per processor.
-        with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1)) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1, MAX_ENGINES)) as pool:
             compared = list(pool.map(lambda pair: _compare(engine, pair[1], pair[2], author, stamp), pairs))
         redlines = [(stem, data) for (stem, _, _), data in zip(pairs, compared)]
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from agreement.publish.cache import CACHE_DIR
+from agreement.publish.cache import CACHE_DIR, ENTRY, file_hash
 
 KEEP_ENV = "AGREEMENT_DIFF_CACHE"
 KEEP_DAYS = 14  # a kept entry no comparison used for this long is deleted
@@ -60,23 +61,51 @@ def keep(caches: Iterable[Path], kept: Path) -> None:
             for entry in _entries(cache):
                 used.add(entry.name)
                 target = kept / entry.name
-                if target.is_dir():
+                if target.is_dir() and _sound(target):
                     os.utime(target)
                     continue
                 tmp = Path(tempfile.mkdtemp(prefix=_KEEP_TMP, dir=kept))
                 try:
                     shutil.copytree(entry, tmp, dirs_exist_ok=True, copy_function=_link_or_copy)
+                    if target.is_dir():  # damaged: swapped for the build's entry, never changed in place
+                        old = Path(tempfile.mkdtemp(prefix=_KEEP_TMP, dir=kept))
+                        target.rename(old / entry.name)
+                        shutil.rmtree(old, ignore_errors=True)
                     tmp.rename(target)
                 except (OSError, shutil.Error):  # another comparison kept the same entry first
                     shutil.rmtree(tmp, ignore_errors=True)
         cutoff = time.time() - KEEP_DAYS * 86400
         for path in kept.iterdir():
-            # Only entries and their temporary folders: a folder named by mistake loses nothing else.
-            ours = _KEY.fullmatch(path.name) or path.name.startswith(_KEEP_TMP)
-            if ours and path.name not in used and path.is_dir() and not path.is_symlink() and path.stat().st_mtime < cutoff:
+            # Only entries (a key's name, an entry's files and nothing else) and our temporary folders: a folder
+            # named by mistake loses nothing else.
+            if path.name in used or not path.is_dir() or path.is_symlink() or path.stat().st_mtime >= cutoff:
+                continue
+            if path.name.startswith(_KEEP_TMP) or (_KEY.fullmatch(path.name) and _entry_files(path) is not None):
                 shutil.rmtree(path, ignore_errors=True)
     except OSError:
         pass
+
+
+def _entry_files(folder: Path) -> dict[str, str] | None:
+    """The files (name -> SHA-256) the cache entry `folder` records, if it is one: an entry.json naming its
+    files, and nothing else in the folder; None otherwise."""
+    try:
+        files = json.loads((folder / ENTRY).read_text(encoding="utf-8"))["files"]
+        names = {path.name for path in folder.iterdir()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(files, dict) or not names <= {*files, ENTRY}:
+        return None
+    return files
+
+
+def _sound(folder: Path) -> bool:
+    """Whether the kept entry `folder` still holds every file it records, with the hash it records."""
+    files = _entry_files(folder)
+    try:
+        return files is not None and all(file_hash(folder / name) == digest for name, digest in files.items())
+    except OSError:
+        return False
 
 
 def _entries(cache: Path) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import time
 from pathlib import Path
@@ -22,7 +23,8 @@ def entry(cache: Path, name: str, text: str = "docx bytes") -> Path:
     folder = cache / name
     folder.mkdir(parents=True)
     (folder / "budget.docx").write_text(text, encoding="utf-8")
-    (folder / "entry.json").write_text('{"files": {}}', encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    (folder / "entry.json").write_text(json.dumps({"version": 1, "files": {"budget.docx": digest}}), encoding="utf-8")
     return folder
 
 
@@ -68,6 +70,21 @@ def test_keep_adds_marks_and_forgets_what_no_comparison_used(tmp_path: Path) -> 
     assert (kept / key("used")).stat().st_mtime > long_ago  # used again: kept for another KEEP_DAYS
     assert (kept / key("used") / "budget.docx").read_text(encoding="utf-8") == "docx bytes"  # never rewritten
     assert snapshot(kept / key("new in head")) == snapshot(head / key("new in head"))
+
+
+def test_a_damaged_kept_entry_is_swapped_for_the_builds_and_a_folder_that_only_looks_like_one_stays(tmp_path: Path) -> None:
+    kept, base = tmp_path / "kept", tmp_path / "base"
+    (entry(kept, key("damaged")) / "budget.docx").write_text("changed behind the cache's back", encoding="utf-8")
+    entry(base, key("damaged"))
+    long_ago = time.time() - (reuse.KEEP_DAYS + 1) * 86400
+    lookalike = kept / key("thesis")  # a key's name, but holding a file no entry records
+    lookalike.mkdir()
+    (lookalike / "thesis.txt").write_text("mine", encoding="utf-8")
+    os.utime(lookalike, (long_ago, long_ago))
+    reuse.keep([base], kept)
+    assert snapshot(kept / key("damaged")) == snapshot(base / key("damaged"))
+    assert (lookalike / "thesis.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in kept.iterdir()) == sorted([key("damaged"), key("thesis")])  # no leftovers
 
 
 def test_keep_never_fails_the_comparison(tmp_path: Path) -> None:
