@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from agreement.errors import TemplateProblems, ToolError, display_path
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
-from agreement.publish.cache import Cache, document_key
+from agreement.publish.cache import Cache, Uncacheable, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
@@ -165,7 +165,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 cache.store(plan.pdf_key, {f"{plan.stem}.pdf": stage / f"{plan.stem}.pdf"})
         if not want_pdf:  # a Word-only build keeps the PDFs of its Word files for the next build with PDFs
             for plan in plans:
-                cache.keep(_pdf_key(plan, stage / f"{plan.stem}.docx"))
+                with contextlib.suppress(Uncacheable):
+                    cache.keep(_pdf_key(plan, stage / f"{plan.stem}.docx"))
         for key in cache.pending_marks:
             cache.store(key, {})
         write_manifest(stage, built)
@@ -196,7 +197,7 @@ class _Plan:
 
 
 def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
-    from agreement.publish.cache import Uncacheable, file_hash
+    from agreement.publish.cache import file_hash
 
     stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
     names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras)]

@@ -177,7 +177,9 @@ def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not result_file.exists():
             result = make(shared / "out")
-            result_file.write_bytes(pickle.dumps(result))
+            partial = result_file.with_suffix(".partial")  # renamed when whole: a killed worker leaves no half
+            partial.write_bytes(pickle.dumps(result))
+            partial.replace(result_file)
         return cast(BuildResult, pickle.loads(result_file.read_bytes()))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -353,6 +355,9 @@ def _fork_cli(args: list[str], env: dict[str, str] | None = None, log: Path | No
         return pid
     code = 70  # the child: whatever happens, it ends here, never back in pytest's code
     try:
+        # No garbage collection: collecting a file object the parent left would close a descriptor number the
+        # child may have reused after the closerange below.
+        gc.disable()
         # Nothing of this process's open files but the standard ones: a lock the test holds on an inherited
         # descriptor would otherwise be held by the child too, and the child would wait for itself.
         os.closerange(3, os.sysconf("SC_OPEN_MAX"))
@@ -365,9 +370,13 @@ def _fork_cli(args: list[str], env: dict[str, str] | None = None, log: Path | No
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()  # into the log: why the child ended with 70
     finally:
-        sys.stdout.flush()
-        os._exit(code)
+        try:
+            sys.stdout.flush()
+        finally:
+            os._exit(code)
 
 
 def _exit_status(pid: int, timeout: float = 120) -> int:
