@@ -4,6 +4,7 @@ and the figures it embeds."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Iterator
@@ -214,9 +215,7 @@ def _where(doc: YamlDocument, path: JsonPath, value: str, offset: int) -> tuple[
 def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str, root: Path | None = None,
                      one_line: bool = False) -> list[ContentError]:
     spot = _Spotter(doc, path, text, here)
-    tokens = PARSER.parse(text, {})
-    blocks: list[Token] = []
-    PARSER.block.parse(text, PARSER, {}, blocks)  # before the footnote rule drops repeated and unused notes
+    tokens, blocks = _parsed(text)
     definitions: dict[str, list[int]] = {}
     for tok in blocks:
         if tok.type == "footnote_reference_open":
@@ -226,6 +225,17 @@ def _markdown_errors(doc: YamlDocument, path: JsonPath, text: str, here: str, ro
     _nesting_problems(spot, tokens)
     _figure_problems(spot, tokens, root, one_line)
     return unique(spot.errors)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parsed(text: str) -> tuple[list[Token], list[Token]]:
+    """The tokens of `text`, and its block tokens before the footnote rule drops repeated and unused notes.
+
+    Remembered: parsing is most of checking, and `agreement watch` and `agreement diff` check the same texts
+    again and again. The checks here only read the tokens."""
+    blocks: list[Token] = []
+    PARSER.block.parse(text, PARSER, {}, blocks)
+    return PARSER.parse(text, {}), blocks
 
 
 class _Spotter:
