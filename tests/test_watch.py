@@ -9,6 +9,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from agreement.outputs import officeserver
@@ -49,10 +51,27 @@ def _office_processes(watch_pid: int) -> list[int]:
     return processes(f"agreement-{watch_pid}-", "soffice")
 
 
-def _watch(content: Path, out: Path, env: dict | None = None) -> subprocess.Popen:
+@contextmanager
+def _watch(content: Path, out: Path, env: dict | None = None) -> Iterator[tuple[subprocess.Popen, queue.Queue, list[str]]]:
+    """A running `agreement watch`: its process, its output lines, and the lines seen so far; killed if still
+    running when the block ends (a failed assertion, say)."""
     exe = Path(sys.executable).with_name("agreement")
-    return subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=out.parent,
+    proc = subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=out.parent,
                             env=checkout_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        yield proc, _lines(proc), []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def _until_gone(find: Callable[[], list[int]]) -> list[int]:
+    """Wait (bounded) until `find` finds no process; what it finds then."""
+    deadline = time.monotonic() + 30
+    while find() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return find()
 
 
 def _stop(proc: subprocess.Popen, lines: queue.Queue, seen: list[str]) -> None:
@@ -63,10 +82,7 @@ def _stop(proc: subprocess.Popen, lines: queue.Queue, seen: list[str]) -> None:
 
 def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, tmp_path: Path, built: BuildResult) -> None:
     out = copy_build(built.out_dir, tmp_path / "out")  # its cache: the first round makes nothing, a save one document
-    proc = _watch(content, out)
-    seen: list[str] = []
-    try:
-        lines = _lines(proc)
+    with _watch(content, out) as (proc, lines, seen):
         _wait_for(lines, "watching", seen)
         pdf = out / "delaftale-beskaeftigelse.pdf"
         first = pdf.read_bytes()
@@ -85,39 +101,22 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         replace_line(content / DELAFTALE, r"^følgegruppe: \[", "følgegruppe: ")
         _wait_for(lines, "no changes in the documents", seen)
         _stop(proc, lines, seen)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
     assert proc.returncode == 0, seen
     assert not any("Traceback" in line for line in seen), seen
     assert "LibreOffice stays ready for the next build" in seen[-1]
-    deadline = time.monotonic() + 30
-    while processes("unoclient.py", server.pipe) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not processes("unoclient.py", server.pipe)  # its client is gone; the shared LibreOffice stays
+    assert not _until_gone(lambda: processes("unoclient.py", server.pipe))  # its client is gone; the shared LibreOffice stays
     assert server.alive()
 
 
 def test_watch_with_a_libreoffice_of_its_own_stops_it(content: Path, tmp_path: Path, built: BuildResult) -> None:
     out = copy_build(built.out_dir, tmp_path / "out")  # nothing to convert: LibreOffice is started all the same
-    proc = _watch(content, out, {officeserver.IDLE_ENV: "0"})
-    seen: list[str] = []
-    try:
-        lines = _lines(proc)
+    with _watch(content, out, {officeserver.IDLE_ENV: "0"}) as (proc, lines, seen):
         _wait_for(lines, "watching", seen)
         assert _office_processes(proc.pid), "the watch keeps LibreOffice running"
         _stop(proc, lines, seen)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=30)
     assert proc.returncode == 0, seen
     assert seen[-1] == "stopped watching; LibreOffice is stopped"
-    deadline = time.monotonic() + 30
-    while _office_processes(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    leftovers = _office_processes(proc.pid)
+    leftovers = _until_gone(lambda: _office_processes(proc.pid))
     for pid in leftovers:  # do not leave them running if the assertion below fails
         os.kill(pid, signal.SIGKILL)
     assert not leftovers
