@@ -10,10 +10,12 @@ import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pikepdf
-
 from agreement.errors import ToolError
+from agreement.interrupts import held
 from agreement.model.metadata import Metadata
+
+with held():  # Ctrl-C during pikepdf's import would abort Python (see agreement.interrupts)
+    import pikepdf
 
 CREATOR = "agreement"
 

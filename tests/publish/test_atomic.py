@@ -508,7 +508,7 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: Si
         if proc.poll() is None:
             proc.kill()
     assert time.monotonic() - started < 10
-    assert proc.returncode == 1 and stderr == "interrupted\n"
+    assert (proc.returncode, stderr) == (1, "interrupted\n")
     deadline = time.monotonic() + 10
     while _alive(soffice_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
