@@ -349,3 +349,29 @@ def test_the_module_imports_only_word_libraries() -> None:
     ours = {m for m in imported if m.split(".")[0] == "agreement"}
     assert ours, "expected imports from agreement.word"
     assert all(m == "agreement.errors" or m.startswith("agreement.word") for m in ours), ours
+
+
+# -- remembering what a check found ------------------------------------------
+
+
+def test_a_template_checked_before_is_not_opened_again_until_its_bytes_change(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    doc.add_paragraph(str(tmp_path))  # bytes no other test has checked in this process
+    doc.save(str(path))
+    provided = used_by(DELAFTALE) - {"area_name"}
+    first = messages(check_template(path, provided))
+    assert first and all("area_name" in m for m in first)
+    opened: list[object] = []
+    real = templatecheck.DocxTemplate
+    monkeypatch.setattr(templatecheck, "DocxTemplate", lambda source: opened.append(source) or real(source))
+    assert messages(check_template(path, provided)) == first and not opened  # the same bytes, the same question
+    assert check_template(path, used_by(DELAFTALE)) == [] and len(opened) == 1  # another question: checked
+    paragraph_with(doc.paragraphs, AREA_SENTENCE).add_run(" {{ kommune }}")
+    doc.save(str(path))  # the same name, other bytes: checked again
+    assert "unknown tag {{ kommune }}: the document kind provides no value 'kommune'" in messages(
+        check_template(path, used_by(DELAFTALE)))
+    assert len(opened) == 2
+    path.write_bytes(b"not a zip")
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("cannot be opened as a Word file")
