@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
+import pickle
 import stat
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 from yaml._yaml import CParser
@@ -172,6 +175,30 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     # The link's own name, not its target's, is what the user knows the file by.
     shown = str(Path(display_path(path.parent)) / path.name)
     raw = _read(path, shown, root)
+    key = (shown, hashlib.sha256(raw).digest(), MAX_DEPTH, MAX_VALUES, MAX_ALIAS_VALUES)
+    kept = _LOADED.get(key)
+    if kept is not None:
+        _LOADED.move_to_end(key)
+        # A copy of its own, which the caller may change; the bytes were pickled by this process, never stored.
+        return cast(YamlDocument, pickle.loads(kept))  # noqa: S301
+    doc = _load(raw, shown)
+    kept = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(kept) <= _LOADED_BYTES // 4:
+        _LOADED[key] = kept
+        while sum(map(len, _LOADED.values())) > _LOADED_BYTES:
+            _LOADED.popitem(last=False)
+    return doc
+
+
+# Files read before, by name and bytes: `agreement watch` and `agreement diff` read the same unchanged files again
+# and again in one process. Kept pickled (unpickling is several times faster than reading the YAML again), the
+# most recently used first, up to a bound on memory.
+_LOADED: OrderedDict[tuple[str, bytes, int, int, int], bytes] = OrderedDict()
+_LOADED_BYTES = 32 * 1024 * 1024
+
+
+def _load(raw: bytes, shown: str) -> YamlDocument:
+    """The document `raw` holds, read as load_yaml promises; `shown` names the file in messages."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -398,3 +398,28 @@ def test_characters_of_a_text_are_located_only_where_they_stand_unchanged(tmp_pa
     assert (at(("d",), 1, 2).line, at(("d",), 1, 2).column) == (6, 5)
     assert at(("e",), 1, 0) is None  # folded: the text's lines are not the file's
     assert at(("f",), 0, 6) is None  # a plain text over two lines is folded too
+
+
+def test_a_file_read_before_is_not_parsed_again_until_its_bytes_or_the_limits_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "budget.yaml"
+    path.write_text("status: udkast\nudgifter:\n  - tekst: Revision\n    beløb: [1, 2]\n", encoding="utf-8")
+    first = load_yaml(path)
+    parsed: list[str] = []
+    real = yamlload._load
+    monkeypatch.setattr(yamlload, "_load", lambda raw, shown: parsed.append(shown) or real(raw, shown))
+    again = load_yaml(path)
+    assert not parsed and again == first and again is not first
+    again.data["udgifter"][0]["beløb"].append(3)  # the caller's own copy: the next read is not changed by it
+    assert load_yaml(path).data["udgifter"][0]["beløb"] == [1, 2] and not parsed
+    path.write_text("status: udkast\nudgifter:\n  - tekst: Revisionen\n    beløb: [1, 2]\n", encoding="utf-8")
+    assert load_yaml(path).data["udgifter"][0]["tekst"] == "Revisionen" and len(parsed) == 1
+    with monkeypatch.context() as patch, pytest.raises(ContentErrors, match="more than 3 values"):
+        patch.setattr(yamlload, "MAX_VALUES", 3)
+        load_yaml(path)  # the same bytes under another limit: read again
+    path.write_text("status: [udkast\n", encoding="utf-8")
+    with pytest.raises(ContentErrors, match="invalid YAML"):
+        load_yaml(path)
+    with pytest.raises(ContentErrors, match="invalid YAML"):  # a file that cannot be read is read every time
+        load_yaml(path)
+    assert len(parsed) == 4
