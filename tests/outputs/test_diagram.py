@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import copy
+import os
 import struct
+from collections import OrderedDict
+from pathlib import Path
+
+import pytest
 
 from agreement.model.content import Strategic
+from agreement.outputs import diagram
 from agreement.outputs.diagram import organisation_dot, render_png
 from agreement.source.yamlload import YamlDocument, load_yaml
 from tests.conftest import SAMPLE
@@ -42,13 +48,34 @@ def test_dot_follows_the_data() -> None:
     assert 'Kommune \\"Nord\\" & Co' in after
 
 
-def test_png_is_rendered_and_reproducible() -> None:
+def test_png_is_rendered_and_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagram, "_DRAWN", OrderedDict())  # nothing drawn before in this process
     dot = _dot(_data())
     png = render_png(dot)
     assert png.startswith(b"\x89PNG")
     width, height = struct.unpack(">II", png[16:24])
     assert width > 1000 and height > 300
-    assert render_png(dot) == png
+    diagram._DRAWN.clear()
+    assert render_png(dot) == png  # drawn again by Graphviz
+
+
+def test_a_drawing_is_made_once_per_dot_and_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diagram, "_DRAWN", OrderedDict())
+    runs = tmp_path / "runs"
+    fake = tmp_path / "bin" / "dot"  # a Graphviz that counts its runs and draws a PNG named by its input
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\necho run >> "{runs}"\nprintf "\\211PNG "; cat\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    assert render_png("digraph { a }") == b"\x89PNG digraph { a }"
+    assert render_png("digraph { a }") == b"\x89PNG digraph { a }"
+    assert runs.read_text().count("run") == 1
+    assert render_png("digraph { b }") == b"\x89PNG digraph { b }"  # another input
+    assert render_png("digraph { a }", dpi=100) == b"\x89PNG digraph { a }"  # another resolution
+    assert runs.read_text().count("run") == 3
+    fake.write_text(fake.read_text(encoding="utf-8") + "# upgraded\n", encoding="utf-8")  # another dot
+    render_png("digraph { a }")
+    assert runs.read_text().count("run") == 4
 
 
 def test_alt_text_describes_the_structure_not_just_the_caption() -> None:
