@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from agreement.pipeline import build
 from agreement.publish.manifest import sha256
-from tests.conftest import SEED, copy_build
+from tests.conftest import SEED, copy_build, pdf_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -49,7 +49,7 @@ def test_pdf_is_a4_and_reads_like_the_seed(built) -> None:
     reader = PdfReader(str(pdf))
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     seed = _words(SEED.read_text(encoding="utf-8"))
     got = _words(text)
     matcher = difflib.SequenceMatcher(None, seed, got, autojunk=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from agreement.model.budget import compute
 from agreement.source.loader import load_content
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pdf_text
 
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"
 
@@ -42,7 +41,7 @@ def test_nothing_of_albertslund_leaks_into_another_area(solhaven) -> None:
         if path.suffix == ".docx":
             text = _docx_text(path)
         elif path.suffix == ".pdf":
-            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            text = pdf_text(path)
         else:
             continue
         for word in ("Albertslund", "Hedemarken", "Blokland", "BO-VEST"):
@@ -64,7 +63,7 @@ def test_three_year_budget_and_timeline(solhaven) -> None:
 
 def test_the_area_map_is_a_numbered_figure_before_the_diagram(solhaven) -> None:
     pdf = solhaven.out_dir / "strategisk-samarbejdsaftale.pdf"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert "Figur 1: Solhavens to afdelinger" in text and "Figur 2: Organisationsdiagram" in text
     strategic_text = _docx_text(solhaven.out_dir / "strategisk-samarbejdsaftale.docx")
     assert 'descr="Skitse af Solhaven: to afdelinger på hver sin side af en orange vej"' in strategic_text

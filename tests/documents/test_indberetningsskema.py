@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from agreement.documents.indberetningsskema import DEFAULT_HEADINGS, headings, r
 from agreement.model.programme import Programme
 from agreement.pipeline import build
 from agreement.source.loader import load_content
-from tests.conftest import SAMPLE, SOLHAVEN, copy_build, replace_line
+from tests.conftest import SAMPLE, SOLHAVEN, copy_build, pdf_text, replace_line
 
 
 def _content_indicators(programme: Programme) -> list[tuple[str, str, str]]:
@@ -68,8 +67,7 @@ def test_it_is_built_as_docx_pdf_and_xlsx_and_listed(fixture: str, request) -> N
     table = Document(str(result.out_dir / entry["files"]["docx"])).tables[0]
     assert [c.text for c in table.rows[0].cells] == header
     assert [(r.cells[1].text, r.cells[2].text) for r in table.rows[1:]] == [(r.goal, r.indicator) for r in expected]
-    text = subprocess.run(["pdftotext", "-layout", str(result.out_dir / entry["files"]["pdf"]), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(result.out_dir / entry["files"]["pdf"], "-layout")
     assert "Indberetningsskema" in text and "Status" in text
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from agreement import editions
 from agreement.cli import main
 from agreement.pipeline import build
 from agreement.resources import EDITIONS
-from tests.conftest import ROOT, copy_build, replace_line
+from tests.conftest import ROOT, copy_build, pdf_text, replace_line
 
 BUILT_IN = EDITIONS / "lbf-2019-26"
 # One of LBF's fixed sentences on the "Aftaledokumenter" page of the strategic agreement.
@@ -63,18 +62,8 @@ def test_a_sentence_changed_in_a_local_edition_reaches_the_pdf(content: Path, bu
 
 
 def _pdf_says(pdf: Path, words: str) -> bool:
-    """Whether `words` stand in the PDF's text; pdftotext is stopped once they are read (the sentence is near the
-    start of a 16-page agreement, and reading all of it takes most of a second)."""
-    text = ""
-    with subprocess.Popen(["pdftotext", str(pdf), "-"], stdout=subprocess.PIPE, text=True) as reader:
-        assert reader.stdout is not None
-        for line in reader.stdout:
-            text += line
-            if words in " ".join(text.split()):
-                reader.kill()
-                return True
-    assert reader.returncode == 0, f"pdftotext could not read {pdf}"
-    return False
+    """Whether `words` stand in the PDF's text (across line breaks)."""
+    return words in " ".join(pdf_text(pdf).split())
 
 
 def test_templates_list_names_built_in_and_local_editions(content: Path) -> None:

@@ -87,6 +87,13 @@ def _convert(docx: tuple[Path, ...], folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in pdfs}
 
 
+def _word_only(built_docx: BuildResult, target: Path) -> Path:
+    """A copy of the Word-only build with its cache: every Word file can come from it, and no PDF can."""
+    copy_build(built_docx.out_dir, target)
+    assert not list(target.rglob("*.pdf")) and len(list(target.glob(".agreement_cache/*/*.docx"))) == 8
+    return target
+
+
 def _live(folder: Path) -> list[officeserver.Server]:
     return [server for server in officeserver.servers(folder) if server.alive()] if folder.exists() else []
 
@@ -131,28 +138,11 @@ def test_the_state_folder_is_private(state: Path) -> None:
     assert state.stat().st_mode & 0o777 == 0o700
 
 
-def test_a_held_libreoffice_stays_and_an_idle_one_stops_by_itself(state: Path, shared: Shared, tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(officeserver.IDLE_ENV, "0.3")
-    office = Office(tmp_path).start()
-    try:
-        [server] = _live(state)
-        office.submit(shared.docx[0], tmp_path / "kommissorium.pdf")
-        assert office.wait(WAIT) == [tmp_path / "kommissorium.pdf"]
-        time.sleep(0.9)  # three idle timeouts: the lease keeps it
-        assert server.alive()
-    finally:
-        office.close()
-    used = server.last_used()
-    assert used is not None
-    _until(lambda: not server.alive(), "the idle server stopped once released")
-    assert time.time() - used >= 0.3
-    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
-    assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
-
-
-def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult, tmp_path: Path,
+def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult,
+                                                                           built_docx: BuildResult, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both builds start from a copy of the sample's Word-only build: its cache holds every Word file and no PDF,
+    # so each build converts all the documents and renders none.
     # The fresh one: with AGREEMENT_OFFICE_IDLE=0, Office starts a LibreOffice of its own and stops it when it closes.
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -160,7 +150,7 @@ def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: S
         patch.setenv(officeserver.IDLE_ENV, "0")
         patch.setenv(officeserver.DIR_ENV, str(tmp_path / "office"))
         with Office(scratch) as office:
-            fresh = _pdfs(build(SAMPLE, tmp_path / "fresh", office=office).out_dir)
+            fresh = _pdfs(build(SAMPLE, _word_only(built_docx, tmp_path / "fresh"), office=office).out_dir)
             assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
         _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
         assert not list(scratch.glob("agreement-lo-*")) and not (tmp_path / "office").exists()
@@ -168,7 +158,7 @@ def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: S
     # The server converted other documents before (for the session's builds and the tests before), and converts
     # two of the sample's now, which the build below converts once more.
     assert _convert(warm.docx, tmp_path / "before") == warm.reference
-    warm_build = build(SAMPLE, tmp_path / "warm").out_dir
+    warm_build = build(SAMPLE, _word_only(built_docx, tmp_path / "warm")).out_dir
     assert all((warm_build / docx.name).read_bytes() == docx.read_bytes() for docx in warm.docx)  # converted again
     assert _pdfs(warm_build) == fresh
     assert _pdfs(built.out_dir) == fresh  # and the session's build, by the session's server
@@ -214,14 +204,16 @@ def test_a_server_killed_in_the_middle_of_a_conversion_is_replaced(warm: Shared,
     assert new.pid != server.pid
 
 
-def test_a_server_still_starting_is_waited_for_not_taken_for_a_hanging_one(state: Path, shared: Shared, tmp_path: Path,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_still_starting_is_waited_for_then_kept_while_held_and_stopped_when_idle(
+        state: Path, shared: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A build that joins a LibreOffice another build has just started waits for it (the timeout bounds that),
-    though starting takes longer than a warm server may take to answer; neither build stops it as hung."""
+    though starting takes longer than a warm server may take to answer; neither build stops it as hung. While
+    the builds hold it, it stays, however long it idles; released, it stops by itself after the idle time."""
     slow = tmp_path / "soffice"  # LibreOffice on a busy machine: a second longer to start
     slow.write_text(f'#!/bin/sh\nsleep 1\nexec "{pdf_module.find_soffice()}" "$@"\n', encoding="utf-8")
     slow.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(slow))
+    monkeypatch.setenv(officeserver.IDLE_ENV, "0.3")
     monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 0.3)
     starter, joiner = Office(tmp_path).start(), Office(tmp_path).start()
     try:
@@ -232,16 +224,25 @@ def test_a_server_still_starting_is_waited_for_not_taken_for_a_hanging_one(state
             office.submit(docx, pdf)
         assert joiner.wait(WAIT) == [targets[1]] and starter.wait(WAIT) == [targets[0]]
         assert _live(state) == [server] and officeserver.has_answered(server)
+        starter.close()
+        time.sleep(0.9)  # three idle timeouts: the joiner's lease keeps it
+        assert server.alive()
     finally:
         starter.close()
         joiner.close()
+    used = server.last_used()
+    assert used is not None
+    _until(lambda: not server.alive(), "the idle server stopped once released")
+    assert time.time() - used >= 0.3
+    _until(lambda: not processes(str(state), "soffice"), "LibreOffice stopped")
+    assert not server.state.exists() and not officeserver.pipe_file(server.pipe).exists()
 
 
 def test_a_hanging_server_is_replaced(warm: Shared, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     [server] = _live(warm.folder)
     office = processes(server.pipe, "soffice")
     # A listening LibreOffice answers at once; the replacement, started by this conversion, is not held to this.
-    monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 1.0)
+    monkeypatch.setattr(pdf_module, "CONNECT_GRACE", 0.5)
     for pid in office:
         os.kill(pid, signal.SIGSTOP)  # alive but answering nothing
     try:

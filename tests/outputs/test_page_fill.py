@@ -3,11 +3,12 @@ and no last page holds just a stray scrap (a signature block or a table row push
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from tests.conftest import poppler
 
 PAGE_HEIGHT = 842.0  # A4, in points
 TOP, BOTTOM = 1417 / 20, 1247 / 20  # the templates' page margins, in points: the body lies between them
@@ -17,7 +18,7 @@ SCRAP = 0.12  # a last page filled less than this holds a scrap that should have
 
 def _grey_pages(pdf: Path) -> list[tuple[int, int, bytes]]:
     """Each page as (width, height, 8-bit grey pixels), from pdftoppm's PGM output."""
-    data = subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", str(pdf)], capture_output=True, check=True).stdout
+    data = poppler("pdftoppm", pdf, "-r", str(DPI), "-gray")
     pages = []
     while data:
         fields: list[bytes] = []

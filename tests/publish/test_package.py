@@ -19,7 +19,7 @@ from agreement.pipeline import build
 from agreement.publish import package as package_module
 from agreement.publish.manifest import sha256
 from agreement.publish.package import package
-from tests.conftest import SAMPLE, copy_build, make_final, replace_line, snapshot
+from tests.conftest import SAMPLE, copy_build, make_final, pdf_text, replace_line, snapshot
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
 EXPECTED = [
@@ -125,10 +125,10 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, built
     assert any(line.startswith("converted 1 document(s) to PDF") for line in said), said
     draft = result.out_dir / "kommissorium.pdf"
     final = result.out_dir / "beredskabsplan.pdf"
-    pages = subprocess.run(["pdftotext", str(draft), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = pdf_text(draft).split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 2 and all("UDKAST" in p for p in pages)
-    assert "UDKAST" not in subprocess.run(["pdftotext", str(final), "-"], capture_output=True, text=True, check=True).stdout
+    assert "UDKAST" not in pdf_text(final)
     header = Document(str(result.out_dir / "kommissorium.docx")).sections[0].header.paragraphs[0]
     assert header.runs[0].text.startswith("UDKAST") and header.runs[0].bold
     manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
@@ -200,8 +200,7 @@ def test_every_invented_document_carries_the_draft_mark_on_every_page(built) -> 
             headers = [h for s in sections for h in (s.header, s.first_page_header, s.even_page_header)]
             assert not any("UDKAST" in p.text for header in headers for p in header.paragraphs)
             continue
-        text = subprocess.run(["pdftotext", str(built.out_dir / doc["files"]["pdf"]), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = pdf_text(built.out_dir / doc["files"]["pdf"])
         pages = [p for p in text.split("\f") if p.strip()]
         assert doc["status"] == "udkast", doc["kind"]
         assert pages and all("UDKAST – IKKE GODKENDT" in p for p in pages), doc["files"]["pdf"]

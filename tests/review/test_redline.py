@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -24,7 +23,7 @@ from agreement.pipeline import build
 from agreement.publish.cache import CACHE_DIR
 from agreement.review.redline import word_date, write_redlines
 from agreement.review.reuse import share
-from tests.conftest import SAMPLE, copy_build
+from tests.conftest import SAMPLE, copy_build, pdf_text
 from tests.review.conftest import commit, new_repo
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -139,11 +138,9 @@ def test_python_docx_opens_the_redlines(redlines: Path) -> None:
 
 
 def test_libreoffice_shows_old_and_new_words_in_the_pdf(redlines: Path) -> None:
-    text = subprocess.run(["pdftotext", str(redlines / "strategisk-samarbejdsaftale.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(redlines / "strategisk-samarbejdsaftale.pdf")
     assert "beton" in text and "tegl" in text and "1970" in text and "1975" in text
-    text = subprocess.run(["pdftotext", str(redlines / "budget.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = pdf_text(redlines / "budget.pdf")
     assert "6.380.000" in text and "6.395.000" in text
 
 

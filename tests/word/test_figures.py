@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pypdf
@@ -14,7 +13,7 @@ from lxml import etree
 from agreement.pipeline import build
 from agreement.word.figures import number_figures
 from agreement.word.ooxml import el, field_runs, paragraph, run, to_xml
-from tests.conftest import SAMPLE, add_figure, copy_build, png_bytes
+from tests.conftest import SAMPLE, add_figure, copy_build, pdf_text, png_bytes, poppler
 
 WIDE_ALT = "Kort over Hedemarken, Blokland og Albertslund Nord med de tre boligafdelinger markeret med blåt"
 SMALL_ALT = "Logo for helhedsplanen"
@@ -84,9 +83,9 @@ def test_captions_are_numbered_with_seq_fields(figures_built) -> None:
 
 def test_the_pdf_shows_the_figures_with_captions_and_alt_text(figures_built) -> None:
     pdf = figures_built.out_dir / "strategisk-samarbejdsaftale.pdf"
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdf_text(pdf)
     assert "Figur 1: Boligområderne" in text and "Figur 2: Helhedsplanens logo" in text and "Figur 4: Organisations" in text
-    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    listing = poppler("pdfimages", pdf, "-list").decode("utf-8")
     sizes = {tuple(line.split()[3:5]) for line in listing.splitlines()[2:] if line.split()[2] == "image"}
     assert ("1600", "800") in sizes and ("150", "75") in sizes
     alts = _figure_alts(pypdf.PdfReader(str(pdf)).trailer["/Root"]["/StructTreeRoot"])
