@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agreement.errors import ToolError
+from agreement.outputs import loprofile
 
 DEFAULT_IDLE = 600.0
 WATCHDOG = Path(__file__).with_name("officewatchdog.py")
@@ -263,6 +264,7 @@ def _start(folder: Path, key: str, exe: str) -> Server:
     server = Server(folder, key, 0, f"agreement-office-{key}-{secrets.token_hex(6)}", exe, idle, time.time())
     shutil.rmtree(server.profile, ignore_errors=True)  # a fresh profile for every start, as a one-off build has
     server.profile.mkdir(mode=0o700, exist_ok=True)
+    loprofile.prepare(server.profile, exe)
     command = [exe, f"-env:UserInstallation={server.profile.resolve().as_uri()}", *OFFICE_FLAGS,
                f"--accept=pipe,name={server.pipe};urp;StarOffice.ComponentContext"]
     config = {"command": command, "state": str(server.state), "lease": str(folder / f"server-{key}.lease"),

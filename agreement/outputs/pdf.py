@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from agreement.errors import ToolError
-from agreement.outputs import officeserver
+from agreement.outputs import loprofile, officeserver
 
 # PDF/A-2b, tagged for screen readers, with bookmarks from the headings (LibreOffice's JSON filter options).
 PDF_EXPORT = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
@@ -107,6 +107,7 @@ class Office:
             return self
         self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
         profile = Path(self._profile.name).resolve()
+        loprofile.prepare(profile, exe)
         pipe = f"agreement-{os.getpid()}-{secrets.token_hex(6)}"
         command = [exe, f"-env:UserInstallation={profile.as_uri()}", *officeserver.OFFICE_FLAGS,
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
@@ -338,6 +339,7 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
     if exe is None:
         raise ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=profile_parent) as profile:
+        loprofile.prepare(Path(profile), exe)
         command = [
             exe,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",

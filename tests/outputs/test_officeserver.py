@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from agreement.cli import main
 from agreement.errors import ToolError
 from agreement.model.metadata import Metadata
-from agreement.outputs import officeserver, pdfmeta
+from agreement.outputs import loprofile, officeserver, pdfmeta
 from agreement.outputs import pdf as pdf_module
 from agreement.outputs.pdf import Office
 from agreement.pipeline import BuildResult, build
@@ -164,6 +164,15 @@ def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: S
     assert _pdfs(built.out_dir) == fresh  # and the session's build, by the session's server
     assert _live(warm.folder) == [server]
     assert len(fresh) == 8
+
+
+def test_the_server_started_without_its_first_start_graphics_tests(warm: Shared) -> None:
+    [server] = _live(warm.folder)
+    user = server.profile / "user"
+    settings = (user / loprofile.SETTINGS).read_text(encoding="utf-8")  # LibreOffice's, kept from what it was given
+    assert f"<value>{loprofile.product_version(server.soffice)}</value>" in settings
+    assert (user / "registry").exists() or (user / "config").exists()  # the profile LibreOffice made around it
+    assert not (user / "GraphicsRenderTests.log").exists()  # written whenever the tests run
 
 
 def test_a_killed_server_is_replaced_and_the_documents_are_converted(warm: Shared, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from agreement.model.budget import compute
+from agreement.outputs import loprofile
 from agreement.outputs.pdf import find_soffice
 from agreement.outputs.xlsx import write_budget
 from agreement.source.loader import load_content
@@ -36,8 +37,11 @@ def recalculated(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, l
     xlsx = _xlsx(built)
     bare = out / "bare.xlsx"
     _without_cached_values(xlsx, bare)
+    soffice = find_soffice()
+    assert soffice is not None
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([find_soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+        loprofile.prepare(Path(profile), soffice)  # as the build's own profiles: no first-start graphics tests
+        subprocess.run([soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                         "--convert-to", CSV_RAW_VALUES, "--outdir", str(out), str(xlsx), str(bare)],
                        check=True, capture_output=True, timeout=300)
     grids = {}

@@ -1,0 +1,58 @@
+"""A fresh LibreOffice user profile, prepared before LibreOffice first starts with it.
+
+Every LibreOffice this program starts gets a new, private profile. LibreOffice treats a profile that has not yet
+seen its version as the first start after an upgrade and runs its graphics self-tests: about a hundred drawings
+on surfaces up to 4096 pixels wide, which only tell whether the screen drawing works. Measured here, they are
+two thirds of the time it takes LibreOffice 7.4 to start and convert a small document (1.5 s against 0.5 s).
+The profile is given the settings such a profile has after that first start: it has seen this version.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+SETTINGS = "registrymodifications.xcu"
+# The product version (major.minor) in the installation's main configuration, share/registry/main.xcd.
+_VERSION = re.compile(rb'<prop oor:name="ooSetupVersion">\s*<value>(\d{1,4}\.\d{1,4})</value>')
+_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">\
+<value>{version}</value></prop></item>
+</oor:items>
+"""
+
+
+def prepare(profile: Path, soffice: str) -> None:
+    """Make `profile` (a folder for -env:UserInstallation, new or empty) one that has seen the version of the
+    LibreOffice `soffice` starts. When that version cannot be read (not an installation laid out as LibreOffice
+    lays it out, such as a test's stand-in), the profile is left empty: LibreOffice then runs its tests as before."""
+    version = product_version(soffice)
+    if version is None:
+        return
+    user = profile / "user"
+    user.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The version is digits and a dot (_VERSION): nothing in it needs escaping in XML.
+    (user / SETTINGS).write_text(_XCU.format(version=version), encoding="utf-8")
+
+
+def product_version(soffice: str) -> str | None:
+    """The major.minor version of the LibreOffice installation `soffice` belongs to, or None."""
+    try:
+        program = Path(soffice).resolve().parent
+        main = program.parent / "share" / "registry" / "main.xcd"
+        info = main.stat()
+    except OSError:
+        return None
+    return _version_in(str(main), info.st_size, info.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _version_in(path: str, size: int, mtime_ns: int) -> str | None:  # size and time: read again after an upgrade
+    try:
+        found = _VERSION.search(Path(path).read_bytes())
+    except OSError:
+        return None
+    return found.group(1).decode("ascii") if found else None

@@ -1,0 +1,57 @@
+"""A new LibreOffice profile is prepared so LibreOffice skips its first-start graphics self-tests."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from agreement.outputs import loprofile
+from agreement.outputs.pdf import find_soffice
+
+
+def _installation(root: Path, main_xcd: str | None) -> str:
+    """A LibreOffice laid out as installed (program/soffice, share/registry/main.xcd); its soffice's path."""
+    (root / "program").mkdir(parents=True)
+    soffice = root / "program" / "soffice"
+    soffice.write_text("#!/bin/sh\n", encoding="utf-8")
+    if main_xcd is not None:
+        (root / "share" / "registry").mkdir(parents=True)
+        (root / "share" / "registry" / "main.xcd").write_text(main_xcd, encoding="utf-8")
+    return str(soffice)
+
+
+MAIN_XCD = ('<oor:data><oor:component-data oor:name="Setup"><node oor:name="Product">\n'
+            '<prop oor:name="ooSetupVersion" oor:type="xs:string"><value/></prop>\n'  # the schema's empty default
+            '<prop oor:name="ooSetupVersion">\n        <value>24.8</value>\n      </prop>\n'
+            '</node></oor:component-data></oor:data>\n')
+
+
+def test_the_profile_has_seen_the_installations_version(tmp_path: Path) -> None:
+    soffice = _installation(tmp_path / "lo", MAIN_XCD)
+    link = tmp_path / "bin" / "soffice"  # as /usr/bin/soffice links into the installation
+    link.parent.mkdir()
+    link.symlink_to(soffice)
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    loprofile.prepare(profile, str(link))
+    settings = (profile / "user" / loprofile.SETTINGS).read_text(encoding="utf-8")
+    assert re.search(r'<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
+                     r'oor:op="fuse"><value>24\.8</value></prop></item>', settings)
+
+
+@pytest.mark.parametrize("main_xcd", [None, "<oor:data/>", MAIN_XCD.replace("24.8", "24.8<x/>")],
+                         ids=["no main.xcd", "no version", "a version that is not a number"])
+def test_an_installation_whose_version_cannot_be_read_gets_an_empty_profile(tmp_path: Path, main_xcd: str | None) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    loprofile.prepare(profile, _installation(tmp_path / "lo", main_xcd))
+    assert list(profile.iterdir()) == []
+
+
+def test_the_installed_libreoffices_version_is_read() -> None:
+    soffice = find_soffice()
+    assert soffice is not None
+    version = loprofile.product_version(soffice)
+    assert version is not None and re.fullmatch(r"\d+\.\d+", version)
