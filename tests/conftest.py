@@ -188,19 +188,52 @@ def manifest_mismatches(out: Path) -> list[str]:
 # Tests only read these. A test that builds again into one starts from its own copy (`copy_build`), which
 # brings the build cache along, so only the documents its change touches are made again.
 
-def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
-                  make: Callable[[Path], BuildResult]) -> BuildResult:
-    """`make(out)` run once for the whole session: the first worker to ask builds under a lock in the folder
-    all workers share (the parent of their base temp folders), and the others read its result."""
+# name -> how the shared build of that name is made, and the session fixture that gives it
+_SHARED: dict[str, Callable[[Path], BuildResult]] = {
+    "build": lambda out: build(SAMPLE, out),
+    "solhaven": lambda out: build(SOLHAVEN, out),
+    "build-docx": lambda out: build(SAMPLE, out, ("docx",)),
+}
+_SHARED_FIXTURES = {"built": "build", "built_solhaven": "solhaven", "built_docx": "build-docx"}
+_NEEDED: set[str] = set()  # the shared builds some collected test uses
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        _NEEDED.update(_SHARED_FIXTURES[name] for name in getattr(item, "fixturenames", ()) if name in _SHARED_FIXTURES)
+
+
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildResult:
+    """The shared build `name`, made once for the whole session: the first worker to ask makes it under a lock in
+    the folder all workers share (the parent of their base temp folders), and the others read its result.
+
+    A worker that finds another one making it makes the other shared builds the session needs meanwhile, rather
+    than wait idle."""
     if "PYTEST_XDIST_WORKER" not in os.environ:  # not under xdist (or run with -p no:xdist)
-        return make(tmp_path_factory.mktemp(name))
-    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
-    shared.mkdir(exist_ok=True)
-    result_file = shared / "result.pickle"
-    with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _SHARED[name](tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent
+    result = _made(shared, name, wait=False)
+    if result is None:
+        for other in sorted(_NEEDED - {name}):
+            _made(shared, other, wait=False)
+        result = _made(shared, name, wait=True)
+    assert result is not None
+    return result
+
+
+def _made(shared: Path, name: str, *, wait: bool) -> BuildResult | None:
+    """The result of the shared build `name`, made now if no worker made it before; None, without waiting, when
+    another worker is making it and `wait` is false."""
+    folder = shared / f"shared-{name}"
+    folder.mkdir(exist_ok=True)
+    result_file = folder / "result.pickle"
+    with (folder / "lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None
         if not result_file.exists():
-            result = make(shared / "out")
+            result = _SHARED[name](folder / "out")
             partial = result_file.with_suffix(".partial")  # renamed when whole: a killed worker leaves no half
             partial.write_bytes(pickle.dumps(result))
             partial.replace(result_file)
@@ -210,19 +243,19 @@ def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
-    return _shared_build(tmp_path_factory, "build", lambda out: build(SAMPLE, out))
+    return _shared_build(tmp_path_factory, "build")
 
 
 @pytest.fixture(scope="session")
 def built_solhaven(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The second test area built once, DOCX and PDF."""
-    return _shared_build(tmp_path_factory, "solhaven", lambda out: build(SOLHAVEN, out))
+    return _shared_build(tmp_path_factory, "solhaven")
 
 
 @pytest.fixture(scope="session")
 def built_docx(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """The sample content built once as Word files only (`--format docx`)."""
-    return _shared_build(tmp_path_factory, "build-docx", lambda out: build(SAMPLE, out, ("docx",)))
+    return _shared_build(tmp_path_factory, "build-docx")
 
 
 def copy_build(out: Path, target: Path) -> Path:

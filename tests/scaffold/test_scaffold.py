@@ -118,7 +118,8 @@ def test_a_failure_while_filling_an_empty_folder_takes_back_what_was_moved(tmp_p
 
 
 @pytest.mark.parametrize("what", ["a file in it", "a hidden file in it", "a file of that name"])
-def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(tmp_path: Path, what: str) -> None:
+def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(tmp_path: Path, what: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "omraade"
     if what == "a file of that name":
         target.write_text("noter\n", encoding="utf-8")
@@ -126,8 +127,9 @@ def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(tmp_path: 
         target.mkdir()
         (target / ("noter.txt" if what == "a file in it" else ".git")).write_text("noter\n", encoding="utf-8")
     before = snapshot(tmp_path)
-    result = run_cli(["init", "omraade"], cwd=tmp_path)
-    assert result.returncode == 1
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "omraade"])  # in this process: the console script is tested above
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), repr(result.exception)
     assert "omraade already exists and is not an empty folder, so nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(tmp_path) == before
