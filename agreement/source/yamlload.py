@@ -175,12 +175,14 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     # The link's own name, not its target's, is what the user knows the file by.
     shown = str(Path(display_path(path.parent)) / path.name)
     raw = _read(path, shown, root)
-    key = (shown, hashlib.sha256(raw).digest(), MAX_DEPTH, MAX_VALUES, MAX_ALIAS_VALUES)
+    key = (hashlib.sha256(raw).digest(), MAX_DEPTH, MAX_VALUES, MAX_ALIAS_VALUES)
     kept = _LOADED.get(key)
     if kept is not None:
         _LOADED.move_to_end(key)
         # A copy of its own, which the caller may change; the bytes were pickled by this process, never stored.
-        return cast(YamlDocument, pickle.loads(kept))  # noqa: S301
+        doc = cast(YamlDocument, pickle.loads(kept))  # noqa: S301
+        doc.path = shown  # the same bytes under another name (a copy of the content, a version in `diff`)
+        return doc
     doc = _load(raw, shown)
     kept = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
     if len(kept) <= _LOADED_BYTES // 4:
@@ -190,10 +192,10 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     return doc
 
 
-# Files read before, by name and bytes: `agreement watch` and `agreement diff` read the same unchanged files again
-# and again in one process. Kept pickled (unpickling is several times faster than reading the YAML again), the
-# most recently used first, up to a bound on memory.
-_LOADED: OrderedDict[tuple[str, bytes, int, int, int], bytes] = OrderedDict()
+# Files read before, by their bytes (a document's only trace of its file's name is its `path`): `agreement watch`
+# and `agreement diff` read the same unchanged files again and again in one process. Kept pickled (unpickling is
+# several times faster than reading the YAML again), the most recently used last, up to a bound on memory.
+_LOADED: OrderedDict[tuple[bytes, int, int, int], bytes] = OrderedDict()
 _LOADED_BYTES = 32 * 1024 * 1024
 
 

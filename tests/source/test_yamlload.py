@@ -412,6 +412,12 @@ def test_a_file_read_before_is_not_parsed_again_until_its_bytes_or_the_limits_ch
     assert not parsed and again == first and again is not first
     again.data["udgifter"][0]["beløb"].append(3)  # the caller's own copy: the next read is not changed by it
     assert load_yaml(path).data["udgifter"][0]["beløb"] == [1, 2] and not parsed
+    other = tmp_path / "kopi" / "budget.yaml"  # the same bytes under another name: named as that file
+    other.parent.mkdir()
+    other.write_bytes(path.read_bytes())
+    copy = load_yaml(other)
+    assert copy.path == str(other) and copy.locate(("udgifter", 0, "tekst")).path == str(other)
+    assert copy.data == first.data and first.path == str(path) and not parsed
     path.write_text("status: udkast\nudgifter:\n  - tekst: Revisionen\n    beløb: [1, 2]\n", encoding="utf-8")
     assert load_yaml(path).data["udgifter"][0]["tekst"] == "Revisionen" and len(parsed) == 1
     with monkeypatch.context() as patch, pytest.raises(ContentErrors, match="more than 3 values"):
