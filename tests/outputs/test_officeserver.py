@@ -218,8 +218,11 @@ def test_a_server_still_starting_is_waited_for_then_kept_while_held_and_stopped_
     """A build that joins a LibreOffice another build has just started waits for it (the timeout bounds that),
     though starting takes longer than a warm server may take to answer; neither build stops it as hung. While
     the builds hold it, it stays, however long it idles; released, it stops by itself after the idle time."""
-    slow = tmp_path / "soffice"  # LibreOffice on a busy machine: a second longer to start
-    slow.write_text(f'#!/bin/sh\nsleep 1\nexec "{pdf_module.find_soffice()}" "$@"\n', encoding="utf-8")
+    real = Path(str(pdf_module.find_soffice())).resolve()
+    slow = tmp_path / "lo" / "program" / "soffice"  # LibreOffice on a busy machine: twice the grace longer to start
+    slow.parent.mkdir(parents=True)
+    (tmp_path / "lo" / "share").symlink_to(real.parent.parent / "share")  # laid out as installed (loprofile)
+    slow.write_text(f'#!/bin/sh\nsleep 0.6\nexec "{real}" "$@"\n', encoding="utf-8")
     slow.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(slow))
     monkeypatch.setenv(officeserver.IDLE_ENV, "0.3")

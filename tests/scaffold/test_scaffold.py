@@ -89,12 +89,13 @@ def test_an_empty_existing_folder_is_used(tmp_path: Path) -> None:
     assert _leftovers(tmp_path) == []
 
 
-def test_the_empty_folder_one_is_in_is_filled_and_kept(tmp_path: Path) -> None:
+def test_the_empty_folder_one_is_in_is_filled_and_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     here = tmp_path / "mit-omraade"
     here.mkdir()
     inode = here.stat().st_ino
-    result = run_cli(["init", "."], cwd=here)
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(main, ["init", "."])  # in this process: the console script is tested above
+    assert result.exit_code == 0 and result.exception is None, result.output
     assert here.stat().st_ino == inode  # the same folder, not one renamed over it
     assert (here / "strategic.yaml").is_file() and (here / "delaftaler" / "beskaeftigelse.yaml").is_file()
     assert _leftovers(tmp_path) == []
