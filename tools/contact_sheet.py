@@ -21,9 +21,19 @@ BACKGROUND = (236, 239, 241)
 
 
 def pages(pdf: Path, scratch: Path) -> list[Image.Image]:
-    """Every page of `pdf` as a thumbnail, in page order."""
+    """Every page of `pdf` as a thumbnail, in page order.
+
+    Drawn from a copy without the PDF/A output intent: with one, poppler works out that sRGB profile's colour
+    transform again on every page, most of its time here, and the thumbnails look the same without it."""
+    import pikepdf  # only here: the rest of the tool runs without it
+
     prefix = scratch / pdf.stem
-    subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", str(pdf), str(prefix)], check=True, capture_output=True)
+    plain = scratch / f"{pdf.stem}.pdf"
+    with pikepdf.open(pdf) as source:
+        if "/OutputIntents" in source.Root:
+            del source.Root.OutputIntents
+        source.save(plain)
+    subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", str(plain), str(prefix)], check=True, capture_output=True)
 
     def number(path: Path) -> int:
         found = re.search(r"-(\d+)\.png$", path.name)
