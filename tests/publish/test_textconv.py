@@ -102,6 +102,23 @@ def test_pdf_text_has_the_sentences(built) -> None:
     assert "UDKAST" not in words
 
 
+def test_pdf_text_is_pdftotexts_text_of_the_file_as_it_is(built) -> None:
+    # Read from a copy without the PDF/A output intent (poppler is slow with one); the file itself is untouched.
+    pdf = built.out_dir / "kommissorium.pdf"
+    before = pdf.read_bytes()
+    direct = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
+                            text=True).stdout
+    assert pdf_text(pdf).rstrip("\n").split("\n") == [line.rstrip() for line in direct.replace("\f", "\n").rstrip().split("\n")]
+    assert pdf.read_bytes() == before
+
+
+def test_a_damaged_pdf_is_pdftotexts_plain_error(tmp_path: Path) -> None:
+    pdf = tmp_path / "damaged.pdf"
+    pdf.write_bytes(b"%PDF-1.7\nnot a PDF after all\n")
+    with pytest.raises(ToolError, match=r"pdftotext could not read .*damaged\.pdf"):
+        pdf_text(pdf)
+
+
 def test_missing_pdftotext_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf = tmp_path / "a.pdf"
     pdf.write_bytes(b"%PDF-1.7\n")
