@@ -30,6 +30,10 @@ import time
 from pathlib import Path
 
 STATE_GRACE = 30.0  # seconds the starting build has to write the state file naming this process
+# For its first seconds, while LibreOffice starts, the watchdog looks every tenth of a second, so a LibreOffice
+# that fails at once (a crash, a broken installation) is reported to the waiting build at once.
+STARTING = 10.0
+STARTING_STEP = 0.1
 
 
 def names_me(state: str) -> bool:
@@ -82,7 +86,7 @@ def main() -> None:
     step = max(0.1, min(1.0, idle / 4))
     started = time.monotonic()
     while True:
-        time.sleep(step)
+        time.sleep(min(step, STARTING_STEP) if time.monotonic() - started < STARTING else step)
         if office.poll() is not None:
             stop(state, pipe_file)
         if not names_me(state):

@@ -350,7 +350,6 @@ def test_another_libreoffice_gets_a_server_of_its_own(warm: Shared, tmp_path: Pa
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("AGREEMENT_SOFFICE", str(fake))
-    monkeypatch.setenv(officeserver.IDLE_ENV, "1")  # its watchdog looks for the crashed LibreOffice more often
     with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault"):
         _convert(warm.docx, tmp_path / "fake")
     assert _live(warm.folder) == [server]  # the real one is neither used nor stopped
