@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -12,6 +13,11 @@ def normalise(path: Path) -> None:
     """Rewrite `path` in place: same entries in the same order, fixed times and attributes."""
     with zipfile.ZipFile(path) as src:
         entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    write(path, entries)
+
+
+def write(path: Path, entries: Iterable[tuple[str, bytes]]) -> None:
+    """Write `entries` (name, bytes) in their order to `path` as normalise leaves a zip (through a file beside it)."""
     tmp = path.with_name(path.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as dst:
         for name, data in entries:

@@ -67,6 +67,11 @@ def finish_docx(path: Path, meta: Metadata) -> None:
     """
     with zipfile.ZipFile(path) as src:
         entries = {info.filename: src.read(info) for info in src.infolist()}
+    docxzip.write(path, finish_entries(entries, meta).items())
+
+
+def finish_entries(entries: dict[str, bytes], meta: Metadata) -> dict[str, bytes]:
+    """finish_docx on the package's entries (name -> bytes, in zip order), changed in place and returned."""
     if SETTINGS in entries:
         entries[SETTINGS] = settings_xml(entries[SETTINGS])
     entries[APP] = app_xml(company=meta.author)
@@ -74,12 +79,7 @@ def finish_docx(path: Path, meta: Metadata) -> None:
         del entries[STALE]
         entries[DOCUMENT_RELS] = _without_relationship(entries[DOCUMENT_RELS], STALE.rsplit("/", 1)[1])
         entries[CONTENT_TYPES] = _without_override(entries[CONTENT_TYPES], f"/{STALE}")
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as dst:
-        for name, data in entries.items():
-            dst.writestr(name, data)
-    tmp.replace(path)
-    docxzip.normalise(path)
+    return entries
 
 
 def settings_xml(data: bytes) -> bytes:

@@ -9,9 +9,13 @@ import io
 import re
 import struct
 from pathlib import Path
+from typing import cast
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml.ns import nsmap as docx_nsmap
 from docx.shared import Cm
 from docxtpl import DocxTemplate
@@ -20,10 +24,10 @@ from markupsafe import Markup
 
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import layout
+from agreement.word import docxzip, layout
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
-from agreement.word.native import finish_docx
+from agreement.word.native import finish_entries
 from agreement.word.ooxml import el, paragraph, to_xml, w
 from agreement.word.pagesize import EMU_PER_CM
 from agreement.word.tables import Table
@@ -161,8 +165,9 @@ class DocxRenderer:
         props.last_modified_by = "agreement"
         props.revision = 1
         props.comments = ""
-        self.tpl.save(str(path))
-        finish_docx(path, meta)  # Word-native settings and properties; normalises the zip
+        # Word-native settings and properties, then one normalised zip: what saving the package and finish_docx
+        # on the saved file give, without zipping, reading and zipping it again.
+        docxzip.write(path, finish_entries(_package_entries(self.tpl), meta).items())
 
     def _write_footnotes(self) -> None:
         if not self.footnotes.bodies:
@@ -189,3 +194,33 @@ def _space() -> etree._Element:
     t.text = " "
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return t
+
+
+class _Entries:
+    """Stands in for python-docx's zip writer: keeps each member's bytes, in the order the package writes them."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob
+
+
+def _package_entries(tpl: DocxTemplate) -> dict[str, bytes]:
+    """The members of the Word file `tpl.save` would write (name -> bytes, in its order), without zipping them.
+
+    DocxTemplate.save runs its own step first (replacing pictures, which this program never asks for), then
+    python-docx's OpcPackage.save: every part's before_marshal, and PackageWriter's content types, package
+    relationships and parts, each followed by its relationships."""
+    tpl.pre_processing()
+    package = tpl.docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    entries = _Entries()
+    writer = cast(PhysPkgWriter, entries)  # it has the one method these use: write(pack_uri, blob)
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    tpl.is_saved = True
+    return entries.entries
