@@ -11,11 +11,14 @@ from agreement.outputs import loprofile
 from agreement.outputs.pdf import find_soffice
 
 
-def _installation(root: Path, main_xcd: str | None) -> str:
-    """A LibreOffice laid out as installed (program/soffice, share/registry/main.xcd); its soffice's path."""
+def _installation(root: Path, main_xcd: str | None, versionrc: str | None = None) -> str:
+    """A LibreOffice laid out as installed (program/soffice, program/versionrc, share/registry/main.xcd); its
+    soffice's path."""
     (root / "program").mkdir(parents=True)
     soffice = root / "program" / "soffice"
     soffice.write_text("#!/bin/sh\n", encoding="utf-8")
+    if versionrc is not None:
+        (root / "program" / "versionrc").write_text(versionrc, encoding="utf-8")
     if main_xcd is not None:
         (root / "share" / "registry").mkdir(parents=True)
         (root / "share" / "registry" / "main.xcd").write_text(main_xcd, encoding="utf-8")
@@ -28,8 +31,11 @@ MAIN_XCD = ('<oor:data><oor:component-data oor:name="Setup"><node oor:name="Prod
             '</node></oor:component-data></oor:data>\n')
 
 
-def test_the_profile_has_seen_the_installations_version(tmp_path: Path) -> None:
-    soffice = _installation(tmp_path / "lo", MAIN_XCD)
+VERSIONRC = "[Version]\nAllLanguages=en-US da\nbuildid=420(Build:3)\nUpdateUserAgent=<PRODUCT> (${buildid})\n"
+
+
+def test_the_profile_has_seen_the_installations_version_and_build(tmp_path: Path) -> None:
+    soffice = _installation(tmp_path / "lo", MAIN_XCD, VERSIONRC)
     link = tmp_path / "bin" / "soffice"  # as /usr/bin/soffice links into the installation
     link.parent.mkdir()
     link.symlink_to(soffice)
@@ -39,6 +45,14 @@ def test_the_profile_has_seen_the_installations_version(tmp_path: Path) -> None:
     settings = (profile / "user" / loprofile.SETTINGS).read_text(encoding="utf-8")
     assert re.search(r'<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" '
                      r'oor:op="fuse"><value>24\.8</value></prop></item>', settings)
+    assert (profile / "user" / "extensions" / loprofile.BUILD_ID).read_bytes() == b"420(Build:3)"
+
+
+def test_without_a_build_id_the_profile_gets_the_version_alone(tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    loprofile.prepare(profile, _installation(tmp_path / "lo", MAIN_XCD, "[Version]\nbuildid=\n"))
+    assert (profile / "user" / loprofile.SETTINGS).is_file() and not (profile / "user" / "extensions").exists()
 
 
 @pytest.mark.parametrize("main_xcd", [None, "<oor:data/>", MAIN_XCD.replace("24.8", "24.8<x/>")],
@@ -55,3 +69,4 @@ def test_the_installed_libreoffices_version_is_read() -> None:
     assert soffice is not None
     version = loprofile.product_version(soffice)
     assert version is not None and re.fullmatch(r"\d+\.\d+", version)
+    assert loprofile.build_id(soffice)

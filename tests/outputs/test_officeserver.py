@@ -166,13 +166,16 @@ def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: S
     assert len(fresh) == 8
 
 
-def test_the_server_started_without_its_first_start_graphics_tests(warm: Shared) -> None:
+def test_the_server_started_without_its_first_start_graphics_tests_or_a_restart(warm: Shared) -> None:
     [server] = _live(warm.folder)
     user = server.profile / "user"
     settings = (user / loprofile.SETTINGS).read_text(encoding="utf-8")  # LibreOffice's, kept from what it was given
     assert f"<value>{loprofile.product_version(server.soffice)}</value>" in settings
     assert (user / "registry").exists() or (user / "config").exists()  # the profile LibreOffice made around it
     assert not (user / "GraphicsRenderTests.log").exists()  # written whenever the tests run
+    # LibreOffice found its build recorded, so it neither cleared the extensions folder nor started again.
+    assert (user / "extensions" / loprofile.BUILD_ID).read_bytes() == loprofile.build_id(server.soffice)
+    assert "OfficeRestartInProgress" not in settings
 
 
 def test_a_killed_server_is_replaced_and_the_documents_are_converted(warm: Shared, tmp_path: Path) -> None:
