@@ -60,12 +60,13 @@ class Office:
 
     Where LibreOffice comes from depends on `officeserver.idle_seconds()`: above 0, the warm LibreOffice that
     builds share (started now if none is running, and left running when this Office closes); if it fails a
-    batch it had converted others before, a new one is started and the batch converted again, once. At 0, a
-    LibreOffice of this Office's own, with its profile in `profile_parent`, stopped by `close`.
+    batch it had converted others before, a new one is started and the batch converted again, once. At 0, or
+    with `own`, a LibreOffice of this Office's own, with its profile in `profile_parent`, stopped by `close`.
     """
 
-    def __init__(self, profile_parent: Path | None = None) -> None:
+    def __init__(self, profile_parent: Path | None = None, *, own: bool = False) -> None:
         self.profile_parent = profile_parent
+        self.own = own
         self._profile: tempfile.TemporaryDirectory | None = None
         self._office: subprocess.Popen | None = None
         self._client: subprocess.Popen | None = None
@@ -91,7 +92,7 @@ class Office:
             return self  # converted by wait() with --convert-to
         self._python = python
         try:
-            shared = officeserver.idle_seconds() > 0
+            shared = not self.own and officeserver.idle_seconds() > 0
             if shared:
                 self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-client-", dir=self.profile_parent)
                 self._server, self._lease, self._started_server = officeserver.acquire(exe, libreoffice_version())

@@ -1,0 +1,111 @@
+"""A large build converts with a second LibreOffice of its own beside its first, and gets the same PDFs."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from agreement.errors import ToolError
+from agreement.outputs import converters
+from agreement.outputs.converters import Converters, text_size
+from agreement.pipeline import BuildResult, build
+from tests.conftest import SAMPLE, copy_build, processes
+
+
+class _Office:
+    """Stands in for an Office: records what it was given; `wait` raises `fails` if set."""
+
+    def __init__(self, fails: ToolError | None = None) -> None:
+        self.submitted: list[str] = []
+        self.waited: list[float] = []
+        self.closed = False
+        self.fails = fails
+
+    def submit(self, docx: Path, pdf: Path) -> None:
+        self.submitted.append(docx.name)
+
+    def wait(self, timeout: float) -> list[Path]:
+        self.waited.append(timeout)
+        if self.fails is not None:
+            raise self.fails
+        return []
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _docx(folder: Path, name: str, size: int) -> Path:
+    path = folder / name
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(converters.DOCUMENT, b"x" * size)  # compresses to almost nothing: the size that counts
+    return path
+
+
+def test_the_text_size_is_the_main_parts_uncompressed_size(tmp_path: Path) -> None:
+    assert text_size(_docx(tmp_path, "a.docx", 12345)) == 12345
+    (tmp_path / "b.docx").write_bytes(b"not a zip")
+    assert text_size(tmp_path / "b.docx") == 0 and text_size(tmp_path / "missing.docx") == 0
+
+
+def test_a_second_libreoffice_starts_once_the_queued_text_is_large_and_takes_the_lesser_queue(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(converters, "SECOND_AT", 1000)
+    monkeypatch.setattr(converters.os, "cpu_count", lambda: 2)
+    first, second = _Office(), _Office()
+    started: list[_Office] = []
+    group = Converters(first, lambda: started.append(second) or second)  # type: ignore[arg-type, return-value]
+    for name, size in (("a", 400), ("b", 500), ("c", 300), ("d", 100), ("e", 50)):
+        group.submit(_docx(tmp_path, f"{name}.docx", size), tmp_path / f"{name}.pdf")
+    # a (400) and b (500) go to the first; c brings the total to 1200, so the second starts and takes c (300),
+    # then d (its queue 300 < 900) and e (400 < 900).
+    assert first.submitted == ["a.docx", "b.docx"] and second.submitted == ["c.docx", "d.docx", "e.docx"]
+    assert started == [second] and group.processes == 2
+    assert group.wait(60) == [tmp_path / f"{name}.pdf" for name in "abcde"]
+    assert first.waited == [60] and second.waited == [60]  # side by side, each within the whole timeout
+    group.close()
+    assert second.closed and not first.closed  # the first is its owner's to close
+
+
+@pytest.mark.parametrize("cores, second", [(1, True), (2, False)], ids=["one core", "no second allowed"])
+def test_no_second_libreoffice_on_one_core_or_when_none_may_be_started(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cores: int, second: bool) -> None:
+    monkeypatch.setattr(converters, "SECOND_AT", 1)
+    monkeypatch.setattr(converters.os, "cpu_count", lambda: cores)
+    first = _Office()
+    group = Converters(first, (lambda: pytest.fail("a second LibreOffice was started")) if second else None)  # type: ignore[arg-type]
+    for name in "abc":
+        group.submit(_docx(tmp_path, f"{name}.docx", 5000), tmp_path / f"{name}.pdf")
+    group.wait(60)
+    assert first.submitted == ["a.docx", "b.docx", "c.docx"] and group.processes == 1
+
+
+def test_a_failure_of_either_is_the_builds_and_the_second_is_stopped(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(converters, "SECOND_AT", 1)
+    monkeypatch.setattr(converters.os, "cpu_count", lambda: 2)
+    for first, second in ((_Office(ToolError("first failed")), _Office()), (_Office(), _Office(ToolError("second failed")))):
+        group = Converters(first, lambda second=second: second)  # type: ignore[arg-type, misc]
+        for name in "ab":
+            group.submit(_docx(tmp_path, f"{name}.docx", 10), tmp_path / f"{name}.pdf")
+        with pytest.raises(ToolError, match="first failed" if first.fails else "second failed"):
+            group.wait(60)
+        assert second.closed
+
+
+def test_a_build_with_two_libreoffice_processes_makes_the_same_pdfs(built: BuildResult, built_docx: BuildResult,
+                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # From the Word-only build's cache: every PDF is converted, none rendered. A low threshold starts the
+    # second LibreOffice after the first document.
+    monkeypatch.setattr(converters, "SECOND_AT", 1)
+    monkeypatch.setattr(converters.os, "cpu_count", lambda: 2)
+    said: list[str] = []
+    result = build(SAMPLE, copy_build(built_docx.out_dir, tmp_path / "out"), progress=said.append)
+    (converted,) = [line for line in said if line.startswith("converted ")]
+    assert converted.startswith("converted 8 document(s) to PDF") and "by two LibreOffice processes" in converted
+    pdfs = sorted(result.out_dir.glob("*.pdf"))
+    assert len(pdfs) == 8
+    assert all(pdf.read_bytes() == (built.out_dir / pdf.name).read_bytes() for pdf in pdfs)
+    # The second LibreOffice, its profile in the build's scratch folder, was stopped, and the folder went.
+    assert not processes(str(tmp_path / "out"), "soffice") and not list((tmp_path / "out").glob(".agreement-*"))
