@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import io
@@ -146,6 +147,8 @@ def poppler(tool: str, pdf: Path, *options: str) -> bytes:
     import pikepdf
 
     with pikepdf.open(pdf) as source:
+        # The file as written: qpdf would quietly repair damage that poppler, reading the file, would report.
+        assert not source.get_warnings(), f"{pdf}: {source.get_warnings()}"
         if "/OutputIntents" in source.Root:
             del source.Root.OutputIntents
         copy = io.BytesIO()
@@ -198,8 +201,9 @@ _SHARED_FIXTURES = {"built": "build", "built_solhaven": "solhaven", "built_docx"
 _NEEDED: set[str] = set()  # the shared builds some collected test uses
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Note the shared builds the selected tests use (after -k, -m and --deselect: session.items)."""
+    for item in session.items:
         _NEEDED.update(_SHARED_FIXTURES[name] for name in getattr(item, "fixturenames", ()) if name in _SHARED_FIXTURES)
 
 
@@ -215,7 +219,8 @@ def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildR
     result = _made(shared, name, wait=False)
     if result is None:
         for other in sorted(_NEEDED - {name}):
-            _made(shared, other, wait=False)
+            with contextlib.suppress(Exception):  # a failing one fails the tests that use it, when they ask for it
+                _made(shared, other, wait=False)
         result = _made(shared, name, wait=True)
     assert result is not None
     return result
@@ -227,6 +232,8 @@ def _made(shared: Path, name: str, *, wait: bool) -> BuildResult | None:
     folder = shared / f"shared-{name}"
     folder.mkdir(exist_ok=True)
     result_file = folder / "result.pickle"
+    if result_file.exists():  # made before (written whole, by a rename): read without the lock
+        return cast(BuildResult, pickle.loads(result_file.read_bytes()))
     with (folder / "lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)

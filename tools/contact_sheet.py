@@ -24,15 +24,19 @@ def pages(pdf: Path, scratch: Path) -> list[Image.Image]:
     """Every page of `pdf` as a thumbnail, in page order.
 
     Drawn from a copy without the PDF/A output intent: with one, poppler works out that sRGB profile's colour
-    transform again on every page, most of its time here, and the thumbnails look the same without it."""
-    import pikepdf  # only here: the rest of the tool runs without it
+    transform again on every page, most of its time here, and the thumbnails look the same without it. A PDF
+    pikepdf cannot read is drawn as it is."""
+    import pikepdf  # imported when the first PDF is drawn, not for the tool's usage message
 
     prefix = scratch / pdf.stem
     plain = scratch / f"{pdf.stem}.pdf"
-    with pikepdf.open(pdf) as source:
-        if "/OutputIntents" in source.Root:
-            del source.Root.OutputIntents
-        source.save(plain)
+    try:
+        with pikepdf.open(pdf) as source:
+            if "/OutputIntents" in source.Root:
+                del source.Root.OutputIntents
+            source.save(plain)
+    except pikepdf.PdfError:
+        plain = pdf
     subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", str(plain), str(prefix)], check=True, capture_output=True)
 
     def number(path: Path) -> int:

@@ -7,7 +7,6 @@ import subprocess
 import textwrap
 from collections import OrderedDict
 from itertools import pairwise
-from pathlib import Path
 
 from agreement.errors import ToolError
 from agreement.formatting import count, join_and, number
@@ -103,20 +102,23 @@ def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes
     if exe is None:
         raise ToolError("Graphviz is not installed, so the organisation diagram cannot be drawn; "
                         "install it with: sudo apt-get install graphviz (or run 'make build')")
-    info = Path(exe).stat()
-    key = (exe, info.st_size, info.st_mtime_ns, dpi, dot_source)
+    from agreement.publish.cache import graphviz_version  # the build cache's identity of Graphviz: the same test
+
+    key = (graphviz_version(), dpi, dot_source)
     drawn = _DRAWN.get(key)
     if drawn is None:
         drawn = _draw(exe, dot_source, dpi, timeout)
         _DRAWN[key] = drawn
         while len(_DRAWN) > _DRAWN_MAX:
             _DRAWN.popitem(last=False)
+    else:
+        _DRAWN.move_to_end(key)
     return drawn
 
 
 # Drawings made before in this process, by the `dot` that drew them and its input: `agreement watch`, `diff` and a
 # build of several areas draw the same diagram again and again, and Graphviz draws the same input the same way.
-_DRAWN: OrderedDict[tuple[str, int, int, int, str], bytes] = OrderedDict()
+_DRAWN: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
 _DRAWN_MAX = 16
 
 

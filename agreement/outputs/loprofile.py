@@ -13,6 +13,7 @@ conversion). The profile is given that record, as LibreOffice writes it.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from pathlib import Path
@@ -39,13 +40,15 @@ def prepare(profile: Path, soffice: str) -> None:
     if version is None:
         return
     user = profile / "user"
-    user.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # The version is digits and a dot (_VERSION): nothing in it needs escaping in XML.
-    (user / SETTINGS).write_text(_XCU.format(version=version), encoding="utf-8")
-    build = build_id(soffice)
-    if build is not None:
-        (user / "extensions").mkdir(mode=0o700, exist_ok=True)
-        (user / "extensions" / BUILD_ID).write_bytes(build)
+    # Only a speed-up: a profile that cannot be written here is left to LibreOffice, which says what is wrong.
+    with contextlib.suppress(OSError):
+        user.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # The version is digits and a dot (_VERSION): nothing in it needs escaping in XML.
+        (user / SETTINGS).write_text(_XCU.format(version=version), encoding="utf-8")
+        build = build_id(soffice)
+        if build is not None:
+            (user / "extensions").mkdir(mode=0o700, exist_ok=True)
+            (user / "extensions" / BUILD_ID).write_bytes(build)
 
 
 def product_version(soffice: str) -> str | None:

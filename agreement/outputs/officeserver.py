@@ -262,6 +262,9 @@ def _start(folder: Path, key: str, exe: str) -> Server:
     """Start a watchdog with a fresh LibreOffice (new profile, new pipe) and write the state file naming it."""
     idle = idle_seconds()
     server = Server(folder, key, 0, f"agreement-office-{key}-{secrets.token_hex(6)}", exe, idle, time.time())
+    # Whatever the state file names now is not to be used (a dead server, or unreadable state): gone before the
+    # watchdog starts, which stops itself if the state file names another process once it first looks.
+    server.state.unlink(missing_ok=True)
     shutil.rmtree(server.profile, ignore_errors=True)  # a fresh profile for every start, as a one-off build has
     server.profile.mkdir(mode=0o700, exist_ok=True)
     loprofile.prepare(server.profile, exe)

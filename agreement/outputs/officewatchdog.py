@@ -86,7 +86,7 @@ def main() -> None:
     step = max(0.1, min(1.0, idle / 4))
     started = time.monotonic()
     while True:
-        time.sleep(min(step, STARTING_STEP) if time.monotonic() - started < STARTING else step)
+        time.sleep(STARTING_STEP if time.monotonic() - started < STARTING else step)
         if office.poll() is not None:
             stop(state, pipe_file)
         if not names_me(state):

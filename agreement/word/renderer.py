@@ -27,7 +27,7 @@ from agreement.model.metadata import Metadata
 from agreement.word import docxzip, layout
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
-from agreement.word.native import finish_entries
+from agreement.word.native import finish_docx, finish_entries
 from agreement.word.ooxml import el, paragraph, to_xml, w
 from agreement.word.pagesize import EMU_PER_CM
 from agreement.word.tables import Table
@@ -167,7 +167,12 @@ class DocxRenderer:
         props.comments = ""
         # Word-native settings and properties, then one normalised zip: what saving the package and finish_docx
         # on the saved file give, without zipping, reading and zipping it again.
-        docxzip.write(path, finish_entries(_package_entries(self.tpl), meta).items())
+        entries = _package_entries(self.tpl)
+        if entries is None:  # docxtpl or python-docx would save otherwise than _package_entries knows: their way
+            self.tpl.save(str(path))
+            finish_docx(path, meta)
+            return
+        docxzip.write(path, finish_entries(entries, meta).items())
 
     def _write_footnotes(self) -> None:
         if not self.footnotes.bodies:
@@ -206,12 +211,18 @@ class _Entries:
         self.entries[pack_uri.membername] = blob
 
 
-def _package_entries(tpl: DocxTemplate) -> dict[str, bytes]:
-    """The members of the Word file `tpl.save` would write (name -> bytes, in its order), without zipping them.
+def _package_entries(tpl: DocxTemplate) -> dict[str, bytes] | None:
+    """The members of the Word file `tpl.save` would write (name -> bytes, in its order), without zipping them;
+    None when `tpl.save` would do more than this knows (see below) or python-docx lacks what it uses.
 
     DocxTemplate.save runs its own step first (replacing pictures, which this program never asks for), then
     python-docx's OpcPackage.save: every part's before_marshal, and PackageWriter's content types, package
-    relationships and parts, each followed by its relationships."""
+    relationships and parts, each followed by its relationships; then its post_processing, which rewrites the
+    zip only to replace media, embedded files or zip members (also never asked for)."""
+    if any(getattr(tpl, name, None) for name in ("crc_to_new_media", "crc_to_new_embedded", "zipname_to_replace")):
+        return None
+    if not all(hasattr(PackageWriter, name) for name in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")):
+        return None
     tpl.pre_processing()
     package = tpl.docx.part.package
     parts = package.parts

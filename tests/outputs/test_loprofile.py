@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agreement.outputs import loprofile
-from agreement.outputs.pdf import find_soffice
+from agreement.outputs.pdf import Office, find_soffice, to_pdf
 
 
 def _installation(root: Path, main_xcd: str | None, versionrc: str | None = None) -> str:
@@ -70,3 +70,21 @@ def test_the_installed_libreoffices_version_is_read() -> None:
     version = loprofile.product_version(soffice)
     assert version is not None and re.fullmatch(r"\d+\.\d+", version)
     assert loprofile.build_id(soffice)
+
+
+def test_every_libreoffice_this_program_starts_gets_a_prepared_profile(built, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # The warm server's (tests/outputs/test_officeserver.py), an Office's own, and the one-call conversion's.
+    prepared: list[Path] = []
+    real = loprofile.prepare
+    monkeypatch.setattr(loprofile, "prepare", lambda profile, soffice: prepared.append(profile) or real(profile, soffice))
+    for folder in ("own", "one-call"):
+        (tmp_path / folder).mkdir()
+    with Office(tmp_path / "own", own=True) as office:
+        assert [p.parent for p in prepared] == [tmp_path / "own"]
+        assert (prepared[0] / "user" / loprofile.SETTINGS).is_file()  # before LibreOffice started with it
+        office.submit(built.out_dir / "kommissorium.docx", tmp_path / "own.pdf")
+        office.wait(60)
+    assert to_pdf([built.out_dir / "beredskabsplan.docx"], tmp_path / "batch", timeout=60,
+                  profile_parent=tmp_path / "one-call") == [tmp_path / "batch" / "beredskabsplan.pdf"]
+    assert len(prepared) == 2 and prepared[1].parent == tmp_path / "one-call"

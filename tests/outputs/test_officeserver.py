@@ -141,16 +141,17 @@ def test_the_state_folder_is_private(state: Path) -> None:
 def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: Shared, built: BuildResult,
                                                                            built_docx: BuildResult, tmp_path: Path,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    # Both builds start from a copy of the sample's Word-only build: its cache holds every Word file and no PDF,
-    # so each build converts all the documents and renders none.
-    # The fresh one: with AGREEMENT_OFFICE_IDLE=0, Office starts a LibreOffice of its own and stops it when it closes.
+    # The fresh one: with AGREEMENT_OFFICE_IDLE=0, Office starts a LibreOffice of its own and stops it when it closes;
+    # the build renders every document while it starts. The warm one starts from a copy of the sample's Word-only
+    # build, whose cache holds every Word file and no PDF: it converts all the documents and renders none.
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     with monkeypatch.context() as patch:
         patch.setenv(officeserver.IDLE_ENV, "0")
         patch.setenv(officeserver.DIR_ENV, str(tmp_path / "office"))
         with Office(scratch) as office:
-            fresh = _pdfs(build(SAMPLE, _word_only(built_docx, tmp_path / "fresh"), office=office).out_dir)
+            fresh_build = build(SAMPLE, tmp_path / "fresh", office=office).out_dir
+            fresh = _pdfs(fresh_build)
             assert processes(str(scratch), "soffice"), "its own LibreOffice, with its profile in the scratch folder"
         _until(lambda: not processes(str(scratch), "soffice"), "its LibreOffice stopped when the Office closed")
         assert not list(scratch.glob("agreement-lo-*")) and not (tmp_path / "office").exists()
@@ -160,6 +161,8 @@ def test_pdfs_from_a_warm_libreoffice_are_byte_identical_to_a_fresh_ones(warm: S
     assert _convert(warm.docx, tmp_path / "before") == warm.reference
     warm_build = build(SAMPLE, _word_only(built_docx, tmp_path / "warm")).out_dir
     assert all((warm_build / docx.name).read_bytes() == docx.read_bytes() for docx in warm.docx)  # converted again
+    assert all((fresh_build / docx.name).read_bytes() == (warm_build / docx.name).read_bytes()
+               for docx in built_docx.out_dir.glob("*.docx"))  # the same Word files, rendered or from the cache
     assert _pdfs(warm_build) == fresh
     assert _pdfs(built.out_dir) == fresh  # and the session's build, by the session's server
     assert _live(warm.folder) == [server]

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
+from agreement.publish import textconv
 from agreement.publish.textconv import docx_text, file_text, pdf_text, xlsx_text
 from tests.conftest import ROOT, SAMPLE, copy_build, replace_line
 
@@ -106,6 +107,7 @@ def test_pdf_text_is_pdftotexts_text_of_the_file_as_it_is(built) -> None:
     # Read from a copy without the PDF/A output intent (poppler is slow with one); the file itself is untouched.
     pdf = built.out_dir / "kommissorium.pdf"
     before = pdf.read_bytes()
+    assert textconv._without_output_intent(pdf) is not None  # the copy is what pdftotext reads
     direct = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
                             text=True).stdout
     assert pdf_text(pdf).rstrip("\n").split("\n") == [line.rstrip() for line in direct.replace("\f", "\n").rstrip().split("\n")]

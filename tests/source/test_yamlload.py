@@ -6,6 +6,7 @@ import os
 import stat
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -402,6 +403,7 @@ def test_characters_of_a_text_are_located_only_where_they_stand_unchanged(tmp_pa
 
 def test_a_file_read_before_is_not_parsed_again_until_its_bytes_or_the_limits_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlload, "_LOADED", OrderedDict())  # nothing read before in this process
     path = tmp_path / "budget.yaml"
     path.write_text("status: udkast\nudgifter:\n  - tekst: Revision\n    beløb: [1, 2]\n", encoding="utf-8")
     first = load_yaml(path)

@@ -15,7 +15,7 @@ from agreement.pipeline import build, load
 from agreement.resources import EDITIONS
 from agreement.source.loader import load_content
 from agreement.word.native import finish_docx
-from agreement.word.renderer import DocxRenderer
+from agreement.word.renderer import DocxRenderer, _package_entries
 from tests.conftest import SAMPLE, replace_line
 
 TEMPLATES = EDITIONS / "lbf-2019-26"
@@ -86,3 +86,5 @@ def test_saving_writes_what_the_package_saved_by_docxtpl_and_then_finished_would
         renderer.tpl.save(str(tmp_path / "by-docxtpl.docx"))
         finish_docx(tmp_path / "by-docxtpl.docx", meta)
         assert (tmp_path / "saved.docx").read_bytes() == (tmp_path / "by-docxtpl.docx").read_bytes(), spec.template
+        renderer.tpl.crc_to_new_media = {1: b"a picture to replace"}  # docxtpl would rewrite the zip: its own save
+        assert _package_entries(renderer.tpl) is None
