@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from agreement.errors import ToolError
 from agreement.outputs import converters
 from agreement.outputs.converters import Converters, text_size
 from agreement.pipeline import BuildResult, build
+from agreement.publish.cache import CACHE_DIR
 from tests.conftest import SAMPLE, copy_build, processes
 
 
@@ -94,18 +96,24 @@ def test_a_failure_of_either_is_the_builds_and_the_second_is_stopped(tmp_path: P
         assert second.closed
 
 
-def test_a_build_with_two_libreoffice_processes_makes_the_same_pdfs(built: BuildResult, built_docx: BuildResult,
-                                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # From the Word-only build's cache: every PDF is converted, none rendered. A low threshold starts the
-    # second LibreOffice after the first document.
+def test_a_build_with_two_libreoffice_processes_makes_the_same_pdfs(built: BuildResult, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # From a copy of the sample's build whose cache lost three documents' PDFs: the build converts those three
+    # and renders nothing. A low threshold starts the second LibreOffice with the first document.
+    out = copy_build(built.out_dir, tmp_path / "out")
+    dropped = [entry for entry in (out / CACHE_DIR).iterdir()
+               if any((entry / f"{stem}.pdf").is_file() for stem in ("kommissorium", "beredskabsplan", "budget"))]
+    assert len(dropped) == 3
+    for entry in dropped:
+        shutil.rmtree(entry)
     monkeypatch.setattr(converters, "SECOND_AT", 1)
     monkeypatch.setattr(converters.os, "cpu_count", lambda: 2)
     said: list[str] = []
-    result = build(SAMPLE, copy_build(built_docx.out_dir, tmp_path / "out"), progress=said.append)
+    result = build(SAMPLE, out, progress=said.append)
     (converted,) = [line for line in said if line.startswith("converted ")]
-    assert converted.startswith("converted 8 document(s) to PDF") and "by two LibreOffice processes" in converted
+    assert converted.startswith("converted 3 document(s) to PDF") and "by two LibreOffice processes" in converted
     pdfs = sorted(result.out_dir.glob("*.pdf"))
     assert len(pdfs) == 8
     assert all(pdf.read_bytes() == (built.out_dir / pdf.name).read_bytes() for pdf in pdfs)
     # The second LibreOffice, its profile in the build's scratch folder, was stopped, and the folder went.
-    assert not processes(str(tmp_path / "out"), "soffice") and not list((tmp_path / "out").glob(".agreement-*"))
+    assert not processes(str(out), "soffice") and not list(out.glob(".agreement-*"))
