@@ -121,7 +121,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
     """
     from agreement.outputs.converters import Converters  # not at the top: `check` imports this module
-    from agreement.outputs.pdf import Office
+    from agreement.outputs.pdf import Office, uno_python
 
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
@@ -154,18 +154,21 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
             if want_pdf and office is not None:
                 # A build with its own Office may add a second LibreOffice of its own for a large batch;
                 # `agreement watch` keeps one LibreOffice for all its rounds.
+                # Only with the UNO client: without it, a conversion is one soffice run that close() cannot stop.
                 scratch = publication.scratch
-                converters = Converters(office, (lambda: Office(scratch, own=True).start()) if office is own_office
-                                        else None)
+                converters = Converters(office, (lambda: Office(scratch, own=True))
+                                        if office is own_office and uno_python() is not None else None)
             built = [_make(plan, programme, stage, converters, cache, say) for plan in plans]
             if converters is not None:
                 converted = [plan for plan in plans if plan.pdf_key is not None and plan.pdf_cached is None]
                 _finish_pdfs(converted, stage, converters, out_dir, timeout, say)
         finally:
-            if converters is not None:
-                converters.close()
-            if own_office is not None:
-                own_office.close()
+            try:
+                if converters is not None:
+                    converters.close()
+            finally:
+                if own_office is not None:
+                    own_office.close()
         for plan, doc in zip(plans, built):
             for fmt in FORMATS:
                 if fmt in formats:

@@ -44,11 +44,18 @@ def prepare(profile: Path, soffice: str) -> None:
     with contextlib.suppress(OSError):
         user.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The version is digits and a dot (_VERSION): nothing in it needs escaping in XML.
-        (user / SETTINGS).write_text(_XCU.format(version=version), encoding="utf-8")
+        _write(user / SETTINGS, _XCU.format(version=version).encode("utf-8"))
         build = build_id(soffice)
         if build is not None:
             (user / "extensions").mkdir(mode=0o700, exist_ok=True)
-            (user / "extensions" / BUILD_ID).write_bytes(build)
+            _write(user / "extensions" / BUILD_ID, build)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """`data` in `path` whole or not at all (a full disk leaves LibreOffice no half a file to read)."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 def product_version(soffice: str) -> str | None:

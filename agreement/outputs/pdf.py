@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -67,6 +68,8 @@ class Office:
     def __init__(self, profile_parent: Path | None = None, *, own: bool = False) -> None:
         self.profile_parent = profile_parent
         self.own = own
+        # close() may run in two threads at once (a build's Converters waits in threads; see converters.py)
+        self._closing = threading.RLock()
         self._profile: tempfile.TemporaryDirectory | None = None
         self._office: subprocess.Popen | None = None
         self._client: subprocess.Popen | None = None
@@ -282,16 +285,17 @@ class Office:
         """Stop the client, and LibreOffice if it is this Office's own (its whole process group); delete the profile.
 
         A shared LibreOffice keeps running for the next build; it is marked used now."""
-        office, self._office = self._office, None
-        self._kill_client()
-        if office is not None:
-            _kill_group(office)
-        lease, self._lease, self._server = self._lease, None, None
-        if lease is not None:
-            lease.release()
-        if self._profile is not None:
-            self._profile.cleanup()
-            self._profile = None
+        with self._closing:
+            office, self._office = self._office, None
+            self._kill_client()
+            if office is not None:
+                _kill_group(office)
+            lease, self._lease, self._server = self._lease, None, None
+            if lease is not None:
+                lease.release()
+            if self._profile is not None:
+                self._profile.cleanup()
+                self._profile = None
 
     def __enter__(self) -> Office:
         return self.start()
