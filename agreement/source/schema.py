@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from agreement.errors import ContentError, TemplateError, unique
+from agreement.interrupts import held
 from agreement.resources import SCHEMAS
 from agreement.source.yamlload import JsonPath, YamlDocument
 
@@ -127,7 +128,8 @@ def _passes_quickly(data: Any, schema: dict) -> bool:
     if validator is None:
         return False
     try:
-        return bool(validator.is_valid(data))
+        with held():  # see _fast_validator
+            return bool(validator.is_valid(data))
     except ValueError:  # a value JSON has no type for: jsonschema's messages say what is wrong
         return False
 
@@ -172,9 +174,13 @@ def _fast_validator(schema_text: str) -> Any:
     except ImportError:  # a platform without its wheel: jsonschema alone does the work
         return None
     # jsonschema-rs wants a $ref to be a URI, so non-ASCII names ("#/$defs/indsatsområde") are percent-encoded.
+    # A KeyboardInterrupt that Ctrl-C raises while jsonschema-rs runs Python code of ours (the date check) is
+    # printed as "Exception ignored" and lost: the build went on, and with a LibreOffice that hangs it waited
+    # for --timeout. Held while jsonschema-rs runs (microseconds), Ctrl-C ends the command as it should.
     try:
-        return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True,
-                                           formats={"date": _is_date}, offline=True)
+        with held():
+            return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True,
+                                               formats={"date": _is_date}, offline=True)
     except Exception:  # a schema it cannot compile (a pattern of another dialect): jsonschema does the work
         return None
 

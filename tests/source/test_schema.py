@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from agreement.errors import ContentErrors, TemplateError
+from agreement.source import schema
 from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
 from tests.conftest import ROOT, line_of, replace_line
@@ -266,3 +269,33 @@ def test_a_one_line_value_written_as_a_block_is_refused(content: Path, line: str
     at = replace_line(content / "strategic.yaml", line, block)
     errors = _errors(content)
     assert any(f"strategic.yaml:{at}:" in e and message in e for e in errors), errors
+
+
+def test_ctrl_c_while_jsonschema_rs_runs_ends_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    # jsonschema-rs prints a KeyboardInterrupt raised in Python code it runs (the date check) as "ignored" and
+    # goes on: a build then ran on instead of ending "interrupted". The stand-in below does the same with a
+    # Ctrl-C that arrives while it compiles the schema.
+    if signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        pytest.skip("Ctrl-C is not Python's KeyboardInterrupt in this process")
+    import jsonschema_rs
+
+    real = jsonschema_rs.validator_for
+    swallowed: list[BaseException] = []
+
+    def validator_for(*args: object, **kwargs: object) -> object:
+        try:
+            signal.raise_signal(signal.SIGINT)  # Ctrl-C, pressed now
+            time.sleep(0)
+        except KeyboardInterrupt as exc:  # what jsonschema-rs does with it
+            swallowed.append(exc)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jsonschema_rs, "validator_for", validator_for)
+    schema._fast_validator.cache_clear()  # compiled again, by the stand-in
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            schema._passes_quickly({"dato": "2025-01-31"},
+                                   {"type": "object", "properties": {"dato": {"type": "string", "format": "date"}}})
+    finally:
+        schema._fast_validator.cache_clear()
+    assert not swallowed
