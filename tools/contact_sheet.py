@@ -25,19 +25,14 @@ def pages(pdf: Path, scratch: Path) -> list[Image.Image]:
 
     Drawn from a copy without the PDF/A output intent: with one, poppler works out that sRGB profile's colour
     transform again on every page, most of its time here, and the thumbnails look the same without it. A PDF
-    pikepdf cannot read is drawn as it is."""
-    import pikepdf  # imported when the first PDF is drawn, not for the tool's usage message
+    without one, or one pikepdf cannot read, is drawn as it is."""
+    from agreement.publish.textconv import without_output_intent  # as the git diff driver reads PDFs
 
     prefix = scratch / pdf.stem
-    plain = scratch / f"{pdf.stem}.pdf"
-    try:
-        with pikepdf.open(pdf) as source:
-            if "/OutputIntents" in source.Root:
-                del source.Root.OutputIntents
-            source.save(plain)
-    except pikepdf.PdfError:
-        plain = pdf
-    subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", str(plain), str(prefix)], check=True, capture_output=True)
+    plain = without_output_intent(pdf)
+    source = "-" if plain is not None else str(pdf)  # "-": the copy, on pdftoppm's standard input
+    subprocess.run(["pdftoppm", "-r", str(RESOLUTION), "-png", source, str(prefix)], input=plain, check=True,
+                   capture_output=True)
 
     def number(path: Path) -> int:
         found = re.search(r"-(\d+)\.png$", path.name)

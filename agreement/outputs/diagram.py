@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 import subprocess
 import textwrap
-from collections import OrderedDict
 from itertools import pairwise
 
 from agreement.errors import ToolError
@@ -104,25 +104,14 @@ def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes
                         "install it with: sudo apt-get install graphviz (or run 'make build')")
     from agreement.publish.cache import graphviz_version  # the build cache's identity of Graphviz: the same test
 
-    key = (graphviz_version(), dpi, dot_source)
-    drawn = _DRAWN.get(key)
-    if drawn is None:
-        drawn = _draw(exe, dot_source, dpi, timeout)
-        _DRAWN[key] = drawn
-        while len(_DRAWN) > _DRAWN_MAX:
-            _DRAWN.popitem(last=False)
-    else:
-        _DRAWN.move_to_end(key)
-    return drawn
+    return _draw(graphviz_version(), exe, dot_source, dpi, timeout)
 
 
 # Drawings made before in this process, by the `dot` that drew them and its input: `agreement watch`, `diff` and a
 # build of several areas draw the same diagram again and again, and Graphviz draws the same input the same way.
-_DRAWN: OrderedDict[tuple[str, int, str], bytes] = OrderedDict()
-_DRAWN_MAX = 16
-
-
-def _draw(exe: str, dot_source: str, dpi: int, timeout: float) -> bytes:
+# (A failure is not remembered: it raises.)
+@functools.lru_cache(maxsize=16)
+def _draw(graphviz: str, exe: str, dot_source: str, dpi: int, timeout: float) -> bytes:
     try:
         result = subprocess.run([exe, "-Tpng", f"-Gdpi={dpi}"], input=dot_source.encode("utf-8"),
                                 capture_output=True, timeout=timeout, check=False)

@@ -73,7 +73,7 @@ def pdf_text(path: Path) -> str:
             "pdftotext is not installed, so PDF files cannot be shown as text; "
             "install poppler-utils (sudo apt-get install poppler-utils) and try again"
         )
-    plain = _without_output_intent(path)
+    plain = without_output_intent(path)
     source = "-" if plain is not None else str(path)  # "-": the copy, on pdftotext's standard input
     try:
         proc = subprocess.run([exe, "-layout", "-enc", "UTF-8", source, "-"], input=plain, capture_output=True,
@@ -90,7 +90,7 @@ def pdf_text(path: Path) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def _without_output_intent(path: Path) -> bytes | None:
+def without_output_intent(path: Path) -> bytes | None:
     """The PDF's bytes without its PDF/A output intent; None when it has none or pikepdf cannot read it (pdftotext
     then reads the file itself, and says what is wrong with it).
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
+import functools
 import html
 import io
 import re
-from collections import OrderedDict
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,12 +78,6 @@ _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject
 _EXPORT_HINT = "restore it from the built-in edition with 'agreement templates export'"
 
 
-# What checking a template found, by the template's name and bytes and what was asked: `agreement watch` and
-# `agreement diff` check the same templates again and again in one process. The answer depends on nothing else.
-_CHECKED: OrderedDict[tuple[str, str, frozenset[str], tuple[str, ...]], tuple[TemplateProblem, ...]] = OrderedDict()
-_CHECKED_MAX = 64
-
-
 def check_template(
     path: Path, provided: Collection[str], *, required_styles: Collection[str] = REQUIRED_STYLES
 ) -> list[TemplateProblem]:
@@ -93,19 +86,17 @@ def check_template(
         data = path.read_bytes()
     except OSError as exc:
         return [TemplateProblem(path.name, f"cannot be opened as a Word file: {exc}")]
-    key = (path.name, hashlib.sha256(data).hexdigest(), frozenset(provided), tuple(required_styles))
-    found = _CHECKED.get(key)
-    if found is None:
-        found = tuple(_check(path.name, data, key[2], key[3]))
-        _CHECKED[key] = found
-        while len(_CHECKED) > _CHECKED_MAX:
-            _CHECKED.popitem(last=False)
-    else:
-        _CHECKED.move_to_end(key)
-    return list(found)
+    return list(_check(path.name, data, frozenset(provided), tuple(required_styles)))
 
 
-def _check(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
+# What checking a template found, by the template's name and bytes and what was asked: `agreement watch` and
+# `agreement diff` check the same templates again and again in one process. The answer depends on nothing else.
+@functools.lru_cache(maxsize=32)
+def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tuple[str, ...]) -> tuple[TemplateProblem, ...]:
+    return tuple(_problems(name, data, provided, required_styles))
+
+
+def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
     try:
         tpl = DocxTemplate(io.BytesIO(data))
         tpl.init_docx()

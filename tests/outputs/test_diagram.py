@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import os
 import struct
-from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -48,19 +47,19 @@ def test_dot_follows_the_data() -> None:
     assert 'Kommune \\"Nord\\" & Co' in after
 
 
-def test_png_is_rendered_and_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(diagram, "_DRAWN", OrderedDict())  # nothing drawn before in this process
+def test_png_is_rendered_and_reproducible() -> None:
+    diagram._draw.cache_clear()  # nothing drawn before in this process
     dot = _dot(_data())
     png = render_png(dot)
     assert png.startswith(b"\x89PNG")
     width, height = struct.unpack(">II", png[16:24])
     assert width > 1000 and height > 300
-    diagram._DRAWN.clear()
+    diagram._draw.cache_clear()
     assert render_png(dot) == png  # drawn again by Graphviz
 
 
 def test_a_drawing_is_made_once_per_dot_and_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(diagram, "_DRAWN", OrderedDict())
+    diagram._draw.cache_clear()
     runs = tmp_path / "runs"
     fake = tmp_path / "bin" / "dot"  # a Graphviz that counts its runs and draws a PNG named by its input
     fake.parent.mkdir()

@@ -107,7 +107,7 @@ def test_pdf_text_is_pdftotexts_text_of_the_file_as_it_is(built) -> None:
     # Read from a copy without the PDF/A output intent (poppler is slow with one); the file itself is untouched.
     pdf = built.out_dir / "kommissorium.pdf"
     before = pdf.read_bytes()
-    assert textconv._without_output_intent(pdf) is not None  # the copy is what pdftotext reads
+    assert textconv.without_output_intent(pdf) is not None  # the copy is what pdftotext reads
     direct = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True,
                             text=True).stdout
     assert pdf_text(pdf).rstrip("\n").split("\n") == [line.rstrip() for line in direct.replace("\f", "\n").rstrip().split("\n")]
