@@ -39,7 +39,7 @@ FORMAT_VERSION = 1
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
              Path.home() / ".fonts")
 # Libraries whose version changes the bytes of a DOCX, PDF or XLSX.
-LIBRARIES = ("docxtpl", "python-docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pikepdf", "pypdf", "openpyxl",
+LIBRARIES = ("docxtpl", "python-docx", "lxml", "jinja2", "markupsafe", "pikepdf", "pypdf", "openpyxl",
              "markdown-it-py", "mdit-py-plugins", "babel", "fonttools", "pillow")
 
 

@@ -8,15 +8,11 @@ import functools
 import io
 import re
 import struct
+import zipfile
 from pathlib import Path
-from typing import cast
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
-from docx.oxml.ns import nsmap as docx_nsmap
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -27,16 +23,10 @@ from agreement.model.metadata import Metadata
 from agreement.word import docxzip, layout
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
-from agreement.word.native import finish_docx, finish_entries
+from agreement.word.native import finish_entries
 from agreement.word.ooxml import el, paragraph, to_xml, w
 from agreement.word.pagesize import EMU_PER_CM
 from agreement.word.tables import Table
-
-# Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
-# custom-properties namespace; core properties set afterwards then land in the wrong namespace and
-# Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom
-# properties, so put the core-properties namespace back.
-docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 def raw(xml: str) -> Markup:
@@ -165,13 +155,11 @@ class DocxRenderer:
         props.last_modified_by = "agreement"
         props.revision = 1
         props.comments = ""
-        # Word-native settings and properties, then one normalised zip: what saving the package and finish_docx
-        # on the saved file give, without zipping, reading and zipping it again.
-        entries = _package_entries(self.tpl)
-        if entries is None:  # docxtpl or python-docx would save otherwise than _package_entries knows: their way
-            self.tpl.save(str(path))
-            finish_docx(path, meta)
-            return
+        # Saved into memory, then made Word-native and written as one normalised zip.
+        saved = io.BytesIO()
+        self.tpl.save(saved)
+        with zipfile.ZipFile(saved) as package:
+            entries = {info.filename: package.read(info) for info in package.infolist()}
         docxzip.write(path, finish_entries(entries, meta).items())
 
     def _write_footnotes(self) -> None:
@@ -199,39 +187,3 @@ def _space() -> etree._Element:
     t.text = " "
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return t
-
-
-class _Entries:
-    """Stands in for python-docx's zip writer: keeps each member's bytes, in the order the package writes them."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, bytes] = {}
-
-    def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        self.entries[pack_uri.membername] = blob
-
-
-def _package_entries(tpl: DocxTemplate) -> dict[str, bytes] | None:
-    """The members of the Word file `tpl.save` would write (name -> bytes, in its order), without zipping them;
-    None when `tpl.save` would do more than this knows (see below) or python-docx lacks what it uses.
-
-    DocxTemplate.save runs its own step first (replacing pictures, which this program never asks for), then
-    python-docx's OpcPackage.save: every part's before_marshal, and PackageWriter's content types, package
-    relationships and parts, each followed by its relationships; then its post_processing, which rewrites the
-    zip only to replace media, embedded files or zip members (also never asked for)."""
-    if any(getattr(tpl, name, None) for name in ("crc_to_new_media", "crc_to_new_embedded", "zipname_to_replace")):
-        return None
-    if not all(hasattr(PackageWriter, name) for name in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")):
-        return None
-    tpl.pre_processing()
-    package = tpl.docx.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    entries = _Entries()
-    writer = cast(PhysPkgWriter, entries)  # it has the one method these use: write(pack_uri, blob)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    tpl.is_saved = True
-    return entries.entries
