@@ -23,7 +23,7 @@ def test_every_variable_each_template_uses_is_provided() -> None:
     _, specs = load(SAMPLE)
     for spec in specs:
         renderer = DocxRenderer(TEMPLATES / spec.template)
-        ctx = {**spec.context(renderer), "draft": False}  # the build adds draft
+        ctx = {**spec.context, "draft": False}  # the build adds draft
         used = renderer.tpl.get_undeclared_template_variables()
         assert used, f"{spec.template} uses no variables at all?"
         assert used - set(ctx) == set(), spec.template
@@ -34,7 +34,7 @@ def test_every_variable_each_template_uses_is_provided() -> None:
 
 def test_a_missing_value_is_an_error_not_an_empty_string() -> None:
     renderer = DocxRenderer(TEMPLATE)
-    ctx = strategic.context(renderer, load_content(SAMPLE))
+    ctx = strategic.context(load_content(SAMPLE))
     del ctx["period_to"]
     with pytest.raises(TemplateError, match="period_to"):
         renderer.render(ctx)
@@ -42,7 +42,7 @@ def test_a_missing_value_is_an_error_not_an_empty_string() -> None:
 
 def test_a_missing_nested_value_is_an_error() -> None:
     renderer = DocxRenderer(TEMPLATE)
-    ctx = strategic.context(renderer, load_content(SAMPLE))
+    ctx = strategic.context(load_content(SAMPLE))
     del ctx["signatures"][0]["title"]
     with pytest.raises(TemplateError, match="title"):
         renderer.render(ctx)
