@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agreement.errors import TemplateProblems, ToolError, display_path
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
@@ -48,24 +48,21 @@ SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document'
 
 
 def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None, *,
-                    cache: Cache | None = None, contexts: list[dict] | None = None) -> list[str]:
+                    cache: Cache | None = None) -> list[str]:
     """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
 
     A template is checked against the values its kind really provides (the context of its first document);
     a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
-    template whose bytes and provided values passed before is not opened again. `contexts` are the specs'
-    contexts computed with a Fingerprinter, if the caller has them already.
+    template whose bytes and provided values passed before is not opened again.
     """
     from agreement.publish.cache import file_hash
 
-    if contexts is None:
-        contexts = [fingerprint_context(spec, programme) for spec in specs]
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
-    for spec, context in zip(specs, contexts):
+    for spec in specs:
         if provided.get(spec.template) is None:
-            provided[spec.template] = set(context) | SHARED_VALUES
+            provided[spec.template] = set(spec.context) | SHARED_VALUES
     problems: list[str] = []
     for template, names in provided.items():
         path = programme.edition.template(template)
@@ -87,13 +84,6 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
         if key is not None and not found:
             cache.pending_marks.append(key)  # type: ignore[union-attr]
     return problems
-
-
-def fingerprint_context(spec: DocumentSpec, programme: Programme) -> dict:
-    """The template values of `spec` with Markdown, tables and pictures as descriptions: no Word document is made."""
-    from agreement.publish.cache import Fingerprinter
-
-    return spec.context(Fingerprinter(programme.root, programme.edition.template(spec.template)))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -140,11 +130,10 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 own_office.start()
             programme, specs = load(content_dir, registry)
             cache = Cache(out_dir, fresh=clean)
-            contexts = [fingerprint_context(spec, programme) for spec in specs]  # once: used by both steps below
-            problems = check_templates(programme, specs, registry, cache=cache, contexts=contexts)
+            problems = check_templates(programme, specs, registry, cache=cache)
             if problems:
                 raise TemplateProblems(problems)
-            plans = [_plan(spec, context, programme, formats, cache) for spec, context in zip(specs, contexts)]
+            plans = [_plan(spec, programme, formats, cache) for spec in specs]
             stage = publication.stage
             if want_pdf and office is None:
                 if own_office is None and any(plan.cached is None or plan.pdf_cached is None for plan in plans):
@@ -210,7 +199,7 @@ class _Plan:
     pdf_cached: Path | None = None
 
 
-def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
+def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
     from agreement.publish.cache import file_hash
 
     stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
@@ -221,7 +210,7 @@ def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tupl
         key = document_key({
             "kind": spec.kind, "title": spec.title, "stem": stem,
             "template": file_hash(programme.edition.template(spec.template)),
-            "context": context,
+            "context": spec.context, "reads": _reads(spec.context, programme.root),
             "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
         })
     except Uncacheable:
@@ -230,6 +219,26 @@ def _plan(spec: DocumentSpec, context: dict, programme: Programme, formats: tupl
     if plan.cached is not None and "pdf" in formats:
         _find_pdf(plan, plan.cached[f"{stem}.docx"], cache)
     return plan
+
+
+def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
+    """What rendering `context` reads besides its values and the template: the figure files a Markdown text may
+    show, the installed Graphviz that draws a Diagram, the Carlito files a Table is measured in."""
+    from agreement.documents.blocks import Diagram, Markdown, Table, blocks
+    from agreement.publish.cache import CACHE_DIR, file_hash, file_identity, graphviz_version
+
+    found = list(blocks(context))
+    reads: dict[str, Any] = {}
+    if any(isinstance(b, Markdown) and "![" in (b.text or "") for b in found):
+        reads["figures"] = {str(path.relative_to(content_root)): file_hash(path) for path in sorted(content_root.rglob("*"))
+                            if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts}
+    if any(isinstance(b, Diagram) for b in found):
+        reads["graphviz"] = graphviz_version()  # not the drawing: an unchanged build runs no Graphviz
+    if any(isinstance(b, Table) for b in found):
+        from agreement.word.measure import font_file
+
+        reads["fonts"] = [file_identity(font_file(bold)) for bold in (False, True)]
+    return reads
 
 
 def _pdf_key(plan: _Plan, docx: Path) -> str:
@@ -265,15 +274,17 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Converters | N
 
     started = time.perf_counter()
     renderer = DocxRenderer(programme.edition.template(spec.template), programme.root)
-    renderer.render({**spec.context(renderer), "draft": spec.draft_at is not None})
+    renderer.render({**spec.context, "draft": spec.draft_at is not None})
     docx_path = stage / f"{plan.stem}.docx"
     renderer.save(docx_path, spec.metadata)
     if office is not None:
         # The same DOCX (a document whose inputs changed in a way that does not show) needs no new PDF.
         _find_pdf(plan, docx_path, cache)
         _pdf(plan, docx_path, office)
-    for fmt, write in spec.extras.items():
-        write(stage / f"{plan.stem}.{fmt}")
+    for fmt, workbook in spec.extras.items():
+        from agreement.outputs.xlsx import write_workbook  # openpyxl: only for a document with a workbook
+
+        write_workbook(stage / f"{plan.stem}.{fmt}", workbook)
         doc.files[fmt] = f"{plan.stem}.{fmt}"
     say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
     return doc

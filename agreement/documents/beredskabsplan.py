@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Markdown
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -13,24 +14,21 @@ from agreement.model.content import Contingency
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
-
 TEMPLATE = "beredskabsplan.docx"
 
 
 def specs(programme: Programme) -> list[DocumentSpec]:
-    return single(BEREDSKABSPLAN, TEMPLATE, programme.contingency.source, lambda r: context(r, programme),
+    return single(BEREDSKABSPLAN, TEMPLATE, programme.contingency.source, context(programme),
                   metadata(programme), upload_name(programme, "Beredskabsplan"))
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+def context(programme: Programme) -> dict[str, Any]:
     plan = programme.contingency
     orgs = programme.strategic.organisations
     return {
         **programme_context(programme),
-        "purpose": r.markdown(plan.purpose, 2),
-        "incidents": r.markdown(plan.incidents, 2),
+        "purpose": Markdown(plan.purpose, 2),
+        "incidents": Markdown(plan.incidents, 2),
         "calls": [
             {
                 "number": str(n),
@@ -42,9 +40,9 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
             for n, c in enumerate(plan.calls, start=1)
         ],
         "first_day": [{"when": step.when, "action": step.action} for step in plan.first_day],
-        "communication": r.markdown(plan.communication, 2),
-        "follow_up": r.markdown(plan.follow_up, 2),
-        "cooperation": r.markdown(plan.cooperation, 2),
+        "communication": Markdown(plan.communication, 2),
+        "follow_up": Markdown(plan.follow_up, 2),
+        "cooperation": Markdown(plan.cooperation, 2),
     }
 
 

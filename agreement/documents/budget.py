@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
-from agreement.documents.spec import DocumentSpec, single
+from agreement.documents.spec import BudgetWorkbook, DocumentSpec, single
 from agreement.kinds import BUDGET
 from agreement.model.budget import Budget, compute, share_text, tenths_text
 from agreement.model.content import BudgetPlan
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
-from agreement.word.tables import Cell, Row, Table
-
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
 
 TEMPLATE = "budget.docx"
 LIGHT = "E6EFF1"
@@ -25,25 +21,18 @@ LIGHT = "E6EFF1"
 
 def specs(programme: Programme) -> list[DocumentSpec]:
     meta = metadata(programme)
-    budget = compute(programme)  # what the workbook shows, and so (as the closure's data) part of its cache key
-
-    def workbook(path: Path) -> None:
-        from agreement.outputs.xlsx import write_budget
-
-        write_budget(path, budget, title=meta.title, date=meta.date)
-
-    return single(BUDGET, TEMPLATE, programme.budget_plan.source, lambda r: context(r, programme), meta,
-                  upload_name(programme, "Budget"), {"xlsx": workbook})
+    return single(BUDGET, TEMPLATE, programme.budget_plan.source, context(programme), meta,
+                  upload_name(programme, "Budget"), {"xlsx": BudgetWorkbook(compute(programme), meta.title, meta.date)})
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+def context(programme: Programme) -> dict[str, Any]:
     budget = compute(programme)
     local = budget.expense_total - budget.grant_total
     return {
         **programme_context(programme),
         "years": fmt.join_and(budget.year_labels),
-        "expenses": r.table(expense_table(budget)),
-        "financing": r.table(financing_table(budget)),
+        "expenses": expense_table(budget),
+        "financing": financing_table(budget),
         "total": fmt.amount(budget.expense_total),
         "grantor": budget.grantor,
         "grant_share": tenths_text(budget.grant_share()),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Markdown
 from agreement.documents.parties import document_date, programme_context, signature_rows, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
@@ -13,9 +13,6 @@ from agreement.kinds import DELAFTALE
 from agreement.model.content import Delaftale
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
-
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
 
 TEMPLATE = "delaftale.docx"
 
@@ -28,11 +25,11 @@ def specs(programme: Programme) -> list[DocumentSpec]:
         meta = metadata(programme, deal)
         upload = f"{programme.strategic.area.name} - Delaftale - {area}"
         out.append(DocumentSpec(DELAFTALE, meta.title, f"delaftale-{deal.stem}", TEMPLATE,
-                                partial(context, programme=programme, deal=deal), meta, upload, deal.source.draft_at))
+                                context(programme, deal), meta, upload, deal.source.draft_at))
     return out
 
 
-def context(r: DocxRenderer, programme: Programme, deal: Delaftale) -> dict[str, Any]:
+def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
     strategic = programme.strategic
     orgs = strategic.organisations
     group = next(g for g in strategic.organisation.groups if g.id == deal.group)
@@ -43,7 +40,7 @@ def context(r: DocxRenderer, programme: Programme, deal: Delaftale) -> dict[str,
         "parties": [orgs[p].display_name for p in deal.parties],
         "period_from": fmt.date_long(deal.period.start),
         "period_to": fmt.date_long(deal.period.end),
-        "purpose": r.markdown(deal.purpose, 2),
+        "purpose": Markdown(deal.purpose, 2),
         "goals": [
             {
                 "number": numbers[goal.id],
@@ -58,9 +55,9 @@ def context(r: DocxRenderer, programme: Programme, deal: Delaftale) -> dict[str,
             {
                 "name": a.name,
                 "goals": fmt.join_and([f"delmål {numbers[g]}" for g in a.goals]),
-                "purpose": r.markdown(a.purpose, 4),
-                "target_group": r.markdown(a.target_group, 4),
-                "content": r.markdown(a.content, 4),
+                "purpose": Markdown(a.purpose, 4),
+                "target_group": Markdown(a.target_group, 4),
+                "content": Markdown(a.content, 4),
                 "responsible": orgs[a.responsible].display_name,
                 "partners": [{"name": orgs[p.organisation].display_name, "role": p.role} for p in a.partners],
             }

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import astuple, dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import document_date, programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
-from agreement.documents.spec import DocumentSpec
+from agreement.documents.spec import DocumentSpec, ReportWorkbook
 from agreement.documents.strategic import _baseline as baseline_text
 from agreement.editions import Edition
 from agreement.kinds import INDBERETNINGSSKEMA
 from agreement.model import period as periods
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
-from agreement.word.tables import Cell, Row, Table
-
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
 
 TEMPLATE = "indberetningsskema.docx"
 WORKBOOK = "indberetningsskema.xlsx"  # LBF's own form, when an edition carries it
@@ -85,20 +81,11 @@ def specs(programme: Programme) -> list[DocumentSpec]:
     drafts = [strategic.source.draft_at, *(d.source.draft_at for d in programme.delaftaler)]
     draft_at = next((d for d in drafts if d is not None), None)
 
-    # Everything the workbook shows is computed here, so that the closure's data (part of the cache key) is
-    # what it shows, not the whole programme: editing a delaftale's text does not make the workbook again.
-    columns = headings(programme.edition) + year_headings(programme)
-    table = [list(astuple(row)) for row in rows(programme)]
-    text = intro(programme)
     lbf = programme.edition.template(WORKBOOK)
-    lbf_workbook = lbf if lbf.is_file() else None  # a file counts in the key by its bytes (see cache.canonical)
-
-    def workbook(path: Path) -> None:
-        from agreement.outputs.xlsx import write_report
-
-        write_report(path, columns, table, title=meta.title, intro=text, date=meta.date, lbf_workbook=lbf_workbook)
-
-    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, lambda r: context(r, programme),
+    workbook = ReportWorkbook(headings(programme.edition) + year_headings(programme),
+                              [list(astuple(row)) for row in rows(programme)], meta.title, intro(programme), meta.date,
+                              lbf if lbf.is_file() else None)  # a file counts in the key by its bytes (see cache.canonical)
+    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme),
                          meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]
 
 
@@ -108,22 +95,22 @@ def intro(programme: Programme) -> str:
             f"Status udfyldes for hvert projektår ({fmt.join_and(years)}).")
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+def context(programme: Programme) -> dict[str, Any]:
     years = [periods.year_label(y) for y in periods.project_years(programme.strategic.period)]
     return {
         **programme_context(programme),
         "years": fmt.join_and(years),
-        "table": r.table(table(programme, r.text_width_cm())),
+        "table": table(programme),
     }
 
 
-def table(programme: Programme, width_cm: float) -> Table:
+def table(programme: Programme) -> Table:
     """The form as a Word table across the text width, sized from its content; the year columns (room to
     write a status in, at least 1,6 cm) share one width."""
     names = headings(programme.edition)
     years = year_headings(programme)
     year_columns = tuple(range(len(names), len(names) + len(years)))
-    t = Table(font_half_points=14, total_cm=width_cm, min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,))
+    t = Table(font_half_points=14, total_cm="text", min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,))
     t.rows.append(Row([Cell(name, bold=True) for name in names + years], header=True))
     for row in rows(programme):
         t.rows.append(Row([Cell(text) for text in astuple(row)] + [Cell("") for _ in years]))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Markdown
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -13,33 +14,30 @@ from agreement.model.content import TermsOfReference
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
-
 TEMPLATE = "kommissorium.docx"
 
 
 def specs(programme: Programme) -> list[DocumentSpec]:
-    return single(KOMMISSORIUM, TEMPLATE, programme.terms.source, lambda r: context(r, programme), metadata(programme),
+    return single(KOMMISSORIUM, TEMPLATE, programme.terms.source, context(programme), metadata(programme),
                   upload_name(programme, "Kommissorium for bestyrelsen"))
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+def context(programme: Programme) -> dict[str, Any]:
     terms = programme.terms
     strategic = programme.strategic
     board = strategic.organisation.board
     meetings = board.meetings_per_year
     return {
         **programme_context(programme),
-        "purpose": r.markdown(terms.purpose, 2),
+        "purpose": Markdown(terms.purpose, 2),
         "representation": board.representation,
         "members": [strategic.organisations[i].display_name for i in board.members],
-        "composition": r.markdown(terms.composition, 2),
+        "composition": Markdown(terms.composition, 2),
         "meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
-        "meetings_text": r.markdown(terms.meetings, 2),
-        "responsibilities": r.markdown(terms.responsibilities, 2),
-        "secretariat": r.markdown(terms.secretariat, 2),
-        "decisions": r.markdown(terms.decisions, 2),
+        "meetings_text": Markdown(terms.meetings, 2),
+        "responsibilities": Markdown(terms.responsibilities, 2),
+        "secretariat": Markdown(terms.secretariat, 2),
+        "decisions": Markdown(terms.decisions, 2),
         "adopted": fmt.date_long(terms.adopted) if terms.adopted else "",
     }
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -15,10 +16,6 @@ from agreement.model import period as periods
 from agreement.model.content import MilestonePlan
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
-from agreement.word.tables import Cell, Row, Table
-
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
 
 TEMPLATE = "milepaelsplan.docx"
 COMMON = "Hele helhedsplanen"
@@ -104,11 +101,11 @@ def _area_rank(programme: Programme, area: str) -> int:
 
 
 def specs(programme: Programme) -> list[DocumentSpec]:
-    return single(MILEPAELSPLAN, TEMPLATE, programme.milestone_plan.source, lambda r: context(r, programme),
+    return single(MILEPAELSPLAN, TEMPLATE, programme.milestone_plan.source, context(programme),
                   metadata(programme), upload_name(programme, "Milepælsplan"))
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
+def context(programme: Programme) -> dict[str, Any]:
     items = milestones(programme)
     return {
         **programme_context(programme),
@@ -118,8 +115,8 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
             for m in items
         ],
         "status_date": fmt.date_long(programme.milestone_plan.status_date),
-        "timeline": r.table(timeline(programme, items)),
-        "legend": r.table(legend(programme.milestone_plan.status_date)),
+        "timeline": timeline(programme, items),
+        "legend": legend(programme.milestone_plan.status_date),
     }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from agreement import formatting as fmt
+from agreement.documents.blocks import Diagram, Footnote, Markdown
+from agreement.documents.organisation import organisation_description, organisation_dot
 from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -13,21 +15,16 @@ from agreement.model.content import Baseline, Strategic
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
-if TYPE_CHECKING:
-    from agreement.word.renderer import DocxRenderer
-
 TEMPLATE = "strategisk-samarbejdsaftale.docx"
 TITLE = "Strategisk samarbejdsaftale om boligsocial indsats"
 
 
 def specs(programme: Programme) -> list[DocumentSpec]:
-    return single(STRATEGIC, TEMPLATE, programme.strategic.source, lambda r: context(r, programme), metadata(programme),
+    return single(STRATEGIC, TEMPLATE, programme.strategic.source, context(programme), metadata(programme),
                   upload_name(programme, "Strategisk samarbejdsaftale"))
 
 
-def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
-    from agreement.outputs.diagram import organisation_description, organisation_dot
-
+def context(programme: Programme) -> dict[str, Any]:
     s = programme.strategic
     org = s.organisation
     board = org.board
@@ -36,22 +33,22 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
         **programme_context(programme),
         "parties": [s.organisations[p].name for p in s.parties],
         "signatures": signature_rows(s, s.signatures),
-        "section1": r.markdown(s.section1, 2),
-        "section2": r.markdown(s.vision, 2),
-        "org_diagram_text": r.markdown(org.diagram_text, 3),
-        "org_diagram": r.diagram(organisation_dot(s), max_width_cm=16, max_height_cm=12,
-                                 description=organisation_description(s)),
+        "section1": Markdown(s.section1, 2),
+        "section2": Markdown(s.vision, 2),
+        "org_diagram_text": Markdown(org.diagram_text, 3),
+        "org_diagram": Diagram(organisation_dot(s), max_width_cm=16, max_height_cm=12,
+                               description=organisation_description(s)),
         "board_representation": board.representation,
         "board_members": fmt.join_and([s.organisations[i].display_name for i in board.members]),
         "board_meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
-        "board_text": r.markdown(board.text, 3),
-        "groups_text": r.markdown(org.groups_text, 3),
+        "board_text": Markdown(board.text, 3),
+        "groups_text": Markdown(org.groups_text, 3),
         "groups": [{"name": g.name, "members": list(g.members)} for g in org.groups],
-        "steering": r.markdown(org.steering, 2),
+        "steering": Markdown(org.steering, 2),
         "team_size": fmt.count(sum(role.full_time_equivalents for role in org.roles)),
         "team_roles": _capitalise(fmt.join_and([f"en {role.title}" for role in org.roles])),
-        "team_text": r.markdown(org.team_text, 3),
-        "section4": r.markdown(s.interplay, 2),
+        "team_text": Markdown(org.team_text, 3),
+        "section4": Markdown(s.interplay, 2),
         "goals": [
             {
                 "text": goal.text,
@@ -68,10 +65,10 @@ def context(r: DocxRenderer, programme: Programme) -> dict[str, Any]:
             }
             for goal in s.goals
         ],
-        "focus_footnote": r.footnote(s.focus_footnote) if s.focus_footnote else "",
-        "focus_areas": [{"name": a.name, "chosen": a.chosen, "problem": r.markdown(a.problem, 4)} for a in s.focus_areas],
-        "section7": r.markdown(s.evaluation, 2),
-        "section8": r.markdown(s.revision, 2),
+        "focus_footnote": Footnote(s.focus_footnote) if s.focus_footnote else "",
+        "focus_areas": [{"name": a.name, "chosen": a.chosen, "problem": Markdown(a.problem, 4)} for a in s.focus_areas],
+        "section7": Markdown(s.evaluation, 2),
+        "section8": Markdown(s.revision, 2),
     }
 
 

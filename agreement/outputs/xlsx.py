@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from agreement import __version__
+from agreement.documents.spec import BudgetWorkbook, ReportWorkbook
 from agreement.errors import TemplateError
 from agreement.model.budget import Budget
 from agreement.word import docxzip
@@ -36,6 +37,15 @@ TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 SHARED_STRINGS_REL = f"{DOC_REL_NS}/sharedStrings"
+
+
+def write_workbook(path: Path, workbook: BudgetWorkbook | ReportWorkbook) -> None:
+    """Write a document's workbook (a spec's extra) to `path`."""
+    if isinstance(workbook, BudgetWorkbook):
+        write_budget(path, workbook.budget, title=workbook.title, date=workbook.date)
+    else:
+        write_report(path, workbook.headings, workbook.rows, title=workbook.title, intro=workbook.intro,
+                     date=workbook.date, lbf_workbook=workbook.lbf_workbook)
 
 
 def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> None:

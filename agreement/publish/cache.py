@@ -1,12 +1,12 @@
 """The build cache in `out/.agreement_cache/`: each document's files under a hash of everything that makes them.
 
 A document's key (see `document_key`) hashes the code of this package and the versions of the libraries that
-write its files, the bytes of its Word template, its metadata, and a fingerprint of every value its template
-receives: its template context computed with a `Fingerprinter` in place of the Word renderer, so Markdown,
-tables and pictures count by their text and bytes. That entry holds the Word file and any workbooks. Its PDF
-is an entry of its own, keyed by the Word file's bytes, the metadata and LibreOffice's version, so a Word-only
-build and a build with PDFs share the Word files, and a Word file that comes out the same needs no new PDF. A
-value that cannot be fingerprinted (an unknown kind of object) makes the document uncacheable: it is always built.
+write its files, the bytes of its Word template, its metadata, its template context and workbooks (plain data,
+as canonical JSON) and what rendering them reads besides (see pipeline._reads). That entry holds the Word file
+and any workbooks. Its PDF is an entry of its own, keyed by the Word file's bytes, the metadata and
+LibreOffice's version, so a Word-only build and a build with PDFs share the Word files, and a Word file that
+comes out the same needs no new PDF. A value that cannot be fingerprinted (an unknown kind of object) makes
+the document uncacheable: it is always built.
 
 An entry is a folder `<key>/` with the files and `entry.json` (their SHA-256), made in a temporary folder
 and renamed into place in one step, so an entry is complete or absent. An entry is used only if every file
@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import decimal
-import enum
 import fractions
 import functools
 import hashlib
@@ -39,7 +38,7 @@ FORMAT_VERSION = 1
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
              Path.home() / ".fonts")
 # Libraries whose version changes the bytes of a DOCX, PDF or XLSX.
-LIBRARIES = ("docxtpl", "python-docx", "docxcompose", "lxml", "jinja2", "markupsafe", "pikepdf", "pypdf", "openpyxl",
+LIBRARIES = ("docxtpl", "python-docx", "lxml", "jinja2", "markupsafe", "pikepdf", "pypdf", "openpyxl",
              "markdown-it-py", "mdit-py-plugins", "babel", "fonttools", "pillow")
 
 
@@ -81,74 +80,6 @@ def fonts_version() -> str:
     return "\n".join(sorted(parts))
 
 
-class Fingerprinter:
-    """Stands in for DocxRenderer when a context is computed for its key: each value becomes a description.
-
-    Markdown may show figures from the content folder (`content_root`); a text with an image counts the
-    bytes of every file in that folder that is not YAML, so a redrawn figure changes the key. Anything else a
-    context asks of its renderer (the template's page size, say) comes from a real DocxRenderer of `template`,
-    whose bytes are part of every key; a value it returns that cannot be fingerprinted makes the document
-    uncacheable.
-    """
-
-    def __init__(self, content_root: Path | None = None, template: Path | None = None) -> None:
-        self.content_root = content_root
-        self.template = template
-        self._figures: str | None = None
-        self._renderer: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or self.template is None:
-            raise AttributeError(name)
-        if self._renderer is None:
-            from agreement.word.renderer import DocxRenderer
-
-            self._renderer = DocxRenderer(self.template, self.content_root)
-        return getattr(self._renderer, name)
-
-    def markdown(self, text: str | None, heading_level: int = 2) -> tuple:
-        text = text or ""
-        return ("markdown", text, heading_level, self._figure_files() if "![" in text else "")
-
-    def _figure_files(self) -> str:
-        if self._figures is None:
-            digest = hashlib.sha256()
-            if self.content_root is not None and self.content_root.is_dir():
-                for path in sorted(self.content_root.rglob("*")):
-                    if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts:
-                        digest.update(str(path.relative_to(self.content_root)).encode() + b"\0" + file_hash(path).encode())
-            self._figures = digest.hexdigest()
-        return self._figures
-
-    def elements(self, elements: list) -> tuple:
-        from lxml import etree
-
-        return ("elements", *(etree.tostring(e, encoding="unicode") for e in elements))
-
-    def footnote(self, markdown_text: str) -> tuple:
-        return ("footnote", markdown_text)
-
-    def text_width_cm(self) -> float:
-        # Read from the template's XML (whose bytes are in the key) without loading python-docx, when it can be.
-        from agreement.word.pagesize import text_width_cm
-
-        width = text_width_cm(self.template) if self.template is not None else None
-        return width if width is not None else self.__getattr__("text_width_cm")()
-
-    def table(self, table: Any) -> tuple:
-        # The table's data: its XML follows from it, the code (code_version) and the Carlito files it is measured in.
-        from agreement.word.measure import font_file
-
-        return ("table", canonical(table), *(file_identity(font_file(bold)) for bold in (False, True)))
-
-    def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
-        # The Graphviz source and the installed Graphviz, not the drawing: an unchanged build runs no Graphviz.
-        return ("diagram", dot_source, graphviz_version(), max_width_cm, max_height_cm, description)
-
-    def picture(self, png: bytes, *, max_width_cm: float, max_height_cm: float, description: str) -> tuple:
-        return ("picture", hashlib.sha256(png).hexdigest(), max_width_cm, max_height_cm, description)
-
-
 def graphviz_version() -> str:
     """What identifies the installed Graphviz `dot` (its path, size and time, which change with every upgrade)."""
     exe = shutil.which("dot")
@@ -165,65 +96,31 @@ def file_identity(path: Path) -> str:
     return f"{path} {stat.st_size} {stat.st_mtime_ns}"
 
 
-def canonical(value: Any) -> Any:
-    """`value` as JSON-able data that is equal exactly when the values are; Uncacheable for anything unknown."""
-    # The plain types that make up nearly all of a document's values first, by exact type (what the general
-    # branches below give for them, sooner: a build fingerprints tens of thousands of values).
-    kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
-        return value
-    if kind is list or kind is tuple:
-        return [kind.__name__, [canonical(v) for v in value]]
-    if kind is dict:
-        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
-    names = _DATACLASS_FIELDS.get(kind)
-    if names is not None:
-        return ["dataclass", kind.__module__, kind.__qualname__, [[name, canonical(getattr(value, name))] for name in names]]
-    return _canonical_other(value)
+def canonical(value: Any) -> str:
+    """`value` as JSON text that is equal exactly when the values are; Uncacheable for anything unknown."""
+    try:
+        return json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError) as exc:  # a dict key json cannot write, a value that holds itself
+        raise Uncacheable(str(exc)) from None
 
 
-# The field names of each dataclass _canonical_other has fingerprinted as one (and as nothing else before).
-_DATACLASS_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _canonical_other(value: Any) -> Any:
-    if value is None or isinstance(value, (bool, int, str)):
-        return value if not isinstance(value, str) or type(value) is str else ["str", type(value).__name__, str(value)]
-    if isinstance(value, float):
-        return ["float", value.hex()]
-    if isinstance(value, (dt.date, dt.time, decimal.Decimal, fractions.Fraction)):
-        return [type(value).__name__, str(value)]
-    if isinstance(value, enum.Enum):
-        return ["enum", type(value).__qualname__, canonical(value.value)]
-    if isinstance(value, bytes):
-        return ["bytes", hashlib.sha256(value).hexdigest()]
+def _plain(value: Any) -> Any:
+    """What json writes for a value it does not know: a data class as its type and fields, a file by its bytes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"~": type(value).__qualname__, **{f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
     if isinstance(value, Path):
         # A file a document reads (LBF's own workbook, say) counts by its bytes, not only by its name.
-        return ["file", str(value), file_hash(value)] if value.is_file() else ["path", str(value)]
-    if isinstance(value, (list, tuple)):
-        return [type(value).__name__, [canonical(v) for v in value]]
-    if isinstance(value, (set, frozenset)):
-        return ["set", sorted(json.dumps(canonical(v), sort_keys=True) for v in value)]
-    if isinstance(value, Mapping):
-        return ["dict", [[canonical(k), canonical(v)] for k, v in value.items()]]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _DATACLASS_FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
-        return ["dataclass", type(value).__module__, type(value).__qualname__,
-                [[name, canonical(getattr(value, name))] for name in names]]
-    if isinstance(value, functools.partial):
-        return ["partial", canonical(value.func), canonical(value.args), canonical(value.keywords)]
-    if callable(value) and hasattr(value, "__code__"):
-        # A function: its code is in code_version; what it closes over is its data.
-        cells = [c.cell_contents for c in (value.__closure__ or ())]
-        return ["function", value.__module__, value.__qualname__, canonical(cells)]
+        return {"~file": str(value), "sha256": file_hash(value)} if value.is_file() else {"~path": str(value)}
+    if isinstance(value, bytes):
+        return {"~bytes": hashlib.sha256(value).hexdigest()}
+    if isinstance(value, (dt.date, dt.time, decimal.Decimal, fractions.Fraction)):
+        return {f"~{type(value).__name__}": str(value)}
     raise Uncacheable(f"cannot fingerprint a {type(value).__name__}")
 
 
 def document_key(parts: Mapping[str, Any]) -> str:
-    """The hash of `parts` (already canonical or canonicalisable) with the code version."""
-    text = json.dumps({"code": code_version(), **{k: canonical(v) for k, v in parts.items()}}, sort_keys=True,
-                      ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The hash of `parts` (plain data, as in a template context) with the code version."""
+    return hashlib.sha256(canonical({"code": code_version(), **parts}).encode("utf-8")).hexdigest()
 
 
 def file_hash(path: Path) -> str:

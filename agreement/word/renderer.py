@@ -8,35 +8,25 @@ import functools
 import io
 import re
 import struct
+import zipfile
 from pathlib import Path
-from typing import cast
+from typing import Any
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.phys_pkg import PhysPkgWriter
-from docx.opc.pkgwriter import PackageWriter
-from docx.oxml.ns import nsmap as docx_nsmap
 from docx.shared import Cm
 from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from agreement.documents.blocks import Diagram, Footnote, Markdown, Table
 from agreement.errors import TemplateError
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip, layout
+from agreement.word import docxzip, layout, tables
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
-from agreement.word.native import finish_docx, finish_entries
+from agreement.word.native import finish_entries
 from agreement.word.ooxml import el, paragraph, to_xml, w
-from agreement.word.pagesize import EMU_PER_CM
-from agreement.word.tables import Table
-
-# Importing docxtpl imports docxcompose, which points python-docx's process-wide "cp" prefix at the
-# custom-properties namespace; core properties set afterwards then land in the wrong namespace and
-# Word reports the file as damaged (docxtpl issue #471). We never use docxcompose's custom
-# properties, so put the core-properties namespace back.
-docx_nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 
 
 def raw(xml: str) -> Markup:
@@ -93,57 +83,64 @@ class DocxRenderer:
         self.footnotes = Footnotes()
         self.md = MarkdownRenderer(self.part, self.footnotes, figures=content_root)
 
-    # -- values for the context ----------------------------------------------
+    # -- the context's blocks as WordprocessingML ---------------------------
 
-    def markdown(self, text: str | None, heading_level: int = 2):
-        """A subdocument for {{p ...}} holding Markdown rendered as Word paragraphs."""
-        return self.elements(self.md.blocks(text or "", heading_level))
+    def _word(self, value: Any) -> Any:
+        """`value` with every block in it (agreement.documents.blocks) made WordprocessingML: paragraphs for
+        {{p ...}}, runs for {{r ...}}. Made in document order, as footnotes and pictures are numbered."""
+        if isinstance(value, Markdown):
+            return self._paragraphs(self.md.blocks(value.text or "", value.level))
+        if isinstance(value, Table):
+            return self._paragraphs([tables.element(value, self._text_width_cm())])
+        if isinstance(value, Diagram):
+            return self._diagram(value)
+        if isinstance(value, Footnote):
+            return self._footnote(value.markdown)
+        if isinstance(value, dict):
+            return {key: self._word(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._word(item) for item in value]
+        return value
 
-    def elements(self, elements: list[etree._Element]) -> Paragraphs:
+    def _paragraphs(self, elements: list[etree._Element]) -> Paragraphs:
         body = copy.deepcopy(_empty_body())
         for element in elements:
             body.append(element)
         return Paragraphs(body)
 
-    def text_width_cm(self) -> float:
+    def _text_width_cm(self) -> float:
         """The width between the margins of the template's first section, so a template edited in Word is honoured."""
         section = self.tpl.docx.sections[0]
-        return (section.page_width - section.left_margin - section.right_margin) / EMU_PER_CM
+        return (section.page_width - section.left_margin - section.right_margin) / Cm(1)
 
-    def table(self, table: Table) -> Paragraphs:
-        """A table built in code (agreement.word.tables), sized from its content, for {{p ...}}."""
-        return self.elements([table.element()])
-
-    def diagram(self, dot_source: str, *, max_width_cm: float, max_height_cm: float, description: str) -> Markup:
-        """A Graphviz drawing of `dot_source` as an inline picture run for {{r ...}} (see picture)."""
-        from agreement.outputs.diagram import render_png
-
-        return self.picture(render_png(dot_source), max_width_cm=max_width_cm, max_height_cm=max_height_cm,
-                            description=description)
-
-    def footnote(self, markdown_text: str) -> Markup:
-        """A footnote reference run for {{r ...}}, with its text in the footnotes part."""
+    def _footnote(self, markdown_text: str) -> Markup:
+        """A footnote reference run, with its text in the footnotes part."""
         fid = self.footnotes.allocate()
         self.footnotes.bodies[fid] = [paragraph(self.md.styles.footnote_text, *self.md.inline(markdown_text))]
         return raw(to_xml(self.footnotes.reference(fid)))
 
-    def picture(self, png: bytes, *, max_width_cm: float, max_height_cm: float, description: str) -> Markup:
-        """An inline picture run for {{r ...}}, as large as fits the box, with alternative text for screen readers."""
+    def _diagram(self, diagram: Diagram) -> Markup:
+        """The drawing as an inline picture run, as large as fits its box, with alternative text for screen readers."""
+        from agreement.outputs.diagram import render_png
+
+        png = render_png(diagram.dot_source)
         width_px, height_px = struct.unpack(">II", png[16:24])
-        width_cm = min(max_width_cm, max_height_cm * width_px / height_px)
+        width_cm = min(diagram.max_width_cm, diagram.max_height_cm * width_px / height_px)
         inline = self.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
-        inline.docPr.set("descr", description)
-        inline.docPr.set("name", description)
+        inline.docPr.set("descr", diagram.description)
+        inline.docPr.set("name", diagram.description)
         drawing = el("r", None, el("drawing"))
         drawing[0].append(inline)
         return raw(to_xml(drawing))
 
     # -- output ------------------------------------------------------------
 
-    def render(self, context: dict) -> None:
+    def render(self, context: dict[str, Any]) -> None:
+        """Render `context` (plain data and blocks) into the template, then lay out what it made."""
+        values = self._word(context)
         env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
         try:
-            self.tpl.render(context, env, autoescape=True)
+            self.tpl.render(values, env, autoescape=True)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -165,13 +162,11 @@ class DocxRenderer:
         props.last_modified_by = "agreement"
         props.revision = 1
         props.comments = ""
-        # Word-native settings and properties, then one normalised zip: what saving the package and finish_docx
-        # on the saved file give, without zipping, reading and zipping it again.
-        entries = _package_entries(self.tpl)
-        if entries is None:  # docxtpl or python-docx would save otherwise than _package_entries knows: their way
-            self.tpl.save(str(path))
-            finish_docx(path, meta)
-            return
+        # Saved into memory, then made Word-native and written as one normalised zip.
+        saved = io.BytesIO()
+        self.tpl.save(saved)
+        with zipfile.ZipFile(saved) as package:
+            entries = {info.filename: package.read(info) for info in package.infolist()}
         docxzip.write(path, finish_entries(entries, meta).items())
 
     def _write_footnotes(self) -> None:
@@ -199,39 +194,3 @@ def _space() -> etree._Element:
     t.text = " "
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return t
-
-
-class _Entries:
-    """Stands in for python-docx's zip writer: keeps each member's bytes, in the order the package writes them."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, bytes] = {}
-
-    def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        self.entries[pack_uri.membername] = blob
-
-
-def _package_entries(tpl: DocxTemplate) -> dict[str, bytes] | None:
-    """The members of the Word file `tpl.save` would write (name -> bytes, in its order), without zipping them;
-    None when `tpl.save` would do more than this knows (see below) or python-docx lacks what it uses.
-
-    DocxTemplate.save runs its own step first (replacing pictures, which this program never asks for), then
-    python-docx's OpcPackage.save: every part's before_marshal, and PackageWriter's content types, package
-    relationships and parts, each followed by its relationships; then its post_processing, which rewrites the
-    zip only to replace media, embedded files or zip members (also never asked for)."""
-    if any(getattr(tpl, name, None) for name in ("crc_to_new_media", "crc_to_new_embedded", "zipname_to_replace")):
-        return None
-    if not all(hasattr(PackageWriter, name) for name in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")):
-        return None
-    tpl.pre_processing()
-    package = tpl.docx.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    entries = _Entries()
-    writer = cast(PhysPkgWriter, entries)  # it has the one method these use: write(pack_uri, blob)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    tpl.is_saved = True
-    return entries.entries

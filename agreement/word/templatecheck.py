@@ -19,12 +19,9 @@ from docxtpl import DocxTemplate
 from jinja2 import meta
 from lxml import etree
 
-# The renderer module also repairs the core-properties namespace that importing docxtpl breaks;
-# importing it here keeps that repair in force for anyone who only checks templates.
-from agreement.word import renderer as _renderer  # noqa: F401
+from agreement.documents.blocks import Table
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
-from agreement.word.tables import Table
 
 
 @dataclass(frozen=True)

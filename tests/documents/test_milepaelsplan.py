@@ -8,6 +8,7 @@ from docx import Document
 
 from agreement.documents.milepaelsplan import COMMON, milestones, timeline
 from agreement.source.loader import load_content
+from agreement.word.tables import widths
 from tests.conftest import SAMPLE, line_of, replace_line
 from tests.source.test_setrules import _check, _expect
 
@@ -27,7 +28,7 @@ def test_milestones_are_sorted_and_take_their_delaftale_from_the_activity() -> N
 def test_timeline_has_a_column_per_quarter_and_shades_milestones() -> None:
     content = load_content(SAMPLE)
     table = timeline(content, milestones(content))
-    assert len(table.widths_cm) == 1 + 17  # 1. kvt. 2021 to 1. kvt. 2025
+    assert len(widths(table)) == 1 + 17  # 1. kvt. 2021 to 1. kvt. 2025
     row = next(r for r in table.rows if r.cells[0].text == "Faglig støtte")
     shaded = [i for i, c in enumerate(row.cells[1:]) if c.fill]
     assert shaded == [2, 5]  # 3. kvt. 2021 and 2. kvt. 2022

@@ -47,7 +47,7 @@ class Toy:
 def _specs(programme: Programme) -> list[DocumentSpec]:
     toy: Toy = programme.one("legetøj")
     meta = Metadata("Legetøj", "Test", "Et legetøjsdokument", "legetøj", programme.strategic.period.start)
-    return single("legetøj", "legetoej.docx", toy.source, lambda _r: {**programme_context(programme), "greeting": toy.greeting}, meta,
+    return single("legetøj", "legetoej.docx", toy.source, {**programme_context(programme), "greeting": toy.greeting}, meta,
                   f"{programme.strategic.area.name} - Legetøj")
 
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from agreement.documents.blocks import Cell, Diagram, Footnote, Markdown, Row, Table
 from agreement.errors import ToolError
-from agreement.pipeline import build
-from agreement.publish.cache import CACHE_DIR, Fingerprinter, Uncacheable, canonical, document_key
+from agreement.pipeline import _reads, build
+from agreement.publish.cache import CACHE_DIR, Uncacheable, canonical, document_key
 from tests.conftest import SAMPLE, copy_build, replace_line, snapshot
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
@@ -151,11 +152,12 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def test_keys_change_with_every_input_and_unknown_values_are_not_cached() -> None:
-    base = {"context": {"text": Fingerprinter().markdown("*a*", 2)}, "template": "abc"}
+    base = {"context": {"text": Markdown("*a*", 2)}, "template": "abc"}
     key = document_key(base)
     assert key == document_key(dict(base))
-    assert key != document_key({**base, "context": {"text": Fingerprinter().markdown("*b*", 2)}})
-    assert key != document_key({**base, "context": {"text": Fingerprinter().markdown("*a*", 3)}})
+    assert key != document_key({**base, "context": {"text": Markdown("*b*", 2)}})
+    assert key != document_key({**base, "context": {"text": Markdown("*a*", 3)}})
+    assert key != document_key({**base, "context": {"text": Footnote("*a*")}})
     assert key != document_key({**base, "template": "abd"})
     assert canonical(1) != canonical(1.0) and canonical("1") != canonical(1)
     with pytest.raises(Uncacheable):
@@ -167,11 +169,11 @@ def test_a_figure_file_counts_in_the_key_of_a_text_that_shows_it(tmp_path: Path)
     figure = tmp_path / "figurer" / "kort.png"
     figure.write_bytes(b"one")
     text = "![Kort over området](figurer/kort.png)"
-    before = document_key({"context": Fingerprinter(tmp_path).markdown(text)})
-    plain = document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")})
+    before = _reads({"text": Markdown(text)}, tmp_path)
+    plain = _reads({"text": Markdown("Ingen figur")}, tmp_path)
     figure.write_bytes(b"two")
-    assert document_key({"context": Fingerprinter(tmp_path).markdown(text)}) != before
-    assert document_key({"context": Fingerprinter(tmp_path).markdown("Ingen figur")}) == plain
+    assert _reads({"text": Markdown(text)}, tmp_path) != before
+    assert _reads({"text": Markdown("Ingen figur")}, tmp_path) == plain
 
 
 def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_path: Path) -> None:
@@ -187,11 +189,16 @@ def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_pa
     assert canonical(Fraction(2, 6)) == canonical(Fraction(1, 3))
 
 
-def test_a_tables_key_names_the_font_files_it_is_measured_in(monkeypatch: pytest.MonkeyPatch) -> None:
-    from agreement.word.tables import Cell, Row, Table
-
-    table = Table()
-    table.rows.append(Row([Cell("Udgifter (kr.)"), Cell("1.654.000")]))
-    before = document_key({"table": Fingerprinter().table(table)})
+def test_a_tables_key_names_the_font_files_it_is_measured_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    context = {"rows": [{"table": Table([Row([Cell("Udgifter (kr.)"), Cell("1.654.000")])])}]}
+    before = _reads(context, tmp_path)
     monkeypatch.setattr("agreement.publish.cache.file_identity", lambda path: f"{path.name} 1 2")
-    assert document_key({"table": Fingerprinter().table(table)}) != before
+    assert _reads(context, tmp_path) != before
+
+
+def test_a_diagrams_key_names_the_installed_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    context = {"org": Diagram("digraph { a }", max_width_cm=16, max_height_cm=12, description="a")}
+    before = _reads(context, tmp_path)
+    monkeypatch.setattr("agreement.publish.cache.graphviz_version", lambda: "dot 2 3")
+    assert _reads(context, tmp_path) != before
+    assert _reads({"text": Markdown("no diagram")}, tmp_path) == _reads({}, tmp_path)

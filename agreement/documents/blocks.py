@@ -1,0 +1,84 @@
+"""The values a template context holds besides plain data; the Word renderer turns each into WordprocessingML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+TEXT_WIDTH_CM = 16.0  # A4 less the templates' 2.5 cm margins
+TABLE_HALF_POINTS = 18  # 9 pt, the LBF Tabel style's size
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Content text as paragraphs for {{p ...}}: `#` becomes Heading `level`, `##` the next, and so on (None: none)."""
+
+    text: str | None
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote reference for {{r ...}}, with `markdown` as the footnote's text."""
+
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A Graphviz drawing of `dot_source` for {{r ...}}, as large as fits the box, with `description` as its alt text."""
+
+    dot_source: str
+    max_width_cm: float
+    max_height_cm: float
+    description: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str = ""
+    bold: bool = False
+    align: str | None = None  # "right", "center"
+    fill: str | None = None  # hex colour, e.g. "1F4E5A"
+    span: int = 1
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: list[Cell]
+    header: bool = False
+    bold: bool = False
+    fill: str | None = None
+    keep_with_next: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table for {{p ...}} whose columns are as wide as their content asks: no column narrower than its longest word.
+
+    `total_cm` is the table's width ("text": the template's text width; None: as wide as its text on one line,
+    at most TEXT_WIDTH_CM); `min_cm` gives a column a least width (a colour swatch has no text); `uniform` lists
+    groups of columns that share one width (the years of a budget)."""
+
+    rows: list[Row] = field(default_factory=list)
+    style: str = "LBFTabel"
+    font_half_points: int = TABLE_HALF_POINTS
+    total_cm: float | Literal["text"] | None = TEXT_WIDTH_CM
+    min_cm: dict[int, float] = field(default_factory=dict)
+    uniform: tuple[tuple[int, ...], ...] = ()
+
+
+Block = Markdown | Footnote | Diagram | Table
+
+
+def blocks(value: Any) -> Iterator[Block]:
+    """Every block in a context, at any depth of its dicts and lists, in order."""
+    if isinstance(value, Block):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from blocks(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from blocks(item)
