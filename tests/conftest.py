@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import io
 import json
 import os
-import pickle
 import re
 import shutil
 import struct
@@ -17,13 +14,14 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 import pytest
+from filelock import FileLock
 
 from agreement.outputs import officeserver
 from agreement.pipeline import BuildResult, build
 from agreement.publish.cache import CACHE_DIR
+from agreement.publish.manifest import MANIFEST, BuiltDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
@@ -197,72 +195,44 @@ _SHARED: dict[str, Callable[[Path], BuildResult]] = {
     "solhaven": lambda out: build(SOLHAVEN, out),
     "build-docx": lambda out: build(SAMPLE, out, ("docx",)),
 }
-_SHARED_FIXTURES = {"built": "build", "built_solhaven": "solhaven", "built_docx": "build-docx"}
-_NEEDED: set[str] = set()  # the shared builds some collected test uses
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Note the shared builds the selected tests use (after -k, -m and --deselect: session.items)."""
-    for item in session.items:
-        _NEEDED.update(_SHARED_FIXTURES[name] for name in getattr(item, "fixturenames", ()) if name in _SHARED_FIXTURES)
-
-
-def _shared_build(tmp_path_factory: pytest.TempPathFactory, name: str) -> BuildResult:
-    """The shared build `name`, made once for the whole session: the first worker to ask makes it under a lock in
-    the folder all workers share (the parent of their base temp folders), and the others read its result.
-
-    A worker that finds another one making it makes the other shared builds the session needs meanwhile, rather
-    than wait idle."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:  # not under xdist (or run with -p no:xdist)
+def _shared_build(tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str) -> BuildResult:
+    """The shared build `name`, made once for the whole test run: the first xdist worker to ask makes it under a
+    file lock in the folder all workers share (the parent of their base temp folders), as pytest-xdist's
+    documentation shows; the others read its manifest."""
+    if worker_id == "master":  # not under xdist
         return _SHARED[name](tmp_path_factory.mktemp(name))
-    shared = tmp_path_factory.getbasetemp().parent
-    result = _made(shared, name, wait=False)
-    if result is None:
-        for other in sorted(_NEEDED - {name}):
-            with contextlib.suppress(Exception):  # a failing one fails the tests that use it, when they ask for it
-                _made(shared, other, wait=False)
-        result = _made(shared, name, wait=True)
-    assert result is not None
-    return result
+    out = tmp_path_factory.getbasetemp().parent / f"shared-{name}"
+    with FileLock(f"{out}.lock"):
+        if (out / MANIFEST).is_file():
+            return _result(out)
+        return _SHARED[name](out)
 
 
-def _made(shared: Path, name: str, *, wait: bool) -> BuildResult | None:
-    """The result of the shared build `name`, made now if no worker made it before; None, without waiting, when
-    another worker is making it and `wait` is false."""
-    folder = shared / f"shared-{name}"
-    folder.mkdir(exist_ok=True)
-    result_file = folder / "result.pickle"
-    if result_file.exists():  # made before (written whole, by a rename): read without the lock
-        return cast(BuildResult, pickle.loads(result_file.read_bytes()))
-    with (folder / "lock").open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return None
-        if not result_file.exists():
-            result = _SHARED[name](folder / "out")
-            partial = result_file.with_suffix(".partial")  # renamed when whole: a killed worker leaves no half
-            partial.write_bytes(pickle.dumps(result))
-            partial.replace(result_file)
-        return cast(BuildResult, pickle.loads(result_file.read_bytes()))
+def _result(out: Path) -> BuildResult:
+    """The result of a build into `out`, read back from its manifest."""
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    documents = [BuiltDocument(d["kind"], d["title"], d["status"], d["files"]) for d in data["documents"]]
+    return BuildResult(out, documents, out / MANIFEST)
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The sample content built once, DOCX and PDF, with real LibreOffice."""
-    return _shared_build(tmp_path_factory, "build")
+    return _shared_build(tmp_path_factory, worker_id, "build")
 
 
 @pytest.fixture(scope="session")
-def built_solhaven(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built_solhaven(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The second test area built once, DOCX and PDF."""
-    return _shared_build(tmp_path_factory, "solhaven")
+    return _shared_build(tmp_path_factory, worker_id, "solhaven")
 
 
 @pytest.fixture(scope="session")
-def built_docx(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def built_docx(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The sample content built once as Word files only (`--format docx`)."""
-    return _shared_build(tmp_path_factory, "build-docx")
+    return _shared_build(tmp_path_factory, worker_id, "build-docx")
 
 
 def copy_build(out: Path, target: Path) -> Path:

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,16 +194,15 @@ def _earlier_build(earlier: Path, out: Path) -> dict[str, str]:
     return snapshot(out)
 
 
+@pytest.mark.timeout(60)
 def test_missing_libreoffice_publishes_nothing_and_says_how_to_get_the_word_files(content: Path, earlier: Path,
                                                                                   tmp_path: Path, monkeypatch) -> None:
     out = tmp_path / "out"
     before = _earlier_build(earlier, out)
     _change_one_document(content)
     content_before = snapshot(content)
-    started = time.monotonic()
     result = _run(["build", "--content", str(content), "--out", str(out)], cwd=tmp_path,
                   env={"AGREEMENT_SOFFICE": str(tmp_path / "no-soffice")})
-    assert time.monotonic() - started < 60
     assert result.returncode == 1
     assert "LibreOffice is not installed" in result.stderr and "apt-get install" in result.stderr
     assert "nothing in out was changed" in result.stderr and "--format docx" in result.stderr
@@ -221,6 +219,7 @@ def test_missing_libreoffice_publishes_nothing_and_says_how_to_get_the_word_file
     assert manifest_mismatches(out) == [] and not _stages(out)
 
 
+@pytest.mark.timeout(30)
 def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, earlier: Path, tmp_path: Path, monkeypatch) -> None:
     fake = tmp_path / "soffice"
     fake.write_text("#!/bin/sh\nsleep 120\n", encoding="utf-8")
@@ -229,11 +228,9 @@ def test_hanging_libreoffice_is_stopped_by_the_timeout(content: Path, earlier: P
     out = tmp_path / "out"
     before = _earlier_build(earlier, out)
     _change_one_document(content)
-    started = time.monotonic()
     # Half a second: the fake never answers, so any timeout is reached (the CLI's own test below uses 1).
     with pytest.raises(ToolError, match=r"did not finish converting to PDF within 0.5 seconds.*--format docx"):
         build(content, out, timeout=0.5)
-    assert time.monotonic() - started < 30
     assert snapshot(out) == before
 
 
@@ -328,15 +325,14 @@ def _failing_save(error: int, *, name_the_file: bool):
     (errno.EACCES, "permission denied", True),
     (errno.EIO, "Input/output error", True),
 ])
+@pytest.mark.timeout(30)
 def test_os_errors_are_one_plain_message(content: Path, earlier: Path, tmp_path: Path, monkeypatch, error: int,
                                          words: str, name_the_file: bool) -> None:
     out = tmp_path / "out"
     _change_one_document(content)  # so one document is rendered, and saving it fails
     before, content_before = _earlier_build(earlier, out), snapshot(content)
     monkeypatch.setattr("agreement.word.renderer.DocxRenderer.save", _failing_save(error, name_the_file=name_the_file))
-    started = time.monotonic()
     result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "-q"])
-    assert time.monotonic() - started < 30
     assert result.exit_code == 1
     (line,) = result.output.splitlines()
     # The stage is an implementation detail: the message names --out, the folder the user chose.
