@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from agreement.files import sha256_file as file_hash
+
 CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
 TMP_PREFIX = "tmp-"
@@ -224,14 +226,6 @@ def document_key(parts: Mapping[str, Any]) -> str:
     text = json.dumps({"code": code_version(), **{k: canonical(v) for k, v in parts.items()}}, sort_keys=True,
                       ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Cache:

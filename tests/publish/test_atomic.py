@@ -22,11 +22,11 @@ from click.testing import CliRunner
 
 from agreement.cli import main
 from agreement.errors import PublishError
+from agreement.files import sha256_file
 from agreement.pipeline import build
 from agreement.publish import atomic
 from agreement.publish.atomic import CRASH_AT_ENV, CRASH_SIGNAL_ENV, STAGE_PREFIX, Publication, locked, recover
 from agreement.publish.cache import CACHE_DIR
-from agreement.publish.manifest import sha256
 from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, processes, replace_line, run_cli, snapshot
 
 MINE = "noter.txt"
@@ -322,7 +322,7 @@ def versions(built_docx, tmp_path_factory: pytest.TempPathFactory) -> SimpleName
     stale.write_bytes(b"an earlier delaftale")
     manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
     manifest["documents"].append({"kind": "delaftale", "title": "Gammel", "status": "endelig",
-                                  "files": {"docx": stale.name}, "sha256": {"docx": sha256(stale)}})
+                                  "files": {"docx": stale.name}, "sha256": {"docx": sha256_file(stale)}})
     (earlier / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (earlier / MINE).write_text("mine", encoding="utf-8")
     assert manifest_mismatches(earlier) == []
