@@ -98,7 +98,7 @@ class Publication:
             raise PublishError(f"two files would both be published as {twice[0]} in {display_path(self.out_dir)}; "
                                "rename one of the content files or names they come from")
         for name in publish:
-            if not _is_plain(name) or not os.path.lexists(files / name):
+            if name in ("", "..") or Path(name).name != name or not os.path.lexists(files / name):
                 raise ValueError(f"{name!r} is to be published but is not a file name written to the stage")
             self._check_target(files / name, self.out_dir / name)
         for entry in files.iterdir():
@@ -232,7 +232,7 @@ def _removals(out_dir: Path, staged: Path) -> set[str]:
     """The files the manifest in `out_dir` lists and the one in `staged` does not (none if `staged` has none)."""
     if not (staged / MANIFEST).is_file():
         return set()
-    return {name for name in listed_files(out_dir) - listed_files(staged) if _is_plain(name)} - {MANIFEST}
+    return listed_files(out_dir) - listed_files(staged) - {MANIFEST}
 
 
 def _delete(path: Path) -> None:
@@ -240,11 +240,6 @@ def _delete(path: Path) -> None:
         shutil.rmtree(path)
     else:
         path.unlink()
-
-
-def _is_plain(name: str) -> bool:
-    return (bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name and "\0" not in name
-            and not name.startswith((STAGE_PREFIX, *LEGACY_PREFIXES)))
 
 
 def _same_bytes(staged: Path, published: Path) -> bool:
