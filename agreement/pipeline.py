@@ -15,7 +15,7 @@ from agreement.errors import TemplateProblems, ToolError, display_path
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
 from agreement.publish.cache import Cache, Uncacheable, document_key
-from agreement.publish.manifest import MANIFEST, BuiltDocument, listed_files, write_manifest
+from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
 from agreement.source.loader import load_content
@@ -176,7 +176,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
         names = [name for doc in built for name in doc.files.values()]
         # Files the previous manifest listed that this build no longer makes (a removed delaftale, say) go;
         # files no manifest listed are never touched.
-        moved = publication.commit([*names, MANIFEST], remove=listed_files(out_dir) - {*names, MANIFEST})
+        moved = publication.commit([*names, MANIFEST])
         if MANIFEST not in moved:
             with contextlib.suppress(OSError):  # only a hint for the next build (see _newer_than_last_build)
                 os.utime(out_dir / MANIFEST)  # the manifest's time is the last build's

@@ -19,8 +19,8 @@ from lxml import etree
 from openpyxl import load_workbook
 
 from agreement.errors import ContentErrors
+from agreement.files import sha256_file
 from agreement.pipeline import build
-from agreement.publish.manifest import sha256
 from agreement.source.loader import load_content
 from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument
@@ -132,7 +132,7 @@ def sample_files(built_docx) -> dict[str, str]:
     for document in built_docx.documents:
         for name in document.files.values():
             _check_file(built_docx.out_dir / name)
-            files[name] = sha256(built_docx.out_dir / name)
+            files[name] = sha256_file(built_docx.out_dir / name)
     return files
 
 
@@ -164,7 +164,7 @@ def test_content_is_rejected_with_a_location_or_builds(built_docx, sample_files:
         made = 0
         for document in result.documents:
             for name in document.files.values():
-                if sha256(result.out_dir / name) != sample_files.get(name):
+                if sha256_file(result.out_dir / name) != sample_files.get(name):
                     _check_file(result.out_dir / name)
                     made += 1
         event(f"{field}: {'no file differs from the sample' if made == 0 else 'some files differ'}")

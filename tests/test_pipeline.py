@@ -14,8 +14,8 @@ from docx import Document
 from lxml import etree
 from pypdf import PdfReader
 
+from agreement.files import sha256_file
 from agreement.pipeline import build
-from agreement.publish.manifest import sha256
 from tests.conftest import SEED, copy_build, pdf_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -41,7 +41,7 @@ def test_manifest_lists_the_agreement_with_hashes(built) -> None:
     assert set(doc["files"]) == {"docx", "pdf"}
     for entry in data["documents"]:
         for fmt, rel in entry["files"].items():
-            assert entry["sha256"][fmt] == sha256(built.out_dir / rel)
+            assert entry["sha256"][fmt] == sha256_file(built.out_dir / rel)
 
 
 def test_pdf_is_a4_and_reads_like_the_seed(built) -> None:

@@ -18,6 +18,8 @@ import functools
 import re
 from pathlib import Path
 
+from agreement.files import write_atomic
+
 SETTINGS = "registrymodifications.xcu"
 BUILD_ID = "buildid"  # in the profile's user/extensions folder
 _BUILD_ID = re.compile(rb"^buildid=([\x21-\x7e]{1,100})\r?$", re.MULTILINE)  # program/versionrc; printable ASCII
@@ -44,18 +46,11 @@ def prepare(profile: Path, soffice: str) -> None:
     with contextlib.suppress(OSError):
         user.mkdir(mode=0o700, parents=True, exist_ok=True)
         # The version is digits and a dot (_VERSION): nothing in it needs escaping in XML.
-        _write(user / SETTINGS, _XCU.format(version=version).encode("utf-8"))
+        write_atomic(user / SETTINGS, _XCU.format(version=version).encode("utf-8"))
         build = build_id(soffice)
         if build is not None:
             (user / "extensions").mkdir(mode=0o700, exist_ok=True)
-            _write(user / "extensions" / BUILD_ID, build)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """`data` in `path` whole or not at all (a full disk leaves LibreOffice no half a file to read)."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(path)
+            write_atomic(user / "extensions" / BUILD_ID, build)
 
 
 def product_version(soffice: str) -> str | None:

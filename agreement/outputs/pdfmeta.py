@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from agreement.errors import ToolError
+from agreement.files import replacing
 from agreement.interrupts import held
 from agreement.model.metadata import Metadata
 
@@ -30,7 +31,7 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
         pdf = pikepdf.open(path)
     except Exception as exc:  # qpdf raises several kinds for a damaged file
         raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
-    with pdf:
+    with replacing(path) as tmp, pdf:  # pdf is closed before tmp replaces path
         when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
         old_info = pdf.trailer.get("/Info")
         producer = str(old_info.get("/Producer", "LibreOffice")) if old_info is not None else "LibreOffice"
@@ -51,10 +52,8 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
                 del pdf.trailer[key]
         # LibreOffice's /ID is random; qpdf keeps the first half and derives the second from the content.
         pdf.trailer.ID = pikepdf.Array([pikepdf.String(digest[:16]), pikepdf.String(digest[:16])])
-        tmp = path.with_name(path.name + ".tmp")
         pdf.save(tmp, deterministic_id=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  object_stream_mode=pikepdf.ObjectStreamMode.preserve, compress_streams=True)
-    tmp.replace(path)
 
 
 def _xmp(meta: Metadata, producer: str, when: dt.datetime, document_id: uuid.UUID) -> bytes:

@@ -21,6 +21,7 @@ from openpyxl.writer.excel import ExcelWriter
 from agreement import __version__
 from agreement.documents.spec import BudgetWorkbook, ReportWorkbook
 from agreement.errors import TemplateError
+from agreement.files import replacing
 from agreement.model.budget import Budget
 from agreement.word import docxzip
 
@@ -292,11 +293,9 @@ def finish_workbook(path: Path, cached: dict[str, dict[str, Cached]]) -> None:
         entries["[Content_Types].xml"] = _with_override(entries["[Content_Types].xml"], "/xl/sharedStrings.xml",
                                                         SHARED_STRINGS_TYPE)
     entries["docProps/app.xml"] = _app_xml()
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as dst:
+    with replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as dst:
         for name, data in entries.items():
             dst.writestr(name, data)
-    tmp.replace(path)
     docxzip.normalise(path)
 
 

@@ -31,6 +31,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from agreement.files import sha256_file as file_hash
+
 CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
 TMP_PREFIX = "tmp-"
@@ -121,14 +123,6 @@ def _plain(value: Any) -> Any:
 def document_key(parts: Mapping[str, Any]) -> str:
     """The hash of `parts` (plain data, as in a template context) with the code version."""
     return hashlib.sha256(canonical({"code": code_version(), **parts}).encode("utf-8")).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class Cache:

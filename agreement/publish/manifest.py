@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreement import __version__
+from agreement.files import sha256_file, write_atomic
 
 MANIFEST = "manifest.json"
 
@@ -20,14 +20,6 @@ class BuiltDocument:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 16), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict:
     return {
         "generator": f"agreement {__version__}",
@@ -37,7 +29,7 @@ def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict:
                 "title": d.title,
                 "status": d.status,
                 "files": dict(sorted(d.files.items())),
-                "sha256": {fmt: sha256(out_dir / rel) for fmt, rel in sorted(d.files.items())},
+                "sha256": {fmt: sha256_file(out_dir / rel) for fmt, rel in sorted(d.files.items())},
             }
             for d in documents
         ],
@@ -60,7 +52,5 @@ def listed_files(out_dir: Path) -> set[str]:
 def write_manifest(out_dir: Path, documents: list[BuiltDocument]) -> Path:
     path = out_dir / MANIFEST
     text = json.dumps(manifest_data(out_dir, documents), ensure_ascii=False, indent=2) + "\n"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text.encode("utf-8"))
     return path

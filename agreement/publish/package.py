@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
+from agreement.files import sha256_file
 from agreement.pipeline import DEFAULT_TIMEOUT, Progress, build, load
 from agreement.publish.atomic import Publication
-from agreement.publish.manifest import sha256
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
 
@@ -75,7 +75,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
                                        "give the areas or focus areas they are named after different names")
                 shutil.copyfile(built.out_dir / doc.files[fmt], folder / target)
                 entries.append({"file": target, "kind": doc.kind, "title": doc.title, "status": doc.status,
-                                "sha256": sha256(folder / target)})
+                                "sha256": sha256_file(folder / target)})
         manifest = {"package": name, "source": _git_state(content_dir), "files": entries}
         (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         _zip(folder, publication.stage / f"{name}.zip")

@@ -6,6 +6,8 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from agreement.files import replacing
+
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -18,12 +20,10 @@ def normalise(path: Path) -> None:
 
 def write(path: Path, entries: Iterable[tuple[str, bytes]]) -> None:
     """Write `entries` (name, bytes) in their order to `path` as normalise leaves a zip (through a file beside it)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w") as dst:
+    with replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as dst:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
             dst.writestr(info, data, compresslevel=6)
-    tmp.replace(path)

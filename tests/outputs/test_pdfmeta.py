@@ -10,9 +10,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from agreement.files import sha256_file
 from agreement.pipeline import build
 from agreement.publish.cache import CACHE_DIR
-from agreement.publish.manifest import sha256
 from tests.conftest import SAMPLE, copy_build
 
 
@@ -77,11 +77,11 @@ def test_two_builds_at_once_are_byte_identical_to_an_earlier_one(built, tmp_path
     for t in threads:
         t.join(timeout=600)
     assert not errors, errors
-    reference = {p.name: sha256(p) for p in built.out_dir.iterdir() if p.is_file()}  # not the build cache
+    reference = {p.name: sha256_file(p) for p in built.out_dir.iterdir() if p.is_file()}  # not the build cache
     assert len(reference) == 19  # 8 DOCX, 8 PDF, the two workbooks and the manifest
     for name in ("one", "two"):
         assert any(line.startswith(f"converted {len(again)} document(s)") for line in said[name]), said[name]
-        got = {p.name: sha256(p) for p in results[name].out_dir.iterdir() if p.is_file()}
+        got = {p.name: sha256_file(p) for p in results[name].out_dir.iterdir() if p.is_file()}
         assert got == reference
 
 

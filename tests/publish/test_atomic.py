@@ -1,4 +1,8 @@
-"""All-or-nothing publishing: a build killed at any step leaves --out as it was or fully published, never between."""
+"""All-or-nothing publishing: a build killed at any step leaves --out as it was or fully published, never between.
+
+Each kill happens in a child forked from the test, where os.replace and shutil.rmtree are wrapped to die (or raise
+KeyboardInterrupt) at a chosen step of publishing; the test then lets the next publication tidy up.
+"""
 
 from __future__ import annotations
 
@@ -13,23 +17,25 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from agreement.cli import main
 from agreement.errors import PublishError
+from agreement.files import sha256_file
 from agreement.pipeline import build
 from agreement.publish import atomic
-from agreement.publish.atomic import CRASH_AT_ENV, CRASH_SIGNAL_ENV, STAGE_PREFIX, Publication, locked, recover
+from agreement.publish.atomic import STAGE_PREFIX, Publication, locked
 from agreement.publish.cache import CACHE_DIR
-from agreement.publish.manifest import sha256
-from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, processes, replace_line, run_cli, snapshot
+from agreement.publish.manifest import MANIFEST
+from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, processes, replace_line, snapshot
 
 MINE = "noter.txt"
+Step = int | str
 
 
 def _stages(folder: Path) -> list[str]:
@@ -40,40 +46,136 @@ def _without_stages(snap: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in snap.items() if not k.startswith(STAGE_PREFIX)}
 
 
+def _tidy(out: Path) -> list[str]:
+    """What the next publication into `out` does first (finish or delete what a killed one left); what it said."""
+    said: list[str] = []
+    with Publication(out, lock_timeout=5, progress=said.append):
+        pass
+    return said
+
+
+# --- Dying at a chosen step, in a forked child ------------------------------------------------------------------
+
+def _kill() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)  # as kill -9 or a power cut: no clean-up runs
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt  # as Ctrl-C
+
+
+def _die_at(step: Step, how: Callable[[], None] = _kill, *, in_commit: bool = False) -> None:
+    """For the rest of this (forked) process: `how` happens once, at `step` of publishing.
+
+    An int k: instead of the k-th rename (counting from 0; in a commit, 0 is the rename of the stage that commits
+    it, then come the renames into --out); "manifest": instead of renaming manifest.json into --out; "cleanup":
+    instead of deleting a stage. With `in_commit`, steps count only from the moment Publication.commit starts.
+    """
+    real_replace, real_rmtree, real_commit = os.replace, shutil.rmtree, Publication.commit
+    state = {"armed": not in_commit, "renames": 0, "done": False}
+
+    def due(now: bool) -> None:
+        if state["armed"] and now and not state["done"]:
+            state["done"] = True
+            how()
+
+    def replace(src: os.PathLike[str], dst: os.PathLike[str]) -> None:
+        due(step == state["renames"] or (step == "manifest" and Path(dst).name == MANIFEST))
+        state["renames"] += state["armed"]
+        real_replace(src, dst)
+
+    def rmtree(path: os.PathLike[str], *args: object, **kwargs: object) -> None:
+        due(step == "cleanup" and Path(path).name.startswith(STAGE_PREFIX))
+        real_rmtree(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    def commit(self: Publication, publish: Sequence[str]) -> list[str]:
+        state["armed"] = True
+        return real_commit(self, publish)
+
+    os.replace, shutil.rmtree = replace, rmtree  # type: ignore[assignment]
+    Publication.commit = commit  # type: ignore[method-assign]
+
+
+def _fork(work: Callable[[], object], log: Path | None = None) -> int:
+    """Run `work` in a child forked from this process, with its output in `log` (or nowhere); the child's pid.
+
+    A process of its own that dies as the real command would, without starting Python and importing everything
+    again."""
+    pid = os.fork()
+    if pid != 0:
+        return pid
+    code = 70  # the child: whatever happens, it ends here, never back in pytest's code
+    try:
+        # No garbage collection: collecting a file object the parent left would close a descriptor number the
+        # child may have reused after the closerange below.
+        gc.disable()
+        # Nothing of this process's open files but the standard ones: a lock the test holds on an inherited
+        # descriptor would otherwise be held by the child too, and the child would wait for itself.
+        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+        output = open(log or os.devnull, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (ends with the child)
+        os.dup2(output.fileno(), 1)
+        os.dup2(output.fileno(), 2)
+        sys.stdout = sys.stderr = output  # pytest's capture replaced them in this process
+        work()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()  # into the log: why the child ended with 70
+    finally:
+        try:
+            sys.stdout.flush()
+        finally:
+            os._exit(code)
+
+
+def _exit_status(pid: int, timeout: float = 120) -> int:
+    """The exit status of the forked child `pid` as subprocess gives it (-9: killed by SIGKILL)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"the forked child did not end within {timeout} seconds")
+        time.sleep(0.01)
+
+
+def _fork_cli(args: list[str], log: Path | None = None, step: Step | None = None,
+              how: Callable[[], None] = _kill) -> int:
+    """Start `agreement <args>` in a forked child (see _fork), dying at `step` of its commit if one is given."""
+    def work() -> None:
+        if step is not None:
+            _die_at(step, how, in_commit=True)
+        main.main(args, prog_name="agreement")
+
+    return _fork(work, log)
+
+
 # --- The publication on its own, with small files ---------------------------------------------------------------
 
-# A tiny publication run in a subprocess, so that it can be killed: argv = out folder, then a JSON plan.
-PUBLISH_SCRIPT = """
-import json, sys
-from pathlib import Path
-from agreement.publish.atomic import Publication
-out, plan = Path(sys.argv[1]), json.loads(sys.argv[2])
-with Publication(out) as p:
-    for name, text in plan["files"].items():
-        path = p.stage / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    p.commit(plan["publish"], remove=plan["remove"])
-"""
+def _manifest(*names: str) -> str:
+    return json.dumps({"documents": [{"kind": "k", "files": {"docx": name}} for name in names]})
 
-PLAN: dict[str, Any] = {
-    "files": {"a.txt": "new a", "pkg/inside.txt": "new inside", "manifest.json": "new manifest"},
-    "publish": ["a.txt", "pkg", "manifest.json"],
-    "remove": ["old.txt", "pkg-gone.txt", "../outside.txt"],
-}
-STEPS_BEFORE_COMMIT = ["staged"]
-STEPS_AFTER_COMMIT = ["journal", "removed", "rename-1", "rename-2", "before-last-rename", "rename-3", "published"]
+
+NEW = {"a.txt": "new a", "pkg/inside.txt": "new inside", MANIFEST: _manifest("a.txt")}
+PUBLISH = ["a.txt", "pkg", MANIFEST]
+# The renames of a commit: 0 the stage (the commit), 1 a.txt, 2 the old pkg aside, 3 the new pkg, 4 manifest.json.
+STEPS: list[Step] = [0, 1, 2, 3, 4, "cleanup"]
 
 
 def _old_tree(tmp_path: Path) -> Path:
-    """An output folder as an earlier publication left it, a file of the user's, and a file beside it."""
+    """An output folder as an earlier publication left it, a file of the user's, and a file beside it that a
+    damaged manifest names."""
     out = tmp_path / "out"
     (out / "pkg").mkdir(parents=True)
     (out / "pkg" / "inside.txt").write_text("old inside", encoding="utf-8")
     (out / "pkg" / "only-old.txt").write_text("old only", encoding="utf-8")
     (out / "a.txt").write_text("old a", encoding="utf-8")
     (out / "old.txt").write_text("old", encoding="utf-8")
-    (out / "manifest.json").write_text("old manifest", encoding="utf-8")
+    (out / MANIFEST).write_text(_manifest("a.txt", "old.txt", "gone.txt", "../outside.txt"), encoding="utf-8")
     (out / MINE).write_text("mine", encoding="utf-8")
     (tmp_path / "outside.txt").write_text("not ours", encoding="utf-8")
     return out
@@ -81,21 +183,26 @@ def _old_tree(tmp_path: Path) -> Path:
 
 def _new_tree(old: dict[str, str]) -> dict[str, str]:
     new = {k: v for k, v in old.items() if k not in ("old.txt", "pkg/only-old.txt")}
-    for name, text in PLAN["files"].items():
+    for name, text in NEW.items():
         new[name] = hashlib.sha256(text.encode()).hexdigest()
     return new
 
 
-def _publish_in_subprocess(out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", PUBLISH_SCRIPT, str(out), json.dumps(PLAN)], capture_output=True,
-                          text=True, env=checkout_env(env), timeout=60)
+def _publish(out: Path, die_at: Step | None = None) -> None:
+    if die_at is not None:
+        _die_at(die_at)
+    with Publication(out) as p:
+        for name, text in NEW.items():
+            path = p.stage / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        p.commit(PUBLISH)
 
 
 def test_a_publication_replaces_removes_and_leaves_the_rest(tmp_path: Path) -> None:
     out = _old_tree(tmp_path)
     before, outside = snapshot(out), snapshot(tmp_path)["outside.txt"]
-    result = _publish_in_subprocess(out)
-    assert result.returncode == 0, result.stderr
+    _publish(out)
     assert snapshot(out) == _new_tree(before)
     assert (out / MINE).read_text(encoding="utf-8") == "mine"
     assert snapshot(tmp_path)["outside.txt"] == outside
@@ -108,52 +215,59 @@ def test_files_out_holds_already_are_left_alone_and_an_unchanged_publication_wri
     with Publication(out) as p:
         (p.stage / "a.txt").write_text("old a", encoding="utf-8")  # the bytes out holds
         (p.stage / "b.txt").write_text("new b", encoding="utf-8")
-        (p.stage / "manifest.json").write_text("new manifest", encoding="utf-8")
-        moved = p.commit(["a.txt", "b.txt", "manifest.json"])
-    assert moved == ["b.txt", "manifest.json"]
+        (p.stage / "unpublished.txt").write_text("scratch", encoding="utf-8")
+        (p.stage / MANIFEST).write_text(_manifest("a.txt", "b.txt"), encoding="utf-8")
+        moved = p.commit(["a.txt", "b.txt", MANIFEST])
+    assert moved == ["b.txt", MANIFEST]
     assert (out / "a.txt").stat().st_ino == same.st_ino and (out / "a.txt").stat().st_mtime_ns == same.st_mtime_ns
     assert (out / "b.txt").read_text(encoding="utf-8") == "new b"
+    assert not (out / "unpublished.txt").exists() and not (out / "old.txt").exists()
 
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()}
     with Publication(out) as p:
-        for name in ("a.txt", "b.txt", "manifest.json"):
+        for name in ("a.txt", "b.txt", MANIFEST):
             shutil.copyfile(out / name, p.stage / name)
-        assert p.commit(["a.txt", "b.txt", "manifest.json"]) == []
+        assert p.commit(["a.txt", "b.txt", MANIFEST]) == []
     assert {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir()} == before
     assert not _stages(out)
 
-    with Publication(out) as p:  # the same bytes, but a removal: that is still published
+    with Publication(out) as p:  # the same a.txt, but a manifest without b.txt: b.txt goes, a.txt stays as it was
         shutil.copyfile(out / "a.txt", p.stage / "a.txt")
-        assert p.commit(["a.txt"], remove=["b.txt"]) == []
+        (p.stage / MANIFEST).write_text(_manifest("a.txt"), encoding="utf-8")
+        assert p.commit(["a.txt", MANIFEST]) == [MANIFEST]
     assert not (out / "b.txt").exists() and (out / "a.txt").stat().st_ino == same.st_ino
+    assert (out / MINE).read_text(encoding="utf-8") == "mine"
 
 
-@pytest.mark.parametrize("step", STEPS_BEFORE_COMMIT + STEPS_AFTER_COMMIT)
-def test_killed_at_any_step_recovery_gives_all_or_nothing(tmp_path: Path, step: str) -> None:
+@pytest.mark.parametrize("step", STEPS)
+def test_killed_at_any_step_the_next_publication_gives_all_or_nothing(tmp_path: Path, step: Step) -> None:
     out = _old_tree(tmp_path)
     before = snapshot(out)
-    result = _publish_in_subprocess(out, {CRASH_AT_ENV: step})
-    assert result.returncode == -signal.SIGKILL, result.stderr
+    assert _exit_status(_fork(lambda: _publish(out, step))) == -signal.SIGKILL
     assert _stages(out)  # the kill left its stage behind
-    if step in STEPS_BEFORE_COMMIT:
+    if step == 0:
         assert _without_stages(snapshot(out)) == before  # nothing had reached --out
-    recovery = recover(out, lock_timeout=5)
+    said = _tidy(out)
     assert not _stages(out)
-    expected = before if step in STEPS_BEFORE_COMMIT else _new_tree(before)
-    assert snapshot(out) == expected
-    assert bool(recovery.rolled_forward) == (step not in STEPS_BEFORE_COMMIT)
+    assert snapshot(out) == (before if step == 0 else _new_tree(before))
+    assert said == [f"finished publishing into {out}, which an interrupted run had begun" if step != 0
+                    else f"removed 1 unfinished build folder(s) an interrupted run left in {out}"]
     assert (tmp_path / "outside.txt").read_text(encoding="utf-8") == "not ours"
 
 
-def test_recovery_killed_halfway_is_recovered_again(tmp_path: Path) -> None:
+def test_a_tidy_up_killed_halfway_is_finished_by_the_next(tmp_path: Path) -> None:
     out = _old_tree(tmp_path)
     before = snapshot(out)
-    assert _publish_in_subprocess(out, {CRASH_AT_ENV: "rename-1"}).returncode == -signal.SIGKILL
-    script = "import sys; from pathlib import Path; from agreement.publish.atomic import recover; recover(Path(sys.argv[1]))"
-    killed = subprocess.run([sys.executable, "-c", script, str(out)], env=checkout_env({CRASH_AT_ENV: "rename-2"}),
-                            capture_output=True, text=True, timeout=60)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    recover(out, lock_timeout=5)
+    assert _exit_status(_fork(lambda: _publish(out, 2))) == -signal.SIGKILL  # a.txt is in place
+    # The tidy-up renames the old pkg aside (0) and is killed before the new one moves in (1).
+
+    def tidy_killed() -> None:
+        _die_at(1)
+        _tidy(out)
+
+    assert _exit_status(_fork(tidy_killed)) == -signal.SIGKILL
+    assert not (out / "pkg").exists()
+    _tidy(out)
     assert snapshot(out) == _new_tree(before) and not _stages(out)
 
 
@@ -173,11 +287,10 @@ def test_a_full_disk_while_committing_leaves_out_unchanged(tmp_path: Path, monke
     out = _old_tree(tmp_path)
     before = snapshot(out)
 
-    def full(root: Path, publish: list[str], remove: list[str]) -> None:
-        (root / "journal.json.tmp").write_text('{"vers', encoding="utf-8")
+    def full(path: Path) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr(atomic, "_write_journal", full)
+    monkeypatch.setattr(atomic, "fsync", full)
     with pytest.raises(OSError) as caught, Publication(out) as p:
         (p.stage / "a.txt").write_text("new", encoding="utf-8")
         p.commit(["a.txt"])
@@ -196,18 +309,13 @@ def test_a_file_where_the_build_makes_a_folder_is_refused_before_anything_change
     assert snapshot(out) == before
 
 
-def test_a_journal_naming_anything_outside_out_is_never_followed(tmp_path: Path) -> None:
+def test_two_files_of_one_name_are_refused_before_anything_changes(tmp_path: Path) -> None:
     out = _old_tree(tmp_path)
-    stage = out / f"{STAGE_PREFIX}forged"
-    (stage / "files").mkdir(parents=True)
-    (stage / "files" / "a.txt").write_text("forged", encoding="utf-8")
-    (stage / "journal.json").write_text(json.dumps({"version": 1, "committed_ns": 1, "remove": ["../outside.txt"],
-                                                    "publish": ["a.txt"]}), encoding="utf-8")
-    before = snapshot(tmp_path)
-    recovery = recover(out, lock_timeout=5)
-    assert recovery.deleted == [stage.name] and not recovery.rolled_forward
-    assert {k: v for k, v in snapshot(tmp_path).items() if STAGE_PREFIX not in k} == \
-        {k: v for k, v in before.items() if STAGE_PREFIX not in k}
+    before = snapshot(out)
+    with pytest.raises(PublishError, match=r"two files would both be published as a\.txt"), Publication(out) as p:
+        (p.stage / "a.txt").write_text("new", encoding="utf-8")
+        p.commit(["a.txt", "a.txt"])
+    assert snapshot(out) == before
 
 
 # --- The lock: one publication into a folder at a time ----------------------------------------------------------
@@ -298,6 +406,7 @@ def test_two_builds_into_one_folder_at_once(versions: SimpleNamespace, tmp_path:
     assert snapshot(out) == _published(versions, earlier)
 
 
+
 # --- Real builds, killed on purpose -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -322,7 +431,7 @@ def versions(built_docx, tmp_path_factory: pytest.TempPathFactory) -> SimpleName
     stale.write_bytes(b"an earlier delaftale")
     manifest = json.loads((earlier / "manifest.json").read_text(encoding="utf-8"))
     manifest["documents"].append({"kind": "delaftale", "title": "Gammel", "status": "endelig",
-                                  "files": {"docx": stale.name}, "sha256": {"docx": sha256(stale)}})
+                                  "files": {"docx": stale.name}, "sha256": {"docx": sha256_file(stale)}})
     (earlier / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (earlier / MINE).write_text("mine", encoding="utf-8")
     assert manifest_mismatches(earlier) == []
@@ -338,116 +447,59 @@ def _published(versions: SimpleNamespace, earlier: dict[str, str]) -> dict[str, 
     return {**versions.expected, MINE: earlier[MINE]}
 
 
-def _build_new(versions: SimpleNamespace, out: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return run_cli(["build", "--content", str(versions.new), "--out", str(out), "--format", "docx", "-q"],
-                   cwd=out.parent, env=env, timeout=120)
-
-
-def _fork_cli(args: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> int:
-    """Start `agreement <args>`, with `env` added and its output in `log` (or nowhere), in a child forked from this
-    process; its process id, for `_exit_status`.
-
-    The same command the console script runs, in a process of its own that dies as the real one would, without
-    starting Python and importing everything again. Used where the test is about what builds leave in --out;
-    what the console script itself does on a signal is tested with run_cli."""
-    pid = os.fork()
-    if pid != 0:
-        return pid
-    code = 70  # the child: whatever happens, it ends here, never back in pytest's code
-    try:
-        # No garbage collection: collecting a file object the parent left would close a descriptor number the
-        # child may have reused after the closerange below.
-        gc.disable()
-        # Nothing of this process's open files but the standard ones: a lock the test holds on an inherited
-        # descriptor would otherwise be held by the child too, and the child would wait for itself.
-        os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-        os.environ.update(env or {})
-        output = open(log or os.devnull, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (ends with the child)
-        os.dup2(output.fileno(), 1)
-        os.dup2(output.fileno(), 2)
-        sys.stdout = sys.stderr = output  # pytest's capture replaced them in this process
-        main.main(args, prog_name="agreement")
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    except BaseException:
-        traceback.print_exc()  # into the log: why the child ended with 70
-    finally:
-        try:
-            sys.stdout.flush()
-        finally:
-            os._exit(code)
-
-
-def _exit_status(pid: int, timeout: float = 120) -> int:
-    """The exit status of the forked child `pid` as subprocess gives it (-9: killed by SIGKILL)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            raise AssertionError(f"the forked agreement command did not end within {timeout} seconds")
-        time.sleep(0.01)
-
-
-def _build_new_forked(versions: SimpleNamespace, out: Path, env: dict[str, str]) -> int:
-    """The exit status of a forked `agreement build` of the new version into `out` with `env` added."""
+def _build_new_forked(versions: SimpleNamespace, out: Path, step: Step, how: Callable[[], None] = _kill,
+                      log: Path | None = None) -> int:
+    """The exit status of a forked `agreement build` of the new version into `out` that dies at `step`."""
     args = ["build", "--content", str(versions.new), "--out", str(out), "--format", "docx", "-q"]
-    return _exit_status(_fork_cli(args, env))
+    return _exit_status(_fork_cli(args, log, step, how))
 
 
-# 7 documents + the budget workbook + manifest.json = 9 renames
-BUILD_STEPS = ["staged", "journal", "removed", "rename-1", "rename-5", "before-last-rename", "published"]
+# 0 commits the stage; then the documents' files, manifest.json, and deleting the stage.
+BUILD_STEPS: list[Step] = [0, 1, 4, "manifest", "cleanup"]
 
 
 @pytest.mark.parametrize("step", BUILD_STEPS)
-def test_a_build_killed_at_any_step_is_recovered(versions: SimpleNamespace, tmp_path: Path, step: str) -> None:
+def test_a_build_killed_at_any_step_is_recovered(versions: SimpleNamespace, tmp_path: Path, step: Step) -> None:
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    assert _build_new_forked(versions, out, {CRASH_AT_ENV: step}) == -signal.SIGKILL
-    if step == "staged":
+    assert _build_new_forked(versions, out, step) == -signal.SIGKILL
+    assert _stages(out)
+    if step == 0:
         assert _without_stages(snapshot(out)) == earlier
-    recover(out, lock_timeout=5)
+    elif step != "cleanup":
+        assert snapshot(out)[MANIFEST] == earlier[MANIFEST]  # never a new manifest beside old files
+    _tidy(out)
     assert not _stages(out)
     assert manifest_mismatches(out) == []
-    assert snapshot(out) == (earlier if step == "staged" else _published(versions, earlier))
+    assert snapshot(out) == (earlier if step == 0 else _published(versions, earlier))
 
 
-@pytest.mark.parametrize("step", ["staged", "rename-5"])
-def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path: Path, monkeypatch, step: str) -> None:
+@pytest.mark.parametrize("step", [0, 4])
+def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path: Path, monkeypatch, step: Step) -> None:
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    assert _build_new_forked(versions, out, {CRASH_AT_ENV: step}) == -signal.SIGKILL
+    assert _build_new_forked(versions, out, step) == -signal.SIGKILL
     started = time.monotonic()
     monkeypatch.chdir(tmp_path)  # the messages name --out as given, relative to here
     result = CliRunner().invoke(main, ["build", "--content", str(versions.new), "--out", "out", "--format", "docx"])
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 60
-    said = "finished publishing into out" if step != "staged" else "removed 1 unfinished build folder(s)"
+    said = "finished publishing into out" if step != 0 else "removed 1 unfinished build folder(s)"
     assert said in result.stderr
     assert snapshot(out) == _published(versions, earlier) and manifest_mismatches(out) == []
 
 
-@pytest.mark.parametrize(("step", "published"), [("staged", False), ("rename-5", True)])
-def test_ctrl_c_ends_cleanly_at_any_step(versions: SimpleNamespace, tmp_path: Path, step: str, published: bool) -> None:
-    """SIGINT: before the journal nothing is published; after it, the publication is finished before exiting."""
+@pytest.mark.parametrize(("step", "published"), [(0, False), (4, True)])
+def test_ctrl_c_ends_cleanly_at_any_step(versions: SimpleNamespace, tmp_path: Path, step: Step, published: bool) -> None:
+    """Ctrl-C before the stage is committed publishes nothing; after, the publication is finished before exiting."""
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
-    result = _build_new(versions, out, {CRASH_AT_ENV: step, CRASH_SIGNAL_ENV: "SIGINT"})
-    assert result.returncode == 1 and result.stderr == "interrupted\n"
+    log = tmp_path / "build.txt"
+    assert _build_new_forked(versions, out, step, _interrupt, log) == 1
+    assert log.read_text(encoding="utf-8") == "interrupted\n"
     assert not _stages(out) and manifest_mismatches(out) == []
     assert snapshot(out) == (_published(versions, earlier) if published else earlier)
 
-
-def test_sigterm_after_the_journal_is_recovered(versions: SimpleNamespace, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    earlier = _earlier(versions, out)
-    assert _build_new(versions, out, {CRASH_AT_ENV: "journal", CRASH_SIGNAL_ENV: "SIGTERM"}).returncode == -signal.SIGTERM
-    recover(out, lock_timeout=5)
-    assert snapshot(out) == _published(versions, earlier) and not _stages(out)
 
 
 # A LibreOffice of the build's own (no warm one shared between builds): its profile is in the stage and the
@@ -488,7 +540,7 @@ def test_a_build_killed_while_libreoffice_runs_leaves_nothing_after_recovery(ver
         if proc.poll() is None:
             proc.kill()
         os.kill(soffice_pid, signal.SIGKILL)  # the fake LibreOffice this test started, in its own session
-    recover(out, lock_timeout=5)
+    _tidy(out)
     assert snapshot(out) == earlier and not _stages(out)
     deadline = time.monotonic() + 30  # the build's UNO client, waiting for a LibreOffice that never listens, gives up
     while processes("unoclient.py", f"agreement-{proc.pid}-") and time.monotonic() < deadline:

@@ -15,9 +15,9 @@ from click.testing import CliRunner
 from docx import Document
 
 from agreement.cli import main
+from agreement.files import sha256_file
 from agreement.pipeline import build
 from agreement.publish import package as package_module
-from agreement.publish.manifest import sha256
 from agreement.publish.package import package
 from tests.conftest import SAMPLE, copy_build, make_final, pdf_text, replace_line, snapshot
 
@@ -74,7 +74,7 @@ def test_package_manifest(packaged) -> None:
     assert sorted(e["file"] for e in manifest["files"]) == [n for n in EXPECTED if n != "manifest.json"]
     assert manifest["files"][0]["kind"] == "strategisk-samarbejdsaftale"
     for entry in manifest["files"]:
-        assert entry["sha256"] == sha256(packaged.folder / entry["file"])
+        assert entry["sha256"] == sha256_file(packaged.folder / entry["file"])
         assert entry["status"] == ("endelig" if entry["kind"] == "strategisk-samarbejdsaftale" else "udkast")
     head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() or None
     assert manifest["source"]["git_commit"] == head
