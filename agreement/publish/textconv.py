@@ -16,16 +16,9 @@ from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
 from agreement.interrupts import held
-from agreement.word.ooxml import block_elements
+from agreement.word.ooxml import PKG_REL_NS, block_elements, w
+from agreement.word.reading import PARSER, TextWalker, footnotes
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-# Drawings carry a text box twice: the modern version and a fallback for old readers; read one.
-_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-# Inside a paragraph: properties, deleted text and field codes are not words the reader sees.
-_SKIPPED = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText", _FALLBACK}
-# Files may come from any commit of any branch: never resolve entities or fetch anything.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 PDF_TIMEOUT = 120
 
 
@@ -57,11 +50,11 @@ def docx_text(path: Path) -> str:
         if main is None:
             raise AgreementError("this .docx has no main document part", Location(str(path)))
         reader = _DocxReader()
-        body = etree.fromstring(docx.read(main), _PARSER).find(W + "body")
+        body = etree.fromstring(docx.read(main), PARSER).find(w("body"))
         lines = list(reader.blocks(body)) if body is not None else []
-        footnotes = _related(docx, main, "footnotes")
-        if footnotes is not None:
-            lines.extend(reader.footnotes(etree.fromstring(docx.read(footnotes), _PARSER)))
+        notes = _related(docx, main, "footnotes")
+        if notes is not None:
+            lines.extend(reader.footnotes(etree.fromstring(docx.read(notes), PARSER)))
     return "".join(f"{line}\n" for line in lines)
 
 
@@ -133,67 +126,39 @@ def xlsx_text(path: Path) -> str:
     return "".join(f"{line}\n" for line in out)
 
 
-class _DocxReader:
-    """Walks WordprocessingML in document order; numbers footnotes in the order the text refers to them."""
-
-    def __init__(self) -> None:
-        self.notes: dict[str, int] = {}
+class _DocxReader(TextWalker):
+    """Paragraphs as lines, in document order; a text box's paragraphs after the paragraph that holds it."""
 
     def blocks(self, container: etree._Element) -> Iterator[str]:
         for child in block_elements(container):
-            yield from (self.paragraph(child) if child.tag == W + "p" else self.table(child))
+            yield from (self.paragraph(child) if child.tag == w("p") else self.table(child))
 
     def paragraph(self, paragraph: etree._Element) -> Iterator[str]:
-        parts: list[str] = []
         boxes: list[etree._Element] = []
-        self._inline(paragraph, parts, boxes)
-        for line in "".join(parts).split("\n"):
+
+        def after(box: etree._Element) -> str:
+            boxes.append(box)
+            return ""
+
+        for line in self.text(paragraph, after, []).split("\n"):
             if line.strip():
                 yield line.rstrip()
         for box in boxes:
             yield from self.blocks(box)
 
     def table(self, table: etree._Element) -> Iterator[str]:
-        for row in table.iter(W + "tr"):
-            if row.getparent() is not table:
-                continue  # a nested table's row; it is read with the cell that holds it
-            cells = [" ".join(line.strip() for line in self.blocks(cell)) for cell in row.iterchildren(W + "tc")]
+        for row in table.iterchildren(w("tr")):  # a nested table's rows are read with the cell that holds it
+            cells = [" ".join(line.strip() for line in self.blocks(cell)) for cell in row.iterchildren(w("tc"))]
             if any(cells):
                 yield " | ".join(cells)
 
     def footnotes(self, root: etree._Element) -> Iterator[str]:
-        texts = {}
-        for note in root.iterchildren(W + "footnote"):
-            if note.get(W + "type") in (None, "normal"):
-                texts[note.get(W + "id", "")] = " ".join(line.strip() for line in self.blocks(note))
+        texts = {ident: " ".join(line.strip() for line in self.blocks(note)) for ident, note in footnotes(root)}
         for ident in texts:
-            self._number(ident)  # a note the text never refers to still gets a number after the others
-        for ident, number in self.notes.items():
+            self.number(ident)  # a note the text never refers to still gets a number after the others
+        for ident, number in self.numbers.items():
             if ident in texts:
                 yield f"[^{number}]: {texts[ident]}"
-
-    def _inline(self, element: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
-        for child in element:
-            tag = child.tag
-            if tag in _SKIPPED:
-                continue
-            if tag == W + "t":
-                parts.append(child.text or "")
-            elif tag == W + "tab":
-                parts.append("\t")
-            elif tag in (W + "br", W + "cr"):
-                parts.append("\n")
-            elif tag == W + "noBreakHyphen":
-                parts.append("-")
-            elif tag == W + "footnoteReference":
-                parts.append(f"[^{self._number(child.get(W + 'id', ''))}]")
-            elif tag == W + "txbxContent":
-                boxes.append(child)
-            else:
-                self._inline(child, parts, boxes)
-
-    def _number(self, ident: str) -> int:
-        return self.notes.setdefault(ident, len(self.notes) + 1)
 
 
 def _related(docx: zipfile.ZipFile, source: str, kind: str) -> str | None:
@@ -202,7 +167,7 @@ def _related(docx: zipfile.ZipFile, source: str, kind: str) -> str | None:
     rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels_name not in docx.namelist():
         return None
-    for rel in etree.fromstring(docx.read(rels_name), _PARSER).iter(_RELS):
+    for rel in etree.fromstring(docx.read(rels_name), PARSER).iter(f"{{{PKG_REL_NS}}}Relationship"):
         if rel.get("Type", "").endswith(f"/{kind}") and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +12,6 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from agreement.errors import ContentError, ContentErrors, Location, TemplateProblems
-from agreement.review import reuse
 from agreement.review.revisions import Author, Revision, versions
 from agreement.review.text import DocumentText, Item, Section, rendered
 
@@ -88,23 +88,16 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
     `base` and `head` are git revisions; HEAD defaults to the working tree, BASE to the merge-base of HEAD and
     the default branch (see agreement.review.revisions). A version whose content does not pass `check` raises
     its ContentErrors, each located as git names the file ('main:content/budget.yaml:12:5').
-    With AGREEMENT_DIFF_CACHE set, documents an earlier comparison built come from the build cache kept there
-    (see agreement.review.reuse).
     """
     with tempfile.TemporaryDirectory(prefix="agreement-diff-") as scratch:
         folder = Path(scratch)
         base_rev, head_rev, author = versions(content_dir, base, head, folder / "source")
         base_out, head_out = folder / "base", folder / "head"
-        kept = reuse.kept_folder()
-        if kept is not None:
-            reuse.share(kept, reuse.cache_of(base_out))
         old = _documents(base_rev, folder / "source" / "base", base_out)
-        # A document HEAD did not change is the same in both builds: HEAD's build copies it from BASE's cache.
-        for cache in ([kept] if kept is not None else []) + [reuse.cache_of(base_out)]:
-            reuse.share(cache, reuse.cache_of(head_out))
+        # A document HEAD did not change is the same in both builds: HEAD is built into a copy of BASE's output,
+        # whose build cache holds it.
+        shutil.copytree(base_out, head_out)
         new = _documents(head_rev, folder / "source" / "head", head_out)
-        if kept is not None:
-            reuse.keep([reuse.cache_of(base_out), reuse.cache_of(head_out)], kept)
         yield Comparison(base_rev, head_rev, author, tuple(compare_documents(old, new)))
 
 

@@ -14,18 +14,14 @@ from lxml import etree
 
 from agreement.documents.registry import Registry
 from agreement.pipeline import build
-from agreement.word.ooxml import block_elements
+from agreement.word.ooxml import block_elements, w
+from agreement.word.reading import PARSER, TextWalker, footnotes
 
 if TYPE_CHECKING:
     from agreement.documents.spec import DocumentSpec
     from agreement.model.programme import Programme
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FRONT_PAGE = "(front page)"  # the name of what comes before the first Heading 1
-# Inside a paragraph: properties, deleted text and field codes are not words the reader sees.
-_SKIPPED = {W + "pPr", W + "rPr", W + "del", W + "moveFrom", W + "instrText", W + "delText",
-            "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"}
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _NOTE_MARK = re.compile(r"\s*\[\^\d+\]")
 
 
@@ -102,13 +98,13 @@ class _Remembering(Registry):
 def docx_sections(path: Path) -> list[Section]:
     """The sections of a DOCX: paragraphs with their text, tables as rows of cells; empty paragraphs left out."""
     with zipfile.ZipFile(path) as docx:
-        body = etree.fromstring(docx.read("word/document.xml"), _PARSER).find(W + "body")
+        body = etree.fromstring(docx.read("word/document.xml"), PARSER).find(w("body"))
         headings = _heading_styles(docx)
         notes = _footnotes(docx)
     reader = _Reader(headings, notes)
     sections: list[Section] = []
     title, items = FRONT_PAGE, list[Item]()
-    for item, heading in reader.blocks(body if body is not None else etree.Element(W + "body")):
+    for item, heading in reader.blocks(body if body is not None else etree.Element(w("body"))):
         if heading:
             if items or title != FRONT_PAGE:
                 sections.append(Section(title, tuple(items)))
@@ -121,20 +117,21 @@ def docx_sections(path: Path) -> list[Section]:
     return sections
 
 
-class _Reader:
-    """Walks a document body in order; a footnote's text follows the paragraph that refers to it."""
+class _Reader(TextWalker):
+    """Paragraphs with their words on one line, in document order; a footnote's text follows the paragraph that
+    refers to it, a text box's words stand where the box is."""
 
     def __init__(self, headings: set[str], notes: dict[str, str]) -> None:
+        super().__init__()
         self.headings = headings
         self.notes = notes
-        self.numbers: dict[str, int] = {}
 
     def blocks(self, container: etree._Element) -> Iterator[tuple[Item, bool]]:
         """(item, is it a Heading 1) for every paragraph and table row with text."""
         for child in block_elements(container):
-            if child.tag == W + "p":
+            if child.tag == w("p"):
                 referred: list[str] = []
-                text = " ".join(self._text(child, referred).split())
+                text = " ".join(self.text(child, self._box, referred).split())
                 if text:
                     yield Item((text,)), self._style(child) in self.headings
                 for ident in referred:
@@ -144,48 +141,28 @@ class _Reader:
                 yield from ((row, False) for row in self._rows(child))
 
     def _rows(self, table: etree._Element) -> Iterator[Item]:
-        for row in table.iterchildren(W + "tr"):
-            cells = tuple(" ".join(item.text for item, _ in self.blocks(cell)) for cell in row.iterchildren(W + "tc"))
+        for row in table.iterchildren(w("tr")):
+            cells = tuple(" ".join(item.text for item, _ in self.blocks(cell)) for cell in row.iterchildren(w("tc")))
             if any(cells):
                 yield Item(cells, row=True)
 
-    def _text(self, element: etree._Element, referred: list[str]) -> str:
-        parts = []
-        for child in element:
-            tag = child.tag
-            if tag in _SKIPPED:
-                continue
-            if tag == W + "t":
-                parts.append(child.text or "")
-            elif tag in (W + "tab", W + "br", W + "cr"):
-                parts.append(" ")
-            elif tag == W + "noBreakHyphen":
-                parts.append("-")
-            elif tag == W + "footnoteReference":
-                ident = child.get(W + "id", "")
-                number = self.numbers.setdefault(ident, len(self.numbers) + 1)
-                referred.append(ident)
-                parts.append(f"[^{number}]")
-            elif tag == W + "txbxContent":
-                parts.append(" " + " ".join(item.text for item, _ in self.blocks(child)) + " ")
-            else:
-                parts.append(self._text(child, referred))
-        return "".join(parts)
+    def _box(self, box: etree._Element) -> str:
+        return " " + " ".join(item.text for item, _ in self.blocks(box)) + " "
 
     @staticmethod
     def _style(paragraph: etree._Element) -> str:
-        style = paragraph.find(f"{W}pPr/{W}pStyle")
-        return style.get(W + "val", "") if style is not None else ""
+        style = paragraph.find(f"{w('pPr')}/{w('pStyle')}")
+        return style.get(w("val"), "") if style is not None else ""
 
 
 def _heading_styles(docx: zipfile.ZipFile) -> set[str]:
     """The style ids of Heading 1: 'Heading1', and any style named 'heading 1' (a template saved by a Danish Word)."""
     ids = {"Heading1"}
     if "word/styles.xml" in docx.namelist():
-        for style in etree.fromstring(docx.read("word/styles.xml"), _PARSER).iterchildren(W + "style"):
-            name = style.find(W + "name")
-            if name is not None and name.get(W + "val", "").lower() == "heading 1":
-                ids.add(style.get(W + "styleId", ""))
+        for style in etree.fromstring(docx.read("word/styles.xml"), PARSER).iterchildren(w("style")):
+            name = style.find(w("name"))
+            if name is not None and name.get(w("val"), "").lower() == "heading 1":
+                ids.add(style.get(w("styleId"), ""))
     return ids
 
 
@@ -193,8 +170,5 @@ def _footnotes(docx: zipfile.ZipFile) -> dict[str, str]:
     if "word/footnotes.xml" not in docx.namelist():
         return {}
     reader = _Reader(set(), {})
-    notes = {}
-    for note in etree.fromstring(docx.read("word/footnotes.xml"), _PARSER).iterchildren(W + "footnote"):
-        if note.get(W + "type") in (None, "normal"):
-            notes[note.get(W + "id", "")] = " ".join(item.text for item, _ in reader.blocks(note))
-    return notes
+    root = etree.fromstring(docx.read("word/footnotes.xml"), PARSER)
+    return {ident: " ".join(item.text for item, _ in reader.blocks(note)) for ident, note in footnotes(root)}

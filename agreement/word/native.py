@@ -10,7 +10,7 @@ from lxml import etree
 from agreement import __version__
 from agreement.model.metadata import Metadata
 from agreement.word import docxzip
-from agreement.word.ooxml import W_NS, w
+from agreement.word.ooxml import EXTENDED_NS, PKG_REL_NS, TYPES_NS, W_NS, w
 
 SETTINGS = "word/settings.xml"
 APP = "docProps/app.xml"
@@ -19,9 +19,6 @@ DOCUMENT_RELS = "word/_rels/document.xml.rels"
 STALE = "word/stylesWithEffects.xml"  # Word 2010's copy of the styles, left in python-docx's default template
 WORD_URI = "http://schemas.microsoft.com/office/word"
 COMPATIBILITY_MODE = "15"  # Word 2013 and later; anything lower opens in "compatibility mode"
-EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 # The children of w:settings in the order the schema (CT_Settings) requires, declared once so an element
 # the document lacks is inserted where Word expects it (m:mathPr is the one child from another namespace);

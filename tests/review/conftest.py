@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from agreement.publish.cache import CACHE_DIR
-from agreement.review.reuse import KEEP_ENV, share
+from agreement.review import text
 from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, replace_line
 
@@ -66,26 +66,31 @@ def remove_block(path: Path, pattern: str, count: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def changed_repo(tmp_path_factory: pytest.TempPathFactory, kept_cache: Path, built_docx) -> Path:
-    """main: the sample; the working tree: the reviewed change, not committed.
-
-    The kept diff cache starts with the shared DOCX build's entries, so the sample's documents are not rendered
-    again (test_exit_code_option builds them itself, without the kept cache)."""
-    share(built_docx.out_dir / CACHE_DIR, kept_cache)
+def changed_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """main: the sample; the working tree: the reviewed change, not committed."""
     repo = new_repo(tmp_path_factory.mktemp("review") / "repo")
     change_content(repo / "content")
     return repo
 
 
 @pytest.fixture(scope="package", autouse=True)
-def kept_cache(tmp_path_factory: pytest.TempPathFactory):
-    """Every comparison of these tests (and the console script they start) keeps its build cache in one folder,
-    so a document another test's comparison built already is not rendered again (see agreement.review.reuse).
-    A test that needs the default, no kept cache, removes the variable itself."""
-    folder = tmp_path_factory.mktemp("kept-diff-cache")
+def shared_cache(built_docx, tmp_path_factory: pytest.TempPathFactory):
+    """Every build of a comparison in these tests (in this process) starts with the build-cache entries of the shared
+    DOCX build of the sample and of the comparisons before it, so a document one of them made is not rendered
+    again: the tests compare the same few versions of the sample many times."""
+    cache = tmp_path_factory.mktemp("review-cache") / CACHE_DIR
+    shutil.copytree(built_docx.out_dir / CACHE_DIR, cache)
+    real = text.build
+
+    def build(content_dir: Path, out_dir: Path, *args, **kwargs):
+        shutil.copytree(cache, out_dir / CACHE_DIR, dirs_exist_ok=True)
+        result = real(content_dir, out_dir, *args, **kwargs)
+        shutil.copytree(out_dir / CACHE_DIR, cache, dirs_exist_ok=True)
+        return result
+
     patch = pytest.MonkeyPatch()
-    patch.setenv(KEEP_ENV, str(folder))
+    patch.setattr(text, "build", build)
     try:
-        yield folder
+        yield
     finally:
         patch.undo()

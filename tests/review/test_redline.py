@@ -20,9 +20,7 @@ from lxml import etree
 from agreement.cli import main
 from agreement.errors import ToolError
 from agreement.pipeline import build
-from agreement.publish.cache import CACHE_DIR
 from agreement.review.redline import word_date, write_redlines
-from agreement.review.reuse import share
 from tests.conftest import SAMPLE, copy_build, pdf_text
 from tests.review.conftest import commit, new_repo
 
@@ -73,8 +71,7 @@ def _pairs(builds: tuple[Path, Path], stems=DOCUMENTS) -> list[tuple[str, Path, 
 
 
 @pytest.fixture(scope="module")
-def redlines(builds: tuple[Path, Path], head_content: Path, kept_cache: Path,
-             tmp_path_factory: pytest.TempPathFactory) -> Path:
+def redlines(head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The redlines `agreement diff HEAD~1 HEAD --redline` writes (the command in-process) when the last commit,
     by AUTHOR at DATE, made the change: one Word file and its PDF for each changed document, and nothing else."""
     root = tmp_path_factory.mktemp("redline-repo")
@@ -83,8 +80,6 @@ def redlines(builds: tuple[Path, Path], head_content: Path, kept_cache: Path,
     shutil.copytree(head_content, repo / "content")
     commit(repo, "Tegl, not beton; more for uddannelsesvejledning", f"--author={AUTHOR} <jens@example.dk>",
            f"--date={DATE.isoformat()}")
-    for built in builds:  # both versions were built above: the comparison takes them from the cache
-        share(built / CACHE_DIR, kept_cache)
     out = root / "redlines"
     result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "content"), "--redline", str(out)],
                                 catch_exceptions=False)

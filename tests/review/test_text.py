@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zipfile
+from pathlib import Path
+
 import pytest
 
 from agreement.formatting import NBSP
-from agreement.review.text import FRONT_PAGE, DocumentText, Item, rendered
+from agreement.review.text import FRONT_PAGE, DocumentText, Item, docx_sections, rendered
 from tests.conftest import SAMPLE, copy_build
 
 
@@ -43,3 +46,26 @@ def test_a_footnote_follows_its_paragraph_and_leaves_the_heading_alone(documents
     section = next(s for s in strategic.sections if s.title == "6. Indsatsområder")
     assert section.items[0].text.startswith("[^") and "Landsbyggefondens boligsociale data" in section.items[0].text
     assert [s.title for s in strategic.sections][-2:] == ["7. Lokal evaluering", "8. Revision af samarbejdsaftalen"]
+
+
+def test_a_paragraph_is_the_words_a_reader_sees_on_one_line(tmp_path: Path) -> None:
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"')
+    box = "<w:txbxContent><w:p><w:r><w:t>boxed</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        "<w:p><w:pPr><w:pStyle w:val='Heading1'/></w:pPr><w:r><w:t>Title</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>Kept</w:t><w:tab/><w:t>and</w:t><w:br/></w:r>"
+        "<w:del><w:r><w:delText>gone</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r>"
+        f"<w:r><w:t>a</w:t><mc:AlternateContent><mc:Choice>{box}</mc:Choice><mc:Fallback>{box}</mc:Fallback>"
+        "</mc:AlternateContent><w:t>note</w:t><w:footnoteReference w:id='4'/></w:r></w:p>"
+    )
+    notes = (f"<w:footnotes {ns}><w:footnote w:type='separator' w:id='0'><w:p/></w:footnote>"
+             "<w:footnote w:id='4'><w:p><w:r><w:t>Four.</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    path = tmp_path / "a.docx"
+    with zipfile.ZipFile(path, "w") as docx:
+        docx.writestr("word/document.xml", f"<w:document {ns}><w:body>{body}</w:body></w:document>")
+        docx.writestr("word/footnotes.xml", notes)
+    [section] = docx_sections(path)
+    # A text box's words stand where the box is; the footnote follows the paragraph that refers to it.
+    assert section.title == "Title"
+    assert section.items == (Item(("Kept and a boxed note[^1]",)), Item(("[^1]: Four.",)))
