@@ -165,7 +165,7 @@ def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, 
     progress = None if quiet else (lambda message: click.echo(message, err=True))
     _check_out_option(out_dir, content_dir)
     with _reported(consequence="; nothing was packaged", path=out_dir):
-        from agreement.publish.package import package
+        from agreement.package import package
 
         result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout)
         click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
@@ -276,7 +276,7 @@ class _reported:
 def textconv_command(file: Path) -> None:
     """Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv driver)."""
     with _reported(consequence=""):
-        from agreement.publish.textconv import file_text
+        from agreement.review.textconv import file_text
 
         text = file_text(file)
         sys.stdout.buffer.write(text.encode("utf-8"))  # UTF-8 whatever the locale git runs us in

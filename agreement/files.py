@@ -1,11 +1,12 @@
-"""Files written whole or not at all, flushed to the disk, and hashed: the one place for each."""
+"""Files written whole or not at all, flushed to the disk, hashed and identified, and reproducible zips: one place for each."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 
@@ -44,3 +45,30 @@ def sha256_file(path: Path) -> str:
     """The SHA-256 of the bytes of `path`, in hex."""
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def file_identity(path: Path) -> str:
+    """A file by its path, size and time: what changes when a package installs a new version of it."""
+    stat = path.stat()
+    return f"{path} {stat.st_size} {stat.st_mtime_ns}"
+
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite `path` in place: same entries in the same order, fixed times and attributes."""
+    with zipfile.ZipFile(path) as src:
+        entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    write_zip(path, entries)
+
+
+def write_zip(path: Path, entries: Iterable[tuple[str, bytes]]) -> None:
+    """Write `entries` (name, bytes) in their order to `path` as normalise_zip leaves a zip (through a file beside it)."""
+    with replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as dst:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            dst.writestr(info, data, compresslevel=6)

@@ -55,7 +55,7 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
     template whose bytes and provided values passed before is not opened again.
     """
-    from agreement.publish.cache import file_hash
+    from agreement.files import sha256_file
 
     provided: dict[str, set[str] | None] = {}
     for kind in registry_or_default(registry):
@@ -72,7 +72,7 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
             continue
         key = None
         if cache is not None:
-            key = document_key({"check": template, "template": file_hash(path), "names": sorted(names or ())})
+            key = document_key({"check": template, "template": sha256_file(path), "names": sorted(names or ())})
             if cache.lookup(key, []) is not None:
                 continue
         from agreement.word.templatecheck import check_template
@@ -200,7 +200,7 @@ class _Plan:
 
 
 def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], cache: Cache) -> _Plan:
-    from agreement.publish.cache import file_hash
+    from agreement.files import sha256_file
 
     stem = safe_name(spec.stem)  # a delaftale's stem comes from a content file name
     names = [f"{stem}.docx", *(f"{stem}.{fmt}" for fmt in spec.extras)]
@@ -209,7 +209,7 @@ def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], ca
         # fake or upgraded LibreOffice, share these entries; the PDF has a key of its own (see _pdf_key).
         key = document_key({
             "kind": spec.kind, "title": spec.title, "stem": stem,
-            "template": file_hash(programme.edition.template(spec.template)),
+            "template": sha256_file(programme.edition.template(spec.template)),
             "context": spec.context, "reads": _reads(spec.context, programme.root),
             "draft": spec.draft_at is not None, "metadata": spec.metadata, "extras": spec.extras,
         })
@@ -225,12 +225,14 @@ def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
     """What rendering `context` reads besides its values and the template: the figure files a Markdown text may
     show, the installed Graphviz that draws a Diagram, the Carlito files a Table is measured in."""
     from agreement.documents.blocks import Diagram, Markdown, Table, blocks
-    from agreement.publish.cache import CACHE_DIR, file_hash, file_identity, graphviz_version
+    from agreement.files import file_identity, sha256_file
+    from agreement.publish.cache import CACHE_DIR
+    from agreement.word.diagram import graphviz_version
 
     found = list(blocks(context))
     reads: dict[str, Any] = {}
     if any(isinstance(b, Markdown) and "![" in (b.text or "") for b in found):
-        reads["figures"] = {str(path.relative_to(content_root)): file_hash(path) for path in sorted(content_root.rglob("*"))
+        reads["figures"] = {str(path.relative_to(content_root)): sha256_file(path) for path in sorted(content_root.rglob("*"))
                             if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts}
     if any(isinstance(b, Diagram) for b in found):
         reads["graphviz"] = graphviz_version()  # not the drawing: an unchanged build runs no Graphviz
@@ -243,9 +245,9 @@ def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
 
 def _pdf_key(plan: _Plan, docx: Path) -> str:
     """The key of the PDF of the Word file `docx`: its bytes, the document's metadata and LibreOffice."""
-    from agreement.publish.cache import file_hash
+    from agreement.files import sha256_file
 
-    return document_key({"docx": file_hash(docx), "metadata": plan.spec.metadata, "libreoffice": _libreoffice_version()})
+    return document_key({"docx": sha256_file(docx), "metadata": plan.spec.metadata, "libreoffice": _libreoffice_version()})
 
 
 def _find_pdf(plan: _Plan, docx: Path, cache: Cache) -> None:

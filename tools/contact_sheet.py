@@ -26,7 +26,7 @@ def pages(pdf: Path, scratch: Path) -> list[Image.Image]:
     Drawn from a copy without the PDF/A output intent: with one, poppler works out that sRGB profile's colour
     transform again on every page, most of its time here, and the thumbnails look the same without it. A PDF
     without one, or one pikepdf cannot read, is drawn as it is."""
-    from agreement.publish.textconv import without_output_intent  # as the git diff driver reads PDFs
+    from agreement.review.textconv import without_output_intent  # as the git diff driver reads PDFs
 
     prefix = scratch / pdf.stem
     plain = without_output_intent(pdf)

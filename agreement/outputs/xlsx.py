@@ -21,9 +21,8 @@ from openpyxl.writer.excel import ExcelWriter
 from agreement import __version__
 from agreement.documents.spec import BudgetWorkbook, ReportWorkbook
 from agreement.errors import TemplateError
-from agreement.files import replacing
+from agreement.files import normalise_zip, replacing
 from agreement.model.budget import Budget
-from agreement.word import docxzip
 
 AMOUNT = "#,##0"
 PERCENT = "0.0%"
@@ -296,7 +295,7 @@ def finish_workbook(path: Path, cached: dict[str, dict[str, Cached]]) -> None:
     with replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as dst:
         for name, data in entries.items():
             dst.writestr(name, data)
-    docxzip.normalise(path)
+    normalise_zip(path)
 
 
 class _SharedStrings:

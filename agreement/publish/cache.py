@@ -31,7 +31,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agreement.files import sha256_file as file_hash
+from agreement.files import sha256_file
 
 CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
@@ -82,22 +82,6 @@ def fonts_version() -> str:
     return "\n".join(sorted(parts))
 
 
-def graphviz_version() -> str:
-    """What identifies the installed Graphviz `dot` (its path, size and time, which change with every upgrade)."""
-    exe = shutil.which("dot")
-    if exe is None:
-        return ""
-    # `dot` and its plugin list (rewritten when a Graphviz package is installed or upgraded).
-    paths = (Path(exe).resolve(), *sorted(Path("/usr/lib").glob("*/graphviz/config*")))
-    return "\n".join(file_identity(path) for path in paths if path.is_file())
-
-
-def file_identity(path: Path) -> str:
-    """A file by its path, size and time: what changes when a package installs a new version of it."""
-    stat = path.stat()
-    return f"{path} {stat.st_size} {stat.st_mtime_ns}"
-
-
 def canonical(value: Any) -> str:
     """`value` as JSON text that is equal exactly when the values are; Uncacheable for anything unknown."""
     try:
@@ -112,7 +96,7 @@ def _plain(value: Any) -> Any:
         return {"~": type(value).__qualname__, **{f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
     if isinstance(value, Path):
         # A file a document reads (LBF's own workbook, say) counts by its bytes, not only by its name.
-        return {"~file": str(value), "sha256": file_hash(value)} if value.is_file() else {"~path": str(value)}
+        return {"~file": str(value), "sha256": sha256_file(value)} if value.is_file() else {"~path": str(value)}
     if isinstance(value, bytes):
         return {"~bytes": hashlib.sha256(value).hexdigest()}
     if isinstance(value, (dt.date, dt.time, decimal.Decimal, fractions.Fraction)):
@@ -143,7 +127,7 @@ class Cache:
             recorded = json.loads((folder / ENTRY).read_text(encoding="utf-8"))["files"]
             if not all(isinstance(recorded.get(n), str) for n in names):
                 return None
-            if any(file_hash(folder / n) != recorded[n] for n in names):
+            if any(sha256_file(folder / n) != recorded[n] for n in names):
                 raise ValueError("changed since it was cached")
         except FileNotFoundError:
             return None
@@ -161,16 +145,12 @@ class Cache:
             hashes = {}
             for name, path in files.items():
                 shutil.copyfile(path, tmp / name)
-                hashes[name] = file_hash(tmp / name)
-                _fsync(tmp / name)
+                hashes[name] = sha256_file(tmp / name)
             (tmp / ENTRY).write_text(json.dumps({"version": FORMAT_VERSION, "files": hashes}, indent=1), encoding="utf-8")
-            _fsync(tmp / ENTRY)
-            _fsync(tmp)
             target = self.root / key
             if target.exists():
                 shutil.rmtree(target, ignore_errors=True)
             tmp.replace(target)
-            _fsync(self.root)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         self.used.add(key)
@@ -191,12 +171,3 @@ class Cache:
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     path.unlink(missing_ok=True)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | (os.O_DIRECTORY if path.is_dir() else 0))
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-

@@ -101,7 +101,7 @@ def stamp_revisions(path: Path, author: str, stamp: str) -> None:
     The engine stamps its own revisions already; doing it here as well keeps the result the same whatever
     the engine's version does with dates, and covers revision kinds it may leave unstamped.
     """
-    from agreement.word.docxzip import normalise
+    from agreement.files import normalise_zip as normalise
 
     with zipfile.ZipFile(path) as src:
         entries = [(info.filename, src.read(info)) for info in src.infolist()]

@@ -8,8 +8,8 @@ from pathlib import Path
 from lxml import etree
 
 from agreement import __version__
+from agreement.files import write_zip
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip
 from agreement.word.ooxml import EXTENDED_NS, PKG_REL_NS, TYPES_NS, W_NS, w
 
 SETTINGS = "word/settings.xml"
@@ -64,7 +64,7 @@ def finish_docx(path: Path, meta: Metadata) -> None:
     """
     with zipfile.ZipFile(path) as src:
         entries = {info.filename: src.read(info) for info in src.infolist()}
-    docxzip.write(path, finish_entries(entries, meta).items())
+    write_zip(path, finish_entries(entries, meta).items())
 
 
 def finish_entries(entries: dict[str, bytes], meta: Metadata) -> dict[str, bytes]:

@@ -21,8 +21,9 @@ from markupsafe import Markup
 
 from agreement.documents.blocks import Diagram, Footnote, Markdown, Table
 from agreement.errors import TemplateError
+from agreement.files import write_zip
 from agreement.model.metadata import Metadata
-from agreement.word import docxzip, layout, tables
+from agreement.word import layout, tables
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_entries
@@ -121,7 +122,7 @@ class DocxRenderer:
 
     def _diagram(self, diagram: Diagram) -> Markup:
         """The drawing as an inline picture run, as large as fits its box, with alternative text for screen readers."""
-        from agreement.outputs.diagram import render_png
+        from agreement.word.diagram import render_png
 
         png = render_png(diagram.dot_source)
         width_px, height_px = struct.unpack(">II", png[16:24])
@@ -167,7 +168,7 @@ class DocxRenderer:
         self.tpl.save(saved)
         with zipfile.ZipFile(saved) as package:
             entries = {info.filename: package.read(info) for info in package.infolist()}
-        docxzip.write(path, finish_entries(entries, meta).items())
+        write_zip(path, finish_entries(entries, meta).items())
 
     def _write_footnotes(self) -> None:
         if not self.footnotes.bodies:

@@ -102,7 +102,7 @@ def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path, buil
     def build_from_the_cache(content_dir: Path, out_dir: Path, **options) -> BuildResult:
         return build(content_dir, copy_build(out, out_dir), **options)
 
-    monkeypatch.setattr("agreement.publish.package.build", build_from_the_cache)
+    monkeypatch.setattr("agreement.package.build", build_from_the_cache)
     # --draft: the sample the toy is added to has draft attachments.
     result = CliRunner().invoke(main, ["package", "--content", str(toy), "--out", str(tmp_path / "upload"), "--draft", "-q"])
     assert result.exit_code == 0, result.output

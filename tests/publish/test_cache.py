@@ -64,7 +64,7 @@ def test_nothing_changed_needs_no_libreoffice_and_publishes_the_same_bytes(conte
         raise ToolError("Graphviz was run")
 
     monkeypatch.setattr("agreement.outputs.pdf.Office.start", no_libreoffice)
-    monkeypatch.setattr("agreement.outputs.diagram.render_png", no_graphviz)
+    monkeypatch.setattr("agreement.word.diagram.render_png", no_graphviz)
     published = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.iterdir() if p.is_file()}
     said = _built(content, out)
     assert all(line.startswith("unchanged") for line in said), said
@@ -192,13 +192,13 @@ def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_pa
 def test_a_tables_key_names_the_font_files_it_is_measured_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     context = {"rows": [{"table": Table([Row([Cell("Udgifter (kr.)"), Cell("1.654.000")])])}]}
     before = _reads(context, tmp_path)
-    monkeypatch.setattr("agreement.publish.cache.file_identity", lambda path: f"{path.name} 1 2")
+    monkeypatch.setattr("agreement.files.file_identity", lambda path: f"{path.name} 1 2")
     assert _reads(context, tmp_path) != before
 
 
 def test_a_diagrams_key_names_the_installed_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     context = {"org": Diagram("digraph { a }", max_width_cm=16, max_height_cm=12, description="a")}
     before = _reads(context, tmp_path)
-    monkeypatch.setattr("agreement.publish.cache.graphviz_version", lambda: "dot 2 3")
+    monkeypatch.setattr("agreement.word.diagram.graphviz_version", lambda: "dot 2 3")
     assert _reads(context, tmp_path) != before
     assert _reads({"text": Markdown("no diagram")}, tmp_path) == _reads({}, tmp_path)

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
-from agreement.publish import textconv
-from agreement.publish.textconv import docx_text, file_text, pdf_text, xlsx_text
+from agreement.review import textconv
+from agreement.review.textconv import docx_text, file_text, pdf_text, xlsx_text
 from tests.conftest import ROOT, SAMPLE, copy_build, replace_line
 
 STRATEGIC = "strategisk-samarbejdsaftale.docx"

@@ -11,9 +11,9 @@ import pytest
 
 from agreement.documents.organisation import organisation_dot
 from agreement.model.content import Strategic
-from agreement.outputs import diagram
-from agreement.outputs.diagram import render_png
 from agreement.source.yamlload import YamlDocument, load_yaml
+from agreement.word import diagram
+from agreement.word.diagram import render_png
 from tests.conftest import SAMPLE
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+from pathlib import Path
 
 from agreement.errors import ToolError
+from agreement.files import file_identity
 
 
 def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes:
@@ -15,8 +17,6 @@ def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes
     if exe is None:
         raise ToolError("Graphviz is not installed, so the organisation diagram cannot be drawn; "
                         "install it with: sudo apt-get install graphviz (or run 'make build')")
-    from agreement.publish.cache import graphviz_version  # the build cache's identity of Graphviz: the same test
-
     return _draw(graphviz_version(), exe, dot_source, dpi, timeout)
 
 
@@ -34,3 +34,13 @@ def _draw(graphviz: str, exe: str, dot_source: str, dpi: int, timeout: float) ->
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ToolError("Graphviz failed to draw the organisation diagram" + (f": {detail[-1]}" if detail else ""))
     return result.stdout
+
+
+def graphviz_version() -> str:
+    """What identifies the installed Graphviz `dot` (its path, size and time, which change with every upgrade)."""
+    exe = shutil.which("dot")
+    if exe is None:
+        return ""
+    # `dot` and its plugin list (rewritten when a Graphviz package is installed or upgraded).
+    paths = (Path(exe).resolve(), *sorted(Path("/usr/lib").glob("*/graphviz/config*")))
+    return "\n".join(file_identity(path) for path in paths if path.is_file())

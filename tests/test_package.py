@@ -14,11 +14,11 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
+from agreement import package as package_module
 from agreement.cli import main
 from agreement.files import sha256_file
+from agreement.package import package
 from agreement.pipeline import build
-from agreement.publish import package as package_module
-from agreement.publish.package import package
 from tests.conftest import SAMPLE, copy_build, make_final, pdf_text, replace_line, snapshot
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
