@@ -263,11 +263,12 @@ def test_crashing_libreoffice_is_a_clear_error(content: Path, earlier: Path, tmp
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("ending", ["finished", "ctrl-c"])
+@pytest.mark.parametrize("ending", ["finished", "ctrl-c", "killed"])
 def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, ending: str) -> None:
     """The real console script's LibreOffice (its profile in the build's stage under --out, its pipe named after the
     build's process) runs while the build converts, and neither it nor its UNO client is left once the command has
-    returned, whether the build finished or was interrupted with Ctrl-C while LibreOffice converted."""
+    returned, whether the build finished, was interrupted with Ctrl-C or was killed (SIGKILL: its UNO client, whose
+    requests then end, stops LibreOffice) while LibreOffice converted."""
     out = tmp_path / "out"
     exe = Path(sys.executable).with_name("agreement")
     proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path,
@@ -277,8 +278,8 @@ def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, en
         deadline = time.monotonic() + 120
         while proc.poll() is None and time.monotonic() < deadline:
             seen.update(processes(str(out), "soffice.bin"))  # LibreOffice itself, started by its launcher
-            if seen and ending == "ctrl-c" and any(out.glob(".agreement-*/**/*.pdf")):  # LibreOffice is converting
-                proc.send_signal(signal.SIGINT)
+            if seen and ending != "finished" and any(out.glob(".agreement-*/**/*.pdf")):  # LibreOffice is converting
+                proc.send_signal(signal.SIGINT if ending == "ctrl-c" else signal.SIGKILL)
                 break
             time.sleep(0.01)
         _, stderr = proc.communicate(timeout=120)
@@ -286,7 +287,8 @@ def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, en
         if proc.poll() is None:
             proc.kill()
     assert seen, "the build started LibreOffice with its profile under --out"
-    assert (proc.returncode, stderr) == ((0, "") if ending == "finished" else (1, "interrupted\n"))
+    expected = {"finished": (0, ""), "ctrl-c": (1, "interrupted\n"), "killed": (-signal.SIGKILL, "")}
+    assert (proc.returncode, stderr) == expected[ending]
     leftovers = still_running(str(out), "soffice") + still_running("unoclient.py", f"agreement-{proc.pid}-")
     for pid in leftovers:  # do not leave them running if the assertion below fails
         os.kill(pid, signal.SIGKILL)

@@ -57,15 +57,19 @@ def convert(desktop, docx, pdf):
 
 def main():
     desktop = connect(sys.argv[1])
-    for line in sys.stdin:
-        docx, _, pdf = line.rstrip("\n").partition("\t")
-        try:
-            convert(desktop, docx, pdf)
-        except Exception as exc:  # any UNO failure goes back to the caller as a message
-            message = " ".join(str(getattr(exc, "Message", "") or exc).split()) or type(exc).__name__
-            print(f"error\t{message}", flush=True)
-        else:
-            print("ok", flush=True)
+    try:
+        for line in sys.stdin:
+            docx, _, pdf = line.rstrip("\n").partition("\t")
+            try:
+                convert(desktop, docx, pdf)
+            except Exception as exc:  # any UNO failure goes back to the caller as a message
+                message = " ".join(str(getattr(exc, "Message", "") or exc).split()) or type(exc).__name__
+                print(f"error\t{message}", flush=True)
+            else:
+                print("ok", flush=True)
+    finally:
+        # stdin closed, or stdout broken: the build is gone. If it was killed (SIGKILL), nothing else stops LibreOffice.
+        desktop.terminate()
 
 
 if __name__ == "__main__":
