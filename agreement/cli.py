@@ -119,38 +119,7 @@ def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) ->
         try:
             watch(content_dir, out_dir, formats, say=lambda message: click.echo(message), timeout=timeout)
         except KeyboardInterrupt:
-            from agreement.outputs.officeserver import stopped_note
-
-            click.echo(f"stopped watching; {stopped_note()}")
-
-
-@main.group()
-def office() -> None:
-    """The warm LibreOffice that builds share (it stops by itself after AGREEMENT_OFFICE_IDLE seconds unused)."""
-
-
-@office.command(name="status")
-def office_status() -> None:
-    """Show the warm LibreOffice, if one is running."""
-    from agreement.outputs import officeserver
-
-    with _reported(consequence=""):
-        live = [server for server in officeserver.servers() if server.alive()]
-        for server in live:
-            click.echo(officeserver.describe(server))
-        if not live:
-            click.echo("no warm LibreOffice is running; the next build starts one")
-        click.echo(f"state folder: {display_path(officeserver.state_dir())}")
-
-
-@office.command(name="stop")
-def office_stop() -> None:
-    """Stop the warm LibreOffice now (the next build starts a new one)."""
-    from agreement.outputs import officeserver
-
-    with _reported(consequence=""):
-        stopped = officeserver.stop_all()
-        click.echo(f"stopped {len(stopped)} warm LibreOffice process(es)" if stopped else "no warm LibreOffice was running")
+            click.echo("stopped watching; LibreOffice is stopped")
 
 
 @main.command(name="package")

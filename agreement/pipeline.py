@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from agreement.documents.registry import Registry
     from agreement.documents.spec import DocumentSpec
     from agreement.model.programme import Programme
-    from agreement.outputs.converters import Converters
     from agreement.outputs.pdf import Office
 
 
@@ -110,8 +109,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     cache and fills it anew. LibreOffice starts before the first document is rendered, so it boots while the
     Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
     """
-    from agreement.outputs.converters import Converters  # not at the top: `check` imports this module
-    from agreement.outputs.pdf import Office, uno_python
+    from agreement.outputs.pdf import Office  # not at the top: `check` imports this module
 
     say = progress or (lambda _msg: None)
     check_out_dir(out_dir, content_dir)
@@ -123,7 +121,6 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     early = want_pdf and office is None and (clean or _newer_than_last_build(content_dir, out_dir))
     with Publication(out_dir, progress=say) as publication:
         own_office: Office | None = None
-        converters: Converters | None = None
         try:
             if early:  # assigned before it starts, so a Ctrl-C while LibreOffice starts still stops it below
                 own_office = Office(publication.scratch)
@@ -140,24 +137,14 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                     own_office = Office(publication.scratch)
                     own_office.start()  # boots while the Word files are rendered
                 office = own_office
-            if want_pdf and office is not None:
-                # A build with its own Office may add a second LibreOffice of its own for a large batch;
-                # `agreement watch` keeps one LibreOffice for all its rounds.
-                # Only with the UNO client: without it, a conversion is one soffice run that close() cannot stop.
-                scratch = publication.scratch
-                converters = Converters(office, (lambda: Office(scratch, own=True))
-                                        if office is own_office and uno_python() is not None else None)
-            built = [_make(plan, programme, stage, converters, cache, say) for plan in plans]
-            if converters is not None:
+            converter = office if want_pdf else None
+            built = [_make(plan, programme, stage, converter, cache, say) for plan in plans]
+            if converter is not None:
                 converted = [plan for plan in plans if plan.pdf_key is not None and plan.pdf_cached is None]
-                _finish_pdfs(converted, stage, converters, out_dir, timeout, say)
+                _finish_pdfs(converted, stage, converter, out_dir, timeout, say)
         finally:
-            try:
-                if converters is not None:
-                    converters.close()
-            finally:
-                if own_office is not None:
-                    own_office.close()
+            if own_office is not None:  # stopped before the build returns, however it ends
+                own_office.close()
         for plan, doc in zip(plans, built):
             for fmt in FORMATS:
                 if fmt in formats:
@@ -258,7 +245,7 @@ def _find_pdf(plan: _Plan, docx: Path, cache: Cache) -> None:
     plan.pdf_cached = cached[pdf] if cached else None
 
 
-def _make(plan: _Plan, programme: Programme, stage: Path, office: Converters | None, cache: Cache,
+def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None, cache: Cache,
           say: Progress) -> BuiltDocument:
     """Stage the document's files: copied from the cache, or rendered (and its PDF queued with `office`)."""
     spec = plan.spec
@@ -292,7 +279,7 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Converters | N
     return doc
 
 
-def _pdf(plan: _Plan, docx: Path, office: Converters | None) -> None:
+def _pdf(plan: _Plan, docx: Path, office: Office | None) -> None:
     """Stage the document's PDF next to its Word file `docx`: the cached one, or queued with `office` (which
     the build starts whenever a PDF is not cached)."""
     if plan.pdf_cached is not None:
@@ -302,7 +289,7 @@ def _pdf(plan: _Plan, docx: Path, office: Converters | None) -> None:
         office.submit(docx, docx.with_suffix(".pdf"))
 
 
-def _finish_pdfs(plans: list[_Plan], stage: Path, office: Converters, out_dir: Path, timeout: float,
+def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path, timeout: float,
                  say: Progress) -> None:
     """Wait for the queued PDFs and write their metadata; a failure publishes nothing and says what to do instead."""
     from agreement.outputs import pdfmeta
@@ -317,8 +304,7 @@ def _finish_pdfs(plans: list[_Plan], stage: Path, office: Converters, out_dir: P
         raise ToolError(f"{exc.message}; nothing in {display_path(out_dir)} was changed. "
                         "To get the Word files alone, run again with --format docx", exc.location) from exc
     if plans:
-        two = ", by two LibreOffice processes side by side" if office.processes > 1 else ""
-        say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s{two})")
+        say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
 
 
 def _newer_than_last_build(content_dir: Path, out_dir: Path) -> bool:

@@ -24,9 +24,7 @@ def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     """Build once, then again after every change in `content_dir`, until Ctrl-C (KeyboardInterrupt) or `stop`.
 
     Each round prints the content's errors (and builds nothing), or the files that changed in `out_dir`.
-    One Office serves every round: the warm LibreOffice builds share (held, so it does not idle out while
-    watching, and left running for the next build), or with AGREEMENT_OFFICE_IDLE=0 one of this watch's own,
-    stopped however this ends.
+    One LibreOffice of this watch's own serves every round; it is stopped however this ends.
     """
     from watchfiles import watch as changes_in
 

@@ -11,6 +11,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,6 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from agreement.outputs import officeserver
 from agreement.pipeline import BuildResult, build
 from agreement.publish.cache import CACHE_DIR
 from agreement.publish.manifest import MANIFEST, BuiltDocument
@@ -28,24 +28,6 @@ SAMPLE = ROOT / "content"
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"  # the invented second area
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def office_server(tmp_path_factory: pytest.TempPathFactory):
-    """The whole session shares one warm LibreOffice (also in CI), in a state folder of its own, stopped at the end.
-
-    The environment is set for the session, so the CLI started by run_cli inherits it; a test that needs
-    another behaviour sets AGREEMENT_OFFICE_DIR or AGREEMENT_OFFICE_IDLE itself.
-    """
-    folder = tmp_path_factory.mktemp("office")
-    patch = pytest.MonkeyPatch()
-    patch.setenv(officeserver.DIR_ENV, str(folder))
-    patch.setenv(officeserver.IDLE_ENV, "300")  # bounds a server left behind by a killed test run
-    try:
-        yield folder
-    finally:
-        officeserver.stop_all(folder)
-        patch.undo()
 
 
 @pytest.fixture
@@ -133,6 +115,15 @@ def processes(*texts: str) -> list[int]:
                 continue
             if state != "Z" and all(text in cmdline for text in texts):
                 found.append(int(entry.name))
+    return found
+
+
+def still_running(*texts: str, grace: float = 10.0) -> list[int]:
+    """The processes `processes(*texts)` finds once they had `grace` seconds to end (a killed process takes a
+    moment to go); empty as soon as there are none."""
+    deadline = time.monotonic() + grace
+    while (found := processes(*texts)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     return found
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from click.testing import CliRunner, Result
 from agreement.cli import main
 from agreement.errors import PublishError, ToolError, UsageError
 from agreement.pipeline import build
-from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, replace_line, snapshot
+from tests.conftest import SAMPLE, checkout_env, copy_build, manifest_mismatches, processes, replace_line, snapshot, still_running
 from tests.conftest import run_cli as _run
 
 MESSAGE = re.compile(r"^content/strategic\.yaml:\d+:\d+: \S")
@@ -257,6 +258,38 @@ def test_crashing_libreoffice_is_a_clear_error(content: Path, earlier: Path, tmp
     with pytest.raises(ToolError, match=r"LibreOffice failed to convert .*Segmentation fault.*nothing in .* was changed"):
         build(content, out)
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("ending", ["finished", "ctrl-c", "killed"])
+def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, ending: str) -> None:
+    """The real console script's LibreOffice (its profile in the build's stage under --out, its pipe named after the
+    build's process) runs while the build converts, and neither it nor its UNO client is left once the command has
+    returned, whether the build finished, was interrupted with Ctrl-C or was killed (SIGKILL: its UNO client, whose
+    requests then end, stops LibreOffice) while LibreOffice converted."""
+    out = tmp_path / "out"
+    exe = Path(sys.executable).with_name("agreement")
+    proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path,
+                            env=checkout_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            seen.update(processes(str(out), "soffice.bin"))  # LibreOffice itself, started by its launcher
+            if seen and ending != "finished" and any(out.glob(".agreement-*/**/*.pdf")):  # LibreOffice is converting
+                proc.send_signal(signal.SIGINT if ending == "ctrl-c" else signal.SIGKILL)
+                break
+            time.sleep(0.01)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert seen, "the build started LibreOffice with its profile under --out"
+    expected = {"finished": (0, ""), "ctrl-c": (1, "interrupted\n"), "killed": (-signal.SIGKILL, "")}
+    assert (proc.returncode, stderr) == expected[ending]
+    leftovers = still_running(str(out), "soffice") + still_running("unoclient.py", f"agreement-{proc.pid}-")
+    for pid in leftovers:  # do not leave them running if the assertion below fails
+        os.kill(pid, signal.SIGKILL)
+    assert not leftovers
 
 
 def test_files_an_earlier_build_made_but_this_one_does_not_are_removed(docx_build: _DocxBuild) -> None:

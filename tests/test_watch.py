@@ -1,4 +1,4 @@
-"""`agreement watch`: rebuilds on a save, shows errors at once, stops LibreOffice on Ctrl-C."""
+"""`agreement watch`: rebuilds on a save, shows errors at once, stops its LibreOffice on Ctrl-C."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from agreement.outputs import officeserver
 from agreement.pipeline import BuildResult
-from tests.conftest import checkout_env, copy_build, processes, replace_line
+from tests.conftest import checkout_env, copy_build, processes, replace_line, still_running
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 WAIT = 120.0  # seconds: bounded waits, generous for a loaded machine
@@ -52,26 +51,18 @@ def _office_processes(watch_pid: int) -> list[int]:
 
 
 @contextmanager
-def _watch(content: Path, out: Path, env: dict | None = None) -> Iterator[tuple[subprocess.Popen, queue.Queue, list[str]]]:
+def _watch(content: Path, out: Path) -> Iterator[tuple[subprocess.Popen, queue.Queue, list[str]]]:
     """A running `agreement watch`: its process, its output lines, and the lines seen so far; killed if still
     running when the block ends (a failed assertion, say)."""
     exe = Path(sys.executable).with_name("agreement")
     proc = subprocess.Popen([str(exe), "watch", "--content", str(content), "--out", str(out)], cwd=out.parent,
-                            env=checkout_env(env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            env=checkout_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         yield proc, _lines(proc), []
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(timeout=30)
-
-
-def _until_gone(find: Callable[[], list[int]]) -> list[int]:
-    """Wait (bounded) until `find` finds no process; what it finds then."""
-    deadline = time.monotonic() + 30
-    while find() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return find()
 
 
 def _stop(proc: subprocess.Popen, lines: queue.Queue, seen: list[str]) -> None:
@@ -86,8 +77,8 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         _wait_for(lines, "watching", seen)
         pdf = out / "delaftale-beskaeftigelse.pdf"
         first = pdf.read_bytes()
-        [server] = [s for s in officeserver.servers() if s.alive()]  # the warm LibreOffice builds share
-        assert processes("unoclient.py", server.pipe), "the watch keeps its connection to LibreOffice"
+        assert _office_processes(proc.pid), "the watch keeps its LibreOffice running"
+        assert processes("unoclient.py", f"agreement-{proc.pid}-"), "and its connection to it"
 
         replace_line(content / DELAFTALE, r"^  Delaftalen skal hjælpe", "  Delaftalen skal nu hjælpe")
         _wait_for(lines, "updated", seen)
@@ -103,20 +94,9 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         _stop(proc, lines, seen)
     assert proc.returncode == 0, seen
     assert not any("Traceback" in line for line in seen), seen
-    assert "LibreOffice stays ready for the next build" in seen[-1]
-    assert not _until_gone(lambda: processes("unoclient.py", server.pipe))  # its client is gone; the shared LibreOffice stays
-    assert server.alive()
-
-
-def test_watch_with_a_libreoffice_of_its_own_stops_it(content: Path, tmp_path: Path, built: BuildResult) -> None:
-    out = copy_build(built.out_dir, tmp_path / "out")  # nothing to convert: LibreOffice is started all the same
-    with _watch(content, out, {officeserver.IDLE_ENV: "0"}) as (proc, lines, seen):
-        _wait_for(lines, "watching", seen)
-        assert _office_processes(proc.pid), "the watch keeps LibreOffice running"
-        _stop(proc, lines, seen)
-    assert proc.returncode == 0, seen
     assert seen[-1] == "stopped watching; LibreOffice is stopped"
-    leftovers = _until_gone(lambda: _office_processes(proc.pid))
+    leftovers = still_running(f"agreement-{proc.pid}-", "soffice") + still_running("unoclient.py", f"agreement-{proc.pid}-")
     for pid in leftovers:  # do not leave them running if the assertion below fails
         os.kill(pid, signal.SIGKILL)
-    assert not leftovers
+    assert not leftovers, "Ctrl-C stopped the watch's LibreOffice and its UNO client"
+

@@ -1,4 +1,4 @@
-"""DOCX to PDF with a headless LibreOffice (warm and shared between builds, or one per build) and a timeout."""
+"""DOCX to PDF with a headless LibreOffice of the build's own, and a timeout."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import threading
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from agreement.errors import ToolError
-from agreement.outputs import loprofile, officeserver
+from agreement.outputs import loprofile
 
 # PDF/A-2b, tagged for screen readers, with bookmarks from the headings (LibreOffice's JSON filter options).
 PDF_EXPORT = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
               '"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"ExportBookmarks":{"type":"boolean","value":"true"}}')
+OFFICE_FLAGS = ("--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo")
 INSTALL_HINT = "install it with: sudo apt-get install libreoffice-writer-nogui (or run 'make build')"
 
 
@@ -35,11 +36,6 @@ def find_soffice() -> str | None:
 UNO_PYTHON = "/usr/bin/python3"
 UNO_MODULE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 UNO_CLIENT = Path(__file__).with_name("unoclient.py")
-# Seconds a warm LibreOffice that has answered a client before may take to accept another. Not for one still
-# starting (by this build or another), which may take longer on a busy machine: the conversion's timeout bounds it.
-CONNECT_GRACE = 20.0
-
-
 def uno_python() -> str | None:
     """The Python that can talk to LibreOffice over UNO, or None; AGREEMENT_UNO_PYTHON overrides ('' turns UNO off)."""
     override = os.environ.get("AGREEMENT_UNO_PYTHON")
@@ -51,39 +47,26 @@ def uno_python() -> str | None:
 
 
 class Office:
-    """One headless LibreOffice, started at once and converting documents as they are submitted.
+    """One headless LibreOffice of the caller's own, started at once and converting documents as they are submitted.
 
-    `start` gets LibreOffice going and the UNO client that drives it, and returns at once, so the caller renders
-    Word files while LibreOffice starts. `submit` queues a conversion; `wait` returns when every queued PDF is
-    written, within `timeout` seconds of being called. `close` stops the client (also on Ctrl-C). The same
-    Office may convert several batches (`agreement watch` keeps it for every round). Without python3-uno,
-    `wait` converts the batch with one `soffice --convert-to` run instead, with the same export options.
-
-    Where LibreOffice comes from depends on `officeserver.idle_seconds()`: above 0, the warm LibreOffice that
-    builds share (started now if none is running, and left running when this Office closes); if it fails a
-    batch it had converted others before, a new one is started and the batch converted again, once. At 0, or
-    with `own`, a LibreOffice of this Office's own, with its profile in `profile_parent`, stopped by `close`.
+    `start` gets LibreOffice going (with a prepared profile in `profile_parent`) and the UNO client that drives
+    it, and returns at once, so the caller renders Word files while LibreOffice starts. `submit` queues a
+    conversion; `wait` returns when every queued PDF is written, within `timeout` seconds of being called.
+    `close` stops the client and LibreOffice (their whole process groups) and deletes the profile; the caller
+    closes it however it ends (also on Ctrl-C). The same Office may convert several batches (`agreement watch`
+    keeps it for every round). Without python3-uno, `wait` converts the batch with one `soffice --convert-to`
+    run instead, with the same export options.
     """
 
-    def __init__(self, profile_parent: Path | None = None, *, own: bool = False) -> None:
+    def __init__(self, profile_parent: Path | None = None) -> None:
         self.profile_parent = profile_parent
-        self.own = own
-        # close() may run in two threads at once (a build's Converters waits in threads; see converters.py)
-        self._closing = threading.RLock()
         self._profile: tempfile.TemporaryDirectory | None = None
         self._office: subprocess.Popen | None = None
         self._client: subprocess.Popen | None = None
-        self._python: str | None = None
-        self._server: officeserver.Server | None = None
-        self._lease: officeserver.Lease | None = None
-        self._started_server = False  # the shared server was started for the batch being converted
-        self._ready = False
         self._unread = b""  # what the client wrote after the last line read
-        self._client_started = 0.0
         self._pending: list[tuple[Path, Path]] = []
         self._submitted = 0
         self._error: ToolError | None = None
-        self._logs: dict[int, Path] = {}  # process id -> file with its stderr (a pipe could fill up and block it)
 
     def start(self) -> Office:
         exe = find_soffice()
@@ -93,56 +76,29 @@ class Office:
         python = uno_python()
         if python is None:
             return self  # converted by wait() with --convert-to
-        self._python = python
-        try:
-            shared = not self.own and officeserver.idle_seconds() > 0
-            if shared:
-                self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-client-", dir=self.profile_parent)
-                self._server, self._lease, self._started_server = officeserver.acquire(exe, libreoffice_version())
-        except ToolError as exc:
-            self._error = exc
-            return self
-        except OSError as exc:
-            self._error = ToolError(f"the warm LibreOffice could not be used ({exc.strerror}: {exc.filename}); "
-                                    f"set {officeserver.IDLE_ENV}=0 to start one for this build alone")
-            return self
-        if self._server is not None:
-            self._start_client(self._server.pipe)
-            return self
         self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
         profile = Path(self._profile.name).resolve()
         loprofile.prepare(profile, exe)
         pipe = f"agreement-{os.getpid()}-{secrets.token_hex(6)}"
-        command = [exe, f"-env:UserInstallation={profile.as_uri()}", *officeserver.OFFICE_FLAGS,
+        command = [exe, f"-env:UserInstallation={profile.as_uri()}", *OFFICE_FLAGS,
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
         try:
             with (profile / "office.log").open("wb") as log:
                 self._office = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log,
                                                 stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(profile)},
                                                 start_new_session=True)
-            self._logs[self._office.pid] = profile / "office.log"
         except OSError as exc:
             self._error = ToolError(f"LibreOffice could not be started ({exc.strerror}); {INSTALL_HINT}")
             return self
-        self._start_client(pipe)
-        return self
-
-    def _start_client(self, pipe: str) -> None:
-        assert self._profile is not None and self._python is not None
-        folder = Path(self._profile.name)
-        lock = [str(self._server.convert_lock)] if self._server is not None else []
-        self._ready = False
-        self._unread = b""
-        self._client_started = time.monotonic()
         try:
-            with (folder / "client.log").open("wb") as log:
-                self._client = subprocess.Popen([self._python, str(UNO_CLIENT), pipe, *lock], stdin=subprocess.PIPE,
+            with (profile / "client.log").open("wb") as log:
+                self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe], stdin=subprocess.PIPE,
                                                 stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=_client_env())
-            self._logs[self._client.pid] = folder / "client.log"
         except OSError as exc:
             self.close()
             self._error = ToolError(f"the LibreOffice UNO client could not be started ({exc.strerror}); "
                                     "install it with: sudo apt-get install python3-uno (or run 'make build')")
+        return self
 
     def submit(self, docx: Path, pdf: Path) -> None:
         """Queue `docx` for conversion into `pdf` (both absolute); LibreOffice may still be starting."""
@@ -170,24 +126,6 @@ class Office:
             for out_dir, documents in groups.items():
                 to_pdf(documents, out_dir, timeout=timeout, profile_parent=self.profile_parent)
             return [pdf for _, pdf in batch]
-        # A warm LibreOffice that served earlier builds may have crashed, hung or been killed since: one new try.
-        may_retry, self._started_server = self._server is not None and not self._started_server, False
-        try:
-            return self._collect(batch, submitted, timeout)
-        except ToolError:
-            if not may_retry or self._server is None:
-                raise
-        self._kill_client()
-        self._server = officeserver.replace(self._server)
-        self._start_client(self._server.pipe)
-        for docx, pdf in batch:
-            self.submit(docx, pdf)
-        self._pending, self._submitted = [], 0
-        if self._error is not None:
-            raise self._error
-        return self._collect(batch, len(batch), timeout)
-
-    def _collect(self, batch: list[tuple[Path, Path]], submitted: int, timeout: float) -> list[Path]:
         deadline = time.monotonic() + timeout
         failed: list[str] = []
         for docx, _pdf in batch[:submitted]:
@@ -201,37 +139,25 @@ class Office:
         return [pdf for _, pdf in batch]
 
     def _reply(self, deadline: float, timeout: float) -> str:
-        client, office, server = self._client, self._office, self._server
-        assert client is not None and client.stdout is not None and (office is not None or server is not None)
+        client, office = self._client, self._office
+        assert client is not None and client.stdout is not None and office is not None
         while True:
             left = deadline - time.monotonic()
             if left <= 0:
-                self._stop_hanging()
+                self.close()
                 raise ToolError(f"LibreOffice did not finish converting to PDF within {timeout:g} seconds and was stopped; "
                                 "try again, or check that LibreOffice works: soffice --version")
             line = self._line(client, min(left, 0.1))
             if line is not None:
-                if line == "ready":
-                    self._ready = True
-                    if server is not None:
-                        officeserver.mark_answered(server)
-                    continue
                 if line:
                     return line
                 try:
                     client.wait(timeout=5)
                 except subprocess.TimeoutExpired:
                     pass
-                return self._died("the UNO client", client.returncode, self._logs.get(client.pid))
-            if office is not None and office.poll() is not None:
-                return self._died("LibreOffice", office.returncode, self._logs.get(office.pid))
-            if server is not None and not server.alive():
-                return self._died("LibreOffice", None, server.log)
-            if (server is not None and not self._ready and time.monotonic() - self._client_started > CONNECT_GRACE
-                    and officeserver.has_answered(server)):
-                self._stop_hanging()  # listening LibreOffice answers within a second; this one is stuck
-                raise ToolError(f"LibreOffice did not answer within {CONNECT_GRACE:g} seconds and was stopped; "
-                                "try again, or check that LibreOffice works: soffice --version")
+                self._died("the UNO client", client.returncode, "client.log")
+            if office.poll() is not None:
+                self._died("LibreOffice", office.returncode, "office.log")
 
     def _line(self, client: subprocess.Popen, wait: float) -> str | None:
         """The client's next line, if one comes within `wait` seconds; '' when the client has ended.
@@ -251,51 +177,30 @@ class Office:
         line, _, self._unread = self._unread.partition(b"\n")
         return line.decode("utf-8", "replace") or "error\tan empty reply"
 
-    def _stop_hanging(self) -> None:
-        """Stop a LibreOffice that takes too long; a shared one is stopped for every build, not used again."""
-        if self._server is not None:
-            self._kill_client()
-            officeserver.retire(self._server)
-        else:
-            self.close()
-
-    def _died(self, what: str, returncode: int | None, log: Path | None) -> str:
-        """LibreOffice or its client stopped: its last words, for the ToolError."""
+    def _died(self, what: str, returncode: int | None, log: str) -> NoReturn:
+        """LibreOffice or its client stopped: stop the other and raise a ToolError with its last words."""
         stderr = b""
         try:
-            if log is not None:
-                stderr = log.read_bytes()
+            if self._profile is not None:
+                stderr = (Path(self._profile.name) / log).read_bytes()
         except OSError:
             pass
-        if self._server is not None:
-            self._kill_client()
-            officeserver.retire(self._server)
-        else:
-            self.close()
+        self.close()
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
         reason = detail[-1] if detail else f"{what} stopped" + (f" with exit code {returncode}" if returncode is not None else "")
         raise ToolError(f"LibreOffice failed to convert the documents to PDF ({reason})")
 
-    def _kill_client(self) -> None:
+    def close(self) -> None:
+        """Stop the client and LibreOffice (their whole process groups) and delete the profile."""
         client, self._client = self._client, None
+        office, self._office = self._office, None
         if client is not None:
             _kill_group(client)
-
-    def close(self) -> None:
-        """Stop the client, and LibreOffice if it is this Office's own (its whole process group); delete the profile.
-
-        A shared LibreOffice keeps running for the next build; it is marked used now."""
-        with self._closing:
-            office, self._office = self._office, None
-            self._kill_client()
-            if office is not None:
-                _kill_group(office)
-            lease, self._lease, self._server = self._lease, None, None
-            if lease is not None:
-                lease.release()
-            if self._profile is not None:
-                self._profile.cleanup()
-                self._profile = None
+        if office is not None:
+            _kill_group(office)
+        if self._profile is not None:
+            self._profile.cleanup()
+            self._profile = None
 
     def __enter__(self) -> Office:
         return self.start()
@@ -348,7 +253,7 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
         command = [
             exe,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",
-            *officeserver.OFFICE_FLAGS,
+            *OFFICE_FLAGS,
             "--convert-to", PDF_EXPORT,
             "--outdir", str(out_dir),
             *(str(d) for d in documents),

@@ -1,27 +1,21 @@
 """Convert DOCX to PDF through a running LibreOffice over UNO; run by the system python3, which has `uno`.
 
 This file is a script, not part of the package's import graph: agreement.outputs.pdf starts it as
-`python3 unoclient.py PIPE [LOCK]` and talks to it over stdin/stdout, one request a line:
+`python3 unoclient.py PIPE` and talks to it over stdin/stdout, one request a line:
 
     request:  <docx path> TAB <pdf path>      reply:  ok   or   error TAB <message>
 
 It connects to LibreOffice's pipe as soon as LibreOffice listens (requests wait in stdin meanwhile), so the
 caller can render Word files while LibreOffice starts. The export options are those of pdf.PDF_EXPORT.
-With LOCK (a file), each conversion holds an exclusive lock on it: clients of builds sharing one warm
-LibreOffice (agreement.outputs.officeserver) take turns instead of converting at the same time.
 """
 
-import fcntl
 import os
 import sys
 import time
-from pathlib import Path
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
-
-READY = "ready"
 
 
 def prop(name, value):
@@ -63,23 +57,19 @@ def convert(desktop, docx, pdf):
 
 def main():
     desktop = connect(sys.argv[1])
-    lock = Path(sys.argv[2]).open("a") if len(sys.argv) > 2 else None  # noqa: SIM115 (held for the whole run)
-    print(READY, flush=True)
-    for line in sys.stdin:
-        docx, _, pdf = line.rstrip("\n").partition("\t")
-        try:
-            if lock is not None:
-                fcntl.flock(lock, fcntl.LOCK_EX)  # released at once if this client is killed
+    try:
+        for line in sys.stdin:
+            docx, _, pdf = line.rstrip("\n").partition("\t")
             try:
                 convert(desktop, docx, pdf)
-            finally:
-                if lock is not None:
-                    fcntl.flock(lock, fcntl.LOCK_UN)
-        except Exception as exc:  # any UNO failure goes back to the caller as a message
-            message = " ".join(str(getattr(exc, "Message", "") or exc).split()) or type(exc).__name__
-            print(f"error\t{message}", flush=True)
-        else:
-            print("ok", flush=True)
+            except Exception as exc:  # any UNO failure goes back to the caller as a message
+                message = " ".join(str(getattr(exc, "Message", "") or exc).split()) or type(exc).__name__
+                print(f"error\t{message}", flush=True)
+            else:
+                print("ok", flush=True)
+    finally:
+        # stdin closed, or stdout broken: the build is gone. If it was killed (SIGKILL), nothing else stops LibreOffice.
+        desktop.terminate()
 
 
 if __name__ == "__main__":

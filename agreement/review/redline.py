@@ -135,8 +135,7 @@ def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
 
 
 def _office():
-    """LibreOffice for the PDFs, started now so it boots (or the warm one that builds share is reached) while the
-    engine compares; see agreement.outputs.pdf.Office."""
+    """LibreOffice for the PDFs, started now so it boots while the engine compares; see agreement.outputs.pdf.Office."""
     from agreement.outputs.pdf import Office
 
     return Office().start()

@@ -74,17 +74,27 @@ def test_the_installed_libreoffices_version_is_read() -> None:
 
 def test_every_libreoffice_this_program_starts_gets_a_prepared_profile(built, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    # The warm server's (tests/outputs/test_officeserver.py), an Office's own, and the one-call conversion's.
+    # An Office's (a build's, watch's) and the one-call conversion's.
     prepared: list[Path] = []
     real = loprofile.prepare
     monkeypatch.setattr(loprofile, "prepare", lambda profile, soffice: prepared.append(profile) or real(profile, soffice))
     for folder in ("own", "one-call"):
         (tmp_path / folder).mkdir()
-    with Office(tmp_path / "own", own=True) as office:
+    with Office(tmp_path / "own") as office:
         assert [p.parent for p in prepared] == [tmp_path / "own"]
         assert (prepared[0] / "user" / loprofile.SETTINGS).is_file()  # before LibreOffice started with it
         office.submit(built.out_dir / "kommissorium.docx", tmp_path / "own.pdf")
         office.wait(60)
+        soffice = find_soffice()
+        assert soffice is not None
+        user = prepared[0] / "user"
+        settings = (user / loprofile.SETTINGS).read_text(encoding="utf-8")  # LibreOffice's, kept from what it was given
+        assert f"<value>{loprofile.product_version(soffice)}</value>" in settings
+        assert (user / "registry").exists() or (user / "config").exists()  # the profile LibreOffice made around it
+        assert not (user / "GraphicsRenderTests.log").exists()  # written whenever the tests run
+        # LibreOffice found its build recorded, so it neither cleared the extensions folder nor started again.
+        assert (user / "extensions" / loprofile.BUILD_ID).read_bytes() == loprofile.build_id(soffice)
+        assert "OfficeRestartInProgress" not in settings
     assert to_pdf([built.out_dir / "beredskabsplan.docx"], tmp_path / "batch", timeout=60,
                   profile_parent=tmp_path / "one-call") == [tmp_path / "batch" / "beredskabsplan.pdf"]
     assert len(prepared) == 2 and prepared[1].parent == tmp_path / "one-call"

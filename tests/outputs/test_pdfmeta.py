@@ -51,9 +51,8 @@ def test_every_pdf_is_pdfa_2b_tagged_a4_with_content_metadata(built) -> None:
 
 
 def test_two_builds_at_once_are_byte_identical_to_an_earlier_one(built, tmp_path: Path) -> None:
-    """Two builds share the warm LibreOffice at the same time, each converting four documents again (their Word
-    files from the cache); every file equals the earlier build's. (A whole clean build is compared with the
-    earlier one in tests/outputs/test_officeserver.py.)"""
+    """Two builds at the same time, each with its own LibreOffice, convert four documents again (their Word files
+    from the cache); every file equals the earlier build's."""
     again = ("beredskabsplan.pdf", "budget.pdf", "delaftale-beskaeftigelse.pdf", "kommissorium.pdf")
     results: dict[str, object] = {}
     said: dict[str, list[str]] = {}

@@ -502,11 +502,6 @@ def test_ctrl_c_ends_cleanly_at_any_step(versions: SimpleNamespace, tmp_path: Pa
 
 
 
-# A LibreOffice of the build's own (no warm one shared between builds): its profile is in the stage and the
-# build stops it. tests/outputs/test_officeserver.py kills builds that use the shared one.
-OWN_OFFICE = {"AGREEMENT_OFFICE_IDLE": "0"}
-
-
 def _build_with_a_hanging_libreoffice(versions: SimpleNamespace, out: Path, tmp_path: Path) -> tuple[subprocess.Popen, int]:
     """A CLI build of the new version whose own (fake) LibreOffice never answers; the build and that LibreOffice's pid,
     once it runs."""
@@ -516,7 +511,7 @@ def _build_with_a_hanging_libreoffice(versions: SimpleNamespace, out: Path, tmp_
     fake.chmod(0o755)
     exe = str(Path(sys.executable).with_name("agreement"))
     proc = subprocess.Popen([exe, "build", "--content", str(versions.new), "--out", str(out), "-q"], cwd=tmp_path,
-                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file), **OWN_OFFICE}),
+                            env=checkout_env({"AGREEMENT_SOFFICE": str(fake), "FAKE_SOFFICE_PID": str(pid_file)}),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not (pid_file.exists() and pid_file.read_text().strip()) and time.monotonic() < deadline:
