@@ -25,10 +25,11 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed system-packages
 	$(BIN)/python -m pytest -n auto --dist loadscope
 
-# ruff (lint) and mypy, as configured in pyproject.toml.
+# ruff (lint), mypy --strict and import-linter's layer contracts, as configured in pyproject.toml.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check agreement tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 # Times the full build, rebuilds, check and ten times the content against a bare LibreOffice conversion.
 bench: $(VENV)/.installed system-packages

@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from agreement import __version__
+from agreement.documents.loader import load_content
 from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, UsageError, display_path
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.outdir import check_out_dir
 from agreement.report import REPORTERS
-from agreement.source.loader import load_content
 
 MAX_TIMEOUT = 24 * 3600.0
 REPORT = "report it to the maintainers of agreement with the command you ran"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from agreement.documents.loader import load_content
 from agreement.errors import TemplateProblems, ToolError, display_path
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
@@ -18,7 +19,6 @@ from agreement.publish.cache import Cache, Uncacheable, document_key
 from agreement.publish.manifest import MANIFEST, BuiltDocument, write_manifest
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
-from agreement.source.loader import load_content
 
 if TYPE_CHECKING:
     from agreement.documents.registry import Registry

@@ -1,4 +1,4 @@
-"""`agreement watch`: check on every save, rebuild what changed through the cache, keep LibreOffice warm."""
+"""`agreement watch`: check on every save, rebuild what changed through the cache, one LibreOffice for the whole watch."""
 
 from __future__ import annotations
 

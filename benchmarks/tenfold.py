@@ -76,7 +76,7 @@ def make(target: Path, sample: Path) -> Path:
     for name in ("strategic.yaml", "beredskabsplan.yaml", "kommissorium.yaml"):
         _dump(_longer(_load(target / name)), target / name)
 
-    from agreement.source.loader import load_content
+    from agreement.documents.loader import load_content
 
     load_content(target)  # raises ContentErrors if the generated content is not valid
     return target

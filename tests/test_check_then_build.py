@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 from lxml import etree
 from openpyxl import load_workbook
 
+from agreement.documents.loader import load_content
 from agreement.errors import ContentErrors
 from agreement.files import sha256_file
 from agreement.pipeline import build
-from agreement.source.loader import load_content
 from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument
 from agreement.word.markdown import Footnotes, MarkdownRenderer, styles_for

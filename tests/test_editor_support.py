@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agreement.documents.builtin import KINDS
-from agreement.source.loader import load_content
+from agreement.documents.loader import load_content
 from tests.conftest import ROOT, SAMPLE
 
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from agreement.documents.loader import load_content
 from agreement.model.budget import compute
-from agreement.source.loader import load_content
 from tests.conftest import ROOT, pdf_text
 
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"

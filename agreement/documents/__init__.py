@@ -1,1 +1,4 @@
-"""The document kinds: the registry and one module per kind, turning the model into template values and metadata."""
+"""The document kinds: the registry, the loader that loops over it, one module per kind (template values as data).
+
+Imports model and below.
+"""

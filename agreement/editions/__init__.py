@@ -1,4 +1,4 @@
-"""LBF editions: one folder of Word templates and edition.yaml per funding period. Imports source and errors only."""
+"""LBF editions: one folder of Word templates and edition.yaml per funding period. Imports source and below."""
 
 from __future__ import annotations
 

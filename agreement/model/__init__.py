@@ -1,1 +1,1 @@
-"""The typed, immutable model of a checked content folder. Imports errors, formatting and source only."""
+"""The typed, immutable model of a checked content folder, and the rules across its files. Imports editions, source and the base modules."""

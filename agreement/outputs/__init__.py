@@ -1,1 +1,1 @@
-"""Files made from the rendered documents and the model: PDF (LibreOffice), PDF metadata, XLSX, diagrams."""
+"""Files made beside the Word files: PDF/A (LibreOffice), PDF metadata, XLSX workbooks. Imports documents and below; never word."""

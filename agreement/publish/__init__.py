@@ -1,1 +1,1 @@
-"""Publishing a build: the manifest, the upload package. The last stage; imports any earlier one."""
+"""Publishing a build into --out all at once: the stage, the manifest, the build cache, file names. Imports word, outputs and below."""

@@ -1,1 +1,4 @@
-"""Reviewing a change: what two versions of the content do to the documents (diff, redlines); imports any earlier stage."""
+"""Reviewing a change: what two versions of the content do to the documents (diff, redlines, git's textconv).
+
+Imports the pipeline and below.
+"""

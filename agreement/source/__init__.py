@@ -1,1 +1,4 @@
-"""Reading and checking content: YAML, schemas, rules. Imports errors and formatting only; never Word, PDF or XLSX code."""
+"""Reading and checking one content file: bounded YAML with positions, schemas, rules within a file.
+
+Imports only the base modules (errors, formatting, ...); never Word, PDF or spreadsheet code.
+"""

@@ -1,1 +1,4 @@
-"""Word rendering: docxtpl templates, Markdown to WordprocessingML, tables. Imports errors only, never content."""
+"""Word rendering: docxtpl templates, Markdown and tables to WordprocessingML, the organisation diagram.
+
+Imports documents and below; never outputs.
+"""

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from agreement.documents.loader import load_content
 from agreement.errors import ContentErrors
-from agreement.source.loader import load_content
 from tests.conftest import replace_line
 
 

@@ -14,9 +14,9 @@ from openpyxl.styles import Font
 from agreement import formatting as fmt
 from agreement.cli import main
 from agreement.documents.indberetningsskema import DEFAULT_HEADINGS, headings, rows, year_headings
+from agreement.documents.loader import load_content
 from agreement.model.programme import Programme
 from agreement.pipeline import build
-from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, SOLHAVEN, copy_build, pdf_text, replace_line
 
 

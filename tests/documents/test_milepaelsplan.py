@@ -6,11 +6,11 @@ from pathlib import Path
 
 from docx import Document
 
+from agreement.documents.loader import load_content
 from agreement.documents.milepaelsplan import COMMON, milestones, timeline
-from agreement.source.loader import load_content
 from agreement.word.tables import widths
 from tests.conftest import SAMPLE, line_of, replace_line
-from tests.source.test_setrules import _check, _expect
+from tests.model.test_setrules import _check, _expect
 
 PLAN = "milepaelsplan.yaml"
 

@@ -136,7 +136,7 @@ def test_a_kind_reads_content_or_declares_that_it_reads_none() -> None:
 
 
 def test_a_kind_that_reads_no_content_is_built_from_the_others(content: Path) -> None:
-    from agreement.source.loader import load_content
+    from agreement.documents.loader import load_content
 
     (kind,) = [k for k in KINDS if not k.reads_content]
     assert kind.name == "indberetningsskema" and kind.source == "" and kind.model is None

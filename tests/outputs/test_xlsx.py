@@ -14,11 +14,11 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+from agreement.documents.loader import load_content
 from agreement.model.budget import compute
 from agreement.outputs import loprofile
 from agreement.outputs.pdf import find_soffice
 from agreement.outputs.xlsx import write_budget
-from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, SOLHAVEN, replace_line
 
 CSV_RAW_VALUES = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false"

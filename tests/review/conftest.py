@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from agreement.documents.loader import load_content
 from agreement.publish.cache import CACHE_DIR
 from agreement.review import text
-from agreement.source.loader import load_content
 from tests.conftest import SAMPLE, replace_line
 
 

@@ -14,11 +14,11 @@ import agreement.editions
 import agreement.scaffold
 from agreement.cli import main
 from agreement.documents.builtin import KINDS
+from agreement.documents.loader import load_content
 from agreement.errors import PublishError, UsageError
 from agreement.pipeline import build
 from agreement.resources import SCHEMAS
 from agreement.scaffold import SCAFFOLD, init_content, scaffold_files
-from agreement.source.loader import load_content
 from tests.conftest import run_cli, snapshot
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from agreement.documents.loader import load_content
 from agreement.errors import ContentErrors
-from agreement.source.loader import load_content
 from tests.conftest import line_of, replace_line
 
 

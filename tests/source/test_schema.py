@@ -12,9 +12,9 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from agreement.documents.loader import load_content
 from agreement.errors import ContentErrors, TemplateError
 from agreement.source import schema
-from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
 from tests.conftest import ROOT, line_of, replace_line
 

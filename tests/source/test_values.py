@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from agreement.cli import main
+from agreement.documents.loader import load_content
 from agreement.errors import ContentError
-from agreement.source.loader import load_content
 from agreement.source.schema import load_schema
 from agreement.source.values import value_errors
 from agreement.source.yamlload import load_yaml

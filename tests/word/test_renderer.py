@@ -8,10 +8,10 @@ import pytest
 from docx import Document
 
 from agreement.documents import strategic
+from agreement.documents.loader import load_content
 from agreement.errors import TemplateError
 from agreement.pipeline import build, load
 from agreement.resources import EDITIONS
-from agreement.source.loader import load_content
 from agreement.word.renderer import DocxRenderer
 from tests.conftest import SAMPLE, replace_line
 

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from agreement import editions
 from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
 from agreement.kinds import STRATEGIC
+from agreement.model.setrules import SET_RULES
 from agreement.source.checked import Checked, Rule
 from agreement.source.rules import RULES
 from agreement.source.schema import check_schema, load_schema
-from agreement.source.setrules import SET_RULES
 from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument, load_yaml
 
