@@ -76,21 +76,27 @@ def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], l
 
 @cache
 def _validator(schema_text: str) -> Any:
-    """jsonschema's 2020-12 validator, with formats checked and integers that are ints: 580.0 is not a whole number.
+    """The validator of one schema, built once per process (keyed by its text: a dict cannot be a key)."""
+    from jsonschema import Draft202012Validator
+
+    return _strict_validator()(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def _strict_validator() -> Any:
+    """jsonschema's 2020-12 validator with integers that are ints: 580.0 is not a whole number here.
 
     JSON Schema counts 580.0 as an integer. In content a float where a whole number belongs is almost always a
     Danish thousands dot read as a decimal point ("580.000" -> 580.0), which would silently turn 580.000 kr.
-    into 580 kr., so only real integers pass. Built once per process for each schema, keyed by its text (a dict
-    cannot be a key).
+    into 580 kr., so only real integers pass.
     """
     from jsonschema import Draft202012Validator, validators
 
-    strict = validators.extend(
+    return validators.extend(
         Draft202012Validator,
         type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
             "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
     )
-    return strict(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:
