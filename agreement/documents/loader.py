@@ -78,9 +78,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
                 checked.edition = _edition(doc, root, errors)
             focus_areas = checked.edition.focus_areas if checked.edition is not None else None
             schema = load_schema(kind.schema, focus_areas)
-            # A schema of this package's own may be answered by the quick validator; a path, from an outside
-            # document kind, is validated by jsonschema alone.
-            schema_found, unsound = check_schema(doc, schema, bundled=isinstance(kind.schema, str))
+            schema_found, unsound = check_schema(doc, schema)
             errors.extend(schema_found)
             # Also on a document the schema rejected: the author then sees every problem in one check.
             errors.extend(value_errors(doc, schema, root))

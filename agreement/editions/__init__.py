@@ -53,7 +53,7 @@ class Edition:
 def load_edition(folder: Path, origin: str) -> Edition:
     """Read `folder`/edition.yaml; raise ContentErrors, located in that file, when it is wrong."""
     doc = load_yaml(folder / EDITION_FILE)
-    errors = schema_errors(doc, load_schema("edition"), bundled=True)
+    errors = schema_errors(doc, load_schema("edition"))
     if not errors and doc.data["navn"] != folder.name:
         errors.append(doc.error(("navn",), f"the edition is called '{doc.data['navn']}' but its folder is '{folder.name}'; "
                                 "make them the same"))

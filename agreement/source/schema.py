@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import json
 import math
-import re
-from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import quote
 
 from agreement.errors import ContentError, TemplateError, unique
-from agreement.interrupts import held
 from agreement.resources import SCHEMAS
 from agreement.source.yamlload import JsonPath, YamlDocument
 
@@ -58,27 +53,16 @@ def _read_schema(name: str | Path) -> dict:
     return schema
 
 
-def schema_errors(doc: YamlDocument, schema: dict, *, bundled: bool = False) -> list[ContentError]:
-    """Every schema violation in `doc`, translated and located (`bundled`: see check_schema)."""
-    return check_schema(doc, schema, bundled=bundled)[0]
+def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
+    """Every schema violation in `doc`, translated and located."""
+    return check_schema(doc, schema)[0]
 
 
-def check_schema(doc: YamlDocument, schema: dict, *, bundled: bool = False) -> tuple[list[ContentError], list[JsonPath]]:
-    """Every schema violation in `doc`, and the value paths they make unreliable for the rules.
-
-    For a `bundled` schema (one of agreement/schemas, whose patterns and keywords the tests show both
-    validators read alike), valid content, the common case, is recognised by jsonschema-rs (compiled, and
-    quick to import); only content it finds fault with is validated again by jsonschema, whose errors carry
-    what the messages below are made of. Any other schema is validated by jsonschema alone.
-    """
-    if bundled and _passes_quickly(doc.data, schema):
-        return [], []
-    from jsonschema import Draft202012Validator
-
-    validator = _strict_validator()(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], list[JsonPath]]:
+    """Every schema violation in `doc`, and the value paths they make unreliable for the rules."""
     errors: list[ContentError] = []
     bad: list[JsonPath] = []
-    for error in validator.iter_errors(doc.data):
+    for error in _validator(json.dumps(schema)).iter_errors(doc.data):
         errors.extend(_translate(doc, error, schema))
         path = tuple(error.absolute_path)
         if error.validator == "required" and isinstance(error.instance, dict):
@@ -88,6 +72,14 @@ def check_schema(doc: YamlDocument, schema: dict, *, bundled: bool = False) -> t
         else:
             bad.append(path)
     return unique(errors), bad
+
+
+@cache
+def _validator(schema_text: str) -> Any:
+    """The validator of one schema, built once per process (keyed by its text: a dict cannot be a key)."""
+    from jsonschema import Draft202012Validator
+
+    return _strict_validator()(json.loads(schema_text), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @cache
@@ -105,144 +97,6 @@ def _strict_validator() -> Any:
         type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
             "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)),
     )
-
-
-def _passes_quickly(data: Any, schema: dict) -> bool:
-    """Whether jsonschema-rs finds `data` valid: True only where jsonschema would find it valid too.
-
-    jsonschema-rs, like the standard, counts 580.0 as an integer. So every whole-number float is first moved to
-    its neighbouring float (580.0 -> 579.99999999999994), which no integer test passes, while every comparison
-    with the schema's whole-number bounds keeps its outcome or fails (then jsonschema decides). Schemas whose
-    numbers could compare differently with the neighbour get no quick answer for data holding such a float.
-    """
-    leaves = list(_leaves(data))
-    if any(isinstance(leaf, str) and _DIALECT.search(leaf) for leaf in leaves):
-        return False  # characters whose whitespace-ness the two regular-expression dialects disagree on
-    text = json.dumps(schema, sort_keys=True)
-    if any(_whole_float(leaf) for leaf in leaves):
-        towards = _nudge_direction(text)
-        if towards is None:
-            return False
-        data = _nudged(data, towards)
-    validator = _fast_validator(text)
-    if validator is None:
-        return False
-    try:
-        with held():  # see _fast_validator
-            return bool(validator.is_valid(data))
-    except ValueError:  # a value JSON has no type for: jsonschema's messages say what is wrong
-        return False
-
-
-# Python's \s matches these, the Unicode White_Space jsonschema-rs's \s stands for does not; a text holding one
-# is left to jsonschema, so that the patterns' \S (a one-line text that is not blank) means one thing.
-_DIALECT = re.compile("[\x1c-\x1f\x85]")
-
-
-def _leaves(node: Any) -> Iterator[Any]:
-    """Every value of `node` that is neither a list nor a mapping, and every mapping key."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield key
-            yield from _leaves(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _leaves(value)
-    else:
-        yield node
-
-
-def _whole_float(value: Any) -> bool:
-    return isinstance(value, float) and value.is_integer()
-
-
-def _is_date(value: str) -> bool:
-    """jsonschema's 'date' format: YYYY-MM-DD in ASCII digits, a real date (jsonschema-rs lets year 0 pass)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-@lru_cache(maxsize=32)
-def _fast_validator(schema_text: str) -> Any:
-    try:
-        import jsonschema_rs
-    except ImportError:  # a platform without its wheel: jsonschema alone does the work
-        return None
-    # jsonschema-rs wants a $ref to be a URI, so non-ASCII names ("#/$defs/indsatsområde") are percent-encoded.
-    # A KeyboardInterrupt that Ctrl-C raises while jsonschema-rs runs Python code of ours (the date check) is
-    # printed as "Exception ignored" and lost: the build went on, and with a LibreOffice that hangs it waited
-    # for --timeout. Held while jsonschema-rs runs (microseconds), Ctrl-C ends the command as it should.
-    try:
-        with held():
-            return jsonschema_rs.validator_for(_encode_refs(json.loads(schema_text)), validate_formats=True,
-                                               formats={"date": _is_date}, offline=True)
-    except Exception:  # a schema it cannot compile (a pattern of another dialect): jsonschema does the work
-        return None
-
-
-def _encode_refs(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _encode_non_ascii(v) if k == "$ref" and isinstance(v, str) else _encode_refs(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_encode_refs(v) for v in node]
-    return node
-
-
-def _encode_non_ascii(ref: str) -> str:
-    return "".join(ch if ch.isascii() else quote(ch) for ch in ref)
-
-
-_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
-
-
-@lru_cache(maxsize=32)
-def _nudge_direction(schema_text: str) -> float | None:
-    """-inf or +inf: the way to move whole-number floats so no bound of the schema lets more data pass; else None.
-
-    With whole-number bounds, moving a whole float f down keeps every comparison's outcome except f == an
-    exclusiveMaximum (which would pass), and moving it up likewise except f == an exclusiveMinimum. Any other
-    numeric keyword (multipleOf, a bound that is not whole, a float in enum or const) gets no quick answer.
-    """
-    keywords: set[str] = set()
-
-    def fits(node: Any) -> bool:
-        if isinstance(node, list):
-            return all(fits(v) for v in node)
-        if not isinstance(node, dict):
-            return True
-        for key, value in node.items():
-            if key == "multipleOf" or (key in ("enum", "const") and any(isinstance(v, float) for v in _leaves(value))):
-                return False
-            if key in _BOUNDS and isinstance(value, (int, float)):
-                if isinstance(value, float) and not value.is_integer():
-                    return False
-                keywords.add(key)
-            elif not fits(value):
-                return False
-        return True
-
-    if not fits(json.loads(schema_text)):
-        return None
-    if "exclusiveMaximum" not in keywords:
-        return -math.inf
-    if "exclusiveMinimum" not in keywords:
-        return math.inf
-    return None
-
-
-def _nudged(node: Any, towards: float) -> Any:
-    if _whole_float(node):
-        return math.nextafter(node, towards)
-    if isinstance(node, dict):
-        return {k: _nudged(v, towards) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_nudged(v, towards) for v in node]
-    return node
 
 
 def suggest(word: str, choices: list[str] | set[str]) -> str:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
-import pickle
 import stat
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 import yaml
 from yaml._yaml import CParser
@@ -18,6 +15,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
@@ -60,18 +58,25 @@ class _AliasNode(Node):
         super().__init__(target.tag, target, start_mark, end_mark)
 
 
-class _Limits(Composer):
-    """Composing that refuses data nested too deep or holding too many values, as each node is made."""
+class _Loader(Composer, CParser, SafeConstructor, Resolver):
+    """libyaml scans and parses (several times faster than PyYAML's Python scanner); the nodes are composed in
+    Python, so every node keeps its marks, and data nested too deep or holding too many values is refused as
+    each node is made."""
 
-    depth = 0
-    composed = 0
-    if TYPE_CHECKING:  # given by the parser the loader combines this with
-        def peek_event(self) -> Any: ...
-        def check_event(self, *choices: Any) -> bool: ...
+    def __init__(self, text: str) -> None:
+        CParser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+        self.composed = 0
+        self.mark: Any = None  # where the node being composed starts
 
     def compose_node(self, parent: Node | None, index: Any) -> Node:
-        # PyYAML composes recursively, so the depth is checked here, before Python's own limit is reached.
+        # The composer recurses, so the depth is checked here, before Python's own limit is reached.
         event = self.peek_event()
+        assert event is not None  # the composer asks for a node only where an event follows
+        self.mark = event.start_mark
         self.composed += 1
         if self.composed > MAX_VALUES:
             raise _Refused(f"the file holds more than {MAX_VALUES:,} values; content files need far fewer, "
@@ -81,8 +86,7 @@ class _Limits(Composer):
             assert target is not None  # an alias always names a node (or PyYAML raises)
             return _AliasNode(target, event.start_mark, event.end_mark)
         if self.depth >= MAX_DEPTH:
-            raise _Refused(f"the data is nested more than {MAX_DEPTH} levels deep; content needs only a few "
-                           "levels, so look for brackets or indentation that never close", event.start_mark)
+            raise _Refused(_too_deep(), event.start_mark)
         self.depth += 1
         try:
             node = super().compose_node(parent, index)
@@ -92,39 +96,11 @@ class _Limits(Composer):
         return node
 
 
-class _Loader(_Limits, yaml.SafeLoader):
-    """PyYAML's safe loader, all in Python: slower, with the messages the errors below are worded from."""
-
-
-class _FastLoader(_Limits, CParser, SafeConstructor, Resolver):
-    """libyaml scans and parses (several times faster than PyYAML's Python scanner); the nodes are still
-    composed in Python, so every node keeps its marks and the limits above apply. Used first; a file it
-    cannot read is read again by _Loader, whose messages are the ones the user sees."""
-
-    def __init__(self, stream: str) -> None:
-        CParser.__init__(self, stream)
-        Composer.__init__(self)
-        SafeConstructor.__init__(self)
-        Resolver.__init__(self)
-
-
-_RESOLVERS = {
+# Dates stay text (YYYY-MM-DD), as the schemas expect.
+_Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.yaml_implicit_resolvers = _RESOLVERS
-_FastLoader.yaml_implicit_resolvers = _RESOLVERS
-
-
-def _fast_compose(text: str) -> tuple[Node | None, _FastLoader | None]:
-    """The node tree read by libyaml, or (None, None) when it finds any problem (then PyYAML reads it again)."""
-    loader = _FastLoader(text)
-    try:
-        return loader.get_single_node(), loader
-    except (yaml.YAMLError, _Refused, RecursionError):
-        return None, None
-    finally:
-        loader.dispose()
 
 
 @dataclass
@@ -174,29 +150,7 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     opened, so a named pipe or a device never blocks or floods the check."""
     # The link's own name, not its target's, is what the user knows the file by.
     shown = str(Path(display_path(path.parent)) / path.name)
-    raw = _read(path, shown, root)
-    key = (hashlib.sha256(raw).digest(), MAX_DEPTH, MAX_VALUES, MAX_ALIAS_VALUES)
-    kept = _LOADED.get(key)
-    if kept is not None:
-        _LOADED.move_to_end(key)
-        # A copy of its own, which the caller may change; the bytes were pickled by this process, never stored.
-        doc = cast(YamlDocument, pickle.loads(kept))  # noqa: S301
-        doc.path = shown  # the same bytes under another name (a copy of the content, a version in `diff`)
-        return doc
-    doc = _load(raw, shown)
-    kept = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(kept) <= _LOADED_BYTES // 4:
-        _LOADED[key] = kept
-        while sum(map(len, _LOADED.values())) > _LOADED_BYTES:
-            _LOADED.popitem(last=False)
-    return doc
-
-
-# Files read before, by their bytes (a document's only trace of its file's name is its `path`): `agreement watch`
-# and `agreement diff` read the same unchanged files again and again in one process. Kept pickled (unpickling is
-# several times faster than reading the YAML again), the most recently used last, up to a bound on memory.
-_LOADED: OrderedDict[tuple[bytes, int, int, int], bytes] = OrderedDict()
-_LOADED_BYTES = 32 * 1024 * 1024
+    return _load(_read(path, shown, root), shown)
 
 
 def _load(raw: bytes, shown: str) -> YamlDocument:
@@ -213,54 +167,57 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
                 Location(shown, line, column),
             )
         ]) from None
-
-    node, fast = _fast_compose(text)
-    loader: _Loader | _FastLoader | None = fast
-    try:
-        if fast is None:
-            loader = _Loader(text)
-            node = loader.get_single_node()
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    # The characters YAML forbids, found here because libyaml reports them at a byte offset, not a column.
+    forbidden = Reader.NON_PRINTABLE.search(text)
+    if forbidden:
+        at = forbidden.start()
         raise ContentErrors([
             ContentError(
-                f"forbidden control character U+{ord(char):04X} in the text; delete it "
+                f"forbidden control character U+{ord(forbidden.group()):04X} in the text; delete it "
                 "(it is often pasted in invisibly from another program)",
-                Location(shown, line, column),
+                Location(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1),
             )
-        ]) from None
+        ])
+
+    lines = text.splitlines()
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
     except _Refused as exc:
         raise ContentErrors([ContentError(exc.message, _location(shown, exc.mark))]) from None
     except RecursionError:
         # Only when the caller already used most of Python's stack; report where reading had got to.
-        assert isinstance(loader, _Loader)  # libyaml's problems are read again by _Loader
         raise ContentErrors([ContentError("the data is nested too deeply to read; content needs only a few levels, "
                                           "so look for brackets or indentation that never close",
-                                          _location(shown, loader.get_mark()))]) from None
+                                          _location(shown, loader.mark))]) from None
     except yaml.MarkedYAMLError as exc:
-        raise ContentErrors([_syntax_error(shown, exc)]) from None
+        if exc.problem and "maximum nesting depth" in exc.problem:
+            # libyaml's own limit (1,000 levels), met before the composer's when it reads ahead along one line
+            raise ContentErrors([ContentError(_too_deep(), _location(shown, exc.problem_mark))]) from None
+        raise ContentErrors([_syntax_error(shown, exc, lines)]) from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
         raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
     finally:
-        if loader is not None and fast is None:
-            loader.dispose()
+        loader.dispose()
 
     doc = YamlDocument(shown, None)
     if node is None:
         raise ContentErrors([ContentError("the file is empty; it must hold the document's fields", Location(shown, 1, 1))])
-    assert loader is not None  # one of the two loaders read the node
-    builder = _Builder(doc, loader, text.splitlines())
+    builder = _Builder(doc, loader, lines)
     try:
         doc.data = builder.value(node, ())
     except _Refused as exc:
         builder.errors.append(ContentError(exc.message, _location(shown, exc.mark)))
     except yaml.MarkedYAMLError as exc:
-        builder.errors.append(_syntax_error(shown, exc))
+        builder.errors.append(_syntax_error(shown, exc, lines))
     if builder.errors:
         raise ContentErrors(builder.errors)
     return doc
+
+
+def _too_deep() -> str:
+    return (f"the data is nested more than {MAX_DEPTH} levels deep; content needs only a few levels, "
+            "so look for brackets or indentation that never close")
 
 
 def _read(path: Path, shown: str, root: Path | None) -> bytes:
@@ -321,7 +278,7 @@ def _too_big(size: int) -> str:
 class _Builder:
     """Turns the composed node tree into plain data, counting what aliases expand to."""
 
-    def __init__(self, doc: YamlDocument, loader: _Loader | _FastLoader, lines: list[str]) -> None:
+    def __init__(self, doc: YamlDocument, loader: _Loader, lines: list[str]) -> None:
         self.doc = doc
         self.lines = lines
         self.loader = loader
@@ -496,16 +453,15 @@ def _escaped_columns(raw: str, first_column: int) -> tuple[int, ...]:
     return tuple(columns)
 
 
-def _syntax_error(shown: str, exc: yaml.MarkedYAMLError) -> ContentError:
+def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context and exc.context != problem else ""
     hint = ""
-    if "tab" in problem.lower() or "'\\t'" in problem:
+    # libyaml's message for a tab that starts a line does not say it is a tab.
+    if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
         hint = "; indent with spaces, not tabs"
     elif "mapping values are not allowed" in problem:
         hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
-    elif "could not determine a constructor" in problem:
-        hint = "; tags like !!python/... are not allowed in content"
     location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
     return ContentError(f"invalid YAML: {problem}{context}{hint}", location)
