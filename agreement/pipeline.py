@@ -107,7 +107,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     A document whose inputs are unchanged since an earlier build into `out_dir` is copied from the cache in
     `out_dir/.agreement_cache` (see agreement.publish.cache) instead of being made again; `clean` ignores the
     cache and fills it anew. LibreOffice starts before the first document is rendered, so it boots while the
-    Word files are made; `office` is an already started one to use instead (agreement watch keeps one warm).
+    Word files are made; `office` is an already started one to use instead (agreement watch keeps one for its lifetime).
     """
     from agreement.outputs.pdf import Office  # not at the top: `check` imports this module
 
