@@ -8,6 +8,8 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import click
 
@@ -35,7 +37,7 @@ class Seconds(click.FloatRange):
 
     name = "seconds"
 
-    def convert(self, value, param, ctx):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
             self.fail(f"{value!r} is not a number of seconds", param, ctx)
@@ -209,7 +211,7 @@ class _reported:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if exc is None or isinstance(exc, (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit)):
             return
         if isinstance(exc, UsageError):

@@ -87,7 +87,7 @@ def unique(errors: list[ContentError]) -> list[ContentError]:
     return out
 
 
-def _sort_key(error: AgreementError) -> tuple:
+def _sort_key(error: AgreementError) -> tuple[str, int, int, str]:
     loc = error.location or Location("")
     return (loc.path, loc.line, loc.column, error.message)
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
 from agreement.files import sha256_file
-from agreement.pipeline import DEFAULT_TIMEOUT, Progress, build, load
+from agreement.options import DEFAULT_TIMEOUT
+from agreement.pipeline import Progress, build, load
 from agreement.publish.atomic import Publication
 from agreement.publish.names import safe_name
 from agreement.publish.outdir import check_out_dir
@@ -64,7 +65,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             raise ToolError(f"{reason.message}; nothing in {display_path(out_dir)} was changed", reason.location) from None
         folder = publication.stage / name
         folder.mkdir()
-        entries: list[dict] = []
+        entries: list[dict[str, str]] = []
         for spec, doc in zip(specs, built.documents):
             for fmt in UPLOAD_FORMATS:
                 if fmt not in doc.files:
@@ -93,7 +94,7 @@ def _zip(folder: Path, archive: Path) -> None:
             z.writestr(info, path.read_bytes())
 
 
-def _git_state(content_dir: Path) -> dict:
+def _git_state(content_dir: Path) -> dict[str, str | bool | None]:
     """The commit the content was built from and whether the working tree was clean (None outside git)."""
     def git(*args: str) -> str | None:
         try:

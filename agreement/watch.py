@@ -10,8 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agreement.errors import AgreementError, ContentErrors, TemplateProblems, display_path
+from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.outputs.pdf import Office
-from agreement.pipeline import DEFAULT_TIMEOUT, FORMATS, build
+from agreement.pipeline import build
 from agreement.publish.manifest import MANIFEST
 from agreement.publish.outdir import check_out_dir
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-def span(data: dict) -> Span:
+def span(data: dict[str, Any]) -> Span:
     """A Span from a content mapping with 'fra' and 'til'."""
     return Span(dt.date.fromisoformat(data["fra"]), dt.date.fromisoformat(data["til"]))
 

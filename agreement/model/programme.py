@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from agreement import kinds
 from agreement.editions import Edition
@@ -38,7 +38,7 @@ class Programme:
 
     @property
     def strategic(self) -> Strategic:
-        return self.one(kinds.STRATEGIC)
+        return cast(Strategic, self.one(kinds.STRATEGIC))
 
     @property
     def delaftaler(self) -> tuple[Delaftale, ...]:
@@ -46,19 +46,19 @@ class Programme:
 
     @property
     def budget_plan(self) -> BudgetPlan:
-        return self.one(kinds.BUDGET)
+        return cast(BudgetPlan, self.one(kinds.BUDGET))
 
     @property
     def contingency(self) -> Contingency:
-        return self.one(kinds.BEREDSKABSPLAN)
+        return cast(Contingency, self.one(kinds.BEREDSKABSPLAN))
 
     @property
     def milestone_plan(self) -> MilestonePlan:
-        return self.one(kinds.MILEPAELSPLAN)
+        return cast(MilestonePlan, self.one(kinds.MILEPAELSPLAN))
 
     @property
     def terms(self) -> TermsOfReference:
-        return self.one(kinds.KOMMISSORIUM)
+        return cast(TermsOfReference, self.one(kinds.KOMMISSORIUM))
 
     def organisation(self, ident: str) -> Organisation:
         return self.strategic.organisations[ident]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from typing import Any
 
 from agreement import formatting as fmt
 from agreement.errors import ContentError
@@ -13,15 +14,15 @@ from agreement.model.budget import from_plan, limits
 from agreement.model.content import BudgetPlan
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.schema import suggest
-from agreement.source.yamlload import YamlDocument
+from agreement.source.yamlload import JsonPath, YamlDocument
 
 # What the Index reads of strategic.yaml.
 _INDEX = (("organisationer",), ("parter",), ("organisering", "følgegrupper", "grupper"), ("underskrifter",),
           ("indsatsområder", "områder"), ("periode",))
-_WHOLE: tuple = ((),)
+_WHOLE: tuple[JsonPath, ...] = ((),)
 
 
-def _rule(check: Callable[[Checked, Index], Iterator[ContentError]], **needs: tuple) -> Rule:
+def _rule(check: Callable[[Checked, Index], Iterator[ContentError]], **needs: tuple[JsonPath, ...]) -> Rule:
     """A whole-set rule that uses strategic.yaml's definitions and reads `needs` (kind -> value paths)."""
     kinds = {STRATEGIC: _INDEX + needs.pop("strategic", ()), **{_KINDS[k]: v for k, v in needs.items()}}
     return Rule(lambda checked: check(checked, Index(checked.strategic)), kinds)
@@ -55,7 +56,8 @@ class Index:
         return name in self.areas and self.doc.data["indsatsområder"]["områder"][self.areas[name]]["valgt"] is True
 
 
-def reference(doc: YamlDocument, path: tuple, value, known, what: str, defined_in: str) -> Iterator[ContentError]:
+def reference(doc: YamlDocument, path: JsonPath, value: object, known: Collection[str], what: str,
+              defined_in: str) -> Iterator[ContentError]:
     """An error when `value` is not one of `known`, with a "did you mean" and where they are defined."""
     if isinstance(value, str) and value not in known:
         yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
@@ -162,7 +164,7 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
                          "organisation", f"organisationer in {strategic}")
 
-    def amounts_fit(path: tuple, amounts: list) -> Iterator[ContentError]:
+    def amounts_fit(path: JsonPath, amounts: list[Any]) -> Iterator[ContentError]:
         if len(amounts) != len(years):
             yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
                             f"{len(years)} project years ({', '.join(labels)}); write one amount per year")

@@ -60,9 +60,9 @@ class Office:
 
     def __init__(self, profile_parent: Path | None = None) -> None:
         self.profile_parent = profile_parent
-        self._profile: tempfile.TemporaryDirectory | None = None
-        self._office: subprocess.Popen | None = None
-        self._client: subprocess.Popen | None = None
+        self._profile: tempfile.TemporaryDirectory[str] | None = None
+        self._office: subprocess.Popen[bytes] | None = None
+        self._client: subprocess.Popen[bytes] | None = None
         self._unread = b""  # what the client wrote after the last line read
         self._pending: list[tuple[Path, Path]] = []
         self._submitted = 0
@@ -159,7 +159,7 @@ class Office:
             if office.poll() is not None:
                 self._died("LibreOffice", office.returncode, "office.log")
 
-    def _line(self, client: subprocess.Popen, wait: float) -> str | None:
+    def _line(self, client: subprocess.Popen[bytes], wait: float) -> str | None:
         """The client's next line, if one comes within `wait` seconds; '' when the client has ended.
 
         Read with os.read, not readline: a buffered reader could hold a second line that select() no longer sees.
@@ -282,7 +282,7 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
     return pdfs
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):

@@ -12,20 +12,21 @@ caller can render Word files while LibreOffice starts. The export options are th
 import os
 import sys
 import time
+from typing import Any
 
 import uno  # type: ignore[import-not-found]
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
 from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
 
 
-def prop(name, value):
+def prop(name: str, value: Any) -> Any:
     p = PropertyValue()
     p.Name = name
     p.Value = value
     return p
 
 
-def connect(pipe):
+def connect(pipe: str) -> Any:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     parent = int(os.environ.get("AGREEMENT_UNO_PARENT") or os.getppid())  # the build, even if it ended before we got here
@@ -39,7 +40,7 @@ def connect(pipe):
             time.sleep(0.02)  # LibreOffice is still starting; the caller's timeout bounds the wait
 
 
-def convert(desktop, docx, pdf):
+def convert(desktop: Any, docx: str, pdf: str) -> None:
     # The same PDF/A-2b, tagged, bookmarked export as `soffice --convert-to` with pdf.PDF_EXPORT.
     filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", tuple([
         prop("SelectPdfVersion", uno.Any("long", 2)),
@@ -55,7 +56,7 @@ def convert(desktop, docx, pdf):
         doc.close(True)
 
 
-def main():
+def main() -> None:
     desktop = connect(sys.argv[1])
     try:
         for line in sys.stdin:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 from openpyxl import Workbook
@@ -64,7 +65,7 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
     cached: dict[str, Cached] = {}
 
     def col(c: int) -> str:
-        return get_column_letter(c)
+        return cast(str, get_column_letter(c))  # openpyxl is untyped
 
     def formula(row: int, column: int, text: str, value: Cached, number_format: str = AMOUNT) -> Cell:
         cell = ws.cell(row=row, column=column, value=text)

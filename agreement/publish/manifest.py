@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from agreement import __version__
 from agreement.files import sha256_file, write_atomic
@@ -20,7 +21,7 @@ class BuiltDocument:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict:
+def manifest_data(out_dir: Path, documents: list[BuiltDocument]) -> dict[str, Any]:
     return {
         "generator": f"agreement {__version__}",
         "documents": [

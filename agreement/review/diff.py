@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -104,6 +104,7 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
 def compare_documents(old: Sequence[DocumentText], new: Sequence[DocumentText]) -> list[DocumentChange]:
     """Pair the documents by kind and title (else kind and file, so a retitled document is still one), and compare."""
     pairs: dict[int, int] = {}
+    key: Callable[[DocumentText], tuple[str, str]]
     for key in (lambda d: (d.kind, d.title), lambda d: (d.kind, d.stem)):
         free = {key(d): i for i, d in enumerate(old) if i not in pairs}
         for j, doc in enumerate(new):

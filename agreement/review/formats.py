@@ -70,7 +70,7 @@ def markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
 
 def as_json(comparison: Comparison) -> str:
     """Every document with its status, changed sections (changes, changed words) and key figures old and new."""
-    def revision(rev: Revision) -> dict:
+    def revision(rev: Revision) -> dict[str, str | bool | None]:
         return {"name": rev.name, "commit": rev.commit, "working_tree": rev.commit is None}
 
     data = {

@@ -8,11 +8,18 @@ import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from lxml import etree
 
 from agreement.errors import ToolError
 from agreement.word.ooxml import w
+
+if TYPE_CHECKING:
+    from python_redlines import DocxodusEngine
+
+    from agreement.model.metadata import Metadata
+    from agreement.outputs.pdf import Office
 
 # The engine: Docxodus (MIT; a maintained fork of Microsoft's Open-XML-PowerTools comparer) through
 # python-redlines (MIT), whose wheel carries the self-contained .NET program; nothing is downloaded.
@@ -134,14 +141,14 @@ def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _office():
+def _office() -> Office:
     """LibreOffice for the PDFs, started now so it boots while the engine compares; see agreement.outputs.pdf.Office."""
     from agreement.outputs.pdf import Office
 
     return Office().start()
 
 
-def _engine():
+def _engine() -> DocxodusEngine:
     try:
         from python_redlines import DocxodusEngine, EngineNotInstalledError
     except ImportError:
@@ -154,7 +161,7 @@ def _engine():
         raise ToolError(f"the redline engine {ENGINE} cannot run here ({exc})") from None
 
 
-def _compare(engine, base: Path, head: Path, author: str, stamp: str) -> bytes:
+def _compare(engine: DocxodusEngine, base: Path, head: Path, author: str, stamp: str) -> bytes:
     from python_redlines import EngineExecutionError
 
     try:
@@ -168,10 +175,10 @@ def _compare(engine, base: Path, head: Path, author: str, stamp: str) -> bytes:
         raise ToolError(f"the redline engine {ENGINE} could not be started ({exc.strerror or exc})") from None
     if not redline:
         raise ToolError(f"the redline engine wrote nothing for {base.name} and {head.name}")
-    return redline
+    return cast(bytes, redline)  # python-redlines has no type information
 
 
-def _metadata(docx_path: Path, date: dt.date):
+def _metadata(docx_path: Path, date: dt.date) -> Metadata:
     """The redline's own core properties (title, parties, ...) as PDF metadata, dated by the change."""
     from docx import Document
 

@@ -71,7 +71,7 @@ class Checked:
     def delaftaler(self) -> list[YamlDocument]:
         return self.docs.get(kinds.DELAFTALE, [])
 
-    def activities(self) -> dict[str, tuple[YamlDocument, dict]]:
+    def activities(self) -> dict[str, tuple[YamlDocument, dict[str, Any]]]:
         """Every activity of every delaftale by id, with the delaftale it belongs to."""
         return {a["id"]: (d, a) for d in self.delaftaler for a in d.data["aktiviteter"]}
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from agreement.errors import ContentError
 from agreement.kinds import STRATEGIC
 from agreement.source.checked import Checked, Rule
 from agreement.source.schema import suggest
-from agreement.source.yamlload import YamlDocument
+from agreement.source.yamlload import JsonPath, YamlDocument
 
 
-def _on_strategic(check: Callable[[YamlDocument], list[ContentError]], *paths: tuple) -> Rule:
+def _on_strategic(check: Callable[[YamlDocument], list[ContentError]], *paths: JsonPath) -> Rule:
     """A rule inside strategic.yaml that reads the values at `paths`."""
     return Rule(lambda checked: check(checked.strategic), {STRATEGIC: paths})
 
@@ -72,7 +73,7 @@ def _focus_areas(doc: YamlDocument) -> list[ContentError]:
     return errors
 
 
-def _unique_ids(doc: YamlDocument, path: tuple, items: list[dict], what: str, errors: list) -> set[str]:
+def _unique_ids(doc: YamlDocument, path: JsonPath, items: list[dict[str, Any]], what: str, errors: list[ContentError]) -> set[str]:
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
         ident = item.get("id") if isinstance(item, dict) else None
@@ -86,7 +87,7 @@ def _unique_ids(doc: YamlDocument, path: tuple, items: list[dict], what: str, er
     return set(seen)
 
 
-def _check_ref(doc: YamlDocument, path: tuple, value, known: set[str], what: str, where: str, errors: list) -> None:
+def _check_ref(doc: YamlDocument, path: JsonPath, value: Any, known: set[str], what: str, where: str, errors: list[ContentError]) -> None:
     if isinstance(value, str) and value not in known:
         errors.append(doc.error(path, f"unknown {what} '{value}'{suggest(value, known)}; it must be one of the ids in '{where}'"))
 

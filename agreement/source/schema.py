@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 
-def load_schema(name: str | Path, focus_areas: tuple[str, ...] | None = None) -> dict:
+def load_schema(name: str | Path, focus_areas: tuple[str, ...] | None = None) -> dict[str, Any]:
     """A schema by name (agreement/schemas/<name>.schema.json) or path.
 
     A schema given as a path (a document kind registered from outside this package) is checked against the
@@ -34,10 +34,10 @@ def load_schema(name: str | Path, focus_areas: tuple[str, ...] | None = None) ->
 
 
 @cache
-def _read_schema(name: str | Path) -> dict:
+def _read_schema(name: str | Path) -> dict[str, Any]:
     path = name if isinstance(name, Path) else SCHEMAS / f"{name}.schema.json"
     try:
-        schema = json.loads(path.read_text(encoding="utf-8"))
+        schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TemplateError(f"schema not found: {path}") from None
     except json.JSONDecodeError as exc:
@@ -53,12 +53,12 @@ def _read_schema(name: str | Path) -> dict:
     return schema
 
 
-def schema_errors(doc: YamlDocument, schema: dict) -> list[ContentError]:
+def schema_errors(doc: YamlDocument, schema: dict[str, Any]) -> list[ContentError]:
     """Every schema violation in `doc`, translated and located."""
     return check_schema(doc, schema)[0]
 
 
-def check_schema(doc: YamlDocument, schema: dict) -> tuple[list[ContentError], list[JsonPath]]:
+def check_schema(doc: YamlDocument, schema: dict[str, Any]) -> tuple[list[ContentError], list[JsonPath]]:
     """Every schema violation in `doc`, and the value paths they make unreliable for the rules."""
     errors: list[ContentError] = []
     bad: list[JsonPath] = []
@@ -105,7 +105,7 @@ def suggest(word: str, choices: list[str] | set[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[ContentError]:
+def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) -> list[ContentError]:
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
@@ -182,7 +182,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict) -> list[Co
     return [doc.error(path, f"{here}: {error.message}")]
 
 
-def _resolve(root: dict, schema: dict) -> dict:
+def _resolve(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref")
     if ref and ref.startswith("#/"):
         node: Any = root
@@ -192,16 +192,16 @@ def _resolve(root: dict, schema: dict) -> dict:
     return schema
 
 
-def _is_date_schema(schema: dict) -> bool:
+def _is_date_schema(schema: dict[str, Any]) -> bool:
     return schema.get("format") == "date"
 
 
-def _describe_field(parent_schema: dict, key: str) -> str:
+def _describe_field(parent_schema: dict[str, Any], key: str) -> str:
     desc = parent_schema.get("properties", {}).get(key, {}).get("description")
     return f" ({desc})" if desc else ""
 
 
-def _field_name(path: tuple) -> str:
+def _field_name(path: JsonPath) -> str:
     parts: list[str] = []
     for p in path:
         if isinstance(p, int):

@@ -40,7 +40,7 @@ _REFUSED_LINK = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<)\s*(javascript|vbscript|fil
 _FOOTNOTE_TEXT = re.compile(r"\[\^([^\]\s]+)\]")
 
 
-def value_errors(doc: YamlDocument, schema: dict, root: Path | None = None) -> list[ContentError]:
+def value_errors(doc: YamlDocument, schema: dict[str, Any], root: Path | None = None) -> list[ContentError]:
     """Every value in `doc` that would pass the schema but break the build or the documents, located.
 
     With the content folder `root`, every figure a Markdown text embeds is checked too.
@@ -65,7 +65,7 @@ def value_errors(doc: YamlDocument, schema: dict, root: Path | None = None) -> l
 # -- walking the document with its schema ------------------------------------------------------
 
 
-def _walk(value: Any, schema: dict, root: dict, path: JsonPath) -> Iterator[tuple[JsonPath, Any, list[dict]]]:
+def _walk(value: Any, schema: dict[str, Any], root: dict[str, Any], path: JsonPath) -> Iterator[tuple[JsonPath, Any, list[dict[str, Any]]]]:
     """Every value with the (resolved) schemas that describe it; unknown shapes get no schema, never a crash."""
     schemas = _branches(schema, value, root)
     yield path, value, schemas
@@ -79,11 +79,11 @@ def _walk(value: Any, schema: dict, root: dict, path: JsonPath) -> Iterator[tupl
             yield from _walk(child, _first(subs), root, path + (i,))
 
 
-def _first(schemas: list[dict]) -> dict:
+def _first(schemas: list[dict[str, Any]]) -> dict[str, Any]:
     return schemas[0] if schemas else {}
 
 
-def _branches(schema: dict, value: Any, root: dict, depth: int = 0) -> list[dict]:
+def _branches(schema: dict[str, Any], value: Any, root: dict[str, Any], depth: int = 0) -> list[dict[str, Any]]:
     """`schema` with its $ref resolved, and the oneOf/anyOf/allOf branches whose type fits `value`."""
     if depth > 20 or not isinstance(schema, dict):
         return []
@@ -95,7 +95,7 @@ def _branches(schema: dict, value: Any, root: dict, depth: int = 0) -> list[dict
     return out
 
 
-def _resolve(schema: dict, root: dict) -> dict:
+def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     """`schema` merged over the definition its local $ref points at; it remembers the reference."""
     ref = schema.get("$ref")
     if not isinstance(ref, str) or not ref.startswith("#/"):
@@ -113,7 +113,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
-def _type_fits(schema: dict, value: Any) -> bool:
+def _type_fits(schema: dict[str, Any], value: Any) -> bool:
     types = schema.get("type")
     if types is None:
         return True
@@ -124,7 +124,7 @@ def _type_fits(schema: dict, value: Any) -> bool:
     return False
 
 
-def _is_markdown(schema: dict) -> bool:
+def _is_markdown(schema: dict[str, Any]) -> bool:
     """A field the renderer reads as Markdown: it uses the markdown definition or its description says so."""
     return "#/$defs/markdown" in schema.get("$refs", ()) or "Markdown" in str(schema.get("description", ""))
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from docx.parts.document import DocumentPart
 from docx.shared import Emu
 from lxml import etree
 
@@ -22,7 +23,8 @@ SEQ = "SEQ Figur \\* ARABIC"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
-def figure(part, root: Path, src: str, alt: str, caption: str, *, body_style: str, caption_style: str) -> list[etree._Element]:
+def figure(part: DocumentPart, root: Path, src: str, alt: str, caption: str, *, body_style: str,
+           caption_style: str) -> list[etree._Element]:
     """The paragraphs of one figure: the picture (kept with its caption) and 'Figur N: caption' with a SEQ field.
 
     The number is set by number_figures once the whole document is rendered. `check` has made sure the
@@ -44,7 +46,7 @@ def figure(part, root: Path, src: str, alt: str, caption: str, *, body_style: st
     return [picture, label]
 
 
-def _display_size(part, info: ImageInfo) -> tuple[int, int]:
+def _display_size(part: DocumentPart, info: ImageInfo) -> tuple[int, int]:
     """Width and height in EMU: the natural size (pixels at 150 dpi; an SVG's own size), at most the text width
     and a page's height less the caption, keeping the aspect ratio."""
     per_pixel = EMU_PER_INCH / (96 if info.kind == "svg" else NATURAL_DPI)
@@ -57,7 +59,7 @@ def _display_size(part, info: ImageInfo) -> tuple[int, int]:
     return max(1, round(width)), max(1, round(height))
 
 
-def _text_box(part) -> tuple[int, int]:
+def _text_box(part: DocumentPart) -> tuple[int, int]:
     """The last section's text width and height in EMU (16 x 22 cm when the template gives none)."""
     section = part.document.sections[-1]
     try:

@@ -6,6 +6,7 @@ import copy
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from lxml import etree
 
@@ -291,9 +292,12 @@ def _set_size(rpr: etree._Element, half_points: int) -> None:
         node.set(w("val"), str(half_points))
 
 
-def _pick(*values):
+T = TypeVar("T")
+
+
+def _pick(*values: T | None) -> T:
     """The first value that is not None."""
-    return next((v for v in values if v is not None), None)
+    return cast(T, next((v for v in values if v is not None), None))  # every caller ends with a value that is never None
 
 
 def distribute(mins: list[float], maxs: list[float], total: int, uniform: tuple[tuple[int, ...], ...] = ()) -> list[int]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import unquote
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.parts.document import DocumentPart
 from lxml import etree
 from markdown_it.token import Token
 
@@ -80,7 +81,7 @@ class MarkdownRenderer:
     it a figure is shown as its alt text.
     """
 
-    def __init__(self, part, footnotes: Footnotes, styles: Styles | None = None, figures: Path | None = None) -> None:
+    def __init__(self, part: DocumentPart, footnotes: Footnotes, styles: Styles | None = None, figures: Path | None = None) -> None:
         self.part = part
         self.figures = figures
         self.footnotes = footnotes
@@ -92,7 +93,7 @@ class MarkdownRenderer:
 
     def blocks(self, text: str, heading_level: int = 2) -> list[etree._Element]:
         """Paragraphs for a Markdown text; `#` becomes Heading `heading_level`, `##` the next, and so on."""
-        env: dict = {}
+        env: dict[str, Any] = {}
         tokens = _PARSER.parse(text or "", env)
         state = _BlockState(heading_level)
         out: list[etree._Element] = []
@@ -109,7 +110,7 @@ class MarkdownRenderer:
 
     def inline(self, text: str) -> list[etree._Element]:
         """Runs for a one-paragraph Markdown text (list entries, table cells, names)."""
-        env: dict = {}
+        env: dict[str, Any] = {}
         tokens = _PARSER.parse(text or "", env)
         runs: list[etree._Element] = []
         fn_ids: dict[int, int] = {}
@@ -123,7 +124,7 @@ class MarkdownRenderer:
 
     # -- blocks ------------------------------------------------------------
 
-    def _block_token(self, tok: Token, state: _BlockState, out: list, fn_ids: dict[int, int]) -> None:
+    def _block_token(self, tok: Token, state: _BlockState, out: list[etree._Element], fn_ids: dict[int, int]) -> None:
         s = self.styles
         if tok.type == "heading_open":
             state.pending_style = s.heading.format(min(9, state.heading_level + int(tok.tag[1]) - 1))
@@ -190,7 +191,7 @@ class MarkdownRenderer:
             return s.quote
         return s.body
 
-    def _footnote_block(self, tokens: list[Token], i: int, fn_ids: dict[int, int], env: dict) -> int:
+    def _footnote_block(self, tokens: list[Token], i: int, fn_ids: dict[int, int], env: dict[str, Any]) -> int:
         """Render footnote definitions; return the index after footnote_block_close."""
         current: int | None = None
         body: list[etree._Element] = []
@@ -284,7 +285,7 @@ def _plain(token: Token) -> str:
     return " ".join(words.split())
 
 
-def styles_for(part) -> Styles:
+def styles_for(part: DocumentPart) -> Styles:
     """The renderer's styles, with the numbering instance each numbered-list style points at."""
     styles = Styles()
     root = part.styles.element if hasattr(part, "styles") else None

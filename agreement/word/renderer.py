@@ -10,7 +10,7 @@ import re
 import struct
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -61,7 +61,7 @@ def _empty_body() -> etree._Element:
     """The body of python-docx's default document, emptied: the parent a Subdoc's paragraphs have."""
     from docx import Document
 
-    body = Document().element.body
+    body: etree._Element = Document().element.body
     for child in list(body):
         body.remove(child)
     return body
@@ -112,7 +112,7 @@ class DocxRenderer:
     def _text_width_cm(self) -> float:
         """The width between the margins of the template's first section, so a template edited in Word is honoured."""
         section = self.tpl.docx.sections[0]
-        return (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+        return cast(float, (section.page_width - section.left_margin - section.right_margin) / Cm(1))  # docxtpl is untyped
 
     def _footnote(self, markdown_text: str) -> Markup:
         """A footnote reference run, with its text in the footnotes part."""
