@@ -5,8 +5,10 @@ from __future__ import annotations
 import errno
 import math
 import os
+import shlex
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -81,6 +83,14 @@ def check(content_dir: Path, fmt: str) -> None:
         sys.exit(1)
 
 
+def _progress(quiet: bool) -> Callable[[str], None]:
+    """Progress lines on stderr; with --quiet only the warnings, which a user must see (a build without its cache)."""
+    def say(message: str) -> None:
+        if not quiet or message.startswith("warning:"):
+            click.echo(message, err=True)
+    return say
+
+
 @main.command(name="build")
 @CONTENT_OPTION
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
@@ -93,7 +103,7 @@ def check(content_dir: Path, fmt: str) -> None:
 def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, clean: bool, timeout: float) -> None:
     """Check the content, then render every document into --out (unchanged ones come from the cache)."""
     formats = FORMATS if fmt == "all" else (fmt,)
-    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    progress = _progress(quiet)
     _check_out_option(out_dir, content_dir)
     from agreement.pipeline import build
 
@@ -133,7 +143,7 @@ def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) ->
 @TIMEOUT_OPTION
 def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, timeout: float) -> None:
     """Build everything and write the upload folder and zip: every PDF and the budget workbook."""
-    progress = None if quiet else (lambda message: click.echo(message, err=True))
+    progress = _progress(quiet)
     _check_out_option(out_dir, content_dir)
     with _reported(consequence="; nothing was packaged", path=out_dir):
         from agreement.package import package
@@ -278,7 +288,7 @@ def init_command(directory: Path, edition: str | None) -> None:
     with _reported(consequence="; nothing was written", path=directory):
         written = init_content(directory, edition=edition)
         click.echo(f"wrote {len(written)} file(s) to {display_path(directory)}; replace the text in [brackets] with "
-                   f"your own, then run: agreement check --content {display_path(directory)}")
+                   f"your own, then run: agreement check --content {shlex.quote(display_path(directory))}")
 
 
 @main.command(name="diff")

@@ -18,6 +18,7 @@ def replacing(path: Path) -> Iterator[Path]:
     the new ones. (Durability across a power cut is the publication's job: see agreement.publish.atomic.)
     """
     tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)  # a link left there is removed, never written through
     try:
         yield tmp
         tmp.replace(path)

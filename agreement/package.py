@@ -16,7 +16,7 @@ from agreement.files import sha256_file
 from agreement.options import DEFAULT_TIMEOUT
 from agreement.pipeline import Progress, build, load
 from agreement.publish.atomic import Publication
-from agreement.publish.names import safe_name
+from agreement.publish.names import shortened
 from agreement.publish.outdir import check_out_dir
 
 if TYPE_CHECKING:
@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 UPLOAD_FORMATS = ("pdf", "xlsx")
 MANIFEST = "manifest.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+# Windows allows 260 characters for a whole path, the folder the zip is unpacked into included (Explorer names
+# it after the zip, so the package's name comes twice): a path inside the zip is at most 60 + 1 + 80 + 5 = 146
+# characters, which leaves 114 for where it is unpacked.
+FOLDER_MAX, NAME_MAX = 60, 80
 
 
 @dataclass
@@ -39,7 +43,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
     """Build everything, then publish `out_dir/<name>/` and `out_dir/<name>.zip` for upload, both or neither.
 
     Refuses (with the place of each draft's status) when a document is a draft, unless `allow_drafts`.
-    Every name made from content goes through safe_name, so nothing is written outside `out_dir`.
+    Every name made from content goes through safe_name (shortened), so nothing is written outside `out_dir`.
     """
     check_out_dir(out_dir, content_dir)
     programme, specs = load(content_dir, registry)
@@ -51,10 +55,11 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             for spec in drafts
         ])
     strategic = programme.strategic
-    title = f"{strategic.area.name} - Boligsocial indsats {years_label(strategic.period)}"
+    area = strategic.area.name
+    title = f"{area} - Boligsocial indsats {years_label(strategic.period)}"
     if drafts:
         title += " - UDKAST"
-    name = safe_name(title)
+    name = shortened(title, shared=area, max_length=FOLDER_MAX)
     out_dir = out_dir.resolve()
     with Publication(out_dir, progress=progress) as publication:
         try:
@@ -70,7 +75,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             for fmt in UPLOAD_FORMATS:
                 if fmt not in doc.files:
                     continue
-                target = f"{safe_name(spec.upload_name)}.{fmt}"
+                target = f"{shortened(spec.upload_name, shared=area, max_length=NAME_MAX)}.{fmt}"
                 if any(entry["file"] == target for entry in entries):
                     raise ContentError(f"two documents would both be named '{target}' in the upload package; "
                                        "give the areas or focus areas they are named after different names")

@@ -126,7 +126,7 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                 own_office = Office(publication.scratch)
                 own_office.start()
             programme, specs = load(content_dir, registry)
-            cache = Cache(out_dir, fresh=clean)
+            cache = Cache(out_dir, fresh=clean, say=say)
             problems = check_templates(programme, specs, registry, cache=cache)
             if problems:
                 raise TemplateProblems(problems)

@@ -70,3 +70,16 @@ def test_sha256_file_is_the_sha256_of_the_bytes(tmp_path: Path) -> None:
     (tmp_path / "empty").write_bytes(b"")
     assert sha256_file(tmp_path / "a.bin") == hashlib.sha256(data).hexdigest()
     assert sha256_file(tmp_path / "empty") == hashlib.sha256(b"").hexdigest()
+
+
+def test_a_link_at_the_target_or_the_temporary_name_is_replaced_never_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(b"someone's")
+    path = tmp_path / "out" / "a.bin"
+    path.parent.mkdir()
+    path.symlink_to(outside)
+    path.with_name("a.bin.tmp").symlink_to(outside)
+    write_atomic(path, b"ours")
+    assert outside.read_bytes() == b"someone's"
+    assert not path.is_symlink() and path.read_bytes() == b"ours"
+    assert os.listdir(path.parent) == ["a.bin"]

@@ -204,3 +204,26 @@ def test_every_invented_document_carries_the_draft_mark_on_every_page(built) -> 
         pages = [p for p in text.split("\f") if p.strip()]
         assert doc["status"] == "udkast", doc["kind"]
         assert pages and all("UDKAST – IKKE GODKENDT" in p for p in pages), doc["files"]["pdf"]
+
+
+@pytest.mark.parametrize("length", [99, 130])
+def test_a_long_area_name_keeps_years_draft_mark_and_distinct_names_within_windows_paths(
+        content: Path, built, tmp_path: Path, monkeypatch, length: int) -> None:
+    """The issue's probes: at 99 characters the years and the draft mark were cut off the folder's name and the
+    zip's paths were 246 characters long; at 130 two documents got the same name. (The build is the sample's,
+    from the shared build's cache: only the names are made from the long area name.)"""
+    area = ("Ærøskøbing Østergård og Ålholm " * 10)[:length - 1] + "x"
+    replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: '{area}'")
+    sample = _build_into(built.out_dir)
+    monkeypatch.setattr(package_module, "build", lambda _content, out, **options: sample(SAMPLE, out, **options))
+    result = package(content, tmp_path / "upload", allow_drafts=True)
+    assert result.folder.name.endswith(" - Boligsocial indsats 2021-2025 - UDKAST"), result.folder.name
+    assert result.folder.name.startswith(area[:16]) and len(result.folder.name) <= package_module.FOLDER_MAX
+    with zipfile.ZipFile(result.archive) as z:
+        paths = z.namelist()
+    assert max(len(path) for path in paths) <= 146
+    expected = [name.replace("Albertslund - ", "") for name in EXPECTED if name != "manifest.json"]
+    files = sorted(result.files)
+    assert len(set(files)) == len(files) == len(EXPECTED)
+    for rest in expected:  # every document still says what it is, and for which years
+        assert sum(name.endswith(f"… - {rest}") for name in files) == 1, (rest, files)

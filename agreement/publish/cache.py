@@ -12,10 +12,16 @@ An entry is a folder `<key>/` with the files and `entry.json` (their SHA-256), m
 and renamed into place in one step, so an entry is complete or absent. An entry is used only if every file
 still has the hash `entry.json` records; anything else is deleted. A build keeps only the entries it used
 or made. The cache is never listed in manifest.json and publishing never touches it.
+
+The cache follows no links and deletes only what it wrote: a folder (not a link) named by a key with its own
+`entry.json`, or a temporary folder a killed build left; anything else in it is left alone. A cache that
+cannot be used (a link or a file in its place, a folder it cannot write to, a full disk) is only a lost
+speed-up: the build goes on without it and says so in one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
@@ -24,18 +30,22 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from agreement.errors import display_path
 from agreement.files import sha256_file
 
 CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
 TMP_PREFIX = "tmp-"
+_KEY = re.compile(r"[0-9a-f]{64}")
+_TMP = re.compile(re.escape(TMP_PREFIX) + r"[a-z0-9_]{8}")  # as tempfile.mkdtemp names them
 FORMAT_VERSION = 1
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
              Path.home() / ".fonts")
@@ -110,24 +120,31 @@ def document_key(parts: Mapping[str, Any]) -> str:
 
 
 class Cache:
-    """The entries under `out_dir/.agreement_cache`; `fresh=True` (--clean) uses none of the old ones."""
+    """The entries under `out_dir/.agreement_cache`; `fresh=True` (--clean) uses none of the old ones.
 
-    def __init__(self, out_dir: Path, *, fresh: bool = False) -> None:
+    `say` gets the one line of warning when the cache cannot be used.
+    """
+
+    def __init__(self, out_dir: Path, *, fresh: bool = False, say: Callable[[str], None] | None = None) -> None:
         self.root = out_dir / CACHE_DIR
         self.fresh = fresh
+        self.say = say or (lambda _msg: None)
+        self.usable = True
         self.used: set[str] = set()
         self.pending_marks: list[str] = []  # keys of checks that passed, stored with the build's entries
+        if self.root.is_symlink() or (self.root.exists() and not self.root.is_dir()):
+            self._bypass("it is a link or a file, not a folder")
 
     def lookup(self, key: str, names: list[str]) -> dict[str, Path] | None:
         """The cached files `names` of entry `key`, if it has them all with the hashes it recorded."""
-        if self.fresh:
-            return None
         folder = self.root / key
+        if self.fresh or not self.usable or not _is_entry(folder):
+            return None
         try:
             recorded = json.loads((folder / ENTRY).read_text(encoding="utf-8"))["files"]
             if not all(isinstance(recorded.get(n), str) for n in names):
                 return None
-            if any(sha256_file(folder / n) != recorded[n] for n in names):
+            if any((folder / n).is_symlink() or sha256_file(folder / n) != recorded[n] for n in names):
                 raise ValueError("changed since it was cached")
         except FileNotFoundError:
             return None
@@ -139,35 +156,55 @@ class Cache:
 
     def store(self, key: str, files: Mapping[str, Path]) -> None:
         """Copy `files` (name -> path) into the entry `key`, all at once; an existing entry is replaced."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.root))
+        if not self.usable:
+            return
         try:
-            hashes = {}
-            for name, path in files.items():
-                shutil.copyfile(path, tmp / name)
-                hashes[name] = sha256_file(tmp / name)
-            (tmp / ENTRY).write_text(json.dumps({"version": FORMAT_VERSION, "files": hashes}, indent=1), encoding="utf-8")
-            target = self.root / key
-            if target.exists():
-                shutil.rmtree(target, ignore_errors=True)
-            tmp.replace(target)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.root))
+            try:
+                hashes = {}
+                for name, path in files.items():
+                    shutil.copyfile(path, tmp / name)
+                    hashes[name] = sha256_file(tmp / name)
+                record = json.dumps({"version": FORMAT_VERSION, "files": hashes}, indent=1)
+                (tmp / ENTRY).write_text(record, encoding="utf-8")
+                target = self.root / key
+                if _is_entry(target):
+                    shutil.rmtree(target)
+                tmp.replace(target)  # fails, touching nothing, if something not ours is in the way
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError as exc:
+            self._bypass(exc.strerror or str(exc))
+            return
         self.used.add(key)
 
     def keep(self, key: str) -> None:
         """Keep the entry `key`, if there is one, though this build does not use it (its files are checked when
         a build does)."""
-        if not self.fresh and (self.root / key).is_dir():
+        if not self.fresh and self.usable and _is_entry(self.root / key):
             self.used.add(key)
 
     def prune(self) -> None:
         """Delete every entry this build neither used nor made, and temporary folders a killed build left."""
-        if not self.root.is_dir():
+        if not self.usable:
             return
-        for path in self.root.iterdir():
-            if path.name not in self.used:
-                if path.is_dir() and not path.is_symlink():
+        with contextlib.suppress(OSError):  # a cache that cannot be listed is kept as it is
+            for path in list(self.root.iterdir()) if self.root.is_dir() else []:
+                ours = _is_entry(path) or (_TMP.fullmatch(path.name) and path.is_dir() and not path.is_symlink())
+                if ours and path.name not in self.used:
                     shutil.rmtree(path, ignore_errors=True)
-                else:
-                    path.unlink(missing_ok=True)
+
+    def _bypass(self, reason: str) -> None:
+        if self.usable:
+            shown = display_path(self.root)
+            self.say(f"warning: cannot use the build cache {shown} ({reason}), so every document is made anew; "
+                     f"delete {shown} and the next build makes a new one")
+        self.usable = False
+
+
+def _is_entry(path: Path) -> bool:
+    """Whether `path` is an entry the cache wrote: a folder, not a link, named by its key, with its record."""
+    record = path / ENTRY
+    return (_KEY.fullmatch(path.name) is not None and path.is_dir() and not path.is_symlink()
+            and record.is_file() and not record.is_symlink())

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import os
 import re
+import shutil
+import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, cast
 from lxml import etree
 
 from agreement.errors import ToolError
+from agreement.files import write_atomic
 from agreement.word.ooxml import w
 
 if TYPE_CHECKING:
@@ -26,6 +31,8 @@ if TYPE_CHECKING:
 ENGINE = "Docxodus (python-redlines)"
 INSTALL_HINT = "install it with: pip install 'python-redlines[docxodus]' (or run 'make build')"
 MAX_ENGINES = 4  # engines compared side by side at most: each is a .NET process of its own (memory)
+RECORD = ".agreement-redlines.json"  # the files the last comparison wrote into its folder: the next one replaces them
+WORK_PREFIX = ".agreement-redline-"
 
 # Every WordprocessingML revision element; each carries w:author and w:date.
 REVISIONS = frozenset(w(tag) for tag in (
@@ -60,39 +67,68 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
             if not path.is_file():
                 raise ToolError(f"cannot make a redline: {path} does not exist")
     if not pairs:
+        if out_dir.is_dir():
+            _publish(out_dir, out_dir, [])  # nothing changed: the earlier comparison's redlines are out of date
         return []
     stamp = word_date(date)
     engine = _engine()
     office = _office() if pdf else None
-    pdf_paths: list[Path] = []
+    work: Path | None = None
     try:
         # Compare everything before writing anything, so a document the engine cannot read leaves out_dir alone.
         # Each comparison is a process of its own: they run side by side, one per processor.
         with ThreadPoolExecutor(max_workers=min(len(pairs), os.cpu_count() or 1, MAX_ENGINES)) as pool:
             compared = list(pool.map(lambda pair: _compare(engine, pair[1], pair[2], author, stamp), pairs))
-        redlines = [(stem, data) for (stem, _, _), data in zip(pairs, compared)]
         out_dir.mkdir(parents=True, exist_ok=True)
+        # Written in a folder of our own beside the targets and renamed into place: never through a link in out_dir.
+        work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
         docx_paths = []
-        for stem, data in redlines:
-            target = out_dir / f"{stem}.docx"
+        for (stem, _, _), data in zip(pairs, compared):
+            target = work / f"{stem}.docx"
             target.write_bytes(data)
             stamp_revisions(target, author, stamp)
             docx_paths.append(target)
-        if office is None:
-            return docx_paths
-        from agreement.outputs import pdfmeta
+        pdf_paths: list[Path] = []
+        if office is not None:
+            pdf_paths = [docx_path.with_suffix(".pdf").absolute() for docx_path in docx_paths]
+            for docx_path, pdf_path in zip(docx_paths, pdf_paths):
+                office.submit(docx_path.absolute(), pdf_path)
+            office.wait(timeout)
+            office.close()
+            office = None
+            from agreement.outputs import pdfmeta
 
-        for docx_path in docx_paths:
-            pdf_paths.append(docx_path.with_suffix(".pdf").absolute())
-            office.submit(docx_path.absolute(), pdf_paths[-1])
-        office.wait(timeout)
+            for docx_path, pdf_path in zip(docx_paths, pdf_paths):
+                # The PDF's dates and identifier come from the redline itself, so it is reproducible too.
+                pdfmeta.finish(pdf_path, _metadata(docx_path, date.date()), docx_path.read_bytes())
+        names = [path.name for path in docx_paths + pdf_paths]
+        _publish(work, out_dir, names)
     finally:
         if office is not None:
             office.close()
-    for docx_path, pdf_path in zip(docx_paths, pdf_paths):
-        # The PDF's dates and identifier come from the redline itself, so it is reproducible too.
-        pdfmeta.finish(pdf_path, _metadata(docx_path, date.date()), docx_path.read_bytes())
-    return docx_paths + [out_dir / pdf.name for pdf in pdf_paths]
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return [out_dir / name for name in names]
+
+
+def _publish(work: Path, out_dir: Path, names: list[str]) -> None:
+    """Rename the redlines `names` from `work` into `out_dir` (a link there is replaced, not written through),
+    delete the files the earlier comparison wrote there and this one did not, and record these.
+
+    Only files the record names are ever deleted, and only plain files (not links): the rest of out_dir is the user's.
+    """
+    earlier: set[str] = set()
+    if not (out_dir / RECORD).is_symlink():
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # no record, or not one we wrote
+            recorded = json.loads((out_dir / RECORD).read_text(encoding="utf-8"))["files"]
+            earlier = {name for name in recorded if isinstance(name, str) and name == Path(name).name
+                       and name not in ("", "..", RECORD)}
+    for name in names:
+        (work / name).replace(out_dir / name)
+    for name in sorted(earlier - set(names)):
+        if (out_dir / name).is_file() and not (out_dir / name).is_symlink():
+            (out_dir / name).unlink()
+    write_atomic(out_dir / RECORD, json.dumps({"files": names}, indent=1).encode("utf-8"))
 
 
 def word_date(date: dt.datetime) -> str:

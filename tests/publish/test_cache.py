@@ -11,7 +11,7 @@ import pytest
 from agreement.documents.blocks import Cell, Diagram, Footnote, Markdown, Row, Table
 from agreement.errors import ToolError
 from agreement.pipeline import _reads, build
-from agreement.publish.cache import CACHE_DIR, Uncacheable, canonical, document_key
+from agreement.publish.cache import CACHE_DIR, ENTRY, Cache, Uncacheable, canonical, document_key
 from tests.conftest import SAMPLE, copy_build, replace_line, snapshot
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
@@ -202,3 +202,153 @@ def test_a_diagrams_key_names_the_installed_graphviz(tmp_path: Path, monkeypatch
     monkeypatch.setattr("agreement.word.diagram.graphviz_version", lambda: "dot 2 3")
     assert _reads(context, tmp_path) != before
     assert _reads({"text": Markdown("no diagram")}, tmp_path) == _reads({}, tmp_path)
+
+
+# --- Only what is ours is deleted: the cache follows no links and bypasses itself when it cannot be used ----------
+
+KEY, OTHER = "a" * 64, "b" * 64
+
+
+def _cache(out: Path, **options) -> tuple[Cache, list[str]]:
+    said: list[str] = []
+    return Cache(out, say=said.append, **options), said
+
+
+def _someones_files(folder: Path) -> dict[str, str]:
+    """A folder of someone's files, some named like the cache's own; their snapshot."""
+    folder.mkdir(parents=True)
+    (folder / "thesis.docx").write_bytes(b"years of work")
+    (folder / KEY).mkdir()
+    (folder / KEY / ENTRY).write_text("{}", encoding="utf-8")
+    (folder / "tmp-abcdefgh").mkdir()
+    return snapshot(folder)
+
+
+def _a_file(tmp_path: Path) -> Path:
+    path = tmp_path / "made.docx"
+    path.write_bytes(b"made by the build")
+    return path
+
+
+def test_the_cache_prunes_only_its_own_entries_and_leftovers(tmp_path: Path) -> None:
+    outside = tmp_path / "someone"
+    theirs = _someones_files(outside)
+    cache, said = _cache(tmp_path / "out")
+    made = _a_file(tmp_path)
+    for key in (KEY, OTHER):
+        cache.store(key, {"made.docx": made})
+    root = tmp_path / "out" / CACHE_DIR
+    (root / ("c" * 64)).write_text("a file named like a key", encoding="utf-8")  # not an entry: no folder
+    (root / ("d" * 64)).mkdir()  # a folder named like a key without a record
+    (root / ("e" * 64)).symlink_to(outside / KEY)  # a link to a folder outside that looks like an entry
+    (root / ("f" * 64)).symlink_to(tmp_path / "nowhere")  # a dangling link
+    (root / "tmp-linked00").symlink_to(outside / "tmp-abcdefgh")
+    (root / "notes.txt").write_text("mine", encoding="utf-8")
+    (root / "tmp-12345678").mkdir()  # what a killed build leaves
+    (root / "tmp-12345678" / "half.docx").write_bytes(b"half")
+
+    cache, said = _cache(tmp_path / "out")
+    assert cache.lookup(KEY, ["made.docx"]) is not None
+    for key in ("c" * 64, "d" * 64, "e" * 64, "f" * 64):
+        assert cache.lookup(key, []) is None  # never read through a link, never taken for an entry
+        cache.keep(key)
+    cache.prune()
+    assert sorted(p.name for p in root.iterdir()) == sorted([KEY, "c" * 64, "d" * 64, "e" * 64, "f" * 64,
+                                                             "tmp-linked00", "notes.txt"])
+    assert snapshot(outside) == theirs
+    assert said == []
+
+
+def test_a_symlinked_file_in_an_entry_makes_it_damaged_and_its_target_is_never_read_or_deleted(tmp_path: Path) -> None:
+    cache, _ = _cache(tmp_path / "out")
+    made = _a_file(tmp_path)
+    cache.store(KEY, {"made.docx": made})
+    entry = tmp_path / "out" / CACHE_DIR / KEY
+    (entry / "made.docx").unlink()
+    outside = tmp_path / "same-bytes.docx"
+    outside.write_bytes(made.read_bytes())  # even with the recorded bytes, a link is not the cache's file
+    (entry / "made.docx").symlink_to(outside)
+    cache, _ = _cache(tmp_path / "out")
+    assert cache.lookup(KEY, ["made.docx"]) is None
+    assert not entry.exists()
+    assert outside.read_bytes() == made.read_bytes()
+
+
+@pytest.mark.parametrize("kind", ["link to a folder", "dangling link", "file"])
+def test_a_cache_that_is_not_a_folder_is_bypassed_with_one_warning(tmp_path: Path, kind: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "someone"
+    theirs = _someones_files(outside)
+    root = out / CACHE_DIR
+    if kind == "file":
+        root.write_text("not a folder", encoding="utf-8")
+    else:
+        root.symlink_to(outside if kind == "link to a folder" else tmp_path / "nowhere")
+    for fresh in (False, True):
+        cache, said = _cache(out, fresh=fresh)
+        assert cache.lookup(KEY, []) is None
+        cache.store(KEY, {"made.docx": _a_file(tmp_path)})
+        cache.store(OTHER, {})
+        cache.keep(OTHER)
+        cache.prune()
+        assert len(said) == 1 and said[0].startswith(f"warning: cannot use the build cache {root}"), said
+        assert f"delete {root}" in said[0]
+    assert snapshot(outside) == theirs
+    assert not (tmp_path / "nowhere").exists()
+    assert root.is_symlink() or root.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("failing", ["mkdtemp", "copyfile"])
+def test_a_cache_it_cannot_write_to_is_bypassed_with_one_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                failing: str) -> None:
+    """Read-only (the tests may run as root, whom chmod does not stop) or full: the write fails as the OS says."""
+    import errno
+    import os
+
+    def refused(*args, **kwargs):
+        code = errno.EACCES if failing == "mkdtemp" else errno.ENOSPC
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(f"agreement.publish.cache.{'tempfile' if failing == 'mkdtemp' else 'shutil'}.{failing}", refused)
+    cache, said = _cache(tmp_path / "out")
+    cache.store(KEY, {"made.docx": _a_file(tmp_path)})
+    cache.store(OTHER, {"made.docx": _a_file(tmp_path)})
+    assert cache.lookup(KEY, ["made.docx"]) is None
+    cache.prune()
+    assert len(said) == 1 and ("Permission denied" in said[0] or "No space left" in said[0]), said
+    assert list((tmp_path / "out" / CACHE_DIR).iterdir()) == []  # no temporary entry is left behind
+
+
+def test_a_link_named_by_the_key_being_stored_is_neither_replaced_nor_written_through(tmp_path: Path) -> None:
+    outside = tmp_path / "someone"
+    theirs = _someones_files(outside)
+    root = tmp_path / "out" / CACHE_DIR
+    root.mkdir(parents=True)
+    (root / KEY).symlink_to(outside)
+    cache, said = _cache(tmp_path / "out")
+    cache.store(KEY, {"made.docx": _a_file(tmp_path)})
+    assert (root / KEY).is_symlink() and snapshot(outside) == theirs
+    assert len(said) == 1 and said[0].startswith("warning: cannot use the build cache"), said
+    assert [p.name for p in root.iterdir()] == [KEY]  # the temporary entry went too
+
+
+def test_a_build_into_an_out_whose_cache_links_elsewhere_touches_nothing_there(content: Path, built_docx,
+                                                                                tmp_path: Path) -> None:
+    """The issue's probe, end to end: the build succeeds, publishes the same files, and warns once, also with -q."""
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+
+    out = tmp_path / "out"
+    out.mkdir()
+    outside = tmp_path / "someone"
+    theirs = _someones_files(outside)
+    (out / CACHE_DIR).symlink_to(outside)
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--format", "docx",
+                                       "-q", "--clean"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and result.stderr.splitlines() == warnings, result.stderr
+    assert snapshot(outside) == theirs
+    assert _files(out) == _files(built_docx.out_dir)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agreement.publish.names import FALLBACK, MAX_BYTES, safe_name
+from agreement.publish.names import FALLBACK, MAX_BYTES, safe_name, shortened
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in "0123456789¹²³"}
@@ -58,3 +58,59 @@ def test_any_text_is_one_plain_portable_name(text: str, max_length: int) -> None
     assert len(name) <= max_length and len(name.encode()) <= MAX_BYTES
     assert Path("/base", name).parent == Path("/base") and not Path(name).is_absolute()
     assert safe_name(name, max_length=max_length) == name
+
+
+# --- shortened: upload names that survive Windows -----------------------------------------------------------------
+
+FOLDER = "Boligsocial indsats 2021-2025 - UDKAST"
+DOCUMENTS = ["Delaftale - Sammenhængskraft og medborgerskab", "Delaftale - Beskæftigelse", "Budget 2021-2025",
+             "Kommissorium for bestyrelsen 2021-2025", "Strategisk samarbejdsaftale 2021-2025"]
+
+
+def _area(length: int) -> str:
+    return ("Ærøskøbing Østergård og Ålholm " * 10)[:length].rstrip() + "x"
+
+
+@pytest.mark.parametrize("length", [10, 99, 130, 200])
+def test_a_long_area_name_is_cut_and_the_rest_kept(length: int) -> None:
+    area = _area(length)
+    folder = shortened(f"{area} - {FOLDER}", shared=area, max_length=60)
+    assert len(folder) <= 60 and folder.endswith(" - Boligsocial indsats 2021-2025 - UDKAST"), folder
+    names = [shortened(f"{area} - {rest}", shared=area, max_length=80) for rest in DOCUMENTS]
+    assert len(set(names)) == len(names)
+    for name, rest in zip(names, DOCUMENTS):
+        assert len(name) <= 80 and name.endswith(f" - {rest}"), name
+        assert name.startswith(area[:16])
+        assert ("…" in name) == (len(area) + 3 + len(rest) > 80)  # marked when, and only when, cut
+        assert safe_name(name, max_length=80) == name
+
+
+def test_a_name_that_fits_is_safe_name_unchanged() -> None:
+    assert shortened("Albertslund - Budget 2021-2025", shared="Albertslund", max_length=80) == "Albertslund - Budget 2021-2025"
+    assert shortened("../x - Budget", shared="../x", max_length=80) == safe_name("../x - Budget")
+
+
+@pytest.mark.parametrize("shared", ["", "Ærøskøbing Østergård og Ålholm"])
+def test_names_that_differ_only_at_the_end_stay_different(shared: str) -> None:
+    rests = [" - Delaftale - " + "Fokusområde med et meget langt navn " * 5 + end for end in ("A", "B", "Å", "ÅB")]
+    names = [shortened(shared + rest, shared=shared, max_length=80) for rest in rests]
+    assert len(set(names)) == len(names), names
+    assert all(len(name) <= 80 and len(name.encode()) <= MAX_BYTES for name in names)
+    assert all(name == safe_name(name, max_length=80) for name in names)
+
+
+def test_a_name_of_wide_characters_stays_within_the_bytes_too() -> None:
+    area = "🏠" * 100
+    name = shortened(f"{area} - Budget 2021-2025", shared=area, max_length=80)
+    assert len(name.encode()) <= MAX_BYTES and name.endswith(" - Budget 2021-2025"), name
+
+
+@given(st.text(max_size=300), st.text(max_size=300), st.integers(min_value=30, max_value=120))
+def test_any_shortened_name_is_plain_bounded_and_tells_texts_apart(area: str, rest: str, max_length: int) -> None:
+    a, b = shortened(area + rest, shared=area, max_length=max_length), shortened(area + rest + "x", shared=area,
+                                                                              max_length=max_length)
+    for name in (a, b):
+        assert len(name) <= max_length and len(name.encode()) <= MAX_BYTES
+        assert name == safe_name(name, max_length=max_length)
+    if safe_name(area + rest, max_length=10_000) != safe_name(area + rest + "x", max_length=10_000):
+        assert a != b

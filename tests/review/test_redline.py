@@ -6,6 +6,7 @@ whose name and date, the PDFs) is checked with them; the other tests call write_
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import sys
@@ -20,7 +21,7 @@ from lxml import etree
 from agreement.cli import main
 from agreement.errors import ToolError
 from agreement.pipeline import build
-from agreement.review.redline import word_date, write_redlines
+from agreement.review.redline import RECORD, word_date, write_redlines
 from tests.conftest import SAMPLE, copy_build, pdf_text
 from tests.review.conftest import commit, new_repo
 
@@ -85,8 +86,10 @@ def redlines(head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert re.fullmatch(r"wrote 4 redline file\(s\) for 2 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
-    # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline.
-    assert sorted(path.name for path in out.iterdir()) == sorted(f"{s}.{ext}" for s in DOCUMENTS for ext in ("docx", "pdf"))
+    # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline; and the record of them.
+    expected = sorted(f"{s}.{ext}" for s in DOCUMENTS for ext in ("docx", "pdf"))
+    assert sorted(path.name for path in out.iterdir()) == sorted([*expected, RECORD])
+    assert sorted(json.loads((out / RECORD).read_text(encoding="utf-8"))["files"]) == expected
     return out
 
 
@@ -191,3 +194,76 @@ def test_a_name_that_is_not_a_plain_file_name_is_refused(builds: tuple[Path, Pat
     base, head = builds
     with pytest.raises(ValueError, match="plain file name"):
         write_redlines([(stem, base / "budget.docx", head / "budget.docx")], tmp_path, author=AUTHOR, date=DATE)
+
+
+# --- The redline folder: only the redlines the last comparison wrote, never written through a link -------------------
+
+def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparing replaced by the HEAD document itself: these tests are about the folder, not the engine."""
+    monkeypatch.setattr("agreement.review.redline._engine", lambda: None)
+    monkeypatch.setattr("agreement.review.redline._compare", lambda engine, base, head, author, stamp: head.read_bytes())
+
+
+def _mine(folder: Path) -> dict[str, bytes]:
+    """A folder of the user's own files beside the redlines, one named like a redline; its contents."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.docx").write_bytes(b"the user's notes")
+    (folder / "kommissorium.pdf").write_bytes(b"the user's own PDF")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+def test_a_later_comparison_replaces_only_the_earlier_comparisons_redlines(builds: tuple[Path, Path], tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_engine(monkeypatch)
+    out = tmp_path / "redlines"
+    mine = _mine(out)
+    write_redlines(_pairs(builds), out, author=AUTHOR, date=DATE, pdf=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*mine, RECORD, *(f"{s}.docx" for s in DOCUMENTS)])
+    written = write_redlines(_pairs(builds, ("budget",)), out, author=AUTHOR, date=DATE, pdf=False)
+    assert written == [out / "budget.docx"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*mine, RECORD, "budget.docx"])
+    # A comparison with no changed document leaves no redline of an earlier one, and nothing else goes.
+    assert write_redlines([], out, author=AUTHOR, date=DATE, pdf=False) == []
+    assert sorted(p.name for p in out.iterdir()) == sorted([*mine, RECORD])
+    assert {name: (out / name).read_bytes() for name in mine} == mine
+    assert not (tmp_path / "none").exists()
+    assert write_redlines([], tmp_path / "none", author=AUTHOR, date=DATE) == []
+    assert not (tmp_path / "none").exists()
+
+
+def test_links_in_the_redline_folder_are_replaced_never_written_through(builds: tuple[Path, Path], tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_engine(monkeypatch)
+    outside = tmp_path / "outside"
+    theirs = _mine(outside)
+    out = tmp_path / "redlines"
+    out.mkdir()
+    (out / "budget.docx").symlink_to(outside / "notes.docx")
+    (out / "strategisk-samarbejdsaftale.docx").symlink_to(tmp_path / "nowhere.docx")  # dangling
+    (out / RECORD).symlink_to(outside / "kommissorium.pdf")  # a record that is a link is neither read nor written
+    (out / f"{RECORD}.tmp").symlink_to(outside / "notes.docx")
+    write_redlines(_pairs(builds), out, author=AUTHOR, date=DATE, pdf=False)
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == theirs
+    assert not (tmp_path / "nowhere.docx").exists()
+    assert not [p for p in out.iterdir() if p.is_symlink()]
+    assert sorted(p.name for p in out.iterdir()) == sorted([RECORD, *(f"{s}.docx" for s in DOCUMENTS)])
+    with zipfile.ZipFile(out / "budget.docx") as z:
+        assert "word/document.xml" in z.namelist()
+
+
+def test_only_plain_files_the_record_names_in_the_folder_are_deleted(builds: tuple[Path, Path], tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A record edited by hand, or a recorded redline the user replaced by a link, deletes nothing of theirs."""
+    _no_engine(monkeypatch)
+    outside = tmp_path / "outside"
+    theirs = _mine(outside)
+    out = tmp_path / "redlines"
+    write_redlines(_pairs(builds), out, author=AUTHOR, date=DATE, pdf=False)
+    (out / "budget.docx").unlink()
+    (out / "budget.docx").symlink_to(outside / "notes.docx")
+    record = json.loads((out / RECORD).read_text(encoding="utf-8"))
+    record["files"] += ["../outside/notes.docx", str(outside / "kommissorium.pdf"), "..", "", 7]
+    (out / RECORD).write_text(json.dumps(record), encoding="utf-8")
+    write_redlines([], out, author=AUTHOR, date=DATE, pdf=False)
+    assert sorted(p.name for p in out.iterdir()) == sorted(["budget.docx", RECORD])
+    assert {p.name: p.read_bytes() for p in outside.iterdir()} == theirs

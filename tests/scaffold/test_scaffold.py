@@ -191,3 +191,14 @@ def test_a_refused_folder_from_the_library_is_a_publish_error(tmp_path: Path) ->
     with pytest.raises(PublishError, match="not an empty folder"):
         init_content(tmp_path / "fuld")
     assert (tmp_path / "fuld" / "strategic.yaml").read_text(encoding="utf-8") == "status: endelig\n"
+
+
+def test_the_printed_follow_up_command_is_quoted_for_the_shell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    folder = "mit område; rm -rf ~ $(id) 'x'"
+    result = CliRunner().invoke(main, ["init", folder])
+    assert result.exit_code == 0, result.output
+    command = result.output.split("then run: ")[1].strip()
+    assert shlex.split(command) == ["agreement", "check", "--content", folder]
