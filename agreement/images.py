@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 import struct
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, unquote_to_bytes
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 10_000  # per side; a larger picture only makes the documents slow to open and print
@@ -17,6 +24,9 @@ KIND_NAMES = {"png": "PNG", "jpeg": "JPEG", "svg": "SVG"}
 _SVG_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4}
 _SVG_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-z]*)\s*$")
 _SVG_HEAD = 64 * 1024  # the root element of any real SVG starts well within this
+_SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
 
 class FigureProblem(ValueError):
@@ -42,7 +52,7 @@ def figure_path(root: Path, src: str) -> Path:
     if posix.is_absolute() or re.match(r"^[A-Za-z]:", relative) or ".." in posix.parts:
         raise FigureProblem(f"'{relative}' leads outside the content folder; put the picture in the content folder "
                             "(e.g. figurer/) and write its path relative to that folder, without '..'")
-    path = root.joinpath(*posix.parts)
+    path = _lookup(root, posix.parts)
     try:
         inside = path.resolve().is_relative_to(root.resolve())
     except (OSError, RuntimeError):  # a loop of links
@@ -55,6 +65,23 @@ def figure_path(root: Path, src: str) -> Path:
                             "(capital letters count) or add the file")
     if not path.is_file():
         raise FigureProblem(f"'{relative}' is a folder, not a picture file")
+    return path
+
+
+def _lookup(root: Path, parts: tuple[str, ...]) -> Path:
+    """`root` joined with `parts`, each part matched in its folder as NFC when the exact spelling is not there:
+    macOS saves "å" decomposed (NFD), while an editor types it composed (NFC)."""
+    path = root
+    for part in parts:
+        exact = path / part
+        if not exact.exists() and path.is_dir():
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                exact = next((entry for entry in sorted(path.iterdir())
+                              if unicodedata.normalize("NFC", entry.name) == wanted), exact)
+            except OSError:
+                pass  # an unreadable folder: the exact path's own error is the one to report
+        path = exact
     return path
 
 
@@ -139,23 +166,27 @@ def _looks_like_svg(data: bytes) -> bool:
 
 def _svg(data: bytes) -> ImageInfo:
     try:
-        head = data[:_SVG_HEAD].decode("utf-8")
         data.decode("utf-8")
     except UnicodeDecodeError:
         raise FigureProblem("the SVG file is not UTF-8 text; save it again as plain SVG (UTF-8)") from None
-    if re.search(r"<!(DOCTYPE|ENTITY)", head, re.IGNORECASE):
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.IGNORECASE):
         raise FigureProblem("the SVG file declares a DOCTYPE or entities, which are not allowed (they can read other "
                             "files); save it again as plain SVG without them")
-    text = data.decode("utf-8")
-    outside = re.search(r"""(?:xlink:)?href\s*=\s*["']\s*(?!#|data:)([^"']+)""", text)
-    if outside or re.search(r"url\(\s*['\"]?\s*(?!#|data:)[^)]", text):
-        what = f" ('{_short(outside.group(1))}')" if outside else ""
-        raise FigureProblem(f"the SVG file refers to another file or address{what}; embed the picture in the SVG "
-                            "itself, or save the figure as PNG")
-    root = re.search(r"<svg\b([^>]*)>", head)
-    if root is None:
+    # Parsed whole, as the renderer (librsvg, with libxml2) will: nothing is fetched or expanded while parsing.
+    # lxml is imported here so that checking content without SVG figures stays quick to start.
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise FigureProblem(f"the SVG file is not well-formed XML ({exc.msg}); save it again as plain SVG") from None
+    if (root.getroottree().docinfo.encoding or "UTF-8").upper() not in ("UTF-8", "US-ASCII", "ASCII"):
+        raise FigureProblem("the SVG file is not UTF-8 text; save it again as plain SVG (UTF-8)")
+    _svg_references(root)
+    if root.tag not in (f"{{{_SVG_NS}}}svg", "svg"):
         raise FigureProblem("the SVG file has no <svg> element at its start; save it again as plain SVG")
-    attrs = dict(re.findall(r"""([\w:-]+)\s*=\s*["']([^"']*)["']""", root.group(1)))
+    attrs = {str(k): str(v) for k, v in root.attrib.items()}
     width, height = _svg_length(attrs.get("width")), _svg_length(attrs.get("height"))
     box = [float(v) for v in re.split(r"[\s,]+", attrs.get("viewBox", "").strip()) if _is_number(v)]
     if len(box) == 4 and box[2] > 0 and box[3] > 0:
@@ -169,6 +200,51 @@ def _svg(data: bytes) -> ImageInfo:
         raise FigureProblem("the SVG file gives no size: its <svg> element needs width and height in px, pt, cm or mm, "
                             "or a viewBox")
     return ImageInfo("svg", width, height)
+
+
+def _svg_references(root: etree._Element) -> None:
+    """Refuse whatever would make the renderer read another file or address: links (href, xlink:href, XInclude),
+    url() and @import in styles, style sheets by processing instruction; a data: picture is checked in turn."""
+    from lxml import etree
+
+    for node in [*root.itersiblings(preceding=True), *root.iter(), *root.itersiblings()]:
+        if isinstance(node, etree._ProcessingInstruction):
+            raise FigureProblem(f"the SVG file holds the instruction <?{node.target!s} ...?>, which can load other files; "
+                                "save it again as plain SVG")
+        if not isinstance(node.tag, str):
+            continue  # a comment
+        for name, value in node.attrib.items():
+            if name in ("href", _XLINK_HREF):
+                _svg_address(str(value).strip())
+            elif name == "style" or "(" in value:
+                _svg_css(str(value))
+        if etree.QName(node).localname == "style":
+            _svg_css("".join(str(text) for text in node.itertext()))
+
+
+def _svg_css(css: str) -> None:
+    if "\\" in css or re.search(r"@import", css, re.IGNORECASE):
+        raise FigureProblem("the SVG file's styles use @import or escaped characters, which can load other files; "
+                            "save it again as plain SVG")
+    for address in re.findall(r"""url\(\s*['"]?([^'")]*)""", css, re.IGNORECASE):
+        _svg_address(address.strip())
+
+
+def _svg_address(address: str) -> None:
+    """An address inside the SVG: a #fragment, or a data: picture that passes the same checks; FigureProblem otherwise."""
+    if address.startswith("#"):
+        return
+    if address[:5].lower() == "data:" and "," in address:
+        meta, payload = address[5:].split(",", 1)
+        try:
+            data = base64.b64decode(payload, validate=False) if meta.lower().endswith(";base64") else unquote_to_bytes(payload)
+        except (binascii.Error, ValueError):
+            raise FigureProblem("the SVG file holds an embedded picture that cannot be decoded; save it again") from None
+        if meta.lower().startswith("image/"):
+            probe(data)
+            return
+    raise FigureProblem(f"the SVG file refers to another file or address ('{_short(address)}'); embed the picture in the "
+                        "SVG itself, or save the figure as PNG")
 
 
 def _svg_length(value: str | None) -> float | None:
@@ -187,6 +263,9 @@ def _is_number(text: str) -> bool:
 
 
 def _unsupported(data: bytes) -> ImageInfo:
+    if data.startswith(_LFS_POINTER):
+        raise FigureProblem("the file is a Git LFS pointer, not the picture itself: the picture is kept with Git LFS and "
+                            "was not downloaded; install Git LFS and run 'git lfs pull' in the repository")
     known = {b"GIF8": "GIF", b"BM": "BMP", b"II*\x00": "TIFF", b"MM\x00*": "TIFF", b"%PDF": "PDF", b"RIFF": "WebP",
              b"PK\x03\x04": "zip or Office"}
     name = next((name for magic, name in known.items() if data.startswith(magic)), None)

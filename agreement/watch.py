@@ -18,31 +18,45 @@ from agreement.publish.outdir import check_out_dir
 
 Say = Callable[[str], None]
 DEBOUNCE_MS = 50  # editors write a file in several steps; wait this long for quiet before building
+WAIT_FOR_FOLDER = 0.2  # seconds between looks for a content folder that was deleted
 
 
 def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, *, say: Say, timeout: float = DEFAULT_TIMEOUT,
           stop: threading.Event | None = None) -> None:
     """Build once, then again after every change in `content_dir`, until Ctrl-C (KeyboardInterrupt) or `stop`.
 
-    Each round prints the content's errors (and builds nothing), or the files that changed in `out_dir`.
+    Each round prints the content's errors, or any other error (and builds nothing), or the files that changed in
+    `out_dir`; only Ctrl-C or `stop` ends the watch (a LibreOffice that cannot start is reported by every round).
     One LibreOffice of this watch's own serves every round; it is stopped however this ends.
     """
     from watchfiles import watch as changes_in
 
     check_out_dir(out_dir, content_dir)
+    stop = stop or threading.Event()
     with tempfile.TemporaryDirectory(prefix="agreement-watch-") as scratch:
         office = Office(Path(scratch)).start() if "pdf" in formats else None
         try:
             first = True
-            # The watcher yields an empty set when nothing changed for a while: the first one says it is running,
-            # so the first build starts only then and a save during it is not missed.
-            for changes in changes_in(content_dir, debounce=DEBOUNCE_MS, step=20, stop_event=stop, rust_timeout=200,
-                                      yield_on_timeout=True):
-                if changes or first:
-                    office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
-                if first:
-                    say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
-                    first = False
+            root = content_dir.absolute()
+            while not stop.is_set():
+                if not content_dir.is_dir():  # deleted: wait for it to come back
+                    stop.wait(WAIT_FOR_FOLDER)
+                    continue
+                # The watcher yields an empty set when nothing changed for a while: the first one says it is running,
+                # so a build starts only then and a save during it is not missed. A folder deleted and made again is
+                # another folder to the watcher (it would go on watching the deleted one), so it is watched afresh
+                # and built at once.
+                armed = True
+                for changes in changes_in(content_dir, debounce=DEBOUNCE_MS, step=20, stop_event=stop, rust_timeout=200,
+                                          yield_on_timeout=True):
+                    if changes or armed:
+                        office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
+                        armed = False
+                    if first:
+                        say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
+                        first = False
+                    if any(Path(path).absolute() == root for _, path in changes):
+                        break
         finally:
             if office is not None:
                 office.close()
@@ -65,11 +79,19 @@ def _round(content_dir: Path, out_dir: Path, formats: tuple[str, ...], office: O
             say(problem)
         say(f"{len(exc.problems)} problem(s) found in the templates; nothing was built")
         return office
-    except (AgreementError, OSError) as exc:
-        say(f"error: {exc}; nothing was built")
+    except Exception as exc:  # whatever it is, the watch reports it and waits for the next save
+        if isinstance(exc, AgreementError | OSError):
+            say(f"error: {exc}; nothing was built")
+        else:
+            say(f"error: this is a bug in agreement ({type(exc).__name__}: {exc}); nothing was built")
         if office is not None:  # LibreOffice may be what failed: start afresh for the next round
             office.close()
-            office = Office(scratch).start()
+            office = Office(scratch)
+            try:
+                office.start()
+            except (AgreementError, OSError) as failed:  # then each build starts its own, or says why it cannot
+                say(f"error: {failed}")
+                office = None
         return office
     after = _hashes(out_dir)
     changed = sorted(name for name, digest in after.items() if before.get(name) != digest)

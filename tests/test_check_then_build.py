@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import io
 import re
 import shutil
 import tempfile
@@ -26,7 +28,7 @@ from agreement.source.values import value_errors
 from agreement.source.yamlload import YamlDocument
 from agreement.word.markdown import Footnotes, MarkdownRenderer, styles_for
 from agreement.word.ooxml import paragraph, to_xml
-from tests.conftest import SAMPLE, copy_build
+from tests.conftest import SAMPLE, add_figure, copy_build, png_bytes
 
 DELAFTALE = "delaftaler/beskaeftigelse.yaml"
 
@@ -196,3 +198,117 @@ def test_markdown_the_check_accepts_renders_to_storable_xml(text: str) -> None:
     paragraphs += [p for body in md.footnotes.bodies.values() for p in body]
     for p in paragraphs:
         etree.fromstring(to_xml(p).encode("utf-8"))
+
+
+def _jpeg(mode: str, **options: Any) -> bytes:
+    from PIL import Image  # a test dependency only
+
+    out = io.BytesIO()
+    Image.new(mode, (40, 30)).save(out, "JPEG", **options)
+    return out.getvalue()
+
+
+def _jpeg_corpus() -> dict[str, bytes]:
+    jfif = _jpeg("RGB")
+    assert jfif[2:4] == b"\xff\xe0" and jfif[6:10] == b"JFIF"
+    bare = jfif[:2] + jfif[2 + 2 + 16:]  # the JFIF segment taken out: the DQT follows the SOI
+    exif_app1 = b"\xff\xe1\x00\x16Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x00\x00\x00\x00\x00"
+    broken_exif = b"\xff\xe1\x00\x16Exif\x00\x00MM\x00*\xff\xff\xff\xf0\x00\x00\x00\x00\x00\x00"  # IFD far outside
+    cmyk = _jpeg("CMYK")
+    assert cmyk[2:4] == b"\xff\xee" and cmyk[6:11] == b"Adobe"
+    return {"jfif.jpg": jfif, "exif.jpg": bare[:2] + exif_app1 + bare[2:], "adobe-cmyk.jpg": cmyk, "no-appn.jpg": bare,
+            "damaged-exif.jpg": bare[:2] + broken_exif + bare[2:]}
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="30">{}</svg>'
+
+
+RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+INNER_FILE = "<image href='/etc/x.png'/>"
+
+
+def _svg_data(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _figure_corpus() -> dict[str, tuple[bytes, str | None]]:
+    """File name -> (bytes, None if the check must accept it, else words of its refusal)."""
+    png = png_bytes(40, 30)
+    corpus: dict[str, tuple[bytes, str | None]] = {name: (data, None) for name, data in _jpeg_corpus().items()}
+    corpus.update({
+        "plain.png": (png, None),
+        "plain.svg": (SVG.format('<rect width="9" height="9" fill="url(#g)"/>').encode(), None),
+        "data-png.svg": (SVG.format('<image width="9" height="9" href="data:image/png;base64,'
+                                    f'{base64.b64encode(png).decode()}"/>').encode(), None),
+        "data-svg.svg": (SVG.format(f'<image width="9" height="9" xlink:href="{_svg_data(SVG.format("<rect/>"))}"/>').encode(),
+                         None),
+        "data-svg-with-file.svg": (SVG.format(f'<image href="{_svg_data(SVG.format(INNER_FILE))}"/>').encode(),
+                                   "refers to another file or address ('/etc/x.png')"),
+        "late-doctype.svg": (b"<!--" + b"x" * 70_000 + b'--><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                             + SVG.format("&e;").encode(), "not a PNG, JPEG or SVG picture"),
+        "doctype-after-svg-comment.svg": (b"<!-- <svg> -->" + b" " * 70_000 + b"<!DOCTYPE svg>" + SVG.format("").encode(),
+                                          "declares a DOCTYPE"),
+        "import.svg": (SVG.format("<style>@import url(http://x.dk/a.css);</style>").encode(), "@import"),
+        "escaped-url.svg": (SVG.format('<rect style="fill: \\75rl(file:///etc/x)"/>').encode(), "escaped characters"),
+        "late-href.svg": (SVG.format("<!--" + "x" * 70_000 + '--><use href="other.svg#a"/>').encode(),
+                          "refers to another file"),
+        "stylesheet.svg": (b'<?xml-stylesheet href="http://x.dk/a.css"?>' + SVG.format("").encode(), "xml-stylesheet"),
+        "xinclude.svg": (SVG.format('<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd"/>').encode(),
+                         "refers to another file"),
+        "latin1.svg": (b'<?xml version="1.0" encoding="ISO-8859-1"?>' + SVG.format("").encode(), "not UTF-8"),
+        "broken.svg": (SVG.format("<rect>").encode(), "not well-formed XML"),
+        "lfs.png": (b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"0" * 64 + b"\nsize 123\n",
+                    "Git LFS pointer, not the picture itself"),
+        "empty.png": (b"", "not a PNG, JPEG or SVG picture"),
+        "truncated.png": (png[: len(png) // 2], "cut short"),
+        "truncated.jpg": (_jpeg("RGB")[:300], "cut short"),
+        "gif-named.png": (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "a GIF file, not a PNG"),
+        "bmp-named.png": (b"BM" + b"\x00" * 60, "a BMP file, not a PNG"),
+        "picture.gif": (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "not a PNG, JPEG or SVG file (by its name)"),
+    })
+    return corpus
+
+
+def test_every_figure_the_check_accepts_is_embedded_and_the_rest_are_refused(tmp_path: Path) -> None:
+    """Over a corpus of picture kinds: `check` accepts a file exactly when rendering embeds it (SVG as a PNG)."""
+    from agreement.images import FigureProblem, figure_path, read_figure
+    from agreement.word.figures import figure
+
+    (tmp_path / "figurer").mkdir()
+    document = Document(str(TEMPLATE))
+    expected = {}
+    for name, (data, refusal) in _figure_corpus().items():
+        (tmp_path / "figurer" / name).write_bytes(data)
+        src = f"figurer/{name}"
+        try:
+            read_figure(figure_path(tmp_path, src), src)
+        except FigureProblem as exc:
+            assert refusal is not None and refusal in str(exc), f"{name}: {exc}"
+            continue
+        assert refusal is None, f"{name} passed the check"
+        picture, _ = figure(document.part, tmp_path, src, "Et billede", "", body_style="Normal", caption_style="Caption")
+        document.element.body.append(picture)
+        expected[name] = data if not name.endswith(".svg") else None
+    saved = io.BytesIO()
+    document.save(saved)
+    reopened = Document(saved)
+    blips = reopened.element.body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+    rels = reopened.part.rels
+    embedded = [rels[blip.get(f"{{{RELS}}}embed")].target_part.blob for blip in blips]
+    assert len(embedded) == len(expected)
+    for (name, data), blob in zip(expected.items(), embedded, strict=True):
+        assert blob == data if data is not None else blob.startswith(b"\x89PNG"), name
+
+
+def test_an_adobe_cmyk_jpeg_passes_the_check_and_builds(built_docx, tmp_path: Path) -> None:
+    """The issue's example end to end: a JPEG with Adobe's header and no JFIF or Exif one, from a print workflow."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    (content / "figurer").mkdir()
+    cmyk = _jpeg_corpus()["adobe-cmyk.jpg"]
+    (content / "figurer" / "tryk.jpg").write_bytes(cmyk)
+    add_figure(content, '![Et billede fra trykkeriet](figurer/tryk.jpg "Trykfil")')
+    load_content(content)
+    result = build(content, copy_build(built_docx.out_dir, tmp_path / "out"), ("docx",))
+    with zipfile.ZipFile(result.out_dir / "strategisk-samarbejdsaftale.docx") as archive:
+        assert cmyk in [archive.read(name) for name in archive.namelist() if name.startswith("word/media/")]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import struct
+import unicodedata
+from pathlib import Path
 
 import pytest
 
-from agreement.images import FigureProblem, ImageInfo, probe
+from agreement.images import FigureProblem, ImageInfo, figure_path, probe, read_figure
 from tests.conftest import png_bytes
 
 
@@ -39,7 +41,9 @@ def test_svg_size_from_width_height_or_viewbox(svg: str, size: tuple[float, floa
     (b"\xff\xd8\xff\xda\x00\x02", "no picture size"),
     (b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg width="1" height="1">&x;</svg>', "DOCTYPE"),
     (b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', "gives no size"),
-    (b'<svg width="9" height="9"><use xlink:href="other.svg#a"/></svg>', "refers to another file"),
+    (b'<svg width="9" height="9" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="other.svg#a"/></svg>',
+     "refers to another file"),
+    (b'<svg width="9" height="9"><use xlink:href="other.svg#a"/></svg>', "not well-formed XML"),
     (b'<svg width="9" height="9"><rect style="fill:url(https://x.dk/p.svg#g)"/></svg>', "refers to another file"),
     (b"%PDF-1.7", "a PDF file, not a PNG, JPEG or SVG"),
     (b"hello", "not a PNG, JPEG or SVG picture"),
@@ -52,3 +56,31 @@ def test_damaged_or_unsafe_files_are_refused(data: bytes, words: str) -> None:
 def test_references_inside_the_svg_are_fine() -> None:
     svg = b'<svg width="9" height="9"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/><use href="#g"/></svg>'
     assert probe(svg).kind == "svg"
+
+
+@pytest.mark.parametrize(("saved_form", "written_form"), [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")])
+def test_a_figure_name_is_found_in_either_unicode_spelling(tmp_path: Path, saved_form: str, written_form: str) -> None:
+    """macOS saves "å" decomposed (NFD); an editor types it composed (NFC): both name the same figure."""
+    folder = unicodedata.normalize(saved_form, "områder")
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / unicodedata.normalize(saved_form, "kørsel-å.png")).write_bytes(png_bytes(4, 4))
+    src = unicodedata.normalize(written_form, "områder/kørsel-å.png")
+    _, info = read_figure(figure_path(tmp_path, src), src)
+    assert info == ImageInfo("png", 4, 4)
+
+
+def test_a_name_in_another_spelling_still_cannot_leave_the_content_folder(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (tmp_path / unicodedata.normalize("NFD", "ude.png")).write_bytes(png_bytes(4, 4))
+    (content / unicodedata.normalize("NFD", "å.png")).symlink_to(tmp_path / "ude.png")
+    with pytest.raises(FigureProblem, match="a link to a file outside the content folder"):
+        figure_path(content, unicodedata.normalize("NFC", "å.png"))
+    with pytest.raises(FigureProblem, match="leads outside the content folder"):
+        figure_path(content, "../ude.png")
+
+
+def test_a_git_lfs_pointer_names_git_lfs() -> None:
+    pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 2048\n"
+    with pytest.raises(FigureProblem, match=r"Git LFS pointer.*run 'git lfs pull'"):
+        probe(pointer)

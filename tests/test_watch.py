@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import signal
 import subprocess
 import sys
@@ -100,3 +101,67 @@ def test_watch_rebuilds_on_save_reports_errors_and_stops_cleanly(content: Path, 
         os.kill(pid, signal.SIGKILL)
     assert not leftovers, "Ctrl-C stopped the watch's LibreOffice and its UNO client"
 
+
+
+@contextmanager
+def _watch_in_thread(content: Path, out: Path) -> Iterator[queue.Queue]:
+    """`watch` of Word files only (no LibreOffice) in a thread of this process; its messages, in order."""
+    from agreement.watch import watch
+
+    said: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(content, out, ("docx",)), kwargs={"say": said.put, "stop": stop})
+    thread.start()
+    try:
+        yield said
+    finally:
+        stop.set()
+        thread.join(timeout=WAIT)
+    assert not thread.is_alive()
+
+
+def test_any_error_is_reported_and_the_watch_waits_for_the_next_save(monkeypatch, tmp_path: Path) -> None:
+    """A bug (here, the error python-docx raised for an Adobe JPEG) and an OSError are reported; the next save builds."""
+    import agreement.watch
+
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    (content / "a.yaml").write_text("0", encoding="utf-8")
+    failures = [ValueError("UnrecognizedImageError"), PermissionError(13, "Permission denied")]
+
+    def build(content_dir: Path, *args, **kwargs) -> None:
+        if failures:
+            raise failures.pop(0)
+
+    monkeypatch.setattr(agreement.watch, "build", build)
+    with _watch_in_thread(content, out) as said:
+        seen: list[str] = []
+        _wait_for(said, "this is a bug in agreement (ValueError: UnrecognizedImageError); nothing was built", seen)
+        _wait_for(said, "watching", seen)
+        (content / "a.yaml").write_text("1", encoding="utf-8")
+        _wait_for(said, "Permission denied; nothing was built", seen)
+        (content / "a.yaml").write_text("2", encoding="utf-8")
+        _wait_for(said, "no changes in the documents", seen)
+
+
+def test_a_content_folder_deleted_and_made_again_is_still_watched(monkeypatch, tmp_path: Path) -> None:
+    import agreement.watch
+
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    (content / "a.yaml").write_text("0", encoding="utf-8")
+    built: queue.Queue = queue.Queue()
+    monkeypatch.setattr(agreement.watch, "build", lambda content_dir, *args, **kwargs: built.put(
+        (content_dir / "a.yaml").read_text(encoding="utf-8") if (content_dir / "a.yaml").exists() else None))
+    with _watch_in_thread(content, out) as said:
+        _wait_for(said, "watching", [])
+        assert built.get(timeout=WAIT) == "0"
+        shutil.rmtree(content)
+        content.mkdir()
+        (content / "a.yaml").write_text("1", encoding="utf-8")
+        seen = [built.get(timeout=WAIT)]
+        while seen[-1] != "1":
+            seen.append(built.get(timeout=WAIT))
+        (content / "a.yaml").write_text("2", encoding="utf-8")  # a save in the new folder
+        while seen[-1] != "2":
+            seen.append(built.get(timeout=WAIT))

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 import subprocess
 from pathlib import Path
 
+from docx.image.image import Image
+from docx.image.jpeg import Jpeg
+from docx.image.png import Png
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml.shape import CT_Inline
 from docx.parts.document import DocumentPart
 from docx.shared import Emu
 from lxml import etree
 
 from agreement.errors import ToolError
-from agreement.images import NATURAL_DPI, ImageInfo, figure_path, read_figure
+from agreement.images import NATURAL_DPI, ImageInfo, figure_path, probe, read_figure
 from agreement.word.ooxml import el, field_runs, paragraph, run, w
 
 EMU_PER_INCH = 914_400
@@ -33,8 +37,10 @@ def figure(part: DocumentPart, root: Path, src: str, alt: str, caption: str, *, 
     path = figure_path(root, src)
     data, info = read_figure(path, src)
     width, height = _display_size(part, info)
-    png = data if info.kind != "svg" else svg_to_png(data, min(MAX_SVG_PIXELS, round(width / EMU_PER_INCH * SVG_DPI)), src)
-    inline = part.new_pic_inline(io.BytesIO(png), Emu(width), Emu(height))
+    if info.kind == "svg":
+        data = svg_to_png(data, min(MAX_SVG_PIXELS, round(width / EMU_PER_INCH * SVG_DPI)), src)
+        info = probe(data)
+    inline = _picture(part, data, info, width, height)
     inline.docPr.set("descr", alt)
     inline.docPr.set("name", path.name)
     picture = paragraph(body_style, el("r", None, el("drawing", None, inline)))
@@ -44,6 +50,20 @@ def figure(part: DocumentPart, root: Path, src: str, alt: str, caption: str, *, 
     label = paragraph(caption_style, run("Figur "), *field_runs(SEQ, "1"), *([run(f": {caption}")] if caption else []))
     label[0].append(el("jc", {"val": "center"}))
     return [picture, label]
+
+
+def _picture(part: DocumentPart, data: bytes, info: ImageInfo, width: int, height: int) -> CT_Inline:
+    """A w:inline showing the picture, its image part shared with any picture of the same bytes.
+
+    python-docx is told the type and size `check` read instead of reading the header itself: its reader knows
+    JPEGs only with a JFIF or Exif header (not Adobe's, from print workflows) and fails on some that Word opens.
+    """
+    header = (Jpeg if info.kind == "jpeg" else Png)(int(info.width), int(info.height), 72, 72)
+    image = Image(data, f"image.{header.default_ext}", header)
+    parts = part.package.image_parts
+    image_part = next((p for p in parts if p.sha1 == image.sha1), None) or parts._add_image_part(image)
+    rid = part.relate_to(image_part, RELATIONSHIP_TYPE.IMAGE)
+    return CT_Inline.new_pic_inline(part.next_id, rid, image.filename, Emu(width), Emu(height))
 
 
 def _display_size(part: DocumentPart, info: ImageInfo) -> tuple[int, int]:
