@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
@@ -20,10 +21,12 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import agreement.word.templatecheck as templatecheck
+from agreement.cli import main
 from agreement.resources import EDITIONS
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
 from agreement.word.templatecheck import REQUIRED_STYLES, TemplateProblem, check_template
+from tests.conftest import replace_line
 
 TEMPLATES = EDITIONS / "lbf-2019-26"
 BUILT_IN = sorted(TEMPLATES.glob("*.docx"))
@@ -376,3 +379,74 @@ def test_a_template_checked_before_is_not_opened_again_until_its_bytes_change(tm
     path.write_bytes(b"not a zip")
     (problem,) = messages(check_template(path, used_by(DELAFTALE)))
     assert problem.startswith("cannot be opened as a Word file")
+
+
+# -- templates are data, not programs ------------------------------------------
+
+
+def with_paragraph(tmp_path: Path, text: str) -> Path:
+    """A copy of the delaftale template with one more paragraph holding `text`."""
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    doc.add_paragraph(text)
+    doc.save(str(path))
+    return path
+
+
+PROGRAMS = [
+    ('{{ lipsum.__globals__["os"].popen("touch MARK").read() }}', "reads the hidden attribute '__globals__'"),
+    ("{{ self._TemplateReference__context }}", "reads the hidden attribute '_TemplateReference__context'"),
+    ('{% include "x" %}', "includes another template"),
+    ('{% import "x" as y %}', "imports another template"),
+    ('{% from "x" import y %}', "imports from another template"),
+    ('{% extends "x" %}', "extends another template"),
+    ("{{ cycler.__init__.__globals__ }}", "reads the hidden attribute"),
+    ("{{ ''.__class__.__mro__ }}", "reads the hidden attribute"),
+    ("{{ namespace.__init__ }}", "reads the hidden attribute '__init__'"),
+    ("{{ joiner()._last }}", "reads the hidden attribute '_last'"),
+    ("{% set x = area_name.__class__ %}{{ x }}", "reads the hidden attribute '__class__'"),
+    ('{{ area_name|attr("__class__") }}', "reads the hidden attribute '__class__'"),
+    ('{{ area_name["__class__"] }}', "reads the hidden attribute '__class__'"),
+    ('{% for c in area_name|attr("_x") %}{% endfor %}', "reads the hidden attribute '_x'"),
+    ("{% macro m() %}x{% endmacro %}", "defines a macro"),
+    ("{% call area_name() %}x{% endcall %}", "calls a macro"),
+    ("{{ 9**9**9 }}", "raises to a power"),
+]
+
+
+@pytest.mark.parametrize(("probe", "what"), PROGRAMS, ids=[p for p, _ in PROGRAMS])
+def test_a_tag_that_is_a_program_is_refused_by_name(tmp_path: Path, probe: str, what: str) -> None:
+    path = with_paragraph(tmp_path, probe.replace("MARK", str(tmp_path / "ran")))
+    found = [m for m in messages(check_template(path, used_by(DELAFTALE))) if not m.startswith("unknown tag")]
+    (problem,) = found  # one problem per tag, however many hidden attributes it reads
+    assert problem.startswith("tag {") and what in problem, problem
+    assert "which a template may not do" in problem and "remove it" in problem
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_program_in_the_header_says_where(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    paragraph_with(doc.sections[0].header.paragraphs, "area_name").add_run(" {{ area_name.__class__ }}")
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ area_name.__class__ }} reads the hidden attribute '__class__'")
+    assert "(in the header, paragraph '" in problem
+
+
+def test_a_program_is_refused_even_where_unknown_values_are_not_reported(content: Path) -> None:
+    # `templates check` leaves out unknown values for a kind without documents, never a program
+    local = content / "skabeloner" / "lokal"
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(local), "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", "skabelon: lokal")
+    doc = Document(str(local / "delaftale.docx"))
+    doc.add_paragraph("{% include 'x' %}")
+    doc.save(str(local / "delaftale.docx"))
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert result.output.startswith("delaftale.docx: tag {% include 'x' %} includes another template")
+    assert "Traceback" not in result.output and "this is a bug" not in result.output
+
+
+def test_underscores_inside_names_and_plain_attributes_are_data(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{{ area_name }} {{ edition.titel }} {{ edition['navn'] }} {{ 2 * 3 }}")
+    assert check_template(path, used_by(DELAFTALE) | {"edition"}) == []
