@@ -20,6 +20,8 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from agreement.documents.blocks import Table
+from agreement.errors import AgreementError
+from agreement.officezip import MAX_BYTES, MB, open_zip_bounded, package_problems
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
 from agreement.word.renderer import environment
@@ -81,6 +83,9 @@ def check_template(
 ) -> list[TemplateProblem]:
     """Every problem found in the template at `path`, for a document kind that supplies `provided`."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return [TemplateProblem(path.name, f"is larger than {MAX_BYTES // MB} MB; a template is far smaller: "
+                                               "remove what makes it so large")]
         data = path.read_bytes()
     except OSError as exc:
         return [TemplateProblem(path.name, f"cannot be opened as a Word file: {exc}")]
@@ -95,12 +100,19 @@ def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tu
 
 
 def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
+    stream = io.BytesIO(data)
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
+        with open_zip_bounded(data) as package:  # before any library reads it whole
+            refused = package_problems(package)
+        if refused:
+            return [TemplateProblem(name, m) for m in refused]
+        tpl = DocxTemplate(stream)
         tpl.init_docx()
         parts = list(_parts(tpl))
+    except AgreementError as exc:
+        return [TemplateProblem(name, exc.message)]
     except Exception as exc:  # a broken zip, XML or package: one problem, never a traceback
-        return [TemplateProblem(name, f"cannot be opened as a Word file: {exc}")]
+        return [TemplateProblem(name, f"cannot be opened as a Word file: {str(exc).replace(str(stream), name)}")]
     checker = _Checker(tpl, set(provided))
     for part in parts:
         checker.check_part(part)
