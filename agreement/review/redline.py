@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from agreement.errors import ToolError
+from agreement.officezip import open_zip_bounded
 from agreement.word.ooxml import w
 
 # The engine: Docxodus (MIT; a maintained fork of Microsoft's Open-XML-PowerTools comparer) through
@@ -52,6 +54,8 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
         for path in (base, head):
             if not path.is_file():
                 raise ToolError(f"cannot make a redline: {path} does not exist")
+            with contextlib.suppress(zipfile.BadZipFile):  # not a zip at all: the engine says it cannot read it
+                open_zip_bounded(path).close()  # the engine unpacks whatever a zip holds
     if not pairs:
         return []
     stamp = word_date(date)
