@@ -303,8 +303,9 @@ def _program_message(node: nodes.Node, word: str, what: str, tags: list[str], so
     lines = source.split("\n")
     text = html.unescape(re.sub(r"<[^>]+>", "", lines[node.lineno - 1])).strip() if node.lineno <= len(lines) else ""
     tag = next((t for t in tags if word in t and t in text), None) or next((t for t in tags if word in t), None)
-    found = f"{where.strip()}, paragraph '{_excerpt(text)}'" if where else f"paragraph '{_excerpt(text)}'"
-    return tag, (f"{'tag ' + tag if tag else 'a tag'} {what}, which a template may not do ({found}); "
+    found = f"paragraph '{_excerpt(text)}'" if text != tag else ""  # a paragraph of the tag alone: the tag says it
+    found = ", ".join(filter(None, (where.strip(), found)))
+    return tag, (f"{'tag ' + tag if tag else 'a tag'} {what}, which a template may not do{f' ({found})' if found else ''}; "
                  "a template shows the values its document kind provides and nothing else: remove it")
 
 
