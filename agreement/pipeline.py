@@ -48,7 +48,8 @@ SHARED_VALUES = frozenset({"draft"})  # values the build adds to every document'
 
 def check_templates(programme: Programme, specs: list[DocumentSpec], registry: Registry | None = None, *,
                     cache: Cache | None = None) -> list[str]:
-    """Every problem in the edition's templates: unknown or split tags, broken tags, missing styles.
+    """Every problem in the edition's templates (unknown or split tags, broken tags, missing styles, parts that
+    are more than a document) and in its workbook, if it carries one.
 
     A template is checked against the values its kind really provides (the context of its first document);
     a kind without documents in this content is still checked for split tags and styles. With a `cache`, a
@@ -82,6 +83,12 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
         problems.extend(str(p) for p in found)
         if key is not None and not found:
             cache.pending_marks.append(key)  # type: ignore[union-attr]
+    from agreement.documents.spec import ReportWorkbook
+    from agreement.editions import workbook_problems
+
+    workbooks = {w.lbf_workbook for spec in specs for w in spec.extras.values() if isinstance(w, ReportWorkbook)}
+    for workbook in sorted(w for w in workbooks if w is not None):
+        problems.extend(f"{workbook.name}: {p}" for p in workbook_problems(workbook))
     return problems
 
 

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.errors import AgreementError, ContentError, ContentErrors, Location, TemplateError, display_path
 from agreement.resources import EDITIONS
 from agreement.source.schema import load_schema, schema_errors
 from agreement.source.yamlload import load_yaml
@@ -117,3 +117,43 @@ def export(name: str, target: Path, content_dir: Path | None = None) -> Path:
         data_file.write_text("\n".join(f"navn: {target.name}" if line == f"navn: {name}" else line for line in lines),
                              encoding="utf-8")
     return target
+
+
+_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def workbook_problems(path: Path) -> list[str]:
+    """What the edition's workbook (LBF's form, filled by the build) may not hold: what no Office file from outside
+    may (see agreement.officezip), and formulas, which could call programs or addresses when it is opened."""
+    from lxml import etree
+
+    from agreement.officezip import open_zip_bounded, package_problems
+
+    try:
+        with open_zip_bounded(path) as archive:
+            problems = package_problems(archive)
+            for name in archive.namelist():
+                if not name.startswith("xl/") or not name.endswith(".xml"):
+                    continue
+                try:
+                    root = etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+                except etree.XMLSyntaxError:
+                    continue  # openpyxl says what is wrong with it
+                for cell in root.iter(f"{_SHEET_NS}c"):  # a cell's formula
+                    formula = cell.find(f"{_SHEET_NS}f")
+                    if formula is not None:
+                        problems.append(_formula_message(name, cell.get("r", "?"), formula.text or ""))
+                for defined in root.iter(f"{_SHEET_NS}definedName"):  # a name: a print area is a plain reference
+                    if any(c in (defined.text or "") for c in "(|["):
+                        problems.append(_formula_message(name, defined.get("name", "?"), defined.text or ""))
+    except AgreementError as exc:
+        return [exc.message]
+    except Exception as exc:  # not a zip, or one zipfile cannot read: openpyxl would fail on it too
+        return [f"cannot be opened as an Excel workbook ({exc}); save it again as .xlsx"]
+    return problems
+
+
+def _formula_message(part: str, where: str, formula: str) -> str:
+    shown = formula if len(formula) <= 40 else formula[:40] + " …"
+    return (f"the part {part} has a formula ({where}: ={shown}); the workbook the build fills may hold no formulas: "
+            "type the value in instead, or remove it")

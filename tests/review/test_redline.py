@@ -19,11 +19,12 @@ from click.testing import CliRunner
 from lxml import etree
 
 from agreement.cli import main
-from agreement.errors import ToolError
+from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
 from agreement.review.redline import RECORD, word_date, write_redlines
 from tests.conftest import SAMPLE, copy_build, pdf_text
 from tests.review.conftest import commit, new_repo
+from tests.zipbomb import with_zeros
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 AUTHOR = "Jens Hansen"
@@ -267,3 +268,12 @@ def test_only_plain_files_the_record_names_in_the_folder_are_deleted(builds: tup
     write_redlines([], out, author=AUTHOR, date=DATE, pdf=False)
     assert sorted(p.name for p in out.iterdir()) == sorted(["budget.docx", RECORD])
     assert {p.name: p.read_bytes() for p in outside.iterdir()} == theirs
+
+def test_a_document_that_unpacks_to_too_much_is_refused_before_the_engine_reads_it(
+        builds: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base, _ = builds
+    bomb = with_zeros(base / "budget.docx", tmp_path / "budget.docx", "word/media/image9.png", 1500, monkeypatch)
+    monkeypatch.setattr("agreement.review.redline._engine", lambda: pytest.fail("the engine must not be started"))
+    with pytest.raises(AgreementError, match=r"budget\.docx: unpacks to more than 200 MB \(the part word/media/image9"):
+        write_redlines([("budget", base / "budget.docx", bomb)], tmp_path / "out", author=AUTHOR, date=DATE, pdf=False)
+    assert not (tmp_path / "out").exists()

@@ -7,6 +7,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from agreement.pipeline import build
 from agreement.review import textconv
 from agreement.review.textconv import docx_text, file_text, pdf_text, xlsx_text
 from tests.conftest import ROOT, SAMPLE, copy_build, replace_line
+from tests.zipbomb import with_zeros
 
 STRATEGIC = "strategisk-samarbejdsaftale.docx"
 # Sentences of content/strategic.yaml, in the order the agreement has them.
@@ -281,3 +283,29 @@ def test_git_diff_with_the_textconv_driver_shows_the_changed_sentence(builds: Bu
     assert changed == ["-" + SENTENCES[0], "+" + SENTENCES[0].replace(*CHANGED)]
     words = _git(repo, "diff", "--word-diff=plain", "--", STRATEGIC)
     assert "[-Nord.-]{+Syd.+}" in words
+
+
+@pytest.mark.parametrize("declared", [None, 1000], ids=["declared", "lying"])
+@pytest.mark.parametrize("name", ["document.docx", "budget.xlsx"])
+def test_a_file_that_unpacks_to_too_much_is_refused_in_little_memory(
+        builds: Builds, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, declared: int | None) -> None:
+    source = next(builds.before.glob(f"*.{name.split('.')[1]}"))
+    part = "word/document.xml" if name.endswith("docx") else "xl/sharedStrings.xml"
+    with zipfile.ZipFile(source) as original:  # the part that the reader reads, replaced by zeros
+        keep = [info for info in original.infolist() if info.filename != part]
+        with zipfile.ZipFile(tmp_path / "base.zip", "w") as base:
+            for info in keep:
+                base.writestr(info, original.read(info))
+    path = with_zeros(tmp_path / "base.zip", tmp_path / name, part, 1500 if declared is None else 300, monkeypatch,
+                      declared=declared)
+    tracemalloc.start()
+    try:
+        with pytest.raises(AgreementError) as caught:
+            file_text(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    expected = (f"unpacks to more than 200 MB (the part {part} alone to 1500 MB)" if declared is None
+                else f"the part {part} does not unpack to the 1000 bytes the file's directory declares")
+    assert str(caught.value).startswith(f"{path}: {expected}")
+    assert peak < 20 * 1024 * 1024

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from docx import Document
 
+from agreement.cli import main
 from agreement.documents import strategic
 from agreement.documents.loader import load_content
 from agreement.errors import TemplateError
@@ -68,3 +70,48 @@ def test_special_characters_and_tag_like_text_appear_literally(content: Path, tm
     assert any(t.startswith(f"{TRICKY} Der afsættes ikke ressourcer") for t in texts)
     assert TRICKY in texts  # the follow-up group member
     assert TRICKY in doc.sections[0].header.paragraphs[0].text
+
+
+# -- templates are data: the sandbox ---------------------------------------------
+
+
+def _with_paragraph(tmp_path: Path, text: str) -> Path:
+    doc = Document(str(TEMPLATE))
+    doc.add_paragraph(text)
+    path = tmp_path / TEMPLATE.name
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("probe", [
+    '{{ lipsum.__globals__["os"].popen("touch MARK").read() }}',  # no globals: lipsum is not there
+    "{{ cycler.__init__.__globals__.os.popen('touch MARK') }}",
+    "{{ area_name.__class__.__mro__ }}",
+    "{{ self._TemplateReference__context }}",
+    "{% set x = area_name|attr(hidden) %}{{ x }}",  # a name the check cannot see: the sandbox refuses it
+    "{{ namespace(a=1) }}{{ joiner() }}{{ range(3) }}",
+])
+def test_a_template_rendered_without_the_check_runs_nothing(tmp_path: Path, probe: str) -> None:
+    renderer = DocxRenderer(_with_paragraph(tmp_path, probe.replace("MARK", str(tmp_path / "ran"))))
+    ctx = {**strategic.context(load_content(SAMPLE)), "draft": False, "hidden": "__class__"}
+    with pytest.raises(TemplateError, match=rf"template {TEMPLATE.name} ") as caught:
+        renderer.render(ctx)
+    assert "Albertslund" not in caught.value.message  # the context does not leak into the message
+    assert not (tmp_path / "ran").exists()
+
+
+def test_build_refuses_a_local_edition_that_runs_a_command(content: Path, tmp_path: Path) -> None:
+    local = content / "skabeloner" / "lokal"
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(local), "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", "skabelon: lokal")
+    doc = Document(str(local / TEMPLATE.name))
+    doc.add_paragraph(f'{{{{ lipsum.__globals__["os"].popen("touch {tmp_path / "ran"}").read() }}}}')
+    doc.save(str(local / TEMPLATE.name))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--content", str(content), "--out", str(out), "--format", "docx", "-q"])
+    assert result.exit_code == 1
+    assert f"{TEMPLATE.name}: tag {{{{ lipsum.__globals__" in result.output
+    assert "reads the hidden attribute '__globals__'" in result.output
+    assert "Traceback" not in result.output and "this is a bug" not in result.output
+    assert not (tmp_path / "ran").exists() and not (out / "manifest.json").exists()

@@ -6,11 +6,15 @@ import ast
 import copy
 import re
 import shutil
+import time
+import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
+from click.testing import CliRunner
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml import parse_xml
@@ -20,10 +24,13 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import agreement.word.templatecheck as templatecheck
+from agreement.cli import main
 from agreement.resources import EDITIONS
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
 from agreement.word.templatecheck import REQUIRED_STYLES, TemplateProblem, check_template
+from tests.conftest import replace_line
+from tests.zipbomb import repack, with_zeros
 
 TEMPLATES = EDITIONS / "lbf-2019-26"
 BUILT_IN = sorted(TEMPLATES.glob("*.docx"))
@@ -349,7 +356,8 @@ def test_the_module_imports_only_word_libraries() -> None:
     ours = {m for m in imported if m.split(".")[0] == "agreement"}
     assert ours, "expected imports from agreement.word"
     # documents.blocks: the value types the renderer turns into Word (the tables' style), which import nothing of ours
-    assert all(m in ("agreement.errors", "agreement.documents.blocks") or m.startswith("agreement.word") for m in ours), ours
+    assert all(m in ("agreement.errors", "agreement.officezip", "agreement.documents.blocks") or m.startswith("agreement.word")
+               for m in ours), ours
 
 
 # -- remembering what a check found ------------------------------------------
@@ -376,3 +384,188 @@ def test_a_template_checked_before_is_not_opened_again_until_its_bytes_change(tm
     path.write_bytes(b"not a zip")
     (problem,) = messages(check_template(path, used_by(DELAFTALE)))
     assert problem.startswith("cannot be opened as a Word file")
+
+
+# -- templates are data, not programs ------------------------------------------
+
+
+def with_paragraph(tmp_path: Path, text: str) -> Path:
+    """A copy of the delaftale template with one more paragraph holding `text`."""
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    doc.add_paragraph(text)
+    doc.save(str(path))
+    return path
+
+
+PROGRAMS = [
+    ('{{ lipsum.__globals__["os"].popen("touch MARK").read() }}', "reads the hidden attribute '__globals__'"),
+    ("{{ self._TemplateReference__context }}", "reads the hidden attribute '_TemplateReference__context'"),
+    ('{% include "x" %}', "includes another template"),
+    ('{% import "x" as y %}', "imports another template"),
+    ('{% from "x" import y %}', "imports from another template"),
+    ('{% extends "x" %}', "extends another template"),
+    ("{{ cycler.__init__.__globals__ }}", "reads the hidden attribute"),
+    ("{{ ''.__class__.__mro__ }}", "reads the hidden attribute"),
+    ("{{ namespace.__init__ }}", "reads the hidden attribute '__init__'"),
+    ("{{ joiner()._last }}", "reads the hidden attribute '_last'"),
+    ("{% set x = area_name.__class__ %}{{ x }}", "reads the hidden attribute '__class__'"),
+    ('{{ area_name|attr("__class__") }}', "reads the hidden attribute '__class__'"),
+    ('{{ area_name["__class__"] }}', "reads the hidden attribute '__class__'"),
+    ('{% for c in area_name|attr("_x") %}{% endfor %}', "reads the hidden attribute '_x'"),
+    ("{% macro m() %}x{% endmacro %}", "defines a macro"),
+    ("{% call area_name() %}x{% endcall %}", "calls a macro"),
+    ("{{ 9**9**9 }}", "raises to a power"),
+]
+
+
+@pytest.mark.parametrize(("probe", "what"), PROGRAMS, ids=[p for p, _ in PROGRAMS])
+def test_a_tag_that_is_a_program_is_refused_by_name(tmp_path: Path, probe: str, what: str) -> None:
+    path = with_paragraph(tmp_path, probe.replace("MARK", str(tmp_path / "ran")))
+    found = [m for m in messages(check_template(path, used_by(DELAFTALE))) if not m.startswith("unknown tag")]
+    (problem,) = found  # one problem per tag, however many hidden attributes it reads
+    assert problem.startswith("tag {") and what in problem, problem
+    assert "which a template may not do" in problem and "remove it" in problem
+    assert not (tmp_path / "ran").exists()
+
+
+def test_a_program_in_the_header_says_where(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    paragraph_with(doc.sections[0].header.paragraphs, "area_name").add_run(" {{ area_name.__class__ }}")
+    doc.save(str(path))
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("tag {{ area_name.__class__ }} reads the hidden attribute '__class__'")
+    assert "(in the header, paragraph '" in problem
+
+
+def test_a_program_is_refused_even_where_unknown_values_are_not_reported(content: Path) -> None:
+    # `templates check` leaves out unknown values for a kind without documents, never a program
+    local = content / "skabeloner" / "lokal"
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(local), "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", "skabelon: lokal")
+    doc = Document(str(local / "delaftale.docx"))
+    doc.add_paragraph("{% include 'x' %}")
+    doc.save(str(local / "delaftale.docx"))
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    assert result.output.startswith("delaftale.docx: tag {% include 'x' %} includes another template")
+    assert "Traceback" not in result.output and "this is a bug" not in result.output
+
+
+def test_underscores_inside_names_and_plain_attributes_are_data(tmp_path: Path) -> None:
+    path = with_paragraph(tmp_path, "{{ area_name }} {{ edition.titel }} {{ edition['navn'] }} {{ 2 * 3 }}")
+    assert check_template(path, used_by(DELAFTALE) | {"edition"}) == []
+
+
+# -- a template's package: only what a Word document needs -------------------------------------
+
+RELS = "word/_rels/document.xml.rels"
+OFFICE_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def with_relationship(kind: str, target: str, *, external: bool = True, rels: str = RELS) -> dict[str, Any]:
+    """A change for `repack` adding a relationship of `kind` to `target` to the part of `rels`."""
+    mode = ' TargetMode="External"' if external else ""
+    rel = f'<Relationship Id="rId99" Type="{OFFICE_RELS}/{kind}" Target="{target}"{mode}/>'.encode()
+    empty = f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rel.decode()}</Relationships>'
+    return {rels: (lambda data: data.replace(b"</Relationships>", rel + b"</Relationships>")) if rels == RELS
+            else empty.encode()}
+
+
+DOCTYPE = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<r>&e;</r>'
+HOSTILE_PACKAGES = {
+    "linked picture": (with_relationship("image", "file:///etc/passwd"),
+                       "the part word/document.xml links to 'file:///etc/passwd' outside the file (image)"),
+    "picture on the web": (with_relationship("image", "http://example.org/pixel.png"),
+                           "links to 'http://example.org/pixel.png' outside the file (image)"),
+    "file hyperlink": (with_relationship("hyperlink", "file://server/share/x.docx"),
+                       "links to 'file://server/share/x.docx' outside the file (hyperlink)"),
+    "linked OLE object": (with_relationship("oleObject", "file:///c:/data.xlsx"),
+                          "holds an embedded object or control (oleObject: file:///c:/data.xlsx)"),
+    "embedded OLE object": ({**with_relationship("oleObject", "embeddings/oleObject1.bin", external=False),
+                             "word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"},
+                            "holds an embedded object or control (oleObject: embeddings/oleObject1.bin)"),
+    "altChunk": ({**with_relationship("aFChunk", "afchunk.mht", external=False), "word/afchunk.mht": b"MIME"},
+                 "the part word/document.xml pulls in another document (aFChunk: afchunk.mht)"),
+    "attached template": (with_relationship("attachedTemplate", "https://example.org/evil.dotm",
+                                            rels="word/_rels/settings.xml.rels"),
+                          "the part word/settings.xml pulls in another document (attachedTemplate: "
+                          "https://example.org/evil.dotm)"),
+    "subdocument": (with_relationship("subDocument", "file:///c:/other.docx"),
+                    "pulls in another document (subDocument: file:///c:/other.docx)"),
+    "frame": (with_relationship("frame", "http://example.org/", rels="word/_rels/webSettings.xml.rels"),
+              "the part word/webSettings.xml pulls in another document (frame: http://example.org/)"),
+    "macros": ({**with_relationship("vbaProject", "vbaProject.bin", external=False),
+                "word/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, "the part word/vbaProject.bin holds macros"),
+    "docm": ({"[Content_Types].xml": lambda data: data.replace(
+        b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        b"application/vnd.ms-word.document.macroEnabled.main+xml")},
+             "the file is macro-enabled (application/vnd.ms-word.document.macroEnabled.main+xml)"),
+    "DOCTYPE in customXml": ({"customXml/item1.xml": DOCTYPE}, "the part customXml/item1.xml has a DOCTYPE"),
+    "DOCTYPE in the document": ({"word/document.xml": lambda data: data.replace(
+        b"?>", b'?><!DOCTYPE w:document SYSTEM "http://example.org/x.dtd">', 1)},
+                                "the part word/document.xml has a DOCTYPE"),
+}
+
+
+@pytest.mark.parametrize("probe", HOSTILE_PACKAGES)
+def test_a_part_that_makes_a_template_more_than_a_document_is_refused(tmp_path: Path, probe: str) -> None:
+    changes, expected = HOSTILE_PACKAGES[probe]
+    path = repack(DELAFTALE, tmp_path / "delaftale.docx", changes)
+    problems = [str(p) for p in check_template(path, used_by(DELAFTALE))]
+    assert any(p.startswith("delaftale.docx: ") and expected in p for p in problems), problems
+    assert not any("BytesIO" in p or "object at 0x" in p for p in problems)
+
+
+def test_web_and_mail_links_are_kept(tmp_path: Path) -> None:
+    changes = with_relationship("hyperlink", "https://lbf.dk/")
+    path = repack(DELAFTALE, tmp_path / "delaftale.docx", changes)
+    mail = repack(path, tmp_path / "mail.docx", {RELS: lambda data: data.replace(
+        b"</Relationships>", f'<Relationship Id="rId98" Type="{OFFICE_RELS}/hyperlink" Target="mailto:a@b.dk" '
+        'TargetMode="External"/></Relationships>'.encode())})
+    assert check_template(mail, used_by(DELAFTALE)) == []
+
+
+def test_a_word_template_saved_as_dotx_names_the_file_not_a_stream(tmp_path: Path) -> None:
+    path = repack(DELAFTALE, tmp_path / "delaftale.docx", {"[Content_Types].xml": lambda data: data.replace(
+        b"wordprocessingml.document.main+xml", b"wordprocessingml.template.main+xml")})
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem.startswith("cannot be opened as a Word file: file 'delaftale.docx' is not a Word file"), problem
+
+
+def test_a_template_with_a_huge_part_is_refused_quickly_in_little_memory(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = with_zeros(DELAFTALE, tmp_path / "delaftale.docx", "word/media/image9.png", 1500, monkeypatch)
+    assert path.stat().st_size < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        start = time.monotonic()
+        problems = messages(check_template(path, used_by(DELAFTALE)))
+        took = time.monotonic() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert problems == ["unpacks to more than 200 MB (the part word/media/image9.png alone to 1500 MB); remove what "
+                        "makes it so large, or open it in Word or Excel and save it again"]
+    assert peak < 20 * 1024 * 1024 and took < 5
+
+
+@pytest.mark.parametrize("declared", [1000, 1001], ids=["checksum of the declared bytes", "checksum of one more"])
+def test_a_part_that_unpacks_to_more_than_it_declares_is_refused_in_little_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, declared: int) -> None:
+    path = with_zeros(DELAFTALE, tmp_path / "delaftale.docx", "customXml/item9.xml", 150, monkeypatch, declared=declared)
+    tracemalloc.start()
+    try:
+        problems = messages(check_template(path, used_by(DELAFTALE)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert problems == [f"the part customXml/item9.xml does not unpack to the {declared} bytes the file's directory "
+                        "declares, so the file is damaged or made to mislead; open it in Word or Excel and save it again"]
+    assert peak < 20 * 1024 * 1024
+
+
+def test_too_many_parts_are_refused(tmp_path: Path) -> None:
+    path = repack(DELAFTALE, tmp_path / "delaftale.docx", {f"customXml/x{i}.bin": b"" for i in range(2000)})
+    (problem,) = messages(check_template(path, used_by(DELAFTALE)))
+    assert problem == "holds 2019 parts, more than the 2000 a Word or Excel file needs; open it in Word or Excel and save it again"
