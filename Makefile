@@ -8,9 +8,9 @@ BIN := $(VENV)/bin
 # the fonts the templates name or metric-compatible ones, poppler-utils (pdftotext, used by the tests),
 # pandoc (a second DOCX reader in the tests), hyphen-da (LibreOffice's Danish hyphenation patterns,
 # for table cells whose words must break) and python3-uno (the system Python's bridge to LibreOffice,
-# so the build renders while LibreOffice starts).
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui graphviz librsvg2-bin fonts-crosextra-carlito \
-	fonts-liberation2 poppler-utils pandoc hyphen-da python3-uno
+# so the build renders while LibreOffice starts). The list is package data, so the CI files install the same
+# set from the agreement they install.
+SYSTEM_PACKAGES := $(shell cat agreement/system-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: build test check lint preview bench system-packages clean

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
 from agreement.files import sha256_file
+from agreement.gitrun import run_git
 from agreement.options import DEFAULT_TIMEOUT
 from agreement.pipeline import Progress, build, load
 from agreement.publish.atomic import Publication
@@ -103,11 +104,12 @@ def _git_state(content_dir: Path) -> dict[str, str | bool | None]:
     """The commit the content was built from and whether the working tree was clean (None outside git)."""
     def git(*args: str) -> str | None:
         try:
-            result = subprocess.run(["git", *args], cwd=content_dir, capture_output=True, text=True, timeout=30)
+            result = run_git(content_dir, *args, timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             return None
-        return result.stdout if result.returncode == 0 else None
+        return result.stdout.decode("utf-8", "replace") if result.returncode == 0 else None
 
     commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain")
+    # A submodule's status is a git of its own, under that repository's configuration: left out.
+    status = git("status", "--porcelain", "--ignore-submodules=all")
     return {"git_commit": commit.strip() if commit else None, "clean": None if status is None else status.strip() == ""}

@@ -38,13 +38,14 @@ SAFE = [
     "**", "*", "_", "`", "- ", "\n  - ", "1. ", "# ", "> ", "\n", "\n\n", "  ", " \n", "\t", "^[en note]",
     " se[^a]\n\n[^a]: Note a.\n\n", "[b](https://lbf.dk/a?b=1&c=2)", "[c](mailto:a@b.dk)", "<http://x.dk>",
     "![billede](https://x.dk/y.png)", "[e](#afsnit)", "[f]", "=", '=HYPERLINK("http://x","y")', "&amp;", "&#x1F600;", "&#0;",
-    "\\", "\\[^1]", "{{ x }}", "{%p if x %}", "]]>", "<w:t>", "</w:p>", "43 68 68 68", "4.076.000 kr.", "\u200b",
+    "\\", "\\[^1]", "{{ x }}", "{%p if x %}", "]]>", "<w:t>", "</w:p>", "43 68 68 68", "4.076.000 kr.",
     "\U0001f600", "æøå ÆØÅ", "\u00a0", "\u2028", "\x85", "\x7f",
 ]
-# Pieces the check must reject: undefined or unused footnotes, refused links, characters XML cannot hold, a CPR number.
+# Pieces the check must reject: undefined or unused footnotes, refused links, characters XML cannot hold, a CPR number,
+# characters that hide or turn text.
 HOSTILE = [
     "[^1]", "\n\n[^2]: En note.", "[a](javascript:alert(1))", "[d](relativ/sti)", "[g](ftp://x.dk)", "&#12;",
-    "010190-1234", "\ufffe", "\x00", "\x0b", "\ud800", "".join(f"\n{'  ' * i}- {i}" for i in range(11)),
+    "010190-1234", "\u200b", "\u202e", "\ufffe", "\x00", "\x0b", "\ud800", "".join(f"\n{'  ' * i}- {i}" for i in range(11)),
 ]
 PRINTABLE = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
 PIECE = st.sampled_from(SAFE) | st.text(PRINTABLE, min_size=1, max_size=8)

@@ -20,6 +20,7 @@ from agreement.files import sha256_file
 from agreement.package import package
 from agreement.pipeline import build
 from tests.conftest import SAMPLE, copy_build, make_final, pdf_text, replace_line, snapshot
+from tests.review.conftest import booby_trap, git, new_repo
 
 NAME = "Albertslund - Boligsocial indsats 2021-2025"
 EXPECTED = [
@@ -227,3 +228,13 @@ def test_a_long_area_name_keeps_years_draft_mark_and_distinct_names_within_windo
     assert len(set(files)) == len(files) == len(EXPECTED)
     for rest in expected:  # every document still says what it is, and for which years
         assert sum(name.endswith(f"… - {rest}") for name in files) == 1, (rest, files)
+
+
+def test_the_commit_is_read_without_running_the_repositorys_commands(built, tmp_path: Path, monkeypatch) -> None:
+    repo = new_repo(tmp_path / "repo")
+    marker = booby_trap(repo)  # tests/review/test_revisions.py shows that git itself springs it
+    monkeypatch.setattr(package_module, "build", _build_into(built.out_dir))
+    result = package(repo / "content", tmp_path / "upload", allow_drafts=True)
+    manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["source"] == {"git_commit": git(repo, "rev-parse", "HEAD").strip(), "clean": True}
+    assert not marker.exists()

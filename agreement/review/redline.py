@@ -45,6 +45,7 @@ REVISIONS = frozenset(w(tag) for tag in (
 _TEXT_PART = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
 # Inline containers where a w:ins and a w:del are runs side by side; elsewhere (w:rPr, w:trPr) their order is fixed.
 _INLINE_PARENTS = frozenset(w(tag) for tag in ("p", "hyperlink", "sdtContent", "smartTag", "customXml", "fldSimple"))
+_NOT_XML = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]+")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
 
@@ -74,6 +75,8 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
             _publish(out_dir, out_dir, [])  # nothing changed: the earlier comparison's redlines are out of date
         return []
     stamp = word_date(date)
+    # A commit's author may hold control characters, which XML cannot carry (nor the engine take).
+    author = _NOT_XML.sub(" ", author)
     engine = _engine()
     office = _office() if pdf else None
     work: Path | None = None

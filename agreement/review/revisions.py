@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from agreement.errors import AgreementError, ToolError, UsageError, display_path
+from agreement.gitrun import GIT_TIMEOUT, run_git
 
-GIT_TIMEOUT = 120.0
 WORKING_TREE = "the working tree"
 # Branches whose merge-base with HEAD is the default BASE, in order of preference.
 DEFAULT_BRANCHES = ("main", "master", "origin/main", "origin/master")
@@ -251,10 +251,8 @@ class _GitFailed(AgreementError):
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git with `args` in `cwd` and return its output; _GitFailed with git's last line of complaint."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # not even a refreshed index: reading only
     try:
-        proc = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, env=env,
-                              timeout=GIT_TIMEOUT, check=False)
+        proc = run_git(cwd, *args, stdin=stdin)
     except FileNotFoundError:
         raise ToolError("git is not installed, and agreement diff reads the versions of the content from git; "
                         "install git (sudo apt-get install git) and try again") from None

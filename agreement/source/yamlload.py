@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,10 @@ _TIMESTAMP = _YAML + "timestamp"
 _MERGE = _YAML + "merge"
 _SCALAR_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null")}
 _ALIAS_HINT = "write the values out instead of repeating them with aliases"
+# Characters that make text show otherwise than it reads: bidirectional controls ("000.001" shown as
+# "100.000") and zero-width ones (hidden inside an amount or a name). U+FEFF is a BOM only as the first.
+_HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_FORBIDDEN = re.compile(f"{Reader.NON_PRINTABLE.pattern}|{_HIDDEN.pattern}")
 
 
 class _Refused(Exception):
@@ -167,12 +173,14 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
                 Location(shown, line, column),
             )
         ]) from None
-    # The characters YAML forbids, found here because libyaml reports them at a byte offset, not a column.
-    forbidden = Reader.NON_PRINTABLE.search(text)
+    # The characters YAML forbids, found here because libyaml reports them at a byte offset, not a column,
+    # and hidden ones anywhere in the file (in a comment too they can hide what the lines around say).
+    forbidden = _FORBIDDEN.search(text)
     if forbidden:
         at = forbidden.start()
         raise ContentErrors([
             ContentError(
+                _hidden(forbidden.group()) if _HIDDEN.match(forbidden.group()) else
                 f"forbidden control character U+{ord(forbidden.group()):04X} in the text; delete it "
                 "(it is often pasted in invisibly from another program)",
                 Location(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1),
@@ -213,6 +221,13 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
     if builder.errors:
         raise ContentErrors(builder.errors)
     return doc
+
+
+def _hidden(character: str, *, escaped: bool = False) -> str:
+    code = f"U+{ord(character):04X}"
+    what = f"{code} {unicodedata.name(character)}"
+    return (f"the escape \\u{code[2:]} is the invisible character {what}" if escaped else f"invisible character {what}"
+            ) + " in the text, which can make the text show otherwise than it reads; delete it"
 
 
 def _too_deep() -> str:
@@ -326,6 +341,12 @@ class _Builder:
         value = self._scalar(node)
         if isinstance(value, str) and isinstance(node, ScalarNode):
             self._remember_text(node, value, path)
+            hidden = _HIDDEN.search(value)  # written as an escape (\u202E): the file's own text has none
+            if hidden:
+                at = hidden.start()
+                line, column = value.count("\n", 0, at), at - (value.rfind("\n", 0, at) + 1)
+                self.errors.append(ContentError(_hidden(hidden.group(), escaped=True),
+                                                self.doc.locate_text(path, line, column) or self.doc.locate(path)))
         return value
 
     def _remember_text(self, node: ScalarNode, value: str, path: JsonPath) -> None:

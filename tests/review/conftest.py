@@ -3,7 +3,9 @@ a changed amount and a removed activity."""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -94,3 +96,35 @@ def shared_cache(built_docx, tmp_path_factory: pytest.TempPathFactory):
         yield
     finally:
         patch.undo()
+
+
+def booby_trap(repo: Path) -> Path:
+    """Make every command `repo`'s own config, attributes and hooks could give git create a marker file; return it.
+
+    The last commit is replaced by a signed one (so git would verify it) and every committed file looks changed
+    to git (a new mtime, same bytes), so that status runs the clean filter on it."""
+    marker = repo.parent / f"{repo.name}-ran-a-command"
+    script = repo.parent / f"{repo.name}-trap.sh"
+    script.write_text(f"#!/bin/sh\ntouch {shlex.quote(str(marker))}\n", encoding="utf-8")
+    script.chmod(0o755)
+    (repo / ".gitattributes").write_text("* filter=trap diff=trap merge=trap\n*.md filter=long\n", encoding="utf-8")
+    (repo / "notes.md").write_text("notes\n", encoding="utf-8")
+    commit(repo, "Attributes")
+    head = git(repo, "cat-file", "commit", "HEAD")
+    headers, _, message = head.partition("\n\n")
+    signature = "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----"
+    signed = subprocess.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], cwd=repo, check=True, text=True,
+                            input=f"{headers}\n{signature}\n\n{message}", capture_output=True).stdout.strip()
+    git(repo, "update-ref", "HEAD", signed)
+    for key in ("core.fsmonitor", "core.pager", "core.editor", "core.sshCommand", "diff.external", "gpg.program",
+                "gpg.ssh.program", "gpg.x509.program", "filter.trap.clean", "filter.trap.smudge", "filter.long.process",
+                "diff.trap.textconv", "diff.trap.command", "merge.trap.driver", "alias.status", "alias.show"):
+        git(repo, "config", key, str(script))
+    git(repo, "config", "log.showSignature", "true")
+    git(repo, "config", "status.submoduleSummary", "true")
+    for hook in ("post-index-change", "post-checkout", "reference-transaction"):
+        (repo / ".git" / "hooks" / hook).symlink_to(script)
+    for path in repo.rglob("*"):
+        if path.is_file() and ".git" not in path.relative_to(repo).parts:
+            os.utime(path, (path.stat().st_mtime + 10, path.stat().st_mtime + 10))
+    return marker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from agreement.review.diff import Change, Comparison, DocumentChange, FigureChange, SectionChange
@@ -44,6 +45,23 @@ def test_markdown_shows_content_as_text_not_markup() -> None:
     assert "<summary><b>A &amp; B | C</b>: changed</summary>" in out
     assert "Paragraph changed: a ~~\\*b\\*~~ **\\[x\\](http://e.dk)** c" in out
     assert "- Udgifter i alt: 1 kr. → 2 kr." in out
+
+
+def test_markdown_mentions_nobody() -> None:
+    """@names from content are code in the comment, where GitHub and GitLab notify nobody; e-mail addresses stay."""
+    section = SectionChange("1. Til @org/team-a", "changed", (
+        Change("changed", False, "ring til @kirsten_m", "ring til @octocat.", (("=", "ring til"), ("-", "@kirsten_m"),
+                                                                           ("+", "@octocat."))),
+        Change("added", False, None, "skriv til kirsten@example.dk, (@Anne-B) eller ø@x_y*"),))
+    doc = DocumentChange("delaftale", "Hej @octocat", "a", "changed", sections=(section,))
+    out = markdown(comparison(doc))
+    assert "| Hej `@octocat` | changed | 1. Til `@org/team-a` |" in out
+    assert "<summary><b>Hej <code>@octocat</code></b>: changed</summary>" in out
+    assert "**1. Til `@org/team-a`**" in out
+    assert "Paragraph changed: ring til ~~`@kirsten_m`~~ **`@octocat`.**" in out
+    assert "Paragraph added: **skriv til kirsten@example.dk, (`@Anne-B`) eller ø`@x_y`\\***" in out
+    outside_code = re.sub(r"`[^`]*`|<code>.*?</code>", "", out)
+    assert re.findall(r"(?<![A-Za-z0-9_])@\w", outside_code) == []
 
 
 def test_text_shortens_long_unchanged_runs_and_colours_only_when_asked() -> None:

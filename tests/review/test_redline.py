@@ -160,6 +160,16 @@ def test_unchanged_document_has_no_revisions(builds: tuple[Path, Path], tmp_path
     assert _revisions(written[0]) == []
 
 
+@pytest.mark.parametrize(("author", "shown"), [("Jens\x1b[31mHansen", "Jens [31mHansen"),
+                                               ("Jens\x01\x02Hansen\x7f", "Jens Hansen "),
+                                               ("Jens\x85Hansen\ufffe", "Jens Hansen ")])
+def test_control_characters_in_the_author_become_spaces(builds: tuple[Path, Path], tmp_path: Path, author: str,
+                                                        shown: str) -> None:
+    """A commit's author may hold characters XML cannot carry; the redline is made all the same."""
+    written = write_redlines(_pairs(builds, ("budget",)), tmp_path, author=author, date=DATE, pdf=False)
+    assert {node.get(W + "author") for node in _revisions(written[0])} == {shown}
+
+
 def test_word_date_is_iso_and_utc_when_the_zone_is_known() -> None:
     assert word_date(DATE) == STAMP
     assert word_date(dt.datetime(2025, 6, 1, 8, 30, 0, 123)) == "2025-06-01T08:30:00"

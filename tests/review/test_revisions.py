@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from agreement.cli import main
 from agreement.errors import AgreementError, UsageError
 from agreement.review.revisions import Repository, versions
 from tests.conftest import SAMPLE, snapshot
-from tests.review.conftest import commit, git, new_repo
+from tests.review.conftest import booby_trap, commit, git, new_repo
 
 
 def test_export_gives_the_committed_files(tmp_path: Path) -> None:
@@ -110,3 +113,17 @@ def test_content_missing_at_a_revision(tmp_path: Path) -> None:
     repository = Repository.of(repo)
     with pytest.raises(AgreementError, match="there is no folder innhold in HEAD"):
         repository.export(repository.commit("HEAD"), "HEAD", "innhold", tmp_path / "out")
+
+
+def test_git_runs_no_command_of_the_repository(tmp_path: Path) -> None:
+    """A repository whose config, attributes and hooks name commands: the comparison runs none of them."""
+    repo = new_repo(tmp_path / "repo")
+    marker = booby_trap(repo)
+    for args in (["status", "--porcelain"], ["show", "-s", "HEAD"]):  # the trap is real: git itself springs it
+        subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False)
+        assert marker.exists(), args
+        marker.unlink()
+    result = CliRunner().invoke(main, ["diff", "HEAD~1", "--content", str(repo / "content"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["author"]["name"] == "Kirsten Mogensen"
+    assert not marker.exists()

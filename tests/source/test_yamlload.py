@@ -6,6 +6,7 @@ import os
 import stat
 import threading
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,10 @@ CASES = [
     ("unquoted-colon", b"navn: Albertslund: Nord\n", 1, "quotes"),
     ("not-utf8", "navn: Albertslund\nby: K\u00f8benhavn\n".encode("latin-1"), 2, "not UTF-8"),
     ("control-character", b"navn: Albertslund\ntekst: en \x07 klokke\n", 2, "U+0007"),
+    ("right-to-left-override", "navn: A\nbeløb: \"\u202e000.001\"\n".encode(), 2, "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    ("isolate-in-a-comment", "navn: A  # \u2067ok\u2069\n".encode(), 1, "U+2067 RIGHT-TO-LEFT ISOLATE"),
+    ("zero-width-in-an-amount", "navn: A\nbeløb: 1\u200b000\n".encode(), 2, "U+200B ZERO WIDTH SPACE"),
+    ("byte-order-mark-inside", "navn: A\ntekst: a\ufeffb\n".encode(), 2, "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
     ("duplicate-key", b"navn: A\nstatus: udkast\nnavn: B\n", 3, "duplicate field 'navn' (first written on line 1)"),
     ("nested-duplicate", b"omr:\n  navn: A\n  navn: B\n", 3, "duplicate field 'navn'"),
     ("empty", b"", 1, "the file is empty"),
@@ -47,6 +52,31 @@ def test_bad_yaml_is_one_located_message(tmp_path: Path, name: str, data: bytes,
     assert error.location.path.endswith("strategic.yaml")
     assert error.location.line == line, str(error)
     assert message in error.message
+
+
+@pytest.mark.parametrize("character", ["\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c",
+                                       "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"])
+def test_hidden_characters_are_refused_at_their_column(tmp_path: Path, character: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(f"navn: A\ntekst: |\n  linje\n  123{character}456\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    (error,) = caught.value.errors
+    assert (error.location.line, error.location.column) == (4, 6)
+    assert error.message == (f"invisible character U+{ord(character):04X} {unicodedata.name(character)} in the text, "
+                             "which can make the text show otherwise than it reads; delete it")
+
+
+def test_a_hidden_character_written_as_an_escape_is_refused_at_the_escape(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text('navn: A\nbeløb: "kr. \\u202E000.001"\nandet: "a\\nb\\u200Bc"\n', encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    first, second = caught.value.errors
+    assert (first.location.line, first.location.column) == (2, 13)
+    assert first.message.startswith("the escape \\u202E is the invisible character U+202E RIGHT-TO-LEFT OVERRIDE in the "
+                                    "text, which can make the text show otherwise than it reads; delete it")
+    assert second.location.line == 3 and "U+200B ZERO WIDTH SPACE" in second.message  # at the text: two lines
 
 
 def test_missing_file(tmp_path: Path) -> None:
