@@ -94,7 +94,29 @@ def find(name: str, content_dir: Path | None = None) -> Edition:
         known = ", ".join(editions) or "none"
         raise TemplateError(f"unknown edition '{name}'; the editions are: {known}")
     folder, origin = editions[name]
+    if origin == LOCAL and content_dir is not None:
+        outside = _links_outside(folder, content_dir)
+        if outside:
+            raise ContentErrors(outside)
     return load_edition(folder, origin)
+
+
+def _links_outside(folder: Path, content_dir: Path) -> list[ContentError]:
+    """Each entry of a local edition that is a link leading out of the content folder (or round in a circle):
+    an edition is content, and a build reads nothing of another person's outside the folder it was given."""
+    root = content_dir.resolve()
+    problems = []
+    for path in [folder, *sorted(folder.rglob("*"))]:
+        try:
+            inside = path.resolve().is_relative_to(root)
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
+            problems.append(ContentError("this is a link to a place outside the content folder; copy the file itself "
+                                         "into the edition's folder instead", Location(display_path(path))))
+            if path == folder:
+                break
+    return problems
 
 
 def unknown_edition_error(name: str, content_dir: Path, location: Location) -> ContentError:

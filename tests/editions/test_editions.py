@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,45 @@ def test_a_broken_edition_file_is_reported_in_it(content: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--content", str(content)])
     assert result.exit_code == 1
     assert f"edition.yaml:{line}:" in result.output
+
+
+@pytest.mark.parametrize("link", ["template", "edition.yaml", "folder", "skabeloner"])
+def test_a_local_edition_may_not_link_outside_the_content_folder(content: Path, tmp_path: Path, link: str) -> None:
+    """Content YAML and figures refuse links out of the content folder; so does a local edition, whatever is a link."""
+    local = _local_edition(content)
+    outside = tmp_path / "outside"
+    shutil.copytree(local, outside)
+    if link == "template":
+        target = local / "budget.docx"
+        target.unlink()
+        target.symlink_to(outside / "budget.docx")
+    elif link == "edition.yaml":
+        target = local / "edition.yaml"
+        target.unlink()
+        target.symlink_to(outside / "edition.yaml")
+    elif link == "folder":
+        shutil.rmtree(local)
+        local.symlink_to(outside, target_is_directory=True)
+        target = local
+    else:
+        shutil.move(content / "skabeloner", tmp_path / "skabeloner")
+        (content / "skabeloner").symlink_to(tmp_path / "skabeloner", target_is_directory=True)
+        target = content / "skabeloner" / "lokal"
+    for command in (["check", "--content", str(content)], ["build", "--content", str(content), "--out", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert f"{target}: this is a link to a place outside the content folder" in result.output, result.output
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_link_inside_the_content_folder_is_fine(content: Path) -> None:
+    local = _local_edition(content)
+    (content / "delt").mkdir()
+    shutil.move(local / "budget.docx", content / "delt" / "budget.docx")
+    (local / "budget.docx").symlink_to(content / "delt" / "budget.docx")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert result.exit_code == 0, result.output
 
 
 def test_no_code_names_an_lbf_period() -> None:
