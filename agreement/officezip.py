@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import posixpath
+import re
 import zipfile
 from pathlib import Path
 
@@ -82,19 +83,45 @@ def package_problems(archive: zipfile.ZipFile) -> list[str]:
             if posixpath.basename(name).lower().startswith("vbaproject"):
                 problems.append(f"the part {name} holds macros; save the file without macros (as .docx or .xlsx)")
             continue
+        data = archive.read(name)
+        if not name.endswith(".rels") and name != "[Content_Types].xml":
+            if _has_doctype(data):
+                problems.append(_doctype(name))
+            continue
         try:
-            root = etree.fromstring(archive.read(name), _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError:  # no reader gets anything out of it, a DOCTYPE included; theirs say so
             continue
         if root.getroottree().docinfo.internalDTD is not None:  # there is one for every DOCTYPE
-            problems.append(f"the part {name} has a DOCTYPE, which Word and Excel never write (it can declare entities "
-                            "that read other files); remove it")
+            problems.append(_doctype(name))
         if name == "[Content_Types].xml":
             problems += [f"the file is macro-enabled ({kind}); save it without macros (as .docx or .xlsx)"
                          for kind in sorted({t.get("ContentType", "") for t in root}) if "macroEnabled" in kind]
         elif name.endswith(".rels"):
             problems += _relationship_problems(name, root)
     return problems
+
+
+def _doctype(name: str) -> str:
+    return (f"the part {name} has a DOCTYPE, which Word and Excel never write (it can declare entities that read other "
+            "files); remove it")
+
+
+_ROOT = re.compile(rb"<[^?!]")  # the root element's start tag: after the XML declaration, comments and any DOCTYPE
+
+
+def _has_doctype(data: bytes) -> bool:
+    """Whether the XML `data` declares a DOCTYPE, which can only stand before the root element: a look at the
+    bytes before it, not a parse of the whole part (a document part is most of a template's XML)."""
+    root = _ROOT.search(data)
+    prolog = data[: root.start()] if root else data
+    if b"<!--" in prolog or not data.lstrip().startswith((b"<", b"\xef\xbb\xbf")):  # a comment, or UTF-16/32: parse it
+        try:
+            tree = etree.fromstring(data, _PARSER).getroottree()
+        except etree.XMLSyntaxError:
+            return False  # no reader gets anything out of it; theirs say so
+        return tree.docinfo.internalDTD is not None
+    return b"<!DOCTYPE" in prolog
 
 
 def _relationship_problems(name: str, rels: etree._Element) -> list[str]:
