@@ -34,8 +34,10 @@ def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
     check_out_dir(out_dir, content_dir)
     stop = stop or threading.Event()
     with tempfile.TemporaryDirectory(prefix="agreement-watch-") as scratch:
-        office = Office(Path(scratch)).start() if "pdf" in formats else None
+        office = Office(Path(scratch)) if "pdf" in formats else None
         try:
+            if office is not None:  # assigned before it starts, so a Ctrl-C while LibreOffice starts still stops it
+                office.start()
             first = True
             root = content_dir.absolute()
             while not stop.is_set():

@@ -261,12 +261,13 @@ def test_crashing_libreoffice_is_a_clear_error(content: Path, earlier: Path, tmp
     assert snapshot(out) == before
 
 
-@pytest.mark.parametrize("ending", ["finished", "ctrl-c", "killed"])
+@pytest.mark.parametrize("ending", ["finished", "ctrl-c", "killed", "killed while it starts", "terminated while it starts"])
 def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, ending: str) -> None:
     """The real console script's LibreOffice (its profile in the build's stage under --out, its pipe named after the
     build's process) runs while the build converts, and neither it nor its UNO client is left once the command has
     returned, whether the build finished, was interrupted with Ctrl-C or was killed (SIGKILL: its UNO client, whose
-    requests then end, stops LibreOffice) while LibreOffice converted."""
+    requests then end, stops LibreOffice) while LibreOffice converted, or was killed or terminated while LibreOffice
+    was still starting (the client, waiting for LibreOffice to listen, sees the build gone and stops LibreOffice)."""
     out = tmp_path / "out"
     exe = Path(sys.executable).with_name("agreement")
     proc = subprocess.Popen([str(exe), "build", "--content", str(content), "--out", str(out), "-q"], cwd=tmp_path,
@@ -276,8 +277,9 @@ def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, en
         deadline = time.monotonic() + 120
         while proc.poll() is None and time.monotonic() < deadline:
             seen.update(processes(str(out), "soffice.bin"))  # LibreOffice itself, started by its launcher
-            if seen and ending != "finished" and any(out.glob(".agreement-*/**/*.pdf")):  # LibreOffice is converting
-                proc.send_signal(signal.SIGINT if ending == "ctrl-c" else signal.SIGKILL)
+            starting = seen and ending.endswith("while it starts")
+            if starting or (seen and ending != "finished" and any(out.glob(".agreement-*/**/*.pdf"))):  # converting
+                proc.send_signal({"ctrl-c": signal.SIGINT, "terminated while it starts": signal.SIGTERM}.get(ending, signal.SIGKILL))
                 break
             time.sleep(0.01)
         _, stderr = proc.communicate(timeout=120)
@@ -285,7 +287,8 @@ def test_no_libreoffice_of_a_build_outlives_it(content: Path, tmp_path: Path, en
         if proc.poll() is None:
             proc.kill()
     assert seen, "the build started LibreOffice with its profile under --out"
-    expected = {"finished": (0, ""), "ctrl-c": (1, "interrupted\n"), "killed": (-signal.SIGKILL, "")}
+    expected = {"finished": (0, ""), "ctrl-c": (1, "interrupted\n"), "killed": (-signal.SIGKILL, ""),
+                "killed while it starts": (-signal.SIGKILL, ""), "terminated while it starts": (-signal.SIGTERM, "")}
     assert (proc.returncode, stderr) == expected[ending]
     leftovers = still_running(str(out), "soffice") + still_running("unoclient.py", f"agreement-{proc.pid}-")
     for pid in leftovers:  # do not leave them running if the assertion below fails

@@ -92,7 +92,8 @@ class Office:
             return self
         try:
             with (profile / "client.log").open("wb") as log:
-                self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe], stdin=subprocess.PIPE,
+                # LibreOffice was started in a session of its own: its process group is its pid.
+                self._client = subprocess.Popen([python, str(UNO_CLIENT), pipe, str(self._office.pid)], stdin=subprocess.PIPE,
                                                 stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=_client_env())
         except OSError as exc:
             self.close()

@@ -1,15 +1,18 @@
 """Convert DOCX to PDF through a running LibreOffice over UNO; run by the system python3, which has `uno`.
 
 This file is a script, not part of the package's import graph: agreement.outputs.pdf starts it as
-`python3 unoclient.py PIPE` and talks to it over stdin/stdout, one request a line:
+`python3 unoclient.py PIPE OFFICE_GROUP` and talks to it over stdin/stdout, one request a line:
 
     request:  <docx path> TAB <pdf path>      reply:  ok   or   error TAB <message>
 
 It connects to LibreOffice's pipe as soon as LibreOffice listens (requests wait in stdin meanwhile), so the
 caller can render Word files while LibreOffice starts. The export options are those of pdf.PDF_EXPORT.
+If the caller is gone (killed, so it could not stop LibreOffice itself), this client stops LibreOffice's
+process group OFFICE_GROUP, whether LibreOffice is still starting or already converting.
 """
 
 import os
+import signal
 import sys
 import time
 from typing import Any
@@ -26,6 +29,14 @@ def prop(name: str, value: Any) -> Any:
     return p
 
 
+def stop_office() -> None:
+    """Kill LibreOffice's process group: the caller that would have stopped it is gone."""
+    try:
+        os.killpg(int(sys.argv[2]), signal.SIGKILL)
+    except (IndexError, ValueError, OSError):
+        pass  # already gone
+
+
 def connect(pipe: str) -> Any:
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -35,8 +46,9 @@ def connect(pipe: str) -> Any:
             ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except NoConnectException:
-            if os.getppid() != parent:
-                sys.exit(1)  # the build that started this client was killed: nobody waits for LibreOffice any more
+            if os.getppid() != parent:  # the build that started this client was killed while LibreOffice started
+                stop_office()
+                sys.exit(1)
             time.sleep(0.02)  # LibreOffice is still starting; the caller's timeout bounds the wait
 
 
@@ -70,7 +82,10 @@ def main() -> None:
                 print("ok", flush=True)
     finally:
         # stdin closed, or stdout broken: the build is gone. If it was killed (SIGKILL), nothing else stops LibreOffice.
-        desktop.terminate()
+        try:
+            desktop.terminate()
+        finally:
+            stop_office()
 
 
 if __name__ == "__main__":
