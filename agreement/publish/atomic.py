@@ -1,6 +1,6 @@
 """All-or-nothing publishing into an output folder: lock it, stage every file, commit by one rename, move into place.
 
-A publication holds an flock on `out` itself (so no lock file is left behind) and writes into
+A publication holds a flock on `out` itself (so no lock file is left behind) and writes into
 `out/.agreement-stage-<random>/files/` (temporary files into `.../scratch/`), on the same file system as
 `out`, so every file moves into place with one rename. `commit` fsyncs the staged files and renames `files/`
 to `commit/`; that rename is the moment the publication happens. It then renames every file in `commit/`
@@ -170,7 +170,9 @@ class Publication:
 
 @contextlib.contextmanager
 def locked(out_dir: Path, timeout: float, say: Say | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on the folder `out_dir` (which must exist); wait up to `timeout` seconds for it."""
+    """Hold an exclusive lock on the folder `out_dir` (which must exist); wait up to `timeout` seconds for it.
+
+    A folder deleted and made again while this waited is another folder: the lock is taken on the new one."""
     fd = os.open(out_dir, os.O_RDONLY)  # not inherited by LibreOffice (PEP 446); closing it releases the lock
     try:
         deadline = time.monotonic() + timeout
@@ -178,7 +180,12 @@ def locked(out_dir: Path, timeout: float, say: Say | None = None) -> Iterator[No
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                held, now = os.fstat(fd), out_dir.stat()
+                if (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino):
+                    break
+                os.close(fd)  # locked a folder that is no longer `out_dir`: lock the one that is
+                fd = os.open(out_dir, os.O_RDONLY)
+                continue
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise PublishError(
@@ -191,7 +198,8 @@ def locked(out_dir: Path, timeout: float, say: Say | None = None) -> Iterator[No
                 time.sleep(0.05)
         yield
     finally:
-        os.close(fd)
+        with contextlib.suppress(OSError):  # already closed, if opening the new folder failed
+            os.close(fd)
 
 
 def _finish(out_dir: Path, root: Path) -> None:

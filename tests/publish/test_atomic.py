@@ -7,6 +7,7 @@ KeyboardInterrupt) at a chosen step of publishing; the test then lets the next p
 from __future__ import annotations
 
 import errno
+import fcntl
 import gc
 import hashlib
 import json
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -368,6 +370,36 @@ def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
     holder.wait(timeout=30)
     assert 0.2 < waited < 30
     assert said[0].startswith("waiting for another agreement command to finish writing to")
+
+
+def test_a_folder_made_anew_while_a_publication_waited_is_the_one_locked(tmp_path: Path) -> None:
+    """Two builds into one --out are serialised even if the folder is deleted and made again meanwhile: the waiting
+    one locks the folder that is there when it gets its turn, not the deleted one it first opened."""
+    out = tmp_path / "out"
+    out.mkdir()
+    got_it = threading.Event()
+    release = threading.Event()
+
+    def second() -> None:
+        with locked(out, timeout=30):
+            got_it.set()
+            release.wait(30)
+
+    with locked(out, timeout=1):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        time.sleep(0.3)  # the second is waiting on the old folder
+        out.rename(tmp_path / "old")
+        out.mkdir()
+    assert got_it.wait(10)
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        with pytest.raises(BlockingIOError):  # the new folder is the one held
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+        release.set()
+        waiter.join(10)
 
 
 def test_locked_refuses_nothing_when_free(tmp_path: Path) -> None:
