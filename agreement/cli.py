@@ -131,7 +131,7 @@ def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) ->
         try:
             watch(content_dir, out_dir, formats, say=lambda message: click.echo(message), timeout=timeout)
         except KeyboardInterrupt:
-            click.echo("stopped watching; LibreOffice is stopped")
+            click.echo("stopped watching" + ("; LibreOffice is stopped" if "pdf" in formats else ""))
 
 
 @main.command(name="package")

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
-from agreement.files import sha256_file
+from agreement.files import sha256_file, write_zip
 from agreement.gitrun import run_git
 from agreement.options import DEFAULT_TIMEOUT
 from agreement.pipeline import Progress, build, load
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 UPLOAD_FORMATS = ("pdf", "xlsx")
 MANIFEST = "manifest.json"
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 # Windows allows 260 characters for a whole path, the folder the zip is unpacked into included (Explorer names
 # it after the zip, so the package's name comes twice): a path inside the zip is at most 60 + 1 + 80 + 5 = 146
 # characters, which leaves 114 for where it is unpacked.
@@ -92,12 +90,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
 
 def _zip(folder: Path, archive: Path) -> None:
     """A zip of `folder` with its name as the top folder, entries sorted and with fixed times."""
-    with zipfile.ZipFile(archive, "w") as z:
-        for path in sorted(folder.iterdir()):
-            info = zipfile.ZipInfo(f"{folder.name}/{path.name}", date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            z.writestr(info, path.read_bytes())
+    write_zip(archive, ((f"{folder.name}/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir())))
 
 
 def _git_state(content_dir: Path) -> dict[str, str | bool | None]:

@@ -109,7 +109,8 @@ def build(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
 
     Nothing in `out_dir` changes unless every requested format was made: if the PDF conversion fails, no
     DOCX is published either, and the ToolError says how to get the Word files alone. A build killed at any
-    point leaves `out_dir` as it was or fully published (see agreement.publish.atomic); the next build tidies up.
+    point leaves `out_dir` as it was, fully published, or (killed while the files are moved into place) with the
+    new files beside the old manifest, which the next build completes before anything else (see agreement.publish.atomic).
 
     A document whose inputs are unchanged since an earlier build into `out_dir` is copied from the cache in
     `out_dir/.agreement_cache` (see agreement.publish.cache) instead of being made again; `clean` ignores the

@@ -84,7 +84,7 @@ def specs(programme: Programme) -> list[DocumentSpec]:
     lbf = programme.edition.template(WORKBOOK)
     workbook = ReportWorkbook(headings(programme.edition) + year_headings(programme),
                               [list(astuple(row)) for row in rows(programme)], meta.title, intro(programme), meta.date,
-                              lbf if lbf.is_file() else None)  # a file counts in the key by its bytes (see cache.canonical)
+                              lbf if lbf.is_file() else None)  # a file counts in the key by its bytes (see agreement.publish.cache)
     return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme),
                          meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]
 

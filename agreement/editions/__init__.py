@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agreement.errors import AgreementError, ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.namespaces import SHEET_NS
 from agreement.resources import EDITIONS
 from agreement.source.schema import load_schema, schema_errors
 from agreement.source.yamlload import load_yaml
@@ -141,7 +142,6 @@ def export(name: str, target: Path, content_dir: Path | None = None) -> Path:
     return target
 
 
-_SHEET_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def workbook_problems(path: Path) -> list[str]:
@@ -161,11 +161,11 @@ def workbook_problems(path: Path) -> list[str]:
                     root = etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
                 except etree.XMLSyntaxError:
                     continue  # openpyxl says what is wrong with it
-                for cell in root.iter(f"{_SHEET_NS}c"):  # a cell's formula
-                    formula = cell.find(f"{_SHEET_NS}f")
+                for cell in root.iter(f"{{{SHEET_NS}}}c"):  # a cell's formula
+                    formula = cell.find(f"{{{SHEET_NS}}}f")
                     if formula is not None:
                         problems.append(_formula_message(name, cell.get("r", "?"), formula.text or ""))
-                for defined in root.iter(f"{_SHEET_NS}definedName"):  # a name: a print area is a plain reference
+                for defined in root.iter(f"{{{SHEET_NS}}}definedName"):  # a name: a print area is a plain reference
                     if any(c in (defined.text or "") for c in "(|["):
                         problems.append(_formula_message(name, defined.get("name", "?"), defined.text or ""))
     except AgreementError as exc:

@@ -31,11 +31,6 @@ def _rule(check: Callable[[Checked, Index], Iterator[ContentError]], **needs: tu
 _KINDS = {"delaftale": DELAFTALE, "budget": BUDGET, "beredskabsplan": BEREDSKABSPLAN, "milepaelsplan": MILEPAELSPLAN}
 
 
-def set_rule_errors(checked: Checked) -> list[ContentError]:
-    """Every whole-set rule whose values passed their schema checks."""
-    return checked.run(SET_RULES)
-
-
 class Index:
     """What strategic.yaml defines, for resolving references from the other files."""
 

@@ -25,7 +25,7 @@ INSTALL_HINT = "install it with: sudo apt-get install libreoffice-writer-nogui (
 
 
 def find_soffice() -> str | None:
-    """The LibreOffice executable; AGREEMENT_SOFFICE overrides the search (used by tests)."""
+    """The LibreOffice executable: AGREEMENT_SOFFICE names one (another installation, or a stand-in), else the one on PATH."""
     override = os.environ.get("AGREEMENT_SOFFICE")
     if override:
         return override if Path(override).exists() else None
@@ -37,10 +37,7 @@ UNO_PYTHON = "/usr/bin/python3"
 UNO_MODULE_DIRS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 UNO_CLIENT = Path(__file__).with_name("unoclient.py")
 def uno_python() -> str | None:
-    """The Python that can talk to LibreOffice over UNO, or None; AGREEMENT_UNO_PYTHON overrides ('' turns UNO off)."""
-    override = os.environ.get("AGREEMENT_UNO_PYTHON")
-    if override is not None:
-        return override or None
+    """The Python that can talk to LibreOffice over UNO (Debian's python3-uno), or None."""
     if Path(UNO_PYTHON).exists() and any((Path(d) / "uno.py").exists() for d in UNO_MODULE_DIRS):
         return UNO_PYTHON
     return None

@@ -22,8 +22,9 @@ from openpyxl.writer.excel import ExcelWriter
 from agreement import __version__
 from agreement.documents.spec import BudgetWorkbook, ReportWorkbook
 from agreement.errors import TemplateError
-from agreement.files import normalise_zip, replacing
+from agreement.files import write_zip
 from agreement.model.budget import Budget
+from agreement.namespaces import EXTENDED_NS, PKG_REL_NS, R_NS, SHEET_NS, TYPES_NS
 
 AMOUNT = "#,##0"
 PERCENT = "0.0%"
@@ -31,13 +32,8 @@ DIV0 = "#DIV/0!"  # what Excel shows for a share of a budget of nothing
 
 Cached = int | float | str  # a formula's value: a number, or an Excel error such as DIV0
 
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-SHARED_STRINGS_REL = f"{DOC_REL_NS}/sharedStrings"
+SHARED_STRINGS_REL = f"{R_NS}/sharedStrings"
 
 
 def write_workbook(path: Path, workbook: BudgetWorkbook | ReportWorkbook) -> None:
@@ -293,10 +289,7 @@ def finish_workbook(path: Path, cached: dict[str, dict[str, Cached]]) -> None:
         entries["[Content_Types].xml"] = _with_override(entries["[Content_Types].xml"], "/xl/sharedStrings.xml",
                                                         SHARED_STRINGS_TYPE)
     entries["docProps/app.xml"] = _app_xml()
-    with replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as dst:
-        for name, data in entries.items():
-            dst.writestr(name, data)
-    normalise_zip(path)
+    write_zip(path, entries.items())
 
 
 class _SharedStrings:
@@ -307,7 +300,7 @@ class _SharedStrings:
 
     def add(self, inline: etree._Element) -> int:
         """The index of the string an inline <is> holds (plain or rich text: <si> has the same children)."""
-        si = etree.Element(f"{{{MAIN_NS}}}si")
+        si = etree.Element(f"{{{SHEET_NS}}}si")
         for child in inline:
             si.append(child)
         key = etree.tostring(si)
@@ -318,7 +311,7 @@ class _SharedStrings:
         return self.index[key]
 
     def xml(self) -> bytes:
-        root = etree.fromstring(f'<sst xmlns="{MAIN_NS}" count="{self.count}" uniqueCount="{len(self.items)}"/>')
+        root = etree.fromstring(f'<sst xmlns="{SHEET_NS}" count="{self.count}" uniqueCount="{len(self.items)}"/>')
         root.extend(self.items)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
@@ -329,8 +322,8 @@ def _sheet_parts(entries: dict[str, bytes]) -> dict[str, str]:
     rels = etree.fromstring(entries["xl/_rels/workbook.xml.rels"])
     targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
     parts = {}
-    for sheet in book.iter(f"{{{MAIN_NS}}}sheet"):
-        target = targets[sheet.get(f"{{{DOC_REL_NS}}}id")]
+    for sheet in book.iter(f"{{{SHEET_NS}}}sheet"):
+        target = targets[sheet.get(f"{{{R_NS}}}id")]
         parts[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return parts
 
@@ -338,22 +331,22 @@ def _sheet_parts(entries: dict[str, bytes]) -> dict[str, str]:
 def _sheet_xml(data: bytes, strings: _SharedStrings, cached: dict[str, Cached]) -> bytes:
     root = etree.fromstring(data)
     missing = dict(cached)
-    for c in root.iter(f"{{{MAIN_NS}}}c"):
+    for c in root.iter(f"{{{SHEET_NS}}}c"):
         if c.get("t") == "inlineStr":
-            inline = c.find(f"{{{MAIN_NS}}}is")
+            inline = c.find(f"{{{SHEET_NS}}}is")
             if inline is None:
                 del c.attrib["t"]
                 continue
             c.remove(inline)
             c.set("t", "s")
-            etree.SubElement(c, f"{{{MAIN_NS}}}v").text = str(strings.add(inline))
-        elif c.find(f"{{{MAIN_NS}}}f") is not None and c.get("r") in cached:
+            etree.SubElement(c, f"{{{SHEET_NS}}}v").text = str(strings.add(inline))
+        elif c.find(f"{{{SHEET_NS}}}f") is not None and c.get("r") in cached:
             value = missing.pop(c.get("r", ""))
-            for old in c.findall(f"{{{MAIN_NS}}}v"):
+            for old in c.findall(f"{{{SHEET_NS}}}v"):
                 c.remove(old)
             if isinstance(value, str):
                 c.set("t", "e")  # an error value such as #DIV/0!
-            etree.SubElement(c, f"{{{MAIN_NS}}}v").text = value if isinstance(value, str) else repr(value)
+            etree.SubElement(c, f"{{{SHEET_NS}}}v").text = value if isinstance(value, str) else repr(value)
     if missing:  # a value computed for a cell that holds no formula: the writer and the sheet disagree
         raise AssertionError(f"cached values for cells without a formula: {sorted(missing)}")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

@@ -54,8 +54,8 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
     """For each (stem, base DOCX, head DOCX), write `out_dir/<stem>.docx` showing BASE to HEAD as tracked changes.
 
     Every revision carries `author` and `date`, so the same inputs give the same bytes. With `pdf`, all
-    redlines then go through one LibreOffice (started before the comparing, so it boots meanwhile; the warm one
-    builds share, if there is one) into `out_dir/<stem>.pdf`, where the changes show (inserted
+    redlines then go through one LibreOffice (started before the comparing, so it boots meanwhile, and stopped at
+    the end) into `out_dir/<stem>.pdf`, where the changes show (inserted
     words underlined, deleted words struck through, both coloured). Returns the files written, DOCX first.
     """
     stems = [stem for stem, _, _ in pairs]

@@ -16,8 +16,9 @@ from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
 from agreement.interrupts import held
+from agreement.namespaces import PKG_REL_NS
 from agreement.officezip import open_zip_bounded
-from agreement.word.ooxml import PKG_REL_NS, block_elements, w
+from agreement.word.ooxml import block_elements, w
 from agreement.word.reading import PARSER, TextWalker, footnotes
 
 PDF_TIMEOUT = 120

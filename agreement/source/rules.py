@@ -8,7 +8,7 @@ from typing import Any
 
 from agreement.errors import ContentError
 from agreement.kinds import STRATEGIC
-from agreement.source.checked import Checked, Rule
+from agreement.source.checked import Rule
 from agreement.source.schema import suggest
 from agreement.source.yamlload import JsonPath, YamlDocument
 
@@ -101,6 +101,3 @@ RULES = (
 )
 """Cross-field rules inside strategic.yaml; each runs when the values it reads passed the schema."""
 
-
-def strategic_rule_errors(checked: Checked) -> list[ContentError]:
-    return checked.run(RULES)

@@ -13,8 +13,9 @@ from lxml import etree
 from markdown_it.token import Token
 
 from agreement.mdsyntax import PARSER as _PARSER
+from agreement.namespaces import R_NS
 from agreement.word.figures import figure
-from agreement.word.ooxml import R_NS, el, paragraph, run, w
+from agreement.word.ooxml import el, paragraph, run, w
 
 
 @dataclass

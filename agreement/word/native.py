@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
-
 from lxml import etree
 
 from agreement import __version__
-from agreement.files import write_zip
 from agreement.model.metadata import Metadata
-from agreement.word.ooxml import EXTENDED_NS, PKG_REL_NS, TYPES_NS, W_NS, w
+from agreement.namespaces import EXTENDED_NS, PKG_REL_NS, TYPES_NS, W_NS
+from agreement.word.ooxml import w
 
 SETTINGS = "word/settings.xml"
 APP = "docProps/app.xml"
@@ -56,19 +53,12 @@ def application() -> str:
     return f"agreement {__version__}"
 
 
-def finish_docx(path: Path, meta: Metadata) -> None:
-    """Rewrite the saved DOCX at `path` in place as Word itself would save it, then normalise the zip.
+def finish_entries(entries: dict[str, bytes], meta: Metadata) -> dict[str, bytes]:
+    """The package's entries (name -> bytes, in zip order) as Word itself would save them, changed in place and returned.
 
-    Done on the saved file, not on the template, so a template later saved by Word (with its own settings
+    Done on the rendered package, not on the template, so a template later saved by Word (with its own settings
     and properties) still comes out the same way.
     """
-    with zipfile.ZipFile(path) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
-    write_zip(path, finish_entries(entries, meta).items())
-
-
-def finish_entries(entries: dict[str, bytes], meta: Metadata) -> dict[str, bytes]:
-    """finish_docx on the package's entries (name -> bytes, in zip order), changed in place and returned."""
     if SETTINGS in entries:
         entries[SETTINGS] = settings_xml(entries[SETTINGS])
     entries[APP] = app_xml(company=meta.author)

@@ -6,12 +6,8 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-EXTENDED_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+from agreement.namespaces import R_NS, W_NS
+
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 NSMAP = {"w": W_NS, "r": R_NS}
 

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from agreement.word.ooxml import MC_NS, w
+from agreement.namespaces import MC_NS
+from agreement.word.ooxml import w
 
 # Inside a paragraph: properties, deleted text and field codes are not words the reader sees; drawings carry a
 # text box twice, the modern version and a fallback for old readers: one is read.

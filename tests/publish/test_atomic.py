@@ -347,7 +347,7 @@ def test_a_second_publication_gives_up_with_a_clear_message_and_a_killed_holder_
         started = time.monotonic()
         with pytest.raises(PublishError, match=r"another agreement command is writing to .* within 0.2 seconds"):
             Publication(out, lock_timeout=0.2).__enter__()
-        assert 0.2 <= time.monotonic() - started < 5
+        assert time.monotonic() - started >= 0.2  # it waited as long as it was told
         assert snapshot(out) == before
     finally:
         holder.kill()
@@ -368,7 +368,7 @@ def test_a_second_publication_waits_for_the_first(tmp_path: Path) -> None:
         (p.stage / "a.txt").write_text("second", encoding="utf-8")
         p.commit(["a.txt"])
     holder.wait(timeout=30)
-    assert 0.2 < waited < 30
+    assert waited > 0.2
     assert said[0].startswith("waiting for another agreement command to finish writing to")
 
 
@@ -402,11 +402,10 @@ def test_a_folder_made_anew_while_a_publication_waited_is_the_one_locked(tmp_pat
         waiter.join(10)
 
 
+@pytest.mark.timeout(5)
 def test_locked_refuses_nothing_when_free(tmp_path: Path) -> None:
-    started = time.monotonic()
     with locked(tmp_path, 0):
         pass
-    assert time.monotonic() - started < 1
 
 
 def test_two_builds_into_one_folder_at_once(versions: SimpleNamespace, tmp_path: Path) -> None:
@@ -511,11 +510,9 @@ def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path
     out = tmp_path / "out"
     earlier = _earlier(versions, out)
     assert _build_new_forked(versions, out, step) == -signal.SIGKILL
-    started = time.monotonic()
     monkeypatch.chdir(tmp_path)  # the messages name --out as given, relative to here
     result = CliRunner().invoke(main, ["build", "--content", str(versions.new), "--out", "out", "--format", "docx"])
     assert result.exit_code == 0, result.output
-    assert time.monotonic() - started < 60
     said = "finished publishing into out" if step != 0 else "removed 1 unfinished build folder(s)"
     assert said in result.stderr
     assert snapshot(out) == _published(versions, earlier) and manifest_mismatches(out) == []
@@ -580,13 +577,11 @@ def test_ctrl_c_while_libreoffice_runs_stops_it_and_changes_nothing(versions: Si
     earlier = _earlier(versions, out)
     proc, soffice_pid = _build_with_a_hanging_libreoffice(versions, out, tmp_path)
     try:
-        started = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=30)
+        _, stderr = proc.communicate(timeout=30)  # not the fake LibreOffice's 120 s, nor the build's --timeout
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert time.monotonic() - started < 10
     assert (proc.returncode, stderr) == (1, "interrupted\n")
     deadline = time.monotonic() + 10
     while _alive(soffice_pid) and time.monotonic() < deadline:
