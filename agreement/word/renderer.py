@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import functools
 import io
 import re
+import signal
 import struct
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,32 +42,65 @@ def raw(xml: str) -> Markup:
     return Markup(xml)  # noqa: S704 - inserting it unescaped is the point
 
 
+# The filters a template may use: the ones that show a value otherwise, none that can make a value much longer
+# (center, indent, format, replace, wordwrap, ...) or mark text as Word XML (safe). LBF's templates use none.
+SAFE_FILTERS = frozenset({"abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join",
+                          "last", "length", "list", "lower", "max", "min", "reverse", "round", "sort", "string", "sum",
+                          "title", "trim", "truncate", "unique", "upper", "wordcount"})
+MAX_REPEAT = 10_000  # the longest text or list `*` may make
+RENDER_SECONDS = 30.0  # a template that takes longer to fill in loops too much (templates take a tenth of a second)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with no calls at all and `*` and `%` kept from making values without end."""
+
+    intercepted_binops = frozenset({"*", "%", "**"})  # intercepted ones are also never worked out while compiling
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" or (operator == "%" and isinstance(left, str)):
+            raise SecurityError(f"the operator '{operator}' is not for templates")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise SecurityError(f"'*' would make a value of more than {MAX_REPEAT:,} items")
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        raise SecurityError("a template may not call functions or methods")
+
+
 def environment() -> jinja2.Environment:
-    """The Jinja that renders templates: sandboxed and immutable, strict, autoescaped, with no loader and no globals.
+    """The Jinja that renders templates: sandboxed and immutable, strict, autoescaped, with no loader, no globals, no
+    calls and only the filters in SAFE_FILTERS.
 
     A template is data from a content folder (or another branch): it may read the values it is given and nothing
-    else, so lipsum, cycler and the like, which lead back to Python's modules, are not offered either.
+    else, so lipsum, cycler and the like, which lead back to Python's modules, are not offered either; and the
+    values it is given are plain data and text (never objects with methods: see DocxRenderer._word).
     """
-    env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=True)
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True)
     env.globals.clear()
+    env.filters = {name: f for name, f in env.filters.items() if name in SAFE_FILTERS}
     return env
 
 
-class Paragraphs:
-    """Block-level WordprocessingML for {{p ...}}: the XML docxtpl's Subdoc inserts, without its Word document.
+@contextlib.contextmanager
+def _time_limit(template: str) -> Iterator[None]:
+    """Stop filling in `template` after RENDER_SECONDS (in the main thread, where signals arrive)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
 
-    docxtpl's new_subdoc opens a whole python-docx Document per value (about 6 ms); our paragraphs refer only
-    to parts of the main document (hyperlinks, footnotes), so the body element is all that is needed. The
-    body is a copy of an empty python-docx body, so namespaces serialise exactly as in a Subdoc.
-    """
+    def expired(_signum: int, _frame: object) -> None:
+        raise TemplateError(f"template {template} took more than {RENDER_SECONDS:g} seconds to fill in, so it loops too "
+                            "much; remove the loops it does not need")
 
-    def __init__(self, body: etree._Element) -> None:
-        self.body = body
-
-    def __str__(self) -> str:
-        return _BODY_TAG.sub("", etree.tostring(self.body, encoding="unicode", pretty_print=False))
-
-    __html__ = __str__
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 _BODY_TAG = re.compile(r"</?w:body[^>]*>")
@@ -116,11 +153,15 @@ class DocxRenderer:
             return [self._word(item) for item in value]
         return value
 
-    def _paragraphs(self, elements: list[etree._Element]) -> Paragraphs:
+    def _paragraphs(self, elements: list[etree._Element]) -> Markup:
+        """Block-level WordprocessingML for {{p ...}}: the XML docxtpl's Subdoc inserts, without its Word document
+        (a Subdoc opens a whole python-docx Document per value; our paragraphs refer only to parts of the main
+        document). Serialised in a copy of an empty python-docx body, so namespaces come out as in a Subdoc; text,
+        so a template gets no element whose methods could write or read files."""
         body = copy.deepcopy(_empty_body())
         for element in elements:
             body.append(element)
-        return Paragraphs(body)
+        return raw(_BODY_TAG.sub("", etree.tostring(body, encoding="unicode", pretty_print=False)))
 
     def _text_width_cm(self) -> float:
         """The width between the margins of the template's first section, so a template edited in Word is honoured."""
@@ -153,7 +194,10 @@ class DocxRenderer:
         """Render `context` (plain data and blocks) into the template, then lay out what it made."""
         values = self._word(context)
         try:
-            self.tpl.render(values, environment(), autoescape=True)
+            with _time_limit(self.template.name):
+                self.tpl.render(values, environment(), autoescape=True)
+        except TemplateError:
+            raise
         except jinja2.UndefinedError as exc:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
@@ -161,6 +205,9 @@ class DocxRenderer:
         except SecurityError as exc:  # `templates check` refuses what it can see; a value's own attributes show here
             raise TemplateError(f"template {self.template.name} reads something that is not content ({exc}); "
                                 "use only the values the document kind provides") from None
+        except Exception as exc:  # a tag that cannot be worked out, such as {{ 1/0 }} or {{ 1 + "a" }}
+            raise TemplateError(f"template {self.template.name} has a tag that cannot be filled in ({type(exc).__name__}: "
+                                f"{exc}); show the values as they are, without arithmetic") from None
         layout.join_full_stops(self.tpl.docx.element.body)
         layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
         number_figures(self.tpl.docx.element.body)

@@ -24,7 +24,7 @@ from agreement.errors import AgreementError
 from agreement.officezip import MAX_BYTES, MB, open_zip_bounded, package_problems
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
-from agreement.word.renderer import environment
+from agreement.word.renderer import SAFE_FILTERS, environment
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,8 @@ class _Checker:
             tag, message = _program_message(node, word, what, tags, source, part.where)
             refused.setdefault(tag or message, message)
         self.problems += refused.values()
+        if refused:  # the names it reads matter no more (and a filter it may not use cannot be compiled)
+            return
         for variable in sorted(meta.find_undeclared_variables(parsed), key=source.find):
             if variable not in self.provided:
                 self.unknown[variable] = None
@@ -297,6 +299,13 @@ def _programming(parsed: nodes.Template) -> Iterator[tuple[nodes.Node, str, str]
             yield node, name, f"reads the hidden attribute '{name}'"
         elif type(node) in _NOT_DATA:
             yield node, *_NOT_DATA[type(node)]
+    # After those, so that a tag that does both is named for the worse (one problem is said per tag).
+    for node in parsed.find_all((nodes.Filter, nodes.Call)):
+        if isinstance(node, nodes.Call):
+            yield node, "(", "calls a function or method"
+        elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+            yield node, node.name, (f"uses the filter '{node.name}' (a template may use only these: "
+                                    f"{', '.join(sorted(SAFE_FILTERS))})")
 
 
 def _program_message(node: nodes.Node, word: str, what: str, tags: list[str], source: str, where: str) -> tuple[str | None, str]:

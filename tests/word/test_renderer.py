@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from docx import Document
+from markupsafe import Markup
 
 from agreement.cli import main
 from agreement.documents import strategic
@@ -90,6 +91,10 @@ def _with_paragraph(tmp_path: Path, text: str) -> Path:
     "{{ self._TemplateReference__context }}",
     "{% set x = area_name|attr(hidden) %}{{ x }}",  # a name the check cannot see: the sandbox refuses it
     "{{ namespace(a=1) }}{{ joiner() }}{{ range(3) }}",
+    # The values are text, never elements: an lxml element's own methods wrote and read files (write, xinclude).
+    '{{ section1.body.getroottree().write("MARK") }}',
+    "{{ section1.getroottree().write('MARK') }}",
+    "{{ section1.upper().__class__ }}",
 ])
 def test_a_template_rendered_without_the_check_runs_nothing(tmp_path: Path, probe: str) -> None:
     renderer = DocxRenderer(_with_paragraph(tmp_path, probe.replace("MARK", str(tmp_path / "ran"))))
@@ -115,3 +120,44 @@ def test_build_refuses_a_local_edition_that_runs_a_command(content: Path, tmp_pa
     assert "reads the hidden attribute '__globals__'" in result.output
     assert "Traceback" not in result.output and "this is a bug" not in result.output
     assert not (tmp_path / "ran").exists() and not (out / "manifest.json").exists()
+
+
+def test_every_value_a_template_gets_is_plain_data() -> None:
+    """Text (Markup for Word XML), numbers, truth values, lists and dicts: nothing with methods that reach files."""
+    renderer = DocxRenderer(TEMPLATE)
+    values = renderer._word({**strategic.context(load_content(SAMPLE)), "draft": False})
+
+    def plain(value: object) -> bool:
+        if isinstance(value, dict):
+            return all(isinstance(k, str) and plain(v) for k, v in value.items())
+        if isinstance(value, list):
+            return all(plain(v) for v in value)
+        return value is None or type(value) in (str, Markup, int, float, bool)
+
+    assert plain(values)
+
+
+@pytest.mark.parametrize(("probe", "words"), [
+    ("{{ 1/0 }}", "cannot be filled in (ZeroDivisionError"),
+    ('{{ 1 + "a" }}', "cannot be filled in (TypeError"),
+    ('{{ "x" * 300000000 }}', "'*' would make a value of more than 10,000 items"),
+    ("{{ [1] * 300000000 }}", "'*' would make a value of more than 10,000 items"),
+    ('{{ "%999999999s" % "x" }}', "the operator '%' is not for templates"),
+    ('{{ "x"|center(999999999) }}', "No filter named 'center'"),
+    ('{{ area_name.ljust(999999999) }}', "may not call functions or methods"),
+])
+def test_a_tag_that_would_fail_or_grow_without_end_is_a_template_error(tmp_path: Path, probe: str, words: str) -> None:
+    renderer = DocxRenderer(_with_paragraph(tmp_path, probe))
+    ctx = {**strategic.context(load_content(SAMPLE)), "draft": False}
+    with pytest.raises(TemplateError, match=rf"template {TEMPLATE.name} ") as caught:
+        renderer.render(ctx)
+    assert words in caught.value.message
+
+
+@pytest.mark.timeout(30)
+def test_a_template_that_loops_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("agreement.word.renderer.RENDER_SECONDS", 0.5)
+    loops = '{% for a in "x" * 10000 %}{% for b in "x" * 10000 %}{% for c in "x" * 10000 %}{% endfor %}{% endfor %}{% endfor %}'
+    renderer = DocxRenderer(_with_paragraph(tmp_path, loops))
+    with pytest.raises(TemplateError, match=r"took more than 0.5 seconds to fill in, so it loops too much"):
+        renderer.render({**strategic.context(load_content(SAMPLE)), "draft": False})

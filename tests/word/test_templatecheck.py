@@ -415,6 +415,9 @@ PROGRAMS = [
     ("{% macro m() %}x{% endmacro %}", "defines a macro"),
     ("{% call area_name() %}x{% endcall %}", "calls a macro"),
     ("{{ 9**9**9 }}", "raises to a power"),
+    ('{{ section1.body.getroottree().write("MARK") }}', "calls a function or method"),
+    ('{{ area_name|center(999999999) }}', "uses the filter 'center' (a template may use only these: abs, capitalize"),
+    ('{{ area_name|format("x") }}', "uses the filter 'format'"),
 ]
 
 
