@@ -26,6 +26,7 @@ from agreement.publish.manifest import MANIFEST, BuiltDocument
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"  # the invented second area
+RINGPARKEN = ROOT / "tests" / "fixtures" / "areas" / "ringparken"  # groups per housing area, a formandskab
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
 
@@ -184,6 +185,7 @@ def manifest_mismatches(out: Path) -> list[str]:
 _SHARED: dict[str, Callable[[Path], BuildResult]] = {
     "build": lambda out: build(SAMPLE, out),
     "solhaven": lambda out: build(SOLHAVEN, out),
+    "ringparken": lambda out: build(RINGPARKEN, out),
     "build-docx": lambda out: build(SAMPLE, out, ("docx",)),
 }
 
@@ -218,6 +220,12 @@ def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResu
 def built_solhaven(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The second test area built once, DOCX and PDF."""
     return _shared_build(tmp_path_factory, worker_id, "solhaven")
+
+
+@pytest.fixture(scope="session")
+def built_ringparken(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+    """The third test area (Slagelse og Korsør) built once, DOCX and PDF."""
+    return _shared_build(tmp_path_factory, worker_id, "ringparken")
 
 
 @pytest.fixture(scope="session")

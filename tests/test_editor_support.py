@@ -10,13 +10,12 @@ import pytest
 
 from agreement.documents.builtin import KINDS
 from agreement.documents.loader import load_content
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import RINGPARKEN, ROOT, SAMPLE, SOLHAVEN
 
-SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"
 SCHEMAS = ROOT / "agreement" / "schemas"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
 CONTENT_FILES = sorted(
-    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SOLHAVEN.rglob("*.yaml")],
+    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SOLHAVEN.rglob("*.yaml"), *RINGPARKEN.rglob("*.yaml")],
     key=lambda p: str(p),
 )
 
@@ -52,7 +51,7 @@ def test_first_line_names_the_schema_of_its_kind(path: Path) -> None:
     assert json.loads(schema.read_text(encoding="utf-8"))["$schema"].startswith("https://json-schema.org/")
 
 
-@pytest.mark.parametrize("folder", [SAMPLE, SOLHAVEN], ids=["sample", "solhaven"])
+@pytest.mark.parametrize("folder", [SAMPLE, SOLHAVEN, RINGPARKEN], ids=["sample", "solhaven", "ringparken"])
 def test_content_with_the_schema_line_still_loads(folder: Path) -> None:
     content = load_content(folder)
     assert len(content.delaftaler) == len(list((folder / "delaftaler").glob("*.yaml"))) > 0

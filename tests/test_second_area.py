@@ -67,3 +67,19 @@ def test_the_area_map_is_a_numbered_figure_before_the_diagram(solhaven) -> None:
     assert "Figur 1: Solhavens to afdelinger" in text and "Figur 2: Organisationsdiagram" in text
     strategic_text = _docx_text(solhaven.out_dir / "strategisk-samarbejdsaftale.docx")
     assert 'descr="Skitse af Solhaven: to afdelinger på hver sin side af en orange vej"' in strategic_text
+
+
+def test_a_third_area_with_groups_per_housing_area_builds(built_ringparken) -> None:
+    """Slagelse og Korsør: four delaftaler, each followed by the three housing areas' groups."""
+    data = json.loads(built_ringparken.manifest.read_text(encoding="utf-8"))
+    kinds = [d["kind"] for d in data["documents"]]
+    assert kinds.count("delaftale") == 4 and "kommissorium" in kinds
+    for path in built_ringparken.out_dir.iterdir():
+        if path.suffix in (".docx", ".pdf"):
+            text = _docx_text(path) if path.suffix == ".docx" else pdf_text(path)
+            for word in ("Albertslund", "Solhaven", "BO-VEST"):
+                assert word not in text, f"{path.name} mentions {word}"
+    strategic = " ".join(pdf_text(built_ringparken.out_dir / "strategisk-samarbejdsaftale.pdf").split())
+    assert "Slagelse og Korsør (Ringparken, Motalavej, Sydbyen)" in strategic
+    assert "Formandskabet består af borgmesteren fra Slagelse Kommune og formanden fra Slagelse Boligselskab (SB)." \
+        in strategic

@@ -32,7 +32,7 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
     strategic = programme.strategic
     orgs = strategic.organisations
-    group = next(g for g in strategic.organisation.groups if g.id == deal.group)
+    groups = [next(g for g in strategic.organisation.groups if g.id == ident) for ident in deal.groups]
     numbers = {goal.id: n for n, goal in enumerate(deal.goals, start=1)}
     return {
         **programme_context(programme),
@@ -63,8 +63,8 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
             }
             for a in deal.activities
         ],
-        "group_name": group.name[:1].lower() + group.name[1:],
-        "group_members": list(group.members),
+        "group_names": fmt.join_and([g.name[:1].lower() + g.name[1:] for g in groups]),
+        "groups": [{"name": g.name, "members": list(g.members)} for g in groups],
         "signatures": signature_rows(strategic, deal.signatures),
     }
 

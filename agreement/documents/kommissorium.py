@@ -1,4 +1,4 @@
-"""Kommissorium for bestyrelsen: the board's composition and meetings come from strategic.yaml."""
+"""Kommissorium for bestyrelsen: the board's seats, chair and meetings come from strategic.yaml, as in section 3."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import Markdown
+from agreement.documents.organisation import board_context
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -24,16 +25,12 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 
 def context(programme: Programme) -> dict[str, Any]:
     terms = programme.terms
-    strategic = programme.strategic
-    board = strategic.organisation.board
-    meetings = board.meetings_per_year
     return {
         **programme_context(programme),
+        "background": Markdown(terms.background, 2) if terms.background else "",
         "purpose": Markdown(terms.purpose, 2),
-        "representation": board.representation,
-        "members": [strategic.organisations[i].display_name for i in board.members],
+        "board": board_context(programme.strategic),
         "composition": Markdown(terms.composition, 2),
-        "meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
         "meetings_text": Markdown(terms.meetings, 2),
         "responsibilities": Markdown(terms.responsibilities, 2),
         "secretariat": Markdown(terms.secretariat, 2),

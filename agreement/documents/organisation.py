@@ -4,13 +4,56 @@ from __future__ import annotations
 
 import textwrap
 from itertools import pairwise
+from typing import Any
 
 from agreement.formatting import count, join_and, number
-from agreement.model.content import Strategic
+from agreement.model.content import Board, Strategic
 
 _INK = "#1F4E5A"
 _FILL = "#E6EFF1"
 _FONT = "Carlito"
+
+
+def meeting_count(board: Board) -> str:
+    """'to', or '3-4' for a range."""
+    low, high = board.meetings_per_year
+    return count(low) if low == high else f"{low}-{high}"
+
+
+def meetings(board: Board) -> str:
+    """'to gange', 'én gang', '3-4 gange': how often the board meets, before 'om året'."""
+    return f"{meeting_count(board)} {'gang' if board.meetings_per_year == (1, 1) else 'gange'}"
+
+
+def board_context(strategic: Strategic) -> dict[str, Any]:
+    """The board as section 3 and the kommissorium both show it: its seats, chair and meetings.
+
+    `shared` is true when every seat is an organisation represented by the board's shared text (the
+    short form: "repræsentanter fra ... i A, B og C"); otherwise each seat is listed with its own text.
+    """
+    board = strategic.organisation.board
+    orgs = strategic.organisations
+    shared = all(s.representation is None and not s.optional for s in board.seats)
+    names = [orgs[s.organisation].display_name for s in board.seats]
+    seats = names if shared else [
+        f"{name}: {s.representation or board.representation}" + (" (valgfri plads)" if s.optional else "")
+        for name, s in zip(names, board.seats)]
+    chairs = [f"{c.title} fra {orgs[c.organisation].display_name}" if c.title else orgs[c.organisation].display_name
+              for c in board.chairs]
+    return {
+        "shared": shared,
+        "representation": board.representation or "",
+        "members": join_and(names),
+        "seats": seats,
+        "chair": f"Formandskabet består af {join_and(chairs)}." if chairs else "",
+        "meetings": meetings(board),
+    }
+
+
+def _seat_names(strategic: Strategic) -> list[str]:
+    """The board's organisations by short name, an optional seat marked."""
+    orgs = strategic.organisations
+    return [orgs[s.organisation].short_name + (" (valgfri)" if s.optional else "") for s in strategic.organisation.board.seats]
 
 
 def organisation_dot(strategic: Strategic) -> str:
@@ -19,12 +62,9 @@ def organisation_dot(strategic: Strategic) -> str:
     Laid out as an organisation chart that fits an A4 page: the board on top, the follow-up groups
     under it, the team that serves them below, and the linked efforts under a dashed line, two a row.
     """
-    orgs = strategic.organisations
     org = strategic.organisation
-    board = org.board
-    members = ", ".join(orgs[i].short_name for i in board.members)
-    times = board.meetings_per_year
-    meets = f"mødes {count(times)} {'gang' if times == 1 else 'gange'} om året"
+    members = ", ".join(_seat_names(strategic))
+    meets = f"mødes {meetings(org.board)} om året"
 
     lines = [
         "digraph organisation {",
@@ -71,13 +111,10 @@ def organisation_dot(strategic: Strategic) -> str:
 
 def organisation_description(strategic: Strategic) -> str:
     """The diagram in words, for readers who cannot see it (the picture's alt text): what sits where, and who is in it."""
-    orgs = strategic.organisations
     org = strategic.organisation
-    board = org.board
-    times = board.meetings_per_year
-    members = join_and([orgs[i].short_name for i in board.members])
+    members = join_and(_seat_names(strategic))
     parts = [f"Organisationsdiagram for den boligsociale indsats i {strategic.area.name}. Øverst bestyrelsen "
-             f"({members}), der mødes {count(times)} {'gang' if times == 1 else 'gange'} om året"]
+             f"({members}), der mødes {meetings(org.board)} om året"]
     groups = [g.name for g in org.groups]
     if groups:
         parts.append(f"under den {count(len(groups))} {'følgegruppe' if len(groups) == 1 else 'følgegrupper'}: "

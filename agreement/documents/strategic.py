@@ -6,7 +6,7 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import Diagram, Footnote, Markdown
-from agreement.documents.organisation import organisation_description, organisation_dot
+from agreement.documents.organisation import board_context, organisation_description, organisation_dot
 from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -27,8 +27,6 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 def context(programme: Programme) -> dict[str, Any]:
     s = programme.strategic
     org = s.organisation
-    board = org.board
-    meetings = board.meetings_per_year
     return {
         **programme_context(programme),
         "parties": [s.organisations[p].name for p in s.parties],
@@ -38,10 +36,8 @@ def context(programme: Programme) -> dict[str, Any]:
         "org_diagram_text": Markdown(org.diagram_text, 3),
         "org_diagram": Diagram(organisation_dot(s), max_width_cm=16, max_height_cm=12,
                                description=organisation_description(s)),
-        "board_representation": board.representation,
-        "board_members": fmt.join_and([s.organisations[i].display_name for i in board.members]),
-        "board_meetings": f"{fmt.count(meetings)} {'gang' if meetings == 1 else 'gange'}",
-        "board_text": Markdown(board.text, 3),
+        "board": board_context(s),
+        "board_text": Markdown(org.board.text, 3),
         "groups_text": Markdown(org.groups_text, 3),
         "groups": [{"name": g.name, "members": list(g.members)} for g in org.groups],
         "steering": Markdown(org.steering, 2),

@@ -92,18 +92,58 @@ class Area:
 
 
 @dataclass(frozen=True)
+class Seat:
+    """A board seat: an organisation, who represents it (None: the board's shared text), and whether it is optional."""
+
+    organisation: str
+    representation: str | None
+    optional: bool
+
+    @classmethod
+    def from_data(cls, data: str | Data) -> Seat:
+        if isinstance(data, str):
+            return cls(data, None, False)
+        return cls(data["organisation"], data.get("repræsentation"), data.get("valgfri", False))
+
+
+@dataclass(frozen=True)
+class Chair:
+    organisation: str
+    title: str | None  # in the definite form, e.g. 'borgmesteren'; None: the organisation itself
+
+
+@dataclass(frozen=True)
 class Board:
-    representation: str
-    members: tuple[str, ...]
-    meetings_per_year: int
+    representation: str | None
+    seats: tuple[Seat, ...]
+    chairs: tuple[Chair, ...]
+    meetings_per_year: tuple[int, int]  # fewest and most; the same number twice when it is not a range
     text: str | None
+
+    @classmethod
+    def from_data(cls, data: Data) -> Board:
+        meets = data["møder_pr_år"]
+        low, _, high = str(meets).partition("-")
+        return cls(
+            data.get("repræsentation"),
+            tuple(Seat.from_data(s) for s in data["organisationer"]),
+            tuple(Chair(c, None) if isinstance(c, str) else Chair(c["organisation"], c["titel"])
+                  for c in data.get("formandskab", ())),
+            (int(low), int(high or low)),
+            data.get("tekst"),
+        )
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return tuple(s.organisation for s in self.seats)
 
 
 @dataclass(frozen=True)
 class FollowUpGroup:
     id: str
     name: str
-    focus_area: str
+    focus_areas: tuple[str, ...]  # for a group of a housing area: every chosen focus area
+    estate: str | None  # the housing area it follows, when it follows one
     members: tuple[str, ...]
 
 
@@ -195,7 +235,7 @@ class Strategic:
     def from_doc(cls, doc: YamlDocument) -> Strategic:
         d = doc.data
         org = d["organisering"]
-        board = org["bestyrelse"]
+        chosen = tuple(a["navn"] for a in d["indsatsområder"]["områder"] if a["valgt"])
         return cls(
             source=Source.of(doc),
             area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"])),
@@ -210,10 +250,11 @@ class Strategic:
             organisation=ProgrammeOrganisation(
                 diagram_text=org["diagram"]["tekst"],
                 linked_efforts=_strings(org["diagram"].get("tilknyttede_indsatser")),
-                board=Board(board["repræsentation"], _strings(board["organisationer"]), board["møder_pr_år"], board.get("tekst")),
+                board=Board.from_data(org["bestyrelse"]),
                 groups_text=org["følgegrupper"].get("tekst"),
                 groups=tuple(
-                    FollowUpGroup(g["id"], g["navn"], g["indsatsområde"], _strings(g["medlemmer"]))
+                    FollowUpGroup(g["id"], g["navn"], chosen if "boligområde" in g else _strings(g.get("indsatsområder"))
+                                  or (g["indsatsområde"],), g.get("boligområde"), _strings(g["medlemmer"]))
                     for g in org["følgegrupper"]["grupper"]
                 ),
                 steering=org.get("styring"),
@@ -292,7 +333,7 @@ class Delaftale:
     focus_area: str
     period: Span
     parties: tuple[str, ...]
-    group: str
+    groups: tuple[str, ...]
     purpose: str
     goals: tuple[SubGoal, ...]
     activities: tuple[Activity, ...]
@@ -308,7 +349,7 @@ class Delaftale:
             focus_area=d["indsatsområde"],
             period=_span(d["periode"]),
             parties=_strings(d["parter"]),
-            group=d["følgegruppe"],
+            groups=(d["følgegruppe"],) if isinstance(d["følgegruppe"], str) else tuple(d["følgegruppe"]),
             purpose=d["formål"],
             goals=tuple(
                 SubGoal(g["id"], g["delmål"], tuple(
@@ -461,6 +502,7 @@ class MilestonePlan:
 class TermsOfReference:
     source: Source
     adopted: dt.date | None
+    background: str | None
     purpose: str
     composition: str | None
     meetings: str
@@ -474,6 +516,7 @@ class TermsOfReference:
         return cls(
             source=Source.of(doc),
             adopted=_date(d["godkendt"]) if d.get("godkendt") else None,
+            background=d.get("baggrund"),
             purpose=d["formål"],
             composition=d.get("sammensætning"),
             meetings=d["møder"],

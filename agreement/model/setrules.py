@@ -42,6 +42,10 @@ class Index:
         self.groups = {g["id"]: i for i, g in enumerate(data["organisering"]["følgegrupper"]["grupper"])}
         self.signatures = {s["part"] for s in data["underskrifter"]}
         self.areas = {a["navn"]: i for i, a in enumerate(data["indsatsområder"]["områder"])}
+        chosen = [a["navn"] for a in data["indsatsområder"]["områder"] if a["valgt"] is True]
+        # The focus areas each follow-up group follows: a housing area's group follows every chosen one.
+        self.follows = {g["id"]: chosen if "boligområde" in g else g.get("indsatsområder") or [g.get("indsatsområde")]
+                        for g in data["organisering"]["følgegrupper"]["grupper"]}
         self.period = periods.span(data["periode"])
 
     def area_line(self, name: str) -> int:
@@ -95,8 +99,7 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                             f"the agreement period {index.period.start} to {index.period.end} in {strategic}")
         for i, party in enumerate(data["parter"]):
             yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
-        yield from reference(doc, ("følgegruppe",), data["følgegruppe"], index.groups, "follow-up group",
-                             f"organisering.følgegrupper.grupper in {strategic}")
+        yield from _groups_follow(doc, index, strategic)
         goals: dict[str, int] = {}  # delmål id -> index of its first use
         for i, goal in enumerate(data["delmål"]):
             if goal["id"] in goals:
@@ -120,6 +123,23 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
             elif ("navn" not in signature or "titel" not in signature) and party not in index.signatures:
                 yield doc.error(("underskrifter", s), f"the signature for '{party}' has no name and title, and {strategic} "
                                 "has no signature for that party to take them from; write navn and titel here")
+
+
+def _groups_follow(doc: YamlDocument, index: Index, strategic: str) -> Iterator[ContentError]:
+    """Each follow-up group a delaftale names exists and follows the delaftale's focus area."""
+    named = doc.data["følgegruppe"]
+    area = doc.data["indsatsområde"]
+    fitting = [g for g, areas in index.follows.items() if area in areas]
+    for path, ident in [(("følgegruppe",), named)] if isinstance(named, str) else \
+            [(("følgegruppe", i), ident) for i, ident in enumerate(named)]:
+        if ident not in index.groups:
+            yield from reference(doc, path, ident, index.groups, "follow-up group",
+                                 f"organisering.følgegrupper.grupper in {strategic}")
+        elif area not in index.follows[ident]:
+            line = index.doc.locate(("organisering", "følgegrupper", "grupper", index.groups[ident])).line
+            fit = f"name a group that follows it ({', '.join(fitting)})" if fitting else "no group follows it yet"
+            yield doc.error(path, f"the follow-up group '{ident}' ({strategic}, line {line}) does not follow this "
+                            f"delaftale's focus area '{area}'; {fit}, or add '{area}' to the group's indsatsområder there")
 
 
 def _unique_activity_ids(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -155,6 +175,8 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     labels = [periods.year_label(y) for y in years]
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
     activities = {ident: d for ident, (d, _) in content.activities().items()}
+    ids = [a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]]
+    twice = {ident for ident in ids if ids.count(ident) > 1}  # reported as duplicates by _unique_activity_ids
     plan = BudgetPlan.from_doc(doc)
     yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
                          "organisation", f"organisationer in {strategic}")
@@ -182,7 +204,8 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
                 yield from reference(doc, path + ("aktivitet",), activity, activities, "activity",
                                      "a delaftale in delaftaler/")
                 owner = activities.get(activity)
-                if owner is not None and area is not None and owner.data["indsatsområde"] != area:
+                if owner is not None and area is not None and owner.data["indsatsområde"] != area \
+                        and activity not in twice:
                     yield doc.error(path + ("aktivitet",), f"the activity '{activity}' belongs to the delaftale for "
                                     f"'{owner.data['indsatsområde']}' ({owner.path}), not to '{area}'")
     for f, line in enumerate(data["finansiering"]):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from agreement import formatting as fmt
 from agreement.documents.milepaelsplan import milestones
+from agreement.documents.organisation import meeting_count
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model.budget import compute, share_text
 from agreement.model.period import Span
@@ -25,7 +26,7 @@ def key_figures(programme: Programme) -> dict[str, Figures]:
     orgs = strategic.organisations
     period = {"Aftaleperiode": _span(strategic.period)}
     board = {"Bestyrelse": fmt.join_and([orgs[i].display_name for i in strategic.organisation.board.members]),
-             "Bestyrelsesmøder pr. år": fmt.count(strategic.organisation.board.meetings_per_year)}
+             "Bestyrelsesmøder pr. år": meeting_count(strategic.organisation.board)}
     out: dict[str, Figures] = {
         STRATEGIC: {**period, "Parter": _names(programme, strategic.parties), **board},
         BUDGET: {**period, **_budget(programme)},

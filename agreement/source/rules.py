@@ -27,8 +27,87 @@ def _ids_and_references(doc: YamlDocument) -> list[ContentError]:
     _unique_ids(doc, ("organisering", "team", "roller"), org["team"]["roller"], "team role", errors)
     for i, party in enumerate(data["parter"]):
         _check_ref(doc, ("parter", i), party, org_ids, "organisation", "organisationer", errors)
-    for i, member in enumerate(org["bestyrelse"]["organisationer"]):
-        _check_ref(doc, ("organisering", "bestyrelse", "organisationer", i), member, org_ids, "organisation", "organisationer", errors)
+    for i, seat in enumerate(org["bestyrelse"]["organisationer"]):
+        path: JsonPath = ("organisering", "bestyrelse", "organisationer", i)
+        _check_ref(doc, path if isinstance(seat, str) else path + ("organisation",), _seat_org(seat), org_ids, "organisation",
+                   "organisationer", errors)
+    return errors
+
+
+def _seat_org(seat: str | dict[str, Any]) -> str:
+    return seat if isinstance(seat, str) else seat["organisation"]
+
+
+def _board(doc: YamlDocument) -> list[ContentError]:
+    board = doc.data["organisering"]["bestyrelse"]
+    where = ("organisering", "bestyrelse")
+    errors: list[ContentError] = []
+    seats: dict[str, int] = {}
+    for i, seat in enumerate(board["organisationer"]):
+        ident = _seat_org(seat)
+        if ident in seats:
+            errors.append(doc.error(where + ("organisationer", i), f"'{ident}' has two seats on the board (first on line "
+                                    f"{doc.locate(where + ('organisationer', seats[ident])).line}); list each organisation once"))
+        seats.setdefault(ident, i)
+        if "repræsentation" not in board and (isinstance(seat, str) or "repræsentation" not in seat):
+            errors.append(doc.error(where + ("organisationer", i), f"the seat of '{ident}' does not say who represents the "
+                                    "organisation; write it as 'organisation: " + ident + "' with 'repræsentation: ...', or "
+                                    "write one 'repræsentation' for the whole board under bestyrelse"))
+    for i, chair in enumerate(board.get("formandskab", [])):
+        ident = _seat_org(chair)
+        if ident not in seats:
+            errors.append(doc.error(where + ("formandskab", i), f"'{ident}' is in the formandskab but has no seat on the board"
+                                    f"{suggest(ident, set(seats))}; add it under bestyrelse.organisationer or correct it"))
+    meets = board["møder_pr_år"]
+    if isinstance(meets, str):
+        low, high = (int(n) for n in meets.split("-"))
+        if not 1 <= low < high <= 52:
+            errors.append(doc.error(where + ("møder_pr_år",), f"'{meets}' must go from the fewest to the most meetings a "
+                                    "year, between 1 and 52, e.g. 3-4; write one number if it is always the same"))
+    return errors
+
+
+_FOLLOWS = ("indsatsområde", "indsatsområder", "boligområde")
+
+
+def _groups(doc: YamlDocument) -> list[ContentError]:
+    data = doc.data
+    where = ("organisering", "følgegrupper", "grupper")
+    areas = {a["navn"]: i for i, a in enumerate(data["indsatsområder"]["områder"])}
+    chosen = [name for name, i in areas.items() if data["indsatsområder"]["områder"][i]["valgt"] is True]
+    estates = data["område"]["boligområder"]
+    errors: list[ContentError] = []
+    followed: set[str] = set()
+    for g, group in enumerate(data["organisering"]["følgegrupper"]["grupper"]):
+        keys = [k for k in _FOLLOWS if k in group]
+        if not keys:
+            errors.append(doc.error(where + (g,), f"the follow-up group '{group['id']}' does not say what it follows; write "
+                                    "'indsatsområde: ...' (one focus area), 'indsatsområder: [...]' (several) or "
+                                    "'boligområde: ...' (every chosen focus area in that housing area)"))
+            continue
+        for extra in keys[1:]:
+            errors.append(doc.error(where + (g, extra), f"the follow-up group '{group['id']}' already follows its "
+                                    f"'{keys[0]}'; keep one of indsatsområde, indsatsområder and boligområde", key=True))
+        if keys[0] == "boligområde":
+            estate = group["boligområde"]
+            if estate not in estates:
+                errors.append(doc.error(where + (g, "boligområde"), f"'{estate}' is not one of the housing areas in "
+                                        f"område.boligområder{suggest(estate, set(estates))}; choose one of: {', '.join(estates)}"))
+            followed.update(chosen)
+            continue
+        names = [group["indsatsområde"]] if keys[0] == "indsatsområde" else group["indsatsområder"]
+        for n, name in enumerate(names):
+            path = where + (g, keys[0]) + ((n,) if keys[0] == "indsatsområder" else ())
+            if name in areas and name not in chosen:
+                line = doc.locate(("indsatsområder", "områder", areas[name], "valgt")).line
+                errors.append(doc.error(path, f"the follow-up group follows '{name}', which is not chosen (line {line}: "
+                                        "valgt: false); choose it there or let the group follow a chosen focus area"))
+            followed.add(name)
+    for name in chosen:
+        if name not in followed:
+            errors.append(doc.error(("indsatsområder", "områder", areas[name], "valgt"), f"no follow-up group follows the "
+                                    f"chosen focus area '{name}'; add a group under organisering.følgegrupper.grupper with "
+                                    f"'indsatsområde: {name}', or name it in a group's 'indsatsområder'"))
     return errors
 
 
@@ -96,6 +175,8 @@ RULES = (
     _on_strategic(_ids_and_references, ("organisationer",), ("parter",), ("organisering", "følgegrupper", "grupper"),
                   ("organisering", "team", "roller"), ("organisering", "bestyrelse", "organisationer")),
     _on_strategic(_signatories, ("organisationer",), ("parter",), ("underskrifter",)),
+    _on_strategic(_board, ("organisering", "bestyrelse")),
+    _on_strategic(_groups, ("organisering", "følgegrupper", "grupper"), ("indsatsområder", "områder"), ("område", "boligområder")),
     _on_strategic(_period, ("periode",)),
     _on_strategic(_focus_areas, ("indsatsområder", "områder")),
 )

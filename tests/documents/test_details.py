@@ -16,8 +16,8 @@ from lxml import etree
 from agreement.model.budget import rounded_shares
 from agreement.word.ooxml import w
 
-# The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
-BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
+# The Word files of the shared builds (tests/conftest.py) of the sample and the two test areas.
+BUILDS = {"sample": "built", "solhaven": "built_solhaven", "ringparken": "built_ringparken"}
 MONTHS = "januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december"
 LONG_DATE = re.compile(rf"^\d{{1,2}}\. ({MONTHS}) \d{{4}}$")
 TEAL = "1F4E5A"

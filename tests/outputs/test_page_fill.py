@@ -72,7 +72,7 @@ def half_empty_pages(pdf: Path) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("area", ["built", "built_solhaven"])
+@pytest.mark.parametrize("area", ["built", "built_solhaven", "built_ringparken"])
 def test_no_page_is_half_empty(area: str, request: pytest.FixtureRequest) -> None:
     result = request.getfixturevalue(area)
     checked = 0

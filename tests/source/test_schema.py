@@ -59,7 +59,9 @@ MUTATIONS = [
     (r"^  fra: 2021-03-01$", "  fra: 1. marts 2021", "not a valid date"),
     (r"^  til: 2025-02-28$", "  til: 2025-02-30", "not a valid date"),
     (r"^status: endelig$", "status: færdig", "choose one of: udkast, endelig"),
-    (r"møder_pr_år: 2$", "møder_pr_år: to", "must be a whole number"),
+    (r"møder_pr_år: 2$", "møder_pr_år: 2.5", "must be a whole number"),
+    (r"møder_pr_år: 2$", "møder_pr_år: to", "'to' does not have the form organisering.bestyrelse.møder_pr_år needs: "
+     "Hvor mange gange om året bestyrelsen mødes: et tal, f.eks. 4, eller et interval, f.eks. 3-4"),
     (r"baseline_boligområde: 88.9$", "baseline_boligområde: \"88,9 %\"", "decimal point"),
     (r"^        årsværk: 1$", "        årsværk: 0", "must be more than 0"),
     (r"navn: Beskæftigelse$", "navn: Beskæftigelsen", "did you mean 'Beskæftigelse'?"),

@@ -14,8 +14,8 @@ from agreement.word.measure import Font
 from agreement.word.ooxml import el, paragraph, run, w
 from agreement.word.tables import widths as table_widths
 
-# The Word files of the shared builds (tests/conftest.py) of the sample and of Solhaven.
-BUILDS = {"sample": "built", "solhaven": "built_solhaven"}
+# The Word files of the shared builds (tests/conftest.py) of the sample and the two test areas.
+BUILDS = {"sample": "built", "solhaven": "built_solhaven", "ringparken": "built_ringparken"}
 
 
 @pytest.fixture(scope="module", params=sorted(BUILDS))

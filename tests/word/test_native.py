@@ -22,9 +22,9 @@ def _docx_files(result) -> list[Path]:
     return files
 
 
-@pytest.fixture(params=["sample", "solhaven"])
-def docx_files(request, built, built_solhaven) -> list[Path]:
-    return _docx_files(built if request.param == "sample" else built_solhaven)
+@pytest.fixture(params=["built", "built_solhaven", "built_ringparken"])
+def docx_files(request: pytest.FixtureRequest) -> list[Path]:
+    return _docx_files(request.getfixturevalue(request.param))
 
 
 def _settings(path: Path) -> etree._Element:
