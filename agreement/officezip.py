@@ -7,15 +7,21 @@ import io
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 
 from agreement.errors import AgreementError, Location
+from agreement.namespaces import R_NS, W_NS
 
 MB = 1024 * 1024
 MAX_BYTES = 200 * MB  # unpacked, all parts together: ten times the largest document the sample builds, and room
 MAX_PARTS = 2000
+# A template or an edition's workbook from outside: LBF's templates unpack to under 1 MB, one with pictures to a few.
+TEMPLATE_MAX_BYTES = 50 * MB
+MAX_XML_PART = 20 * MB  # any one XML part of a template or workbook: parsing it whole takes time and memory
 _CHUNK = MB
 
 
@@ -73,33 +79,110 @@ _WEB = ("http:", "https:", "mailto:")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
-def package_problems(archive: zipfile.ZipFile) -> list[str]:
-    """What makes a Word or Excel file more than a document, each naming its part: links to files or addresses
-    outside it (other than web and mail links), macros, embedded objects, other documents pulled in (altChunk,
-    attached templates, subdocuments, frames, external workbooks, data connections), and DOCTYPEs."""
+@dataclass(frozen=True)
+class Office:
+    """What the program (Word or Excel) writes into a document: the parts' content types and the relationships'
+    types (their last word). Anything else in a file from outside is refused: it would be published inside the
+    document, or read by LibreOffice while it builds."""
+
+    name: str
+    content_types: frozenset[str]
+    relationships: frozenset[str]
+
+
+_PACKAGE = "application/vnd.openxmlformats-package."
+_OFFICE = "application/vnd.openxmlformats-officedocument."
+_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff", "image/x-emf", "image/x-wmf", "image/svg+xml")
+_SHARED_TYPES = (_PACKAGE + "relationships+xml", _PACKAGE + "core-properties+xml", _OFFICE + "extended-properties+xml",
+                 _OFFICE + "custom-properties+xml", _OFFICE + "customXmlProperties+xml", _OFFICE + "theme+xml",
+                 "application/vnd.ms-office.classificationlabels+xml", *_IMAGES)
+_SHARED_RELATIONSHIPS = ("officeDocument", "core-properties", "extended-properties", "custom-properties", "thumbnail",
+                         "theme", "styles", "comments", "image", "hyperlink", "customXml", "customXmlProps",
+                         "printerSettings", "classificationlabels")
+_WML = _OFFICE + "wordprocessingml."
+_SML = _OFFICE + "spreadsheetml."
+WORD = Office("Word", frozenset((*_SHARED_TYPES, "application/vnd.ms-word.stylesWithEffects+xml", _WML + "printerSettings",
+                                 *(f"{_WML}{kind}+xml" for kind in (
+                                     "document.main", "template.main", "document.glossary", "styles", "numbering",
+                                     "settings", "webSettings", "fontTable", "header", "footer", "footnotes", "endnotes",
+                                     "comments", "commentsExtended", "commentsIds", "commentsExtensible", "people")))),
+              frozenset((*_SHARED_RELATIONSHIPS, "stylesWithEffects", "numbering", "settings", "webSettings", "fontTable",
+                         "header", "footer", "footnotes", "endnotes", "commentsExtended", "commentsIds",
+                         "commentsExtensible", "people", "glossaryDocument")))
+EXCEL = Office("Excel", frozenset((*_SHARED_TYPES, _SML + "printerSettings", _OFFICE + "vmlDrawing",
+                                   _OFFICE + "drawing+xml", "application/vnd.ms-excel.threadedcomments+xml",
+                                   "application/vnd.ms-excel.person+xml",
+                                   *(f"{_SML}{kind}+xml" for kind in (
+                                       "sheet.main", "template.main", "worksheet", "sharedStrings", "styles",
+                                       "calcChain", "comments", "table")))),
+               frozenset((*_SHARED_RELATIONSHIPS, "worksheet", "sharedStrings", "calcChain", "table", "drawing",
+                          "vmlDrawing", "threadedComment", "person")))
+# The parts a Word document's text is in, where fields are.
+_STORIES = frozenset(f"{_WML}{kind}+xml" for kind in ("document.main", "template.main", "document.glossary", "header",
+                                                       "footer", "footnotes", "endnotes", "comments"))
+
+
+def package_problems(archive: zipfile.ZipFile, office: Office) -> list[str]:
+    """What makes a Word or Excel file more than a document, each naming its part: parts and relationships the
+    program does not write for a document, links to files or addresses outside it (other than web and mail links),
+    macros, embedded objects, other documents pulled in (altChunk, attached templates, subdocuments, frames,
+    external workbooks, data connections), DOCTYPEs, references to a relationship that does not fit, and fields
+    other than those that number, date and cross-reference the document itself."""
     problems = []
-    for name in archive.namelist():
-        if not name.endswith((".xml", ".rels")):
-            if posixpath.basename(name).lower().startswith("vbaproject"):
-                problems.append(f"the part {name} holds macros; save the file without macros (as .docx or .xlsx)")
+    try:
+        types = etree.fromstring(archive.read("[Content_Types].xml"), _PARSER)
+    except (KeyError, etree.XMLSyntaxError):  # no reader gets anything out of the file; theirs say so
+        return []
+    if types.getroottree().docinfo.internalDTD is not None:
+        problems.append(_doctype("[Content_Types].xml"))
+    problems += [f"the file is macro-enabled ({kind}); save it without macros (as .docx or .xlsx)"
+                 for kind in sorted({t.get("ContentType", "") for t in types}) if "macroEnabled" in kind]
+    defaults = {t.get("Extension", "").lower(): t.get("ContentType", "") for t in types if t.get("Extension")}
+    overrides = {t.get("PartName", "").lstrip("/"): t.get("ContentType", "") for t in types if t.get("PartName")}
+    relationships: dict[str, dict[str, etree._Element]] = {}  # by the part they start from, by id
+    names = [name for name in archive.namelist() if not name.endswith("/") and name != "[Content_Types].xml"]
+    for name in names:
+        extension = name.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(name) else ""
+        kind = overrides.get(name, defaults.get(extension, ""))
+        if posixpath.basename(name).lower().startswith("vbaproject"):
+            problems.append(f"the part {name} holds macros; save the file without macros (as .docx or .xlsx)")
+        elif kind not in office.content_types and not (kind == "application/xml" and name.startswith("customXml/")):
+            problems.append(f"the part {name} ({kind or 'no content type'}) is not one {office.name} writes for a "
+                            f"document; save the file again in {office.name} without it")
+        elif name.endswith(".xml") and archive.getinfo(name).file_size > MAX_XML_PART:
+            problems.append(f"the part {name} is {archive.getinfo(name).file_size // MB} MB of XML, more than the "
+                            f"{MAX_XML_PART // MB} MB a part of a {office.name} file needs; remove what makes it so "
+                            f"large, or save the file again in {office.name} without it")
+        elif name.endswith(".rels"):
+            root = _parse(archive, name, problems)
+            if root is not None:
+                source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[:-5])
+                relationships[source] = {rel.get("Id", ""): rel for rel in root}
+                problems += _relationship_problems(source, root, office)
+    for name in names:
+        if not name.endswith(".xml") or archive.getinfo(name).file_size > MAX_XML_PART:
             continue
-        data = archive.read(name)
-        if not name.endswith(".rels") and name != "[Content_Types].xml":
-            if _has_doctype(data):
+        story = overrides.get(name) in _STORIES
+        if not story and name not in relationships:  # a part without references or text: only its prolog matters
+            if _has_doctype(archive.read(name)):
                 problems.append(_doctype(name))
             continue
-        try:
-            root = etree.fromstring(data, _PARSER)
-        except etree.XMLSyntaxError:  # no reader gets anything out of it, a DOCTYPE included; theirs say so
-            continue
-        if root.getroottree().docinfo.internalDTD is not None:  # there is one for every DOCTYPE
-            problems.append(_doctype(name))
-        if name == "[Content_Types].xml":
-            problems += [f"the file is macro-enabled ({kind}); save it without macros (as .docx or .xlsx)"
-                         for kind in sorted({t.get("ContentType", "") for t in root}) if "macroEnabled" in kind]
-        elif name.endswith(".rels"):
-            problems += _relationship_problems(name, root)
+        root = _parse(archive, name, problems)
+        if root is not None:
+            problems += _reference_problems(name, root, relationships.get(name, {}))
+            if story:
+                problems += _field_problems(name, root)
     return problems
+
+
+def _parse(archive: zipfile.ZipFile, name: str, problems: list[str]) -> etree._Element | None:
+    try:
+        root = etree.fromstring(archive.read(name), _PARSER)
+    except etree.XMLSyntaxError:  # no reader gets anything out of it, a DOCTYPE included; theirs say so
+        return None
+    if root.getroottree().docinfo.internalDTD is not None:  # there is one for every DOCTYPE
+        problems.append(_doctype(name))
+    return root
 
 
 def _doctype(name: str) -> str:
@@ -124,8 +207,7 @@ def _has_doctype(data: bytes) -> bool:
     return b"<!DOCTYPE" in prolog
 
 
-def _relationship_problems(name: str, rels: etree._Element) -> list[str]:
-    source = posixpath.join(posixpath.dirname(posixpath.dirname(name)), posixpath.basename(name)[: -len(".rels")])
+def _relationship_problems(source: str, rels: etree._Element, office: Office) -> list[str]:
     problems = []
     for rel in rels:
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
@@ -141,4 +223,106 @@ def _relationship_problems(name: str, rels: etree._Element) -> list[str]:
         elif rel.get("TargetMode") == "External" and not (kind == "hyperlink" and target.lower().startswith(_WEB)):
             problems.append(f"the part {source} links to '{target}' outside the file ({kind}); a file may link only to "
                             "web and mail addresses: embed what it shows, or remove the link")
+        elif kind == "font":
+            problems.append(f"the part {source} embeds a font ({target}); in {office.name}, untick 'Embed fonts in the "
+                            "file' (File > Options > Save) and save the file again")
+        elif kind not in office.relationships:
+            problems.append(f"the part {source} refers to {target} by a relationship {office.name} does not write for a "
+                            f"document ({rel.get('Type', '')}); save the file again in {office.name} without it")
     return problems
+
+
+# The relationship each element that refers to one must refer to; any other element may refer to no link outside.
+_REFERS_TO = {"blip": "image", "svgBlip": "image", "imagedata": "image", "hyperlink": "hyperlink",
+              "hlinkClick": "hyperlink", "hlinkHover": "hyperlink", "headerReference": "header",
+              "footerReference": "footer"}
+
+
+def _reference_problems(name: str, root: etree._Element, rels: dict[str, etree._Element]) -> list[str]:
+    """Each reference from the part `name` to one of its relationships that does not fit the element it is on: a
+    picture shown from a link instead of from the file (LibreOffice fetches it while it builds, Word when the file
+    is opened), or from a relationship that is no picture; a link outside the file used by anything but a link."""
+    problems = []
+    for element in cast("list[etree._Element]", root.xpath("//*[@*[namespace-uri()=$ns]]", ns=R_NS)):
+        for attribute, value in element.attrib.items():
+            rel = rels.get(str(value)) if str(attribute).startswith(f"{{{R_NS}}}") else None
+            if rel is None:
+                continue  # not a reference, or one to nothing: nothing is read
+            tag = etree.QName(element).localname
+            kind = rel.get("Type", "").rsplit("/", 1)[-1]
+            external = rel.get("TargetMode") == "External"
+            expected = _REFERS_TO.get(tag)
+            if str(attribute).endswith("}link") or (expected and kind != expected) or (external and expected != "hyperlink"):
+                problems.append(f"the part {name} refers from <{tag}> to '{rel.get('Target', '')}' ({kind}"
+                                f"{', outside the file' if external else ''}), which is not what <{tag}> may refer to; "
+                                "insert the picture or link again in Word (a picture inserted from a file, not linked "
+                                "to it), or remove it")
+    return problems
+
+
+# The fields a document's text may hold: numbers, dates, properties and references within the document. Others
+# read files or addresses (INCLUDETEXT, INCLUDEPICTURE, LINK, DDE, IMPORT), or run commands (DDEAUTO, MACROBUTTON).
+_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION", "SEQ", "REF", "PAGEREF", "NOTEREF", "STYLEREF",
+                     "TOC", "TC", "DATE", "TIME", "CREATEDATE", "SAVEDATE", "PRINTDATE", "DOCPROPERTY", "TITLE",
+                     "SUBJECT", "AUTHOR", "KEYWORDS", "COMMENTS", "LISTNUM", "AUTONUM", "AUTONUMLGL", "AUTONUMOUT",
+                     "SYMBOL", "QUOTE", "IF", "=", "FORMTEXT", "FORMCHECKBOX", "FORMDROPDOWN", "HYPERLINK"})
+_FIELD_WORDS = re.compile(r'"([^"]*)"?|(\\\S+)|([^\s"]+)')  # a quoted text, a switch, or a word
+_SWITCHES_WITH_TEXT = {"\\l", "\\o", "\\t"}  # HYPERLINK's switches followed by a text of their own
+
+
+def _field_problems(name: str, root: etree._Element) -> list[str]:
+    """Each field in the part `name` that is not one of _FIELDS, or a HYPERLINK field to anything but a web or
+    mail address; a field's code may be spread over many runs (w:instrText between w:fldChar begin and separate)."""
+    codes: list[str] = []
+    open_fields: list[list[str] | None] = []  # the code read so far of each field begun, None once it is complete
+    for element in root.iter(f"{{{W_NS}}}fldChar", f"{{{W_NS}}}instrText", f"{{{W_NS}}}delInstrText",
+                              f"{{{W_NS}}}fldSimple"):
+        tag = etree.QName(element).localname
+        if tag == "fldSimple":
+            codes.append(element.get(f"{{{W_NS}}}instr", ""))
+        elif tag != "fldChar":
+            if open_fields and open_fields[-1] is not None:
+                open_fields[-1].append(element.text or "")
+            else:
+                codes.append(element.text or "")  # a code outside a field: Word ignores it, LibreOffice may not
+        elif (which := element.get(f"{{{W_NS}}}fldCharType")) == "begin":
+            open_fields.append([])
+        elif open_fields and which in ("separate", "end"):
+            pieces = open_fields[-1]
+            if pieces is not None:
+                codes.append("".join(pieces))
+                open_fields[-1] = None
+            if which == "end":
+                open_fields.pop()
+    codes += ["".join(pieces) for pieces in open_fields if pieces is not None]
+    problems = []
+    for code in codes:
+        words = [(quoted, switch, word) for quoted, switch, word in _FIELD_WORDS.findall(code)]
+        field = (words[0][2] if words else "").upper()
+        field = "=" if field.startswith("=") else field
+        if field not in _FIELDS:
+            problems.append(f"the part {name} has a field {field or '(of no type)'} ('{_short(code)}'), which reads "
+                            "files or addresses or runs commands when the document is built or opened; remove the "
+                            "field (select it in Word and press Ctrl+Shift+F9 to keep its text)")
+        elif field == "HYPERLINK" and not _web_field(words[1:]):
+            problems.append(f"the part {name} has a field HYPERLINK ('{_short(code)}') to something other than a web "
+                            "or mail address; a template may link only to those: remove the link")
+    return problems
+
+
+def _web_field(words: list[tuple[str, str, str]]) -> bool:
+    """Whether a HYPERLINK field's words lead to a web or mail address, or to a bookmark in the document (\\l)."""
+    skip = False
+    for quoted, switch, word in words:
+        if skip:
+            skip = False
+        elif switch:
+            skip = switch.lower() in _SWITCHES_WITH_TEXT
+        else:
+            return (quoted or word).lower().startswith(_WEB)
+    return True
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width] + " …"

@@ -5,12 +5,16 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agreement.errors import AgreementError, ContentError, ContentErrors, Location, TemplateError, display_path
 from agreement.namespaces import SHEET_NS
 from agreement.resources import EDITIONS
 from agreement.source.schema import load_schema, schema_errors
 from agreement.source.yamlload import load_yaml
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 EDITION_FILE = "edition.yaml"
 LOCAL_FOLDER = "skabeloner"
@@ -149,11 +153,11 @@ def workbook_problems(path: Path) -> list[str]:
     may (see agreement.officezip), and formulas, which could call programs or addresses when it is opened."""
     from lxml import etree
 
-    from agreement.officezip import open_zip_bounded, package_problems
+    from agreement.officezip import EXCEL, TEMPLATE_MAX_BYTES, open_zip_bounded, package_problems
 
     try:
-        with open_zip_bounded(path) as archive:
-            problems = package_problems(archive)
+        with open_zip_bounded(path, max_bytes=TEMPLATE_MAX_BYTES) as archive:
+            problems = package_problems(archive, EXCEL)
             for name in archive.namelist():
                 if not name.startswith("xl/") or not name.endswith(".xml"):
                     continue
@@ -161,10 +165,9 @@ def workbook_problems(path: Path) -> list[str]:
                     root = etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
                 except etree.XMLSyntaxError:
                     continue  # openpyxl says what is wrong with it
-                for cell in root.iter(f"{{{SHEET_NS}}}c"):  # a cell's formula
-                    formula = cell.find(f"{{{SHEET_NS}}}f")
-                    if formula is not None:
-                        problems.append(_formula_message(name, cell.get("r", "?"), formula.text or ""))
+                for element in root.iter():  # a cell's, a rule's, a validation's, a table column's formula
+                    if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] in _FORMULAS:
+                        problems.append(_formula_message(name, _formula_place(element), element.text or ""))
                 for defined in root.iter(f"{{{SHEET_NS}}}definedName"):  # a name: a print area is a plain reference
                     if any(c in (defined.text or "") for c in "(|["):
                         problems.append(_formula_message(name, defined.get("name", "?"), defined.text or ""))
@@ -173,6 +176,22 @@ def workbook_problems(path: Path) -> list[str]:
     except Exception as exc:  # not a zip, or one zipfile cannot read: openpyxl would fail on it too
         return [f"cannot be opened as an Excel workbook ({exc}); save it again as .xlsx"]
     return problems
+
+
+# The elements that hold a formula, in SpreadsheetML and its extensions (x14 rules and validations hold xm:f).
+_FORMULAS = {"f", "formula", "formula1", "formula2", "calculatedColumnFormula", "totalsRowFormula"}
+_PLACES = {"conditionalFormatting": "conditional formatting", "dataValidation": "data validation"}
+
+
+def _formula_place(formula: etree._Element) -> str:
+    """Where a formula is, as Excel shows it: its cell, or the cells of its rule or validation."""
+    for element in formula.iterancestors():
+        kind = element.tag.rsplit("}", 1)[-1]
+        if kind == "c":
+            return element.get("r", "?")
+        if element.get("sqref") or kind in _PLACES:
+            return f"{_PLACES.get(kind, kind)} {element.get('sqref') or element.findtext('{*}sqref') or '?'}"
+    return formula.tag.rsplit("}", 1)[-1]
 
 
 def _formula_message(part: str, where: str, formula: str) -> str:

@@ -21,7 +21,7 @@ from lxml import etree
 
 from agreement.documents.blocks import Table
 from agreement.errors import AgreementError
-from agreement.officezip import MAX_BYTES, MB, open_zip_bounded, package_problems
+from agreement.officezip import MB, TEMPLATE_MAX_BYTES, WORD, open_zip_bounded, package_problems
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
 from agreement.word.renderer import SAFE_FILTERS, environment
@@ -83,8 +83,8 @@ def check_template(
 ) -> list[TemplateProblem]:
     """Every problem found in the template at `path`, for a document kind that supplies `provided`."""
     try:
-        if path.stat().st_size > MAX_BYTES:
-            return [TemplateProblem(path.name, f"is larger than {MAX_BYTES // MB} MB; a template is far smaller: "
+        if path.stat().st_size > TEMPLATE_MAX_BYTES:
+            return [TemplateProblem(path.name, f"is larger than {TEMPLATE_MAX_BYTES // MB} MB; a template is far smaller: "
                                                "remove what makes it so large")]
         data = path.read_bytes()
     except OSError as exc:
@@ -102,8 +102,8 @@ def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tu
 def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
     stream = io.BytesIO(data)
     try:
-        with open_zip_bounded(data) as package:  # before any library reads it whole
-            refused = package_problems(package)
+        with open_zip_bounded(data, max_bytes=TEMPLATE_MAX_BYTES) as package:  # before any library reads it whole
+            refused = package_problems(package, WORD)
         if refused:
             return [TemplateProblem(name, m) for m in refused]
         tpl = DocxTemplate(stream)

@@ -258,3 +258,30 @@ def test_a_workbook_linking_to_a_file_or_holding_a_doctype_is_refused(content: P
     result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
     assert result.exit_code == 1
     assert "indberetningsskema.xlsx: the part xl/workbook.xml has a DOCTYPE" in result.output
+
+
+def test_formulas_in_rules_and_validations_and_foreign_parts_in_the_workbook_are_refused(content: Path) -> None:
+    from openpyxl import load_workbook
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    local = _local_edition(content)
+    workbook = local / "indberetningsskema.xlsx"
+    _workbook(workbook)
+    wb = load_workbook(workbook)
+    ws = wb.active
+    ws.conditional_formatting.add("A1:A3", FormulaRule(formula=['LEN(WEBSERVICE("http://127.0.0.1:9/?"&A2))>0']))
+    validation = DataValidation(type="custom", formula1='ISNUMBER(WEBSERVICE("http://127.0.0.1:9/dv"))')
+    validation.add("B2")
+    ws.add_data_validation(validation)
+    wb.save(workbook)
+    repack(workbook, local / "extra.xlsx", {"xl/payload/evil.exe": b"MZ", "[Content_Types].xml": lambda data: data.replace(
+        b"</Types>", b'<Default Extension="exe" ContentType="application/x-msdownload"/></Types>')})
+    (local / "extra.xlsx").replace(workbook)
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content)])
+    assert result.exit_code == 1
+    for expected in ('the part xl/worksheets/sheet1.xml has a formula (conditional formatting A1:A3: =LEN(WEBSERVICE(',
+                     'the part xl/worksheets/sheet1.xml has a formula (data validation B2: =ISNUMBER(WEBSERVICE(',
+                     "the part xl/payload/evil.exe (application/x-msdownload) is not one Excel writes for a document; "
+                     "save the file again in Excel without it"):
+        assert f"indberetningsskema.xlsx: {expected}" in result.output, result.output

