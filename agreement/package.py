@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agreement.documents.loader import check_content
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
 from agreement.files import sha256_file, write_zip
 from agreement.gitrun import run_git
+from agreement.model.setrules import final_errors
 from agreement.options import DEFAULT_TIMEOUT
-from agreement.pipeline import Progress, build, load
+from agreement.pipeline import Progress, build, load, registry_or_default
 from agreement.publish.atomic import Publication
 from agreement.publish.names import shortened
 from agreement.publish.outdir import check_out_dir
@@ -41,18 +43,22 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             timeout: float = DEFAULT_TIMEOUT, registry: Registry | None = None) -> PackageResult:
     """Build everything, then publish `out_dir/<name>/` and `out_dir/<name>.zip` for upload, both or neither.
 
-    Refuses (with the place of each draft's status) when a document is a draft, unless `allow_drafts`.
+    Refuses when a document is a draft, unless `allow_drafts`: with the place of each draft's status and of
+    everything `check` would refuse once it is final (placeholders, missing signatures, ...).
     Every name made from content goes through safe_name (shortened), so nothing is written outside `out_dir`.
     """
     check_out_dir(out_dir, content_dir)
     programme, specs = load(content_dir, registry)
     drafts = [spec for spec in specs if spec.draft_at is not None]
     if drafts and not allow_drafts:
+        draft_files = {spec.draft_at.path for spec in drafts if spec.draft_at is not None}
+        checked, _ = check_content(content_dir, registry_or_default(registry).kinds())
         raise ContentErrors([
             ContentError(f"'{spec.title}' is a draft (status: udkast); set status: endelig when it is approved, "
                          "or package drafts on purpose with --draft", spec.draft_at)
             for spec in drafts
-        ])
+        ] + [error for error in final_errors(checked, all_final=True)
+             if error.location is not None and error.location.path in draft_files])
     strategic = programme.strategic
     area = strategic.area.name
     title = f"{area} - Boligsocial indsats {years_label(strategic.period)}"

@@ -40,10 +40,14 @@ def content(tmp_path: Path) -> Path:
 
 
 def make_final(folder: Path) -> Path:
-    """Mark every content file under `folder` final (status: endelig), as an area's approved set would be."""
+    """Mark every content file under `folder` final (status: endelig), as an area's approved set would be: every
+    signature of a party alone ('- part: ab') signed on the day the period starts, the kommissorium approved."""
     for path in sorted(folder.rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         final = re.sub(r"(?m)^status: udkast$", "status: endelig", text)
+        final = re.sub(r"(?m)^(  - part: \S+)$(?!\n    )", r"\1\n    dato: 2021-03-01", final)
+        if path.name == "kommissorium.yaml" and "\ngodkendt:" not in final:
+            final = final.replace("\nstatus: endelig\n", "\nstatus: endelig\ngodkendt: 2021-03-18\n", 1)
         if final != text:
             path.write_text(final, encoding="utf-8")
     return folder

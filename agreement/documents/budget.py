@@ -1,4 +1,4 @@
-"""The budget document: tables of expenses and financing per project year, and the xlsx workbook."""
+"""The budget document: tables of expenses and financing per project or calendar year, and the xlsx workbook."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def context(programme: Programme) -> dict[str, Any]:
     local = budget.expense_total - budget.grant_total
     return {
         **programme_context(programme),
+        "year_kind": budget.year_kind,
         "years": fmt.join_and(budget.year_labels),
         "expenses": expense_table(budget),
         "financing": financing_table(budget),

@@ -13,7 +13,7 @@ from agreement.documents.spec import DocumentSpec, ReportWorkbook
 from agreement.documents.strategic import _baseline as baseline_text
 from agreement.editions import Edition
 from agreement.kinds import INDBERETNINGSSKEMA
-from agreement.model import period as periods
+from agreement.model.budget import year_labels
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -70,8 +70,8 @@ def headings(edition: Edition) -> list[str]:
 
 
 def year_headings(programme: Programme) -> list[str]:
-    """One column per project year of the period, for the status reported that year."""
-    return [f"Status {periods.year_label(y)}" for y in periods.project_years(programme.strategic.period)]
+    """One column per year of the budget (project or calendar years), for the status reported that year."""
+    return [f"Status {label}" for label in year_labels(programme.budget_plan, programme.strategic.period)]
 
 
 def specs(programme: Programme) -> list[DocumentSpec]:
@@ -90,16 +90,16 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 
 
 def intro(programme: Programme) -> str:
-    years = [periods.year_label(y) for y in periods.project_years(programme.strategic.period)]
+    years = year_labels(programme.budget_plan, programme.strategic.period)
     return (f"Mål og indikatorer for den boligsociale indsats i {programme.strategic.area.name}. "
-            f"Status udfyldes for hvert projektår ({fmt.join_and(years)}).")
+            f"Status udfyldes for hvert {programme.budget_plan.year_kind} ({fmt.join_and(years)}).")
 
 
 def context(programme: Programme) -> dict[str, Any]:
-    years = [periods.year_label(y) for y in periods.project_years(programme.strategic.period)]
     return {
         **programme_context(programme),
-        "years": fmt.join_and(years),
+        "year_kind": programme.budget_plan.year_kind,
+        "years": fmt.join_and(year_labels(programme.budget_plan, programme.strategic.period)),
         "table": table(programme),
     }
 

@@ -14,18 +14,19 @@ from agreement.model.programme import Programme
 def signature_rows(strategic: Strategic, signatures: tuple[Signature, ...]) -> list[dict[str, str]]:
     """Signature blocks; a signature without name and title takes them from strategic.yaml's signature of that party.
 
-    A signature with a date has been signed: its date and name stand on the line. Without a date the line is left
-    empty for the pen ('signed_name' is empty); 'title' and 'name' still say, under the line, who signs."""
+    A signed signature (a date, or underskrevet: true) has its name on the line, and its date when there is one;
+    an unsigned one leaves the line empty for the pen. Under the line stand 'Dato' and who signs ('signer':
+    'Formand, Kirsten Mogensen'), or 'Navn' when a draft does not know yet."""
     rows = []
     for s in signatures:
         fallback = strategic.signature_of(s.party)
         name = s.name or (fallback.name if fallback and fallback.name else "")
+        title = s.title or (fallback.title if fallback and fallback.title else "")
         rows.append({
             "party": strategic.organisations[s.party].display_name,
             "date": fmt.date_long(s.date) if s.date else "",
-            "name": name,
-            "signed_name": name if s.date else "",
-            "title": s.title or (fallback.title if fallback and fallback.title else ""),
+            "signed_name": name if s.signed else "",
+            "signer": ", ".join(part for part in (title, name) if part) or "Navn",
         })
     return rows
 

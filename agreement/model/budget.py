@@ -47,6 +47,7 @@ class Group:
 
 @dataclass
 class Budget:
+    year_kind: str  # 'projektår' or 'kalenderår'
     year_labels: list[str]
     groups: list[Group]
     financing: list[Line]
@@ -97,6 +98,7 @@ def from_plan(plan: BudgetPlan, year_labels: list[str], *, label: Callable[[Budg
               organisation: Callable[[str], str], max_grant_percent: float | int, min_local_percent: float | int) -> Budget:
     """The budget of `plan`: the one place where its totals, subtotals and shares are computed."""
     return Budget(
+        year_kind=plan.year_kind,
         year_labels=year_labels,
         groups=[Group(g.name, [Line(label(line), list(line.amounts)) for line in g.lines]) for g in plan.expenses],
         financing=[Line(organisation(f.organisation), list(f.amounts)) for f in plan.financing],
@@ -105,6 +107,11 @@ def from_plan(plan: BudgetPlan, year_labels: list[str], *, label: Callable[[Budg
         max_grant=Fraction(str(max_grant_percent)) / 100,
         min_local=Fraction(str(min_local_percent)) / 100,
     )
+
+
+def year_labels(plan: BudgetPlan, period: periods.Span) -> list[str]:
+    """The labels of the years the budget gives one amount each for: '2021/22', ... or '2021', '2022', ..."""
+    return [periods.year_label(y) for y in periods.years(period, plan.calendar_years)]
 
 
 def limits(plan: BudgetPlan, edition_max_grant: float | int, edition_min_local: float | int) -> tuple[float | int, float | int]:
@@ -119,7 +126,6 @@ def compute(programme: Programme) -> Budget:
     plan = programme.budget_plan
     roles = {r.id: r for r in strategic.organisation.roles}
     activities = {ident: activity for ident, (_, activity) in programme.activities().items()}
-    years = periods.project_years(strategic.period)
 
     def label(line: BudgetLineData) -> str:
         if line.text:
@@ -132,7 +138,7 @@ def compute(programme: Programme) -> Budget:
 
     max_grant, min_local = limits(plan, programme.edition.financing.max_grant_percent,
                                   programme.edition.financing.min_local_percent)
-    return from_plan(plan, [periods.year_label(y) for y in years], label=label,
+    return from_plan(plan, year_labels(plan, strategic.period), label=label,
                      organisation=lambda ident: strategic.organisations[ident].display_name,
                      max_grant_percent=max_grant, min_local_percent=min_local)
 

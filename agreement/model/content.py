@@ -65,10 +65,12 @@ class Signature:
     name: str | None
     title: str | None
     date: dt.date | None
+    signed: bool  # dated, or underskrevet: true (signed without a date)
 
     @classmethod
     def from_data(cls, data: Data) -> Signature:
-        return cls(data["part"], data.get("navn"), data.get("titel"), _date(data["dato"]) if data.get("dato") else None)
+        date = _date(data["dato"]) if data.get("dato") else None
+        return cls(data["part"], data.get("navn"), data.get("titel"), date, date is not None or data.get("underskrevet") is True)
 
 
 def signed_on(signatures: tuple[Signature, ...], fallback: dt.date) -> dt.date:
@@ -391,9 +393,10 @@ class FinancingData:
 
 @dataclass(frozen=True)
 class BudgetPlan:
-    """budget.yaml as written: amounts per project year; totals and shares live in model.budget."""
+    """budget.yaml as written: amounts per project year or calendar year; totals and shares live in model.budget."""
 
     source: Source
+    calendar_years: bool  # år: kalenderår
     grantor: str
     max_grant_percent: float | int | None
     min_local_percent: float | int | None
@@ -406,6 +409,7 @@ class BudgetPlan:
         rules = d["regler"]
         return cls(
             source=Source.of(doc),
+            calendar_years=d.get("år") == "kalenderår",
             grantor=rules["tilskudsgiver"],
             max_grant_percent=rules.get("max_tilskud_procent"),
             min_local_percent=rules.get("min_medfinansiering_procent"),
@@ -417,6 +421,10 @@ class BudgetPlan:
             ),
             financing=tuple(FinancingData(f["organisation"], tuple(f["beløb"])) for f in d["finansiering"]),
         )
+
+    @property
+    def year_kind(self) -> str:
+        return "kalenderår" if self.calendar_years else "projektår"
 
 
 # -- beredskabsplan.yaml ---------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The agreement period: project years (12 months from the start date) and quarters."""
+"""The agreement period: project years (12 months from the start date), calendar years and quarters."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def project_years(period: Span) -> list[Span]:
         years.append(Span(start, end))
         start = end + dt.timedelta(days=1)
     return years
+
+
+def calendar_years(period: Span) -> list[Span]:
+    """Every calendar year the period touches, cut to the period: 2021-03-01..2025-02-28 touches five."""
+    return [Span(max(period.start, dt.date(year, 1, 1)), min(period.end, dt.date(year, 12, 31)))
+            for year in range(period.start.year, period.end.year + 1)]
+
+
+def years(period: Span, calendar: bool) -> list[Span]:
+    """The years a budget is given in: calendar years, or project years (the default)."""
+    return calendar_years(period) if calendar else project_years(period)
 
 
 def year_label(year: Span) -> str:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from agreement import formatting as fmt
 from agreement.errors import ContentError
-from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, MILEPAELSPLAN, STRATEGIC
+from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model import period as periods
-from agreement.model.budget import from_plan, limits
+from agreement.model.budget import from_plan, limits, year_labels
 from agreement.model.content import BudgetPlan
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.schema import suggest
@@ -120,9 +121,6 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
             if party not in parties:
                 yield doc.error(("underskrifter", s, "part"), f"'{party}' signs, but is not a party of this delaftale"
                                 f"{suggest(party, parties)}; add it to 'parter' or correct the signature")
-            elif ("navn" not in signature or "titel" not in signature) and party not in index.signatures:
-                yield doc.error(("underskrifter", s), f"the signature for '{party}' has no name and title, and {strategic} "
-                                "has no signature for that party to take them from; write navn and titel here")
 
 
 def _groups_follow(doc: YamlDocument, index: Index, strategic: str) -> Iterator[ContentError]:
@@ -171,20 +169,22 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
         return
     strategic = content.strategic.path
     data = doc.data
-    years = periods.project_years(index.period)
-    labels = [periods.year_label(y) for y in years]
+    plan = BudgetPlan.from_doc(doc)
+    labels = year_labels(plan, index.period)
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
     activities = {ident: d for ident, (d, _) in content.activities().items()}
     ids = [a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]]
     twice = {ident for ident in ids if ids.count(ident) > 1}  # reported as duplicates by _unique_activity_ids
-    plan = BudgetPlan.from_doc(doc)
     yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
                          "organisation", f"organisationer in {strategic}")
 
+    kind, other = ("calendar years", "") if plan.calendar_years else \
+        ("project years", " (or one per calendar year with år: kalenderår)")
+
     def amounts_fit(path: JsonPath, amounts: list[Any]) -> Iterator[ContentError]:
-        if len(amounts) != len(years):
+        if len(amounts) != len(labels):
             yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
-                            f"{len(years)} project years ({', '.join(labels)}); write one amount per year")
+                            f"{len(labels)} {kind} ({', '.join(labels)}); write one amount per year{other}")
 
     for g, group in enumerate(data["udgifter"]):
         area = group.get("indsatsområde")
@@ -213,8 +213,8 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
         yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
                              "organisation", f"organisationer in {strategic}")
 
-    if any(len(line.amounts) != len(years) for group in plan.expenses for line in group.lines) or \
-            any(len(line.amounts) != len(years) for line in plan.financing):
+    if any(len(line.amounts) != len(labels) for group in plan.expenses for line in group.lines) or \
+            any(len(line.amounts) != len(labels) for line in plan.financing):
         return
     max_grant, min_local = limits(plan, content.edition.financing.max_grant_percent,
                                   content.edition.financing.min_local_percent)
@@ -289,6 +289,76 @@ def _status_agrees(doc: YamlDocument, i: int, when: periods.Span, written: str) 
                         f"than three months before the status date status_pr: {status_date} (line {line}); set it to "
                         "'nået', 'forsinket' or 'aflyst'")
 
+# Text in square brackets: the placeholders 'agreement init' writes ("[Skriv her ...]") and any like them. A
+# Markdown link or picture ("[text](...)") and a footnote ("[^1]") are not placeholders.
+PLACEHOLDER = re.compile(r"\[(?!\^)[^\]\n]*\](?![(:\[])")
+
+
+def final_errors(content: Checked, *, all_final: bool = False) -> list[ContentError]:
+    """What keeps the final documents (status: endelig), or with `all_final` every document, from being final:
+    placeholder text, signatures not signed or without a name, a kommissorium not approved."""
+    errors = [*_placeholders(content, all_final)]
+    if content.sound(_FINAL_NEEDS):
+        errors.extend(_final_statuses(content, all_final))
+    return errors
+
+
+def _final(doc: YamlDocument, all_final: bool) -> bool:
+    return all_final or (isinstance(doc.data, dict) and doc.data.get("status") == "endelig")
+
+
+def _placeholders(content: Checked, all_final: bool) -> Iterator[ContentError]:
+    for doc in (doc for docs in content.docs.values() for doc in docs if _final(doc, all_final)):
+        for path, text in _texts((), doc.data):
+            for match in PLACEHOLDER.finditer(text):
+                before = text[:match.start()]
+                line, column = before.count("\n"), match.start() - (before.rfind("\n") + 1)
+                yield ContentError(f"'{match.group()}' is placeholder text, which a final document (status: endelig) "
+                                   "cannot keep; write the real text in its place",
+                                   doc.locate_text(path, line, column) or doc.locate(path))
+
+
+def _texts(path: JsonPath, value: Any) -> Iterator[tuple[JsonPath, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(path + (key,), item)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(path + (i,), item)
+
+
+def _final_statuses(content: Checked, all_final: bool) -> Iterator[ContentError]:
+    strategic = content.strategic
+    known = {s["part"]: s for s in strategic.data["underskrifter"]}
+    for doc in [strategic, *content.delaftaler]:
+        if not _final(doc, all_final):
+            continue
+        for i, signature in enumerate(doc.data["underskrifter"]):
+            party = signature["part"]
+            fallback = known.get(party, {}) if doc is not strategic else {}
+            if not all(signature.get(key) or fallback.get(key) for key in ("navn", "titel")):
+                taken = "" if doc is strategic else f", and {strategic.path} has none for that party to take them from"
+                yield doc.error(("underskrifter", i), f"the signature for '{party}' has no navn and titel{taken}; write "
+                                "them here (a final document, status: endelig, names who signs)")
+            if "dato" not in signature and signature.get("underskrevet") is not True:
+                yield doc.error(("underskrifter", i), f"'{party}' has not signed; write dato: YYYY-MM-DD when it has (or "
+                                "underskrevet: true if it signed without a date), or keep status: udkast until then")
+    for doc in content.docs.get(KOMMISSORIUM, []):
+        draft = doc.data["status"] == "udkast"
+        if draft and "godkendt" in doc.data:
+            yield doc.error(("godkendt",), f"the kommissorium is a draft (status: udkast, line {doc.locate(('status',)).line}) "
+                            "but says the board approved it; set status: endelig if it did, or remove godkendt")
+        elif _final(doc, all_final) and "godkendt" not in doc.data:
+            yield doc.error(("status",), "a final kommissorium says when the board approved it: write godkendt: YYYY-MM-DD, "
+                            "or keep status: udkast until it is approved")
+
+
+_FINAL_NEEDS: dict[str, tuple[JsonPath, ...]] = {
+    STRATEGIC: (("underskrifter",), ("status",)), DELAFTALE: (("underskrifter",), ("status",)),
+    KOMMISSORIUM: (("status",), ("godkendt",))}
+
 SET_RULES = (
     _rule(_one_delaftale_per_chosen_area, delaftale=(("indsatsområde",),)),
     _rule(_delaftale_references, delaftale=_WHOLE),
@@ -297,4 +367,5 @@ SET_RULES = (
     _rule(_budget, strategic=(("organisering", "team", "roller"),), delaftale=(("aktiviteter",), ("indsatsområde",)),
           budget=_WHOLE),
     _rule(_milestones, delaftale=(("aktiviteter",), ("indsatsområde",)), milepaelsplan=_WHOLE),
+    Rule(final_errors, {}),
 )

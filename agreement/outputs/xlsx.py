@@ -92,7 +92,7 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
             formula(row, c, text(col(c)), value).font = bold
 
     text_cell(ws, 1, 1, title).font = Font(bold=True, size=14)
-    ws.cell(row=2, column=1, value="Beløb i kroner pr. projektår. Summer og andele er formler.")
+    ws.cell(row=2, column=1, value=f"Beløb i kroner pr. {budget.year_kind}. Summer og andele er formler.")
     row = 4
     header(row, "Udgifter", share=False)
     subtotal_rows = []

@@ -46,8 +46,8 @@ def test_a_missing_value_is_an_error_not_an_empty_string() -> None:
 def test_a_missing_nested_value_is_an_error() -> None:
     renderer = DocxRenderer(TEMPLATE)
     ctx = strategic.context(load_content(SAMPLE))
-    del ctx["signatures"][0]["title"]
-    with pytest.raises(TemplateError, match="title"):
+    del ctx["signatures"][0]["signer"]
+    with pytest.raises(TemplateError, match="signer"):
         renderer.render(ctx)
 
 
