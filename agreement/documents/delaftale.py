@@ -58,7 +58,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
                 "purpose": Markdown(a.purpose, 4),
                 "target_group": Markdown(a.target_group, 4),
                 "content": Markdown(a.content, 4),
-                "responsible": orgs[a.responsible].display_name,
+                "responsible": fmt.join_and([orgs[o].display_name for o in a.responsible]),
                 "partners": [{"name": orgs[p.organisation].display_name, "role": p.role} for p in a.partners],
             }
             for a in deal.activities

@@ -11,8 +11,8 @@ from agreement.documents.organisation import organisation_description, organisat
 from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
-from agreement.kinds import STRATEGIC
 from agreement.editions import FixedGoal, FixedIndicator
+from agreement.kinds import STRATEGIC
 from agreement.model.content import NOT_MEASURED, Baseline, FixedBaseline, Strategic
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
@@ -33,6 +33,7 @@ def context(programme: Programme) -> dict[str, Any]:
     meetings = board.meetings_per_year
     return {
         **programme_context(programme),
+        "plan": s.area.plan or "",
         "parties": [s.organisations[p].name for p in s.parties],
         "signatures": signature_rows(s, s.signatures),
         "section1": Markdown(s.section1, 2),
@@ -68,7 +69,7 @@ def metadata(programme: Programme) -> Metadata:
     s = programme.strategic
     area = s.area.name
     return Metadata(
-        title=f"{TITLE}, {area} {years_label(s.period)}",
+        title=f"{TITLE}, {area} {years_label(s.period)}" + (f" – {s.area.plan}" if s.area.plan else ""),
         author=", ".join(s.organisations[p].name for p in s.parties),
         subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(s.area.estates)})",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "strategisk samarbejdsaftale", area]),
@@ -107,7 +108,7 @@ def baseline_text(value: Baseline | None, unit: str) -> str:
         return ""
     if not value.measured:
         return NOT_MEASURED + (f" ({value.note})" if value.note else "")
-    show = UNITS.get(unit, lambda number: f"{fmt.number(number)} {unit}")
+    show: Callable[[float | int], str] = UNITS.get(unit, lambda number: f"{fmt.number(number)} {unit}")
     if value.single:
         return show(value.values[0].value)
     text = " / ".join(show(v.value) + (f" ({v.note})" if v.note else "") for v in value.values)

@@ -25,6 +25,11 @@ def _strings(items: list[Any] | None) -> tuple[str, ...]:
     return tuple(items or ())
 
 
+def _ids(value: str | list[str]) -> tuple[str, ...]:
+    """One id, or a list of them."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a document's content came from: its file, and where it says whether it is a draft."""
@@ -84,6 +89,7 @@ def signed_on(signatures: tuple[Signature, ...], fallback: dt.date) -> dt.date:
 class Area:
     name: str
     estates: tuple[str, ...]
+    plan: str | None = None  # the helhedsplan's own name, e.g. 'En fælles indsats'
 
     @property
     def line(self) -> str:
@@ -209,7 +215,7 @@ class Strategic:
         board = org["bestyrelse"]
         return cls(
             source=Source.of(doc),
-            area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"])),
+            area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"]), d["område"].get("helhedsplan")),
             period=_span(d["periode"]),
             organisations={
                 o["id"]: Organisation(o["id"], o["navn"], o.get("forkortelse"), o.get("type", "")) for o in d["organisationer"]
@@ -280,7 +286,7 @@ class Activity:
     purpose: str
     target_group: str
     content: str
-    responsible: str
+    responsible: tuple[str, ...]  # organisation ids: one, or several running it jointly
     partners: tuple[Partner, ...]
 
 
@@ -315,7 +321,7 @@ class Delaftale:
                 for g in d["delmål"]
             ),
             activities=tuple(
-                Activity(a["id"], a["navn"], _strings(a["delmål"]), a["formål"], a["målgruppe"], a["indhold"], a["ansvarlig"],
+                Activity(a["id"], a["navn"], _strings(a["delmål"]), a["formål"], a["målgruppe"], a["indhold"], _ids(a["ansvarlig"]),
                          tuple(Partner(p["organisation"], p["rolle"]) for p in a.get("partnere", [])))
                 for a in d["aktiviteter"]
             ),

@@ -106,8 +106,10 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
                 yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")
-            yield from reference(doc, ("aktiviteter", a, "ansvarlig"), activity["ansvarlig"], index.organisations,
-                                 "organisation", f"organisationer in {strategic}")
+            owners = activity["ansvarlig"]
+            for path, owner in ([(("aktiviteter", a, "ansvarlig"), owners)] if isinstance(owners, str) else
+                                [(("aktiviteter", a, "ansvarlig", o), owner) for o, owner in enumerate(owners)]):
+                yield from reference(doc, path, owner, index.organisations, "organisation", f"organisationer in {strategic}")
             for p, partner in enumerate(activity.get("partnere", [])):
                 yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
                                      index.organisations, "organisation", f"organisationer in {strategic}")
@@ -225,6 +227,9 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
         return
     strategic = content.strategic.path
     activities = set(content.activities())
+    window = periods.Span(_year_before(index.period.start), index.period.end)
+    allowed = (f"the agreement period {index.period.start} to {index.period.end} in {strategic} and the twelve months "
+               f"before it (preparation, such as the approvals): use a time from {window.start} to {window.end}")
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
         if ("dato" in m) == ("kvartal" in m):
@@ -232,20 +237,25 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
                             + ("both" if "dato" in m else "neither"))
         elif "dato" in m:
             day = dt.date.fromisoformat(m["dato"])
-            if not index.period.contains(day):
-                yield doc.error(path + ("dato",), f"{m['dato']} is outside the agreement period {index.period.start} to "
-                                f"{index.period.end} in {strategic}")
+            if not window.contains(day):
+                yield doc.error(path + ("dato",), f"{m['dato']} is outside {allowed}")
             yield from _status_agrees(doc, i, periods.Span(day, day), m["dato"])
         else:
             quarter = periods.Quarter.parse(m["kvartal"]).span
-            if quarter.end < index.period.start or quarter.start > index.period.end:
-                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside the agreement period {index.period.start} "
-                                f"to {index.period.end} in {strategic}")
+            if quarter.end < window.start or quarter.start > window.end:
+                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside {allowed}")
             yield from _status_agrees(doc, i, quarter, m["kvartal"])
         if "aktivitet" in m:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
                              f"organisationer in {strategic}")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 # A milestone still 'planlagt' this long after its date or quarter ended was forgotten when the status was updated.
