@@ -291,6 +291,20 @@ def init_command(directory: Path, edition: str | None) -> None:
                    f"your own, then run: agreement check --content {shlex.quote(display_path(directory))}")
 
 
+@main.command(name="upgrade")
+@CONTENT_OPTION
+def upgrade_command(content_dir: Path) -> None:
+    """Rewrite content written for the previous format in place (as text: comments and layout stay)."""
+    from agreement.scaffold.upgrade import upgrade
+
+    with _reported(consequence="", path=content_dir):
+        changes = upgrade(content_dir)
+        for line in changes:
+            click.echo(line)
+        click.echo(f"{display_path(content_dir)}: " + ("upgraded; now run agreement check" if changes else
+                                                        "already in the current format; nothing changed"))
+
+
 @main.command(name="diff")
 @click.argument("base", required=False)
 @click.argument("head", required=False)

@@ -63,7 +63,7 @@ FIELDS = {
     "activity-name": (DELAFTALE, r"^    navn: Aktivt liv for ledige$", "navn"),  # plain text in a table
     "focus-area-footnote": ("strategic.yaml", r"^  fodnote: ", "fodnote"),  # one-line Markdown in a footnote
     "budget-line-text": ("budget.yaml", r"^      - tekst: Revision af regnskabet$", "tekst"),  # docx table and xlsx
-    "baseline": ("strategic.yaml", r"^        baseline_boligområde: 88\.9$", "baseline_boligområde"),
+    "baseline": ("strategic.yaml", r"^    boligområde: 88\.9$", "boligområde"),
 }
 
 

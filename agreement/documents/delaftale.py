@@ -44,7 +44,8 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
         "goals": [
             {
                 "number": numbers[goal.id],
-                "text": goal.text,
+                "text": _first_paragraph(goal.text),
+                "more": Markdown(goal.text.partition("\n\n")[2].strip() or None, 4),
                 "indicators": [
                     {"text": i.text, "baseline": i.baseline, "target": i.target, "source": i.source} for i in goal.indicators
                 ],
@@ -58,7 +59,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
                 "purpose": Markdown(a.purpose, 4),
                 "target_group": Markdown(a.target_group, 4),
                 "content": Markdown(a.content, 4),
-                "responsible": orgs[a.responsible].display_name,
+                "responsible": fmt.join_and([orgs[o].display_name for o in a.responsible]),
                 "partners": [{"name": orgs[p.organisation].display_name, "role": p.role} for p in a.partners],
             }
             for a in deal.activities
@@ -67,6 +68,11 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
         "groups": [{"name": g.name, "members": list(g.members)} for g in groups],
         "signatures": signature_rows(strategic, deal.signatures),
     }
+
+
+def _first_paragraph(text: str) -> str:
+    """The delmål's heading: its first paragraph, its lines joined (one sentence per line); the rest follows it."""
+    return " ".join(line.strip() for line in text.strip().partition("\n\n")[0].split("\n"))
 
 
 def metadata(programme: Programme, deal: Delaftale) -> Metadata:

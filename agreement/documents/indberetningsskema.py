@@ -10,7 +10,7 @@ from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import document_date, programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, ReportWorkbook
-from agreement.documents.strategic import _baseline as baseline_text
+from agreement.documents.strategic import fixed_goals
 from agreement.editions import Edition
 from agreement.kinds import INDBERETNINGSSKEMA
 from agreement.model.budget import year_labels
@@ -44,17 +44,14 @@ EDITION_COLUMNS = (1, 2, 3, 4, 5, 7)  # the ReportRow fields the edition's indik
 
 
 def rows(programme: Programme) -> list[ReportRow]:
-    """LBF's fixed goals with the area's baselines (strategic.yaml), then each delaftale's delmål with its targets.
+    """LBF's fixed goals (the edition) with the area's baselines (strategic.yaml), then each delaftale's delmål with its targets.
 
     LBF's fixed goals carry no target: the area's development is followed against the municipality's, so their
     target cell stays empty. A delmål indicator has a target (its 'mål') but a baseline in words and no year.
     """
     strategic = programme.strategic
-    out = [
-        ReportRow(goal.focus_area or "", goal.text, ind.text, baseline_text(ind.baseline_area, ind.unit),
-                  baseline_text(ind.baseline_municipality, ind.unit), str(ind.baseline_year), "", ind.source)
-        for goal in strategic.goals for ind in goal.indicators
-    ]
+    out = [ReportRow(goal.focus_area or "", goal.text, ind.text, area, municipality, year, "", source)
+           for goal, indicators in fixed_goals(programme) for ind, area, municipality, year, source in indicators]
     for area in strategic.chosen_areas:
         deal = programme.delaftale_for(area)
         out.extend(ReportRow(deal.focus_area, goal.text, ind.text, ind.baseline, "", "", ind.target, ind.source)

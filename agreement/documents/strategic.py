@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from agreement import formatting as fmt
@@ -10,8 +11,9 @@ from agreement.documents.organisation import board_context, organisation_descrip
 from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
+from agreement.editions import FixedGoal, FixedIndicator
 from agreement.kinds import STRATEGIC
-from agreement.model.content import Baseline, Strategic
+from agreement.model.content import NOT_MEASURED, Baseline, FixedBaseline, Strategic
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -29,6 +31,7 @@ def context(programme: Programme) -> dict[str, Any]:
     org = s.organisation
     return {
         **programme_context(programme),
+        "plan": s.area.plan or "",
         "parties": [s.organisations[p].name for p in s.parties],
         "signatures": signature_rows(s, s.signatures),
         "section1": Markdown(s.section1, 2),
@@ -46,20 +49,10 @@ def context(programme: Programme) -> dict[str, Any]:
         "team_text": Markdown(org.team_text, 3),
         "section4": Markdown(s.interplay, 2),
         "goals": [
-            {
-                "text": goal.text,
-                "indicators": [
-                    {
-                        "text": ind.text,
-                        "area": _baseline(ind.baseline_area, ind.unit),
-                        "municipality": _baseline(ind.baseline_municipality, ind.unit),
-                        "year": str(ind.baseline_year),
-                        "source": ind.source,
-                    }
-                    for ind in goal.indicators
-                ],
-            }
-            for goal in s.goals
+            {"text": goal.text, "indicators": [
+                {"text": ind.text, "area": area, "municipality": municipality, "year": year, "source": source}
+                for ind, area, municipality, year, source in indicators]}
+            for goal, indicators in fixed_goals(programme)
         ],
         "focus_footnote": Footnote(s.focus_footnote) if s.focus_footnote else "",
         "focus_areas": [{"name": a.name, "chosen": a.chosen, "problem": Markdown(a.problem, 4)} for a in s.focus_areas],
@@ -72,7 +65,7 @@ def metadata(programme: Programme) -> Metadata:
     s = programme.strategic
     area = s.area.name
     return Metadata(
-        title=f"{TITLE}, {area} {years_label(s.period)}",
+        title=f"{TITLE}, {area} {years_label(s.period)}" + (f" – {s.area.plan}" if s.area.plan else ""),
         author=", ".join(s.organisations[p].name for p in s.parties),
         subject=f"Strategisk samarbejdsaftale for {area} ({', '.join(s.area.estates)})",
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "strategisk samarbejdsaftale", area]),
@@ -80,8 +73,38 @@ def metadata(programme: Programme) -> Metadata:
     )
 
 
-def _baseline(value: Baseline, unit: str) -> str:
-    show = fmt.percent if unit == "procent" else fmt.number
+# How a number of each unit is shown; a unit not listed is written after the number as it stands in edition.yaml.
+UNITS: dict[str, Callable[[float | int], str]] = {
+    "procent": fmt.percent,
+    "karakter": fmt.number,
+    "antal": fmt.number,
+    "kroner": fmt.amount,
+    "timer": lambda value: f"{fmt.number(value)} timer",
+}
+
+IndicatorRow = tuple[FixedIndicator, str, str, str, str]  # indicator, baselines (area, municipality), year, data source
+
+
+def fixed_goals(programme: Programme) -> list[tuple[FixedGoal, list[IndicatorRow]]]:
+    """The edition's fixed goals and indicators with the area's baselines; what is not given yet is blank."""
+    baselines = programme.strategic.baselines
+    out = []
+    for goal in programme.edition.goals:
+        rows = []
+        for ind in goal.indicators:
+            given = baselines.get(ind.id, FixedBaseline(None, None, None, None))
+            rows.append((ind, baseline_text(given.area, ind.unit), baseline_text(given.municipality, ind.unit),
+                         "" if given.year is None else str(given.year), given.source or ind.source))
+        out.append((goal, rows))
+    return out
+
+
+def baseline_text(value: Baseline | None, unit: str) -> str:
+    if value is None:
+        return ""
+    if not value.measured:
+        return NOT_MEASURED + (f" ({value.note})" if value.note else "")
+    show: Callable[[float | int], str] = UNITS.get(unit, lambda number: f"{fmt.number(number)} {unit}")
     if value.single:
         return show(value.values[0].value)
     text = " / ".join(show(v.value) + (f" ({v.note})" if v.note else "") for v in value.values)

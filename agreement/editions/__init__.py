@@ -11,7 +11,7 @@ from agreement.errors import AgreementError, ContentError, ContentErrors, Locati
 from agreement.namespaces import SHEET_NS
 from agreement.resources import EDITIONS
 from agreement.source.schema import load_schema, schema_errors
-from agreement.source.yamlload import load_yaml
+from agreement.source.yamlload import YamlDocument, load_yaml
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -29,6 +29,24 @@ class FinancingLimits:
 
 
 @dataclass(frozen=True)
+class FixedIndicator:
+    id: str
+    text: str
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FixedGoal:
+    """One of the overall goals the period fixes, with its indicators."""
+
+    id: str
+    text: str
+    focus_area: str | None
+    indicators: tuple[FixedIndicator, ...]
+
+
+@dataclass(frozen=True)
 class Edition:
     """One edition: what its LBF period fixes, and the folder holding its Word templates."""
 
@@ -40,6 +58,12 @@ class Edition:
     financing: FinancingLimits
     folder: Path
     origin: str
+    goals: tuple[FixedGoal, ...] = ()
+
+    @property
+    def indicators(self) -> dict[str, FixedIndicator]:
+        """Every fixed indicator by id."""
+        return {i.id: i for goal in self.goals for i in goal.indicators}
 
     def template(self, file_name: str) -> Path:
         return self.folder / file_name
@@ -62,6 +86,8 @@ def load_edition(folder: Path, origin: str) -> Edition:
     if not errors and doc.data["navn"] != folder.name:
         errors.append(doc.error(("navn",), f"the edition is called '{doc.data['navn']}' but its folder is '{folder.name}'; "
                                 "make them the same"))
+    if not errors:
+        errors.extend(_duplicate_ids(doc))
     if errors:
         raise ContentErrors(errors)
     data = doc.data
@@ -75,7 +101,26 @@ def load_edition(folder: Path, origin: str) -> Edition:
         financing=FinancingLimits(limits["max_tilskud_procent"], limits["min_medfinansiering_procent"]),
         folder=folder,
         origin=origin,
+        goals=tuple(
+            FixedGoal(g["id"], g["mål"], g.get("indsatsområde"), tuple(
+                FixedIndicator(i["id"], i["indikator"], i["enhed"], i["datakilde"]) for i in g["indikatorer"]))
+            for g in data.get("mål", [])
+        ),
     )
+
+
+def _duplicate_ids(doc: YamlDocument) -> list[ContentError]:
+    """A fixed goal's or indicator's id used twice: content names baselines by these ids."""
+    seen: set[str] = set()
+    errors = []
+    for g, goal in enumerate(doc.data.get("mål", [])):
+        paths = [(("mål", g, "id"), goal["id"])] + [(("mål", g, "indikatorer", i, "id"), ind["id"])
+                                                     for i, ind in enumerate(goal["indikatorer"])]
+        for path, ident in paths:
+            if ident in seen:
+                errors.append(doc.error(path, f"the id '{ident}' is used twice; give every goal and indicator its own id"))
+            seen.add(ident)
+    return errors
 
 
 def _folders(base: Path) -> list[Path]:

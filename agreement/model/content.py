@@ -25,6 +25,11 @@ def _strings(items: list[Any] | None) -> tuple[str, ...]:
     return tuple(items or ())
 
 
+def _ids(value: str | list[str]) -> tuple[str, ...]:
+    """One id, or a list of them."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a document's content came from: its file, and where it says whether it is a draft."""
@@ -86,6 +91,7 @@ def signed_on(signatures: tuple[Signature, ...], fallback: dt.date) -> dt.date:
 class Area:
     name: str
     estates: tuple[str, ...]
+    plan: str | None = None  # the helhedsplan's own name, e.g. 'En fælles indsats'
 
     @property
     def line(self) -> str:
@@ -170,6 +176,9 @@ class ProgrammeOrganisation:
     team_text: str | None
 
 
+NOT_MEASURED = "ikke opgjort"
+
+
 @dataclass(frozen=True)
 class BaselineValue:
     value: float | int
@@ -178,7 +187,7 @@ class BaselineValue:
 
 @dataclass(frozen=True)
 class Baseline:
-    """One number, or several values with notes (e.g. per estate)."""
+    """One number, several values with notes (e.g. per estate), or none yet ('ikke opgjort', with its reason as note)."""
 
     values: tuple[BaselineValue, ...]
     note: str | None
@@ -188,24 +197,32 @@ class Baseline:
     def from_data(cls, data: Any) -> Baseline:
         if isinstance(data, (int, float)):
             return cls((BaselineValue(data, None),), None, True)
+        if data == NOT_MEASURED:
+            return cls((), None, False)
+        if NOT_MEASURED.replace(" ", "_") in data:
+            return cls((), data["ikke_opgjort"], False)
         return cls(tuple(BaselineValue(v["værdi"], v.get("note")) for v in data["værdier"]), data.get("note"), False)
 
-
-@dataclass(frozen=True)
-class Indicator:
-    text: str
-    unit: str
-    baseline_area: Baseline
-    baseline_municipality: Baseline
-    baseline_year: int
-    source: str
+    @property
+    def measured(self) -> bool:
+        return bool(self.values)
 
 
 @dataclass(frozen=True)
-class Goal:
-    text: str
-    indicators: tuple[Indicator, ...]
-    focus_area: str | None = None  # the indsatsområde LBF ties the goal to, when content says so
+class FixedBaseline:
+    """The area's baselines for one of the edition's fixed indicators; what is not given yet is None."""
+
+    area: Baseline | None
+    municipality: Baseline | None
+    year: int | None
+    source: str | None  # the area's own data source, when it differs from the edition's
+
+    @classmethod
+    def from_data(cls, data: Data) -> FixedBaseline:
+        def baseline(key: str) -> Baseline | None:
+            return Baseline.from_data(data[key]) if key in data else None
+
+        return cls(baseline("boligområde"), baseline("kommune"), data.get("år"), data.get("datakilde"))
 
 
 @dataclass(frozen=True)
@@ -227,7 +244,7 @@ class Strategic:
     vision: str
     organisation: ProgrammeOrganisation
     interplay: str
-    goals: tuple[Goal, ...]
+    baselines: dict[str, FixedBaseline]  # by the edition's indicator id
     focus_footnote: str | None
     focus_areas: tuple[FocusArea, ...]
     evaluation: str
@@ -240,7 +257,7 @@ class Strategic:
         chosen = tuple(a["navn"] for a in d["indsatsområder"]["områder"] if a["valgt"])
         return cls(
             source=Source.of(doc),
-            area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"])),
+            area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"]), d["område"].get("helhedsplan")),
             period=_span(d["periode"]),
             organisations={
                 o["id"]: Organisation(o["id"], o["navn"], o.get("forkortelse"), o.get("type", "")) for o in d["organisationer"]
@@ -264,20 +281,7 @@ class Strategic:
                 team_text=org["team"].get("tekst"),
             ),
             interplay=d["samspil"],
-            goals=tuple(
-                Goal(
-                    g["mål"],
-                    tuple(
-                        Indicator(
-                            i["indikator"], i["enhed"], Baseline.from_data(i["baseline_boligområde"]),
-                            Baseline.from_data(i["baseline_kommune"]), i["baseline_år"], i["datakilde"],
-                        )
-                        for i in g["indikatorer"]
-                    ),
-                    g.get("indsatsområde"),
-                )
-                for g in d["mål"]
-            ),
+            baselines={ident: FixedBaseline.from_data(b) for ident, b in (d.get("baseline") or {}).items()},
             focus_footnote=d["indsatsområder"].get("fodnote"),
             focus_areas=tuple(FocusArea(a["navn"], a["valgt"], a["problemkompleks"]) for a in d["indsatsområder"]["områder"]),
             evaluation=d["lokal_evaluering"],
@@ -297,6 +301,7 @@ class Strategic:
 
 @dataclass(frozen=True)
 class SubIndicator:
+    id: str
     text: str
     baseline: str
     target: str
@@ -324,7 +329,7 @@ class Activity:
     purpose: str
     target_group: str
     content: str
-    responsible: str
+    responsible: tuple[str, ...]  # organisation ids: one, or several running it jointly
     partners: tuple[Partner, ...]
 
 
@@ -355,11 +360,11 @@ class Delaftale:
             purpose=d["formål"],
             goals=tuple(
                 SubGoal(g["id"], g["delmål"], tuple(
-                    SubIndicator(i["indikator"], i["baseline"], i["mål"], i["datakilde"]) for i in g["indikatorer"]))
+                    SubIndicator(i["id"], i["indikator"], i["baseline"], i["mål"], i["datakilde"]) for i in g["indikatorer"]))
                 for g in d["delmål"]
             ),
             activities=tuple(
-                Activity(a["id"], a["navn"], _strings(a["delmål"]), a["formål"], a["målgruppe"], a["indhold"], a["ansvarlig"],
+                Activity(a["id"], a["navn"], _strings(a["delmål"]), a["formål"], a["målgruppe"], a["indhold"], _ids(a["ansvarlig"]),
                          tuple(Partner(p["organisation"], p["rolle"]) for p in a.get("partnere", [])))
                 for a in d["aktiviteter"]
             ),

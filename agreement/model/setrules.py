@@ -110,8 +110,10 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
                 yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")
-            yield from reference(doc, ("aktiviteter", a, "ansvarlig"), activity["ansvarlig"], index.organisations,
-                                 "organisation", f"organisationer in {strategic}")
+            owners = activity["ansvarlig"]
+            for path, owner in ([(("aktiviteter", a, "ansvarlig"), owners)] if isinstance(owners, str) else
+                                [(("aktiviteter", a, "ansvarlig", o), owner) for o, owner in enumerate(owners)]):
+                yield from reference(doc, path, owner, index.organisations, "organisation", f"organisationer in {strategic}")
             for p, partner in enumerate(activity.get("partnere", [])):
                 yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
                                      index.organisations, "organisation", f"organisationer in {strategic}")
@@ -248,6 +250,9 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
         return
     strategic = content.strategic.path
     activities = set(content.activities())
+    window = periods.Span(_year_before(index.period.start), index.period.end)
+    allowed = (f"the agreement period {index.period.start} to {index.period.end} in {strategic} and the twelve months "
+               f"before it (preparation, such as the approvals): use a time from {window.start} to {window.end}")
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
         if ("dato" in m) == ("kvartal" in m):
@@ -255,20 +260,25 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
                             + ("both" if "dato" in m else "neither"))
         elif "dato" in m:
             day = dt.date.fromisoformat(m["dato"])
-            if not index.period.contains(day):
-                yield doc.error(path + ("dato",), f"{m['dato']} is outside the agreement period {index.period.start} to "
-                                f"{index.period.end} in {strategic}")
+            if not window.contains(day):
+                yield doc.error(path + ("dato",), f"{m['dato']} is outside {allowed}")
             yield from _status_agrees(doc, i, periods.Span(day, day), m["dato"])
         else:
             quarter = periods.Quarter.parse(m["kvartal"]).span
-            if quarter.end < index.period.start or quarter.start > index.period.end:
-                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside the agreement period {index.period.start} "
-                                f"to {index.period.end} in {strategic}")
+            if quarter.end < window.start or quarter.start > window.end:
+                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside {allowed}")
             yield from _status_agrees(doc, i, quarter, m["kvartal"])
         if "aktivitet" in m:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
                              f"organisationer in {strategic}")
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
 
 
 # A milestone still 'planlagt' this long after its date or quarter ended was forgotten when the status was updated.
@@ -359,7 +369,94 @@ _FINAL_NEEDS: dict[str, tuple[JsonPath, ...]] = {
     STRATEGIC: (("underskrifter",), ("status",)), DELAFTALE: (("underskrifter",), ("status",)),
     KOMMISSORIUM: (("status",), ("godkendt",))}
 
+
+UPGRADE = "run 'agreement upgrade' to rewrite the file"
+
+
+def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
+    """Baselines name the edition's fixed indicators; a final agreement gives every one, measured or with a reason."""
+    doc = content.strategic
+    edition = content.edition
+    if edition is None:
+        return
+    if "mål" in doc.data:  # the previous format: one message, not one per consequence
+        yield doc.error(("mål",), "section 5's goals and indicators now come from the edition, so 'mål' is no longer "
+                        "written here: give each fixed indicator's baselines by its id under 'baseline' "
+                        f"(see the edition's edition.yaml), or {UPGRADE}", key=True)
+        return
+    given = doc.data.get("baseline") or {}
+    fixed = edition.indicators
+    for ident in given:
+        if ident not in fixed:
+            yield doc.error(("baseline", ident), f"'{ident}' is not a fixed indicator of the edition {edition.name}"
+                            f"{suggest(ident, set(fixed))}; its indicators are: {', '.join(fixed)}", key=True)
+    if doc.data["status"] != "endelig":
+        return
+    for ident, indicator in fixed.items():
+        if ident not in given:
+            yield doc.error(("baseline",) if "baseline" in doc.data else ("status",),
+                            f"the agreement is 'endelig', but the fixed indicator '{ident}' ({indicator.text}) has no "
+                            f"baselines; add '{ident}:' under 'baseline' with boligområde, kommune and år", key=True)
+            continue
+        entry = given[ident]
+        measured = False
+        for key in ("boligområde", "kommune"):
+            value = entry.get(key)
+            path = ("baseline", ident, key)
+            if value is None:
+                yield doc.error(("baseline", ident), f"the agreement is 'endelig', but '{ident}' has no '{key}'; write the "
+                                f"baseline, or '{key}: {{ikke_opgjort: <why>}}' (e.g. Måles første gang i juni 2021)",
+                                key=True)
+            elif value == "ikke opgjort":
+                yield doc.error(path, "the agreement is 'endelig', so say why this baseline is not measured: "
+                                f"'{key}: {{ikke_opgjort: Måles første gang i juni 2021}}', or write the number")
+            elif _zero(value):
+                yield doc.error(path, "a baseline of 0 in an 'endelig' agreement needs its reason: write the measured "
+                                "number, or the values with a 'note' saying why it is 0 (værdier: [{værdi: 0}], note: ...)")
+            else:
+                measured = measured or not (isinstance(value, dict) and "ikke_opgjort" in value)
+        if measured and "år" not in entry:
+            yield doc.error(("baseline", ident), f"the agreement is 'endelig', but '{ident}' has no 'år'; write the year "
+                            "its baselines were measured, e.g. år: 2019", key=True)
+
+
+def _zero(value: Any) -> bool:
+    """A baseline of 0 without a note: the init placeholder, or a number never filled in."""
+    if isinstance(value, (int, float)):
+        return value == 0
+    return "værdier" in value and "note" not in value and all(v["værdi"] == 0 and "note" not in v for v in value["værdier"])
+
+
+def _indicator_ids(content: Checked, index: Index) -> Iterator[ContentError]:
+    """Every delmål indicator has an id, unique across the delaftaler (and apart from the edition's fixed ones)."""
+    seen: dict[str, tuple[YamlDocument, JsonPath]] = {}
+    fixed = set(content.edition.indicators) if content.edition is not None else set()
+    for doc in content.delaftaler:
+        missing = [(g, i) for g, goal in enumerate(doc.data["delmål"]) for i, ind in enumerate(goal["indikatorer"])
+                   if "id" not in ind]
+        if missing:  # the previous format: one message for the file
+            lines = ", ".join(str(doc.locate(("delmål", g, "indikatorer", i)).line) for g, i in missing)
+            yield doc.error(("delmål", missing[0][0], "indikatorer", missing[0][1]), f"every delmål indicator now has "
+                            f"an 'id' (unique across the delaftaler), but the indicators on line(s) {lines} have none; "
+                            f"add 'id: <short-name>' to each, or {UPGRADE}")
+            continue
+        for g, goal in enumerate(doc.data["delmål"]):
+            for i, ind in enumerate(goal["indikatorer"]):
+                path: JsonPath = ("delmål", g, "indikatorer", i, "id")
+                if ind["id"] in fixed:
+                    yield doc.error(path, f"'{ind['id']}' is the id of one of the edition's fixed indicators; "
+                                    "choose another id")
+                elif ind["id"] in seen:
+                    other, where = seen[ind["id"]]
+                    yield doc.error(path, f"the indicator id '{ind['id']}' is already used in {other.path} (line "
+                                    f"{other.locate(where).line}); indicator ids must be unique across the delaftaler")
+                else:
+                    seen[ind["id"]] = (doc, path)
+
+
 SET_RULES = (
+    _rule(_fixed_baselines, strategic=(("status",), ("baseline",), ("mål",))),
+    _rule(_indicator_ids, delaftale=(("delmål",),)),
     _rule(_one_delaftale_per_chosen_area, delaftale=(("indsatsområde",),)),
     _rule(_delaftale_references, delaftale=_WHOLE),
     _rule(_unique_activity_ids, delaftale=(("aktiviteter", ANY, "id"),)),

@@ -53,7 +53,7 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
     for name, kind in scaffold_files(registry):
         text = (SCAFFOLD / name).read_text(encoding="utf-8")
         if edition is not None:
-            text = _EDITION_LINE.sub(f"skabelon: {edition}", text)
+            text = _with_edition(text, edition)
         destination = final / name
         texts[name] = MODELINE.format(path=_schema_reference(kind, destination.parent)) + "\n" + text
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +73,19 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [final / name for name in texts]
+
+
+def _with_edition(text: str, name: str) -> str:
+    """strategic.yaml for edition `name`: named in 'skabelon', with that edition's fixed indicators in 'baseline'."""
+    from agreement import editions
+    from agreement.scaffold.goals import baseline_block
+
+    match = _EDITION_LINE.search(text)
+    if match is None:  # not strategic.yaml
+        return text
+    default = editions.find(match["name"])
+    return _EDITION_LINE.sub(f"skabelon: {name}", text).replace(baseline_block(default),
+                                                                 baseline_block(editions.find(name)))
 
 
 def _fill(folder: Path, staging: Path) -> None:

@@ -26,11 +26,11 @@ NESTED = "".join(f"\n{'  ' * (i + 1)}- niveau {i + 1}" for i in range(10))
 # (id, file, line pattern, replacement, lines after the changed line, text the column points at or None,
 #  words the message must contain)
 CASES = [
-    ("nan", "strategic.yaml", r"baseline_boligområde: 88\.9$", "baseline_boligområde: .nan", 0, ".nan",
-     "mål[1].indikatorer[1].baseline_boligområde is 'nan', which is not a number"),
-    ("infinity", "strategic.yaml", r"baseline_kommune: 92\.5$", "baseline_kommune: -.inf", 0, "-.inf",
+    ("nan", "strategic.yaml", r"boligområde: 88\.9$", "boligområde: .nan", 0, ".nan",
+     "baseline.dagtilbud.boligområde is 'nan', which is not a number"),
+    ("infinity", "strategic.yaml", r"kommune: 92\.5$", "kommune: -.inf", 0, "-.inf",
      "is '-inf', which is not a number"),
-    ("huge-number", "strategic.yaml", r"baseline_kommune: 6\.1$", "baseline_kommune: 12345678901234.5", 0, "1234",
+    ("huge-number", "strategic.yaml", r"kommune: 6\.1$", "kommune: 12345678901234.5", 0, "1234",
      "is 12345678901234.5, which is too large to be a real amount or number"),
     ("huge-amount", "budget.yaml", r"beløb: \[85000, 85000", "beløb: [8500000000000, 85000", 0, "8500000000000",
      "udgifter[4].linjer[1].beløb[1] is 8.500.000.000.000, which is too large to be a real amount"),
