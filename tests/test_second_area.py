@@ -83,3 +83,15 @@ def test_a_third_area_with_groups_per_housing_area_builds(built_ringparken) -> N
     assert "Slagelse og Korsør (Ringparken, Motalavej, Sydbyen)" in strategic
     assert "Formandskabet består af borgmesteren fra Slagelse Kommune og formanden fra Slagelse Boligselskab (SB)." \
         in strategic
+
+
+def test_the_third_area_budgets_by_calendar_year_and_leaves_a_signatory_open(built_ringparken) -> None:
+    """Its budget gives amounts per calendar year (2021-2025 for a period from 1 March 2021), and its draft does not
+    yet know who signs for one party: an empty line with 'Navn' under it."""
+    budget = " ".join(pdf_text(built_ringparken.out_dir / "budget.pdf").split())
+    assert all(str(year) in budget for year in range(2021, 2026)), budget[:400]
+    strategic = pdf_text(built_ringparken.out_dir / "strategisk-samarbejdsaftale.pdf")
+    assert "For Korsør Almennyttige Boligselskab (KAB Korsør)" in strategic
+    assert "Niels Nielsen" not in strategic
+    cover = strategic.split("Aftaledokumenter")[0]
+    assert "Navn" in cover.split("KAB Korsør")[1]
