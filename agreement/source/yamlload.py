@@ -47,14 +47,15 @@ _SOFT_HYPHEN = "\u00ad"
 _NAMES = {"\x85": "NEXT LINE"}  # control characters have no name in unicodedata
 
 
-def _invisible(character: str) -> bool:
+def invisible(character: str) -> bool:
+    """Whether `character` shows as nothing, or changes how the characters around it show."""
     return (character in _INVISIBLE or unicodedata.category(character) == "Cf" or "\ufe00" <= character <= "\ufe0f"
             or "\U000e0000" <= character <= "\U000e01ef")  # tags (some unassigned) and the supplementary selectors
 
 
 def _first_hidden(text: str) -> int | None:
     """Where the first character of `text` stands that shows otherwise than it reads; None if there is none."""
-    found = "".join(sorted(c for c in set(text) if c >= "\x80" and _invisible(c)))  # set(): fast on 2 MB of text
+    found = "".join(sorted(c for c in set(text) if c >= "\x80" and invisible(c)))  # set(): fast on 2 MB of text
     if not found:
         return None
     for match in re.finditer(f"[{re.escape(found)}]", text):
