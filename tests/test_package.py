@@ -16,6 +16,7 @@ from docx import Document
 
 from agreement import package as package_module
 from agreement.cli import main
+from agreement.errors import ContentError
 from agreement.files import sha256_file
 from agreement.package import package
 from agreement.pipeline import build
@@ -238,3 +239,20 @@ def test_the_commit_is_read_without_running_the_repositorys_commands(built, tmp_
     manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["source"] == {"git_commit": git(repo, "rev-parse", "HEAD").strip(), "clean": True}
     assert not marker.exists()
+
+
+def test_upload_names_that_differ_only_in_case_are_refused(content: Path, built, tmp_path: Path, monkeypatch) -> None:
+    """Unpacked on Windows or macOS, one of two names that differ only in case (or in Unicode normal form) replaces
+    the other. Content cannot make such names any more (see tests/source/test_rules.py); any other way to them,
+    made here by naming one delaftale in lower case, is still refused."""
+    real = package_module.shortened
+    monkeypatch.setattr(package_module, "shortened", lambda text, **options: real(
+        text.replace("Beskæftigelse", "uddannelse og livschancer"), **options))
+    monkeypatch.setattr(package_module, "build", _build_into(built.out_dir))
+    with pytest.raises(ContentError) as caught:
+        package(content, tmp_path / "upload", allow_drafts=True)
+    assert str(caught.value) == (
+        "two documents would both be named 'Albertslund - Delaftale - uddannelse og livschancer.pdf' and "
+        "'Albertslund - Delaftale - Uddannelse og livschancer.pdf', one file on Windows and macOS, in the upload "
+        "package; give the areas or focus areas they are named after different names")
+    assert not (tmp_path / "upload").exists() or not any((tmp_path / "upload").iterdir())

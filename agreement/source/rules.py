@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agreement.errors import ContentError
+from agreement.files import name_key
 from agreement.kinds import STRATEGIC
 from agreement.source.checked import Rule
 from agreement.source.schema import suggest
@@ -61,13 +62,16 @@ def _period(doc: YamlDocument) -> list[ContentError]:
 def _focus_areas(doc: YamlDocument) -> list[ContentError]:
     areas = doc.data["indsatsområder"]["områder"]
     errors: list[ContentError] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # name_key: the focus area's documents are named after it
     for i, area in enumerate(areas):
         name = area["navn"]
-        if name in seen:
+        first = seen.setdefault(name_key(name), i)
+        if first != i:
+            other = areas[first]["navn"]
+            also = "" if other == name else f" '{other}', which differs only in capital letters or in how its letters are encoded"
             errors.append(doc.error(("indsatsområder", "områder", i, "navn"),
-                                    f"the focus area '{name}' is described twice (also as number {seen[name] + 1}); keep one"))
-        seen.setdefault(name, i)
+                                    f"the focus area '{name}' is described twice (also as number {first + 1}{also}); "
+                                    "keep one"))
     if not any(area.get("valgt") is True for area in areas):
         errors.append(doc.error(("indsatsområder", "områder"), "no focus area is chosen; set 'valgt: true' on at least one"))
     return errors
