@@ -50,6 +50,14 @@ def _signatories(doc: YamlDocument) -> list[ContentError]:
     return errors
 
 
+def _area_name(doc: YamlDocument) -> list[ContentError]:
+    name = doc.data["område"]["navn"]
+    if not any(c.isalnum() for c in name):  # the files are named after it, and such a name vanishes from them
+        return [doc.error(("område", "navn"), f"the area's name '{name}' has no letter or digit, so it would vanish from "
+                          "the names of the upload files; write the area's name")]
+    return []
+
+
 def _period(doc: YamlDocument) -> list[ContentError]:
     period = doc.data["periode"]
     start = dt.date.fromisoformat(period["fra"])
@@ -100,6 +108,7 @@ RULES = (
     _on_strategic(_ids_and_references, ("organisationer",), ("parter",), ("organisering", "følgegrupper", "grupper"),
                   ("organisering", "team", "roller"), ("organisering", "bestyrelse", "organisationer")),
     _on_strategic(_signatories, ("organisationer",), ("parter",), ("underskrifter",)),
+    _on_strategic(_area_name, ("område", "navn")),
     _on_strategic(_period, ("periode",)),
     _on_strategic(_focus_areas, ("indsatsområder", "områder")),
 )

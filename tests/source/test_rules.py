@@ -74,3 +74,11 @@ def test_a_focus_area_described_twice_in_another_case_is_refused(content: Path, 
     assert any(f":{line}:" in e and f"the focus area '{other}' is described twice (also as number 2 'Beskæftigelse', "
                "which differs only in capital letters or in how its letters are encoded); keep one" in e
                for e in errors), errors
+
+
+@pytest.mark.parametrize("name", ["'..'", "'.'", "'- * -'", "'…'"])
+def test_an_area_name_without_letters_is_refused(content: Path, name: str) -> None:
+    """The upload files are named after the area; a name of dots and signs would vanish from every one of them."""
+    line = replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: {name}")
+    errors = _errors(content)
+    assert any(f":{line}:9:" in e and f"the area's name '{name[1:-1]}' has no letter or digit" in e for e in errors), errors
