@@ -16,7 +16,7 @@ from docx import Document
 
 from agreement import package as package_module
 from agreement.cli import main
-from agreement.errors import ContentError
+from agreement.errors import ContentError, ContentErrors
 from agreement.files import sha256_file
 from agreement.package import package
 from agreement.pipeline import build
@@ -138,7 +138,7 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, built
     assert statuses["kommissorium"] == "udkast" and statuses["beredskabsplan"] == "endelig"
 
 
-HOSTILE = [("../../x", "x - "), ("/tmp/evil", "tmp-evil - "), ("CON", "CON - "), ("a/b\\c:d", "a-b-c-d - "), ("..", "")]
+HOSTILE = [("../../x", "x - "), ("/tmp/evil", "tmp-evil - "), ("CON", "CON - "), ("a/b\\c:d", "a-b-c-d - ")]
 
 
 def _hostile_area(content: Path, area: str) -> None:
@@ -179,6 +179,18 @@ def test_names_from_content_never_lead_outside_out(content: Path, built_docx, tm
     sample = _build_into(built_docx.out_dir, ("docx",))
     monkeypatch.setattr(package_module, "build", lambda _content, out, **options: sample(SAMPLE, out, **options))
     _package_stays_inside(content, tmp_path, prefix)
+
+
+def test_an_area_name_that_would_vanish_from_the_names_is_refused_before_anything_is_written(
+        content: Path, tmp_path: Path) -> None:
+    """'..' once vanished silently from every upload name; check refuses it now, at its line."""
+    _hostile_area(content, "..")
+    with pytest.raises(ContentErrors) as caught:
+        package(content, tmp_path / "upload")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{content / 'strategic.yaml'}:10:9: the area's name '..' has no letter or digit, so it would vanish from the "
+        "names of the upload files; write the area's name"]
+    assert not (tmp_path / "upload").exists()
 
 
 def test_a_build_of_hostile_names_writes_only_inside_out(content: Path, tmp_path: Path, monkeypatch) -> None:
