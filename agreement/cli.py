@@ -201,11 +201,11 @@ def templates_check(content_dir: Path) -> None:
         click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine")
 
 
-def _check_out_option(out_dir: Path, content_dir: Path) -> None:
+def _check_out_option(out_dir: Path, content_dir: Path, option: str = "--out") -> None:
     try:
         check_out_dir(out_dir, content_dir)
     except UsageError as exc:
-        raise click.BadParameter(exc.message, param_hint="'--out'") from None
+        raise click.BadParameter(exc.message, param_hint=f"'{option}'") from None
 
 
 class _reported:
@@ -326,7 +326,7 @@ def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str
     from agreement.review.diff import compare
 
     if redline_dir is not None:
-        _check_out_option(redline_dir, content_dir)  # the redlines replace files there: never in the content
+        _check_out_option(redline_dir, content_dir, "--redline")  # the redlines replace files there: never in the content
     with _reported(consequence="; nothing was compared", path=content_dir), compare(content_dir, base, head) as comparison:
         on_terminal = sys.stdout.isatty()  # colours only for a person, never in a file or pipe
         output = formats.text(comparison, color=on_terminal) if fmt == "text" else formats.FORMATS[fmt](comparison)

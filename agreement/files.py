@@ -5,9 +5,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+
+def name_key(name: str) -> str:
+    """`name` as Windows and macOS compare file names: in any case, and in any Unicode normal form ('å' as one
+    character or as 'a' and a ring), so two names with the same key are one file there."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 @contextlib.contextmanager

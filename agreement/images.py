@@ -7,6 +7,7 @@ import binascii
 import re
 import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -125,12 +126,42 @@ def probe(data: bytes) -> ImageInfo:
     return _unsupported(data)
 
 
+_CUT_PNG = "the PNG file is damaged or cut short; save it again from the program that made it"
+_CHANNELS = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by PNG colour type: grey, RGB, palette, grey and alpha, RGBA
+_ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+
+
 def _png(data: bytes) -> ImageInfo:
+    """The PNG's size, once its chunks are whole up to IEND and its image data unpacks to all of its rows: a
+    picture cut short and closed again still has an IEND, and would show as an empty box."""
     if len(data) < 33 or data[12:16] != b"IHDR":
         raise FigureProblem("the PNG file is damaged (it has no header); save it again from the program that made it")
-    width, height = struct.unpack(">II", data[16:24])
-    if b"IEND" not in data[-32:]:
-        raise FigureProblem("the PNG file is cut short (damaged); save it again from the program that made it")
+    width, height, depth, colour, _, _, interlaced = struct.unpack(">IIBBBBB", data[16:29])
+    view, at, image = memoryview(data), 8, zlib.decompressobj()
+    unpacked = 0
+    while True:
+        if at + 12 > len(data):
+            raise FigureProblem(_CUT_PNG)
+        (length,), kind = struct.unpack(">I", view[at:at + 4]), bytes(view[at + 4:at + 8])
+        end = at + 12 + length
+        if end > len(data) or zlib.crc32(view[at + 4:end - 4]) != struct.unpack(">I", view[end - 4:end])[0]:
+            raise FigureProblem(_CUT_PNG)
+        if kind == b"IEND":
+            break
+        if kind == b"IDAT":
+            try:
+                chunk = image.decompress(view[at + 8:end - 4], 1 << 20)
+                while chunk:  # counted a megabyte at a time: a large picture is never unpacked whole
+                    unpacked += len(chunk)
+                    chunk = image.decompress(image.unconsumed_tail, 1 << 20)
+            except zlib.error:
+                raise FigureProblem(_CUT_PNG) from None
+        at = end
+    passes = _ADAM7 if interlaced else ((0, 0, 1, 1),)
+    rows = [((width - x + dx - 1) // dx, (height - y + dy - 1) // dy) for x, y, dx, dy in passes]
+    bits = depth * _CHANNELS.get(colour, 1)
+    if not image.eof or unpacked != sum(h * (1 + (w * bits + 7) // 8) for w, h in rows if w and h):
+        raise FigureProblem(_CUT_PNG)
     return ImageInfo("png", width, height)
 
 
@@ -161,7 +192,9 @@ def _jpeg(data: bytes) -> ImageInfo:
 
 def _looks_like_svg(data: bytes) -> bool:
     head = data[:_SVG_HEAD].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") and b"<svg" in head
+    # Markup whose <svg> comes late (after long comments, or a DOCTYPE) is an SVG too: the SVG check says what
+    # is wrong with it, where "not a picture" would not.
+    return head.startswith(b"<") and (b"<svg" in head or re.search(rb"<(svg|!DOCTYPE\s+svg)\b", data) is not None)
 
 
 def _svg(data: bytes) -> ImageInfo:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from agreement.documents.loader import check_content
 from agreement.documents.parties import years_label
 from agreement.errors import ContentError, ContentErrors, ToolError, display_path
-from agreement.files import sha256_file, write_zip
+from agreement.files import name_key, sha256_file, write_zip
 from agreement.gitrun import run_git
 from agreement.model.setrules import final_errors
 from agreement.options import DEFAULT_TIMEOUT
@@ -81,8 +81,11 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
                 if fmt not in doc.files:
                     continue
                 target = f"{shortened(spec.upload_name, shared=area, max_length=NAME_MAX)}.{fmt}"
-                if any(entry["file"] == target for entry in entries):
-                    raise ContentError(f"two documents would both be named '{target}' in the upload package; "
+                # Windows and macOS take names that differ in case only for one file: unpacked, one replaces the other.
+                same = [entry["file"] for entry in entries if name_key(entry["file"]) == name_key(target)]
+                if same:
+                    also = "" if same[0] == target else f" and '{same[0]}', one file on Windows and macOS,"
+                    raise ContentError(f"two documents would both be named '{target}'{also} in the upload package; "
                                        "give the areas or focus areas they are named after different names")
                 shutil.copyfile(built.out_dir / doc.files[fmt], folder / target)
                 entries.append({"file": target, "kind": doc.kind, "title": doc.title, "status": doc.status,

@@ -246,7 +246,7 @@ def _figure_corpus() -> dict[str, tuple[bytes, str | None]]:
         "data-svg-with-file.svg": (SVG.format(f'<image href="{_svg_data(SVG.format(INNER_FILE))}"/>').encode(),
                                    "refers to another file or address ('/etc/x.png')"),
         "late-doctype.svg": (b"<!--" + b"x" * 70_000 + b'--><!DOCTYPE svg [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
-                             + SVG.format("&e;").encode(), "not a PNG, JPEG or SVG picture"),
+                             + SVG.format("&e;").encode(), "declares a DOCTYPE"),
         "doctype-after-svg-comment.svg": (b"<!-- <svg> -->" + b" " * 70_000 + b"<!DOCTYPE svg>" + SVG.format("").encode(),
                                           "declares a DOCTYPE"),
         "import.svg": (SVG.format("<style>@import url(http://x.dk/a.css);</style>").encode(), "@import"),

@@ -473,3 +473,12 @@ def test_debug_shows_the_traceback(content: Path, tmp_path: Path, monkeypatch, h
     assert "Traceback" in result.output and "RuntimeError: an invariant failed" in result.output
     assert result.output.splitlines()[-1].startswith("error: this is a bug in agreement")
 
+
+
+def test_a_redline_folder_in_the_content_names_the_redline_option(content: Path) -> None:
+    before = snapshot(content)
+    result = CliRunner().invoke(main, ["diff", "--content", str(content), "--redline", str(content / "red")])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--redline'" in result.output and "is inside the content folder" in result.output
+    assert "'--out'" not in result.output
+    assert snapshot(content) == before

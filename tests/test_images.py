@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import random
 import struct
 import unicodedata
+import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from agreement.images import FigureProblem, ImageInfo, figure_path, probe, read_figure
 from tests.conftest import png_bytes
@@ -41,6 +45,9 @@ def test_svg_size_from_width_height_or_viewbox(svg: str, size: tuple[float, floa
     (b"\xff\xd8\xff\xda\x00\x02", "no picture size"),
     (b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg width="1" height="1">&x;</svg>', "DOCTYPE"),
     (b'<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg>', "gives no size"),
+    (b"<!--" + b"x" * 70_000 + b'--><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg width="1">&x;</svg>',
+     "DOCTYPE"),  # after 64 KB: once "not a PNG, JPEG or SVG picture"
+    (b"<?xml version='1.0'?>\n<!--" + b"x" * 70_000 + b"--><!DOCTYPE svg><svg/>", "DOCTYPE"),
     (b'<svg width="9" height="9" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="other.svg#a"/></svg>',
      "refers to another file"),
     (b'<svg width="9" height="9"><use xlink:href="other.svg#a"/></svg>', "not well-formed XML"),
@@ -84,3 +91,44 @@ def test_a_git_lfs_pointer_names_git_lfs() -> None:
     pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 2048\n"
     with pytest.raises(FigureProblem, match=r"Git LFS pointer.*run 'git lfs pull'"):
         probe(pointer)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _png_of(rows: bytes, width: int, height: int) -> bytes:
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b"")
+
+
+NOISE = random.Random(7).randbytes(20 * (1 + 3 * 20))  # rows that do not compress
+
+
+@pytest.mark.parametrize("data", [
+    _png_of(NOISE, 20, 20)[:150] + _chunk(b"IEND", b""),  # cut short, and closed again as some tools do
+    _png_of(NOISE[: 10 * 61], 20, 20),  # whole chunks, but rows for half the picture
+    png_bytes(20, 20)[:50] + bytes([png_bytes(20, 20)[50] ^ 1]) + png_bytes(20, 20)[51:],  # one bit changed
+])
+def test_a_png_cut_short_or_damaged_is_refused(data: bytes) -> None:
+    with pytest.raises(FigureProblem, match=r"^the PNG file is damaged or cut short; save it again"):
+        probe(data)
+
+
+def test_pngs_of_every_colour_type_are_whole() -> None:
+    for mode in ("L", "RGB", "RGBA", "P", "LA", "1", "I;16"):
+        out = io.BytesIO()
+        Image.frombytes("L", (13, 7), NOISE[: 13 * 7]).convert(mode).save(out, "PNG")
+        assert probe(out.getvalue()) == ImageInfo("png", 13, 7), mode
+
+
+def test_an_interlaced_png_is_whole() -> None:
+    """8 x 8 pixels in Adam7's seven passes of 1x1, 1x1, 2x1, 2x2, 4x2, 4x4 and 8x4 pixels (the PNG standard)."""
+    rows = b"".join(b"\x00" + NOISE[: 3 * w] for w, h in ((1, 1), (1, 1), (2, 1), (2, 2), (4, 2), (4, 4), (8, 4))
+                    for _ in range(h))
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 1)
+    data = b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b"")
+    assert Image.open(io.BytesIO(data)).convert("RGB").size == (8, 8)  # Pillow reads it: the passes are right
+    assert probe(data) == ImageInfo("png", 8, 8)
+    with pytest.raises(FigureProblem, match="cut short"):
+        probe(data.replace(_chunk(b"IDAT", zlib.compress(rows)), _chunk(b"IDAT", zlib.compress(rows[:-25]))))

@@ -16,6 +16,7 @@ from docx import Document
 
 from agreement import package as package_module
 from agreement.cli import main
+from agreement.errors import ContentError, ContentErrors
 from agreement.files import sha256_file
 from agreement.package import package
 from agreement.pipeline import build
@@ -137,7 +138,7 @@ def test_a_draft_is_marked_on_every_page_and_a_final_is_not(content: Path, built
     assert statuses["kommissorium"] == "udkast" and statuses["beredskabsplan"] == "endelig"
 
 
-HOSTILE = [("../../x", "x - "), ("/tmp/evil", "tmp-evil - "), ("CON", "CON - "), ("a/b\\c:d", "a-b-c-d - "), ("..", "")]
+HOSTILE = [("../../x", "x - "), ("/tmp/evil", "tmp-evil - "), ("CON", "CON - "), ("a/b\\c:d", "a-b-c-d - ")]
 
 
 def _hostile_area(content: Path, area: str) -> None:
@@ -178,6 +179,18 @@ def test_names_from_content_never_lead_outside_out(content: Path, built_docx, tm
     sample = _build_into(built_docx.out_dir, ("docx",))
     monkeypatch.setattr(package_module, "build", lambda _content, out, **options: sample(SAMPLE, out, **options))
     _package_stays_inside(content, tmp_path, prefix)
+
+
+def test_an_area_name_that_would_vanish_from_the_names_is_refused_before_anything_is_written(
+        content: Path, tmp_path: Path) -> None:
+    """'..' once vanished silently from every upload name; check refuses it now, at its line."""
+    _hostile_area(content, "..")
+    with pytest.raises(ContentErrors) as caught:
+        package(content, tmp_path / "upload")
+    assert [str(e) for e in caught.value.errors] == [
+        f"{content / 'strategic.yaml'}:10:9: the area's name '..' has no letter or digit, so it would vanish from the "
+        "names of the upload files; write the area's name"]
+    assert not (tmp_path / "upload").exists()
 
 
 def test_a_build_of_hostile_names_writes_only_inside_out(content: Path, tmp_path: Path, monkeypatch) -> None:
@@ -238,3 +251,20 @@ def test_the_commit_is_read_without_running_the_repositorys_commands(built, tmp_
     manifest = json.loads((result.folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["source"] == {"git_commit": git(repo, "rev-parse", "HEAD").strip(), "clean": True}
     assert not marker.exists()
+
+
+def test_upload_names_that_differ_only_in_case_are_refused(content: Path, built, tmp_path: Path, monkeypatch) -> None:
+    """Unpacked on Windows or macOS, one of two names that differ only in case (or in Unicode normal form) replaces
+    the other. Content cannot make such names any more (see tests/source/test_rules.py); any other way to them,
+    made here by naming one delaftale in lower case, is still refused."""
+    real = package_module.shortened
+    monkeypatch.setattr(package_module, "shortened", lambda text, **options: real(
+        text.replace("Beskæftigelse", "uddannelse og livschancer"), **options))
+    monkeypatch.setattr(package_module, "build", _build_into(built.out_dir))
+    with pytest.raises(ContentError) as caught:
+        package(content, tmp_path / "upload", allow_drafts=True)
+    assert str(caught.value) == (
+        "two documents would both be named 'Albertslund - Delaftale - uddannelse og livschancer.pdf' and "
+        "'Albertslund - Delaftale - Uddannelse og livschancer.pdf', one file on Windows and macOS, in the upload "
+        "package; give the areas or focus areas they are named after different names")
+    assert not (tmp_path / "upload").exists() or not any((tmp_path / "upload").iterdir())

@@ -153,18 +153,21 @@ def find(name: str, content_dir: Path | None = None) -> Edition:
 
 def _links_outside(folder: Path, content_dir: Path) -> list[ContentError]:
     """Each entry of a local edition that is a link leading out of the content folder (or round in a circle):
-    an edition is content, and a build reads nothing of another person's outside the folder it was given."""
+    an edition is content, and a build reads nothing of another person's outside the folder it was given. A
+    folder that leads out (the edition's, or `skabeloner` itself) is named, not what lies beneath it."""
     root = content_dir.resolve()
+    folders = [*reversed(folder.relative_to(content_dir).parents), folder.relative_to(content_dir)][1:]
     problems = []
-    for path in [folder, *sorted(folder.rglob("*"))]:
+    for path in [*(content_dir / part for part in folders), *sorted(folder.rglob("*"))]:
         try:
             inside = path.resolve().is_relative_to(root)
         except (OSError, RuntimeError):  # a loop of links
             inside = False
         if not inside:
-            problems.append(ContentError("this is a link to a place outside the content folder; copy the file itself "
-                                         "into the edition's folder instead", Location(display_path(path))))
-            if path == folder:
+            what, into = ("folder", "the content folder") if path.is_dir() else ("file", "the edition's folder")
+            problems.append(ContentError(f"this is a link to a place outside the content folder; copy the {what} itself "
+                                         f"into {into} instead of the link", Location(display_path(path))))
+            if not path.is_relative_to(folder) or path == folder:
                 break
     return problems
 

@@ -169,7 +169,9 @@ class Cache:
                 record = json.dumps({"version": FORMAT_VERSION, "files": hashes}, indent=1)
                 (tmp / ENTRY).write_text(record, encoding="utf-8")
                 target = self.root / key
-                if _is_entry(target):
+                if target.is_symlink():  # in the way, under an entry's name; unlinking it touches only the link
+                    target.unlink()
+                elif _is_entry(target):
                     shutil.rmtree(target)
                 tmp.replace(target)  # fails, touching nothing, if something not ours is in the way
             finally:
@@ -197,9 +199,10 @@ class Cache:
 
     def _bypass(self, reason: str) -> None:
         if self.usable:
-            shown = display_path(self.root)
+            shown = str(Path(display_path(self.root.parent)) / self.root.name)  # a link's own name, not its target's
+            what = f"the link {shown} (not the folder it points to)" if self.root.is_symlink() else shown
             self.say(f"warning: cannot use the build cache {shown} ({reason}), so every document is made anew; "
-                     f"delete {shown} and the next build makes a new one")
+                     f"delete {what} and the next build makes a new one")
         self.usable = False
 
 

@@ -19,6 +19,7 @@ from lxml import etree
 from agreement.errors import ToolError
 from agreement.files import write_atomic
 from agreement.officezip import open_zip_bounded
+from agreement.source.yamlload import invisible
 from agreement.word.ooxml import w
 
 if TYPE_CHECKING:
@@ -75,8 +76,9 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
             _publish(out_dir, out_dir, [])  # nothing changed: the earlier comparison's redlines are out of date
         return []
     stamp = word_date(date)
-    # A commit's author may hold control characters, which XML cannot carry (nor the engine take).
-    author = _NOT_XML.sub(" ", author)
+    # A commit's author may hold control characters, which XML cannot carry (nor the engine take), and
+    # invisible ones (U+202E), which would make Word show another name.
+    author = "".join(c for c in _NOT_XML.sub(" ", author) if not invisible(c))
     engine = _engine()
     office = _office() if pdf else None
     work: Path | None = None

@@ -6,17 +6,25 @@ import datetime as dt
 import os
 import posixpath
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from agreement.errors import AgreementError, ToolError, UsageError, display_path
 from agreement.gitrun import GIT_TIMEOUT, run_git
+from agreement.source.yamlload import invisible
 
 WORKING_TREE = "the working tree"
 # Branches whose merge-base with HEAD is the default BASE, in order of preference.
 DEFAULT_BRANCHES = ("main", "master", "origin/main", "origin/master")
 _FILE_MODES = {"100644": 0o644, "100755": 0o755}
 _LINK_MODE = "120000"
+
+
+def visible(name: str) -> str:
+    """A name from git (a branch, tag) as it reads: invisible and control characters as '<U+202E>', so that none
+    can make it show otherwise ('x<U+202E>txt.exe', not 'xexe.txt') in a pull-request comment or a terminal."""
+    return "".join(f"<U+{ord(c):04X}>" if invisible(c) or unicodedata.category(c) == "Cc" else c for c in name)
 
 
 @dataclass(frozen=True)
@@ -34,13 +42,13 @@ class Revision:
         if self.commit is None:
             return self.name
         short = self.commit[:7]
-        return short if self.name in (self.commit, short) else f"{self.name} ({short})"
+        return short if self.name in (self.commit, short) else f"{visible(self.name)} ({short})"
 
     def display(self, relative: str) -> str:
         """A file of this version as git names it ('main:content/budget.yaml'); the path alone for the working tree."""
         if self.commit is None:
             return relative
-        ref = self.name if " " not in self.name else self.commit[:7]  # 'merge-base with main' is no revision
+        ref = visible(self.name) if " " not in self.name else self.commit[:7]  # 'merge-base with main' is no revision
         return f"{ref}:{relative}"
 
 

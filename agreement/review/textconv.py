@@ -6,22 +6,30 @@ import datetime
 import io
 import posixpath
 import re
+import resource
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
 from agreement.interrupts import held
 from agreement.namespaces import PKG_REL_NS
-from agreement.officezip import open_zip_bounded
+from agreement.officezip import MB, open_zip_bounded
 from agreement.word.ooxml import block_elements, w
 from agreement.word.reading import PARSER, TextWalker, footnotes
 
 PDF_TIMEOUT = 120
+# textconv reads any commit's files, made by anyone: bounds far above what a built agreement needs (its largest
+# XML part is about 1 MB, its PDF's text 100 KB, pdftotext's memory 30 MB), far below what hurts a machine.
+MAX_XML_PART = 20 * MB
+PDFTOTEXT_MEMORY = 512 * MB
+MAX_PDF_TEXT = 32 * MB
 
 
 def file_text(path: Path) -> str:
@@ -47,17 +55,45 @@ def docx_text(path: Path) -> str:
 
     Headers and footers are left out: they repeat on every page and only say the area and page number.
     """
-    with open_zip_bounded(path) as docx:
+    with _open_office(path) as docx:
         main = _related(docx, "", "officeDocument")
         if main is None:
             raise AgreementError("this .docx has no main document part", Location(str(path)))
         reader = _DocxReader()
-        body = etree.fromstring(docx.read(main), PARSER).find(w("body"))
-        lines = list(reader.blocks(body)) if body is not None else []
+        with docx.open(main) as stream:
+            lines = list(_body_lines(stream, reader))
         notes = _related(docx, main, "footnotes")
         if notes is not None:
             lines.extend(reader.footnotes(etree.fromstring(docx.read(notes), PARSER)))
     return "".join(f"{line}\n" for line in lines)
+
+
+def _open_office(path: Path) -> zipfile.ZipFile:
+    """`path` opened by open_zip_bounded, once no XML part in it is larger than MAX_XML_PART."""
+    archive = open_zip_bounded(path)
+    large = [part for part in archive.infolist()
+             if part.filename.endswith((".xml", ".rels")) and part.file_size > MAX_XML_PART]
+    if large:
+        archive.close()
+        raise AgreementError(f"the part {large[0].filename} unpacks to {large[0].file_size // MB} MB of XML, more than "
+                             f"the {MAX_XML_PART // MB} MB shown as text, so it is not shown", Location(str(path)))
+    return archive
+
+
+def _body_lines(stream: IO[bytes], reader: _DocxReader) -> Iterator[str]:
+    """The lines of the document part in `stream`, read one block of the body at a time and then dropped, so
+    that the whole tree is never in memory."""
+    depth = 0
+    for event, element in etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True):
+        if event == "start":
+            depth += 1
+            continue
+        depth -= 1
+        parent = element.getparent()
+        if depth == 2 and parent is not None and parent.tag == w("body"):
+            alone = etree.Element(parent.tag)  # out of the tree: the parser has read ahead into the blocks after it
+            alone.append(element)
+            yield from reader.blocks(alone)
 
 
 def pdf_text(path: Path) -> str:
@@ -70,19 +106,32 @@ def pdf_text(path: Path) -> str:
         )
     plain = without_output_intent(path)
     source = "-" if plain is not None else str(path)  # "-": the copy, on pdftotext's standard input
-    try:
-        proc = subprocess.run([exe, "-layout", "-enc", "UTF-8", source, "-"], input=plain, capture_output=True,
-                              timeout=PDF_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        raise ToolError(f"pdftotext did not finish reading {path} within {PDF_TIMEOUT} seconds") from None
-    if proc.returncode != 0:
-        reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolError(f"pdftotext could not read {path}" + (f": {reason[-1]}" if reason else ""))
+    # The text goes to a file, so that the size limit below stops pdftotext when it writes too much.
+    with tempfile.TemporaryFile() as output:
+        try:
+            proc = subprocess.run([exe, "-layout", "-enc", "UTF-8", source, "-"], input=plain, stdout=output,
+                                  stderr=subprocess.PIPE, timeout=PDF_TIMEOUT, preexec_fn=_pdftotext_limits)
+        except subprocess.TimeoutExpired:
+            raise ToolError(f"pdftotext did not finish reading {path} within {PDF_TIMEOUT} seconds") from None
+        if proc.returncode < 0:  # killed: by the memory limit (an abort) or the size limit (SIGXFSZ)
+            raise AgreementError(f"pdftotext needed more than {PDFTOTEXT_MEMORY // MB} MB of memory or wrote more than "
+                                 f"{MAX_PDF_TEXT // MB} MB of text to read the file, so it is not shown as text", Location(str(path)))
+        if proc.returncode != 0:
+            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ToolError(f"pdftotext could not read {path}" + (f": {reason[-1]}" if reason else ""))
+        output.seek(0)
+        text = output.read().decode("utf-8", "replace")
     # Trailing spaces from the layout and page feeds would only add noise to a diff.
-    lines = [line.rstrip() for line in proc.stdout.decode("utf-8", "replace").replace("\f", "\n").split("\n")]
+    lines = [line.rstrip() for line in text.replace("\f", "\n").split("\n")]
     while lines and not lines[-1]:
         lines.pop()
     return "".join(f"{line}\n" for line in lines)
+
+
+def _pdftotext_limits() -> None:
+    """Run in pdftotext's process before it starts: a PDF's streams can unpack to gigabytes."""
+    resource.setrlimit(resource.RLIMIT_AS, (PDFTOTEXT_MEMORY, PDFTOTEXT_MEMORY))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_PDF_TEXT, MAX_PDF_TEXT))
 
 
 def without_output_intent(path: Path) -> bytes | None:
@@ -100,7 +149,7 @@ def without_output_intent(path: Path) -> bytes | None:
                 return None
             del pdf.Root.OutputIntents
             copy = io.BytesIO()
-            pdf.save(copy)
+            pdf.save(copy, stream_decode_level=pikepdf.StreamDecodeLevel.none)  # streams as they are: never unpacked
             return copy.getvalue()
     except Exception:  # any reason at all: the file is read as it is
         return None
@@ -110,7 +159,7 @@ def xlsx_text(path: Path) -> str:
     """Each sheet under a 'Sheet: name' line, its rows as tab-separated values, formulas as written."""
     from openpyxl import load_workbook  # slow to import; only this reader needs it
 
-    open_zip_bounded(path).close()  # openpyxl trusts the sizes the zip declares
+    _open_office(path).close()  # openpyxl trusts the sizes the zip declares
     workbook = load_workbook(path, read_only=True, data_only=False)
     try:
         out: list[str] = []

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agreement.errors import ContentError
+from agreement.files import name_key
 from agreement.kinds import STRATEGIC
 from agreement.source.checked import Rule
 from agreement.source.schema import suggest
@@ -128,6 +129,14 @@ def _signatories(doc: YamlDocument) -> list[ContentError]:
     return errors
 
 
+def _area_name(doc: YamlDocument) -> list[ContentError]:
+    name = doc.data["område"]["navn"]
+    if not any(c.isalnum() for c in name):  # the files are named after it, and such a name vanishes from them
+        return [doc.error(("område", "navn"), f"the area's name '{name}' has no letter or digit, so it would vanish from "
+                          "the names of the upload files; write the area's name")]
+    return []
+
+
 def _period(doc: YamlDocument) -> list[ContentError]:
     period = doc.data["periode"]
     start = dt.date.fromisoformat(period["fra"])
@@ -140,13 +149,16 @@ def _period(doc: YamlDocument) -> list[ContentError]:
 def _focus_areas(doc: YamlDocument) -> list[ContentError]:
     areas = doc.data["indsatsområder"]["områder"]
     errors: list[ContentError] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # name_key: the focus area's documents are named after it
     for i, area in enumerate(areas):
         name = area["navn"]
-        if name in seen:
+        first = seen.setdefault(name_key(name), i)
+        if first != i:
+            other = areas[first]["navn"]
+            also = "" if other == name else f" '{other}', which differs only in capital letters or in how its letters are encoded"
             errors.append(doc.error(("indsatsområder", "områder", i, "navn"),
-                                    f"the focus area '{name}' is described twice (also as number {seen[name] + 1}); keep one"))
-        seen.setdefault(name, i)
+                                    f"the focus area '{name}' is described twice (also as number {first + 1}{also}); "
+                                    "keep one"))
     if not any(area.get("valgt") is True for area in areas):
         errors.append(doc.error(("indsatsområder", "områder"), "no focus area is chosen; set 'valgt: true' on at least one"))
     return errors
@@ -177,6 +189,7 @@ RULES = (
     _on_strategic(_signatories, ("organisationer",), ("parter",), ("underskrifter",)),
     _on_strategic(_board, ("organisering", "bestyrelse")),
     _on_strategic(_groups, ("organisering", "følgegrupper", "grupper"), ("indsatsområder", "områder"), ("område", "boligområder")),
+    _on_strategic(_area_name, ("område", "navn")),
     _on_strategic(_period, ("periode",)),
     _on_strategic(_focus_areas, ("indsatsområder", "områder")),
 )

@@ -37,10 +37,32 @@ _TIMESTAMP = _YAML + "timestamp"
 _MERGE = _YAML + "merge"
 _SCALAR_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null")}
 _ALIAS_HINT = "write the values out instead of repeating them with aliases"
-# Characters that make text show otherwise than it reads: bidirectional controls ("000.001" shown as
-# "100.000") and zero-width ones (hidden inside an amount or a name). U+FEFF is a BOM only as the first.
-_HIDDEN = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
-_FORBIDDEN = re.compile(f"{Reader.NON_PRINTABLE.pattern}|{_HIDDEN.pattern}")
+# Characters that make text show otherwise than it reads: format characters (Unicode category Cf: bidirectional
+# controls make "000.001" show as "100.000", zero-width ones and invisible operators hide inside an amount or a
+# name), and the invisible characters of other categories: fillers, joiners, variation selectors. The soft
+# hyphen only between letters, where it is a hyphenation hint. Line separators, which YAML reads as line ends.
+# U+FEFF is a BOM only as the first character, which is not read as text.
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2028\u2029\x85")
+_SOFT_HYPHEN = "\u00ad"
+_NAMES = {"\x85": "NEXT LINE"}  # control characters have no name in unicodedata
+
+
+def invisible(character: str) -> bool:
+    """Whether `character` shows as nothing, or changes how the characters around it show."""
+    return (character in _INVISIBLE or unicodedata.category(character) == "Cf" or "\ufe00" <= character <= "\ufe0f"
+            or "\U000e0000" <= character <= "\U000e01ef")  # tags (some unassigned) and the supplementary selectors
+
+
+def _first_hidden(text: str) -> int | None:
+    """Where the first character of `text` stands that shows otherwise than it reads; None if there is none."""
+    found = "".join(sorted(c for c in set(text) if c >= "\x80" and invisible(c)))  # set(): fast on 2 MB of text
+    if not found:
+        return None
+    for match in re.finditer(f"[{re.escape(found)}]", text):
+        at = match.start()
+        if match.group() != _SOFT_HYPHEN or not (text[at - 1:at].isalpha() and text[at + 1:at + 2].isalpha()):
+            return at
+    return None
 
 
 class _Refused(Exception):
@@ -175,13 +197,13 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         ]) from None
     # The characters YAML forbids, found here because libyaml reports them at a byte offset, not a column,
     # and hidden ones anywhere in the file (in a comment too they can hide what the lines around say).
-    forbidden = _FORBIDDEN.search(text)
-    if forbidden:
-        at = forbidden.start()
+    control, hidden = Reader.NON_PRINTABLE.search(text), _first_hidden(text)
+    if control or hidden is not None:
+        at = min(hidden if hidden is not None else len(text), control.start() if control else len(text))
         raise ContentErrors([
             ContentError(
-                _hidden(forbidden.group()) if _HIDDEN.match(forbidden.group()) else
-                f"forbidden control character U+{ord(forbidden.group()):04X} in the text; delete it "
+                _hidden(text[at]) if at == hidden else
+                f"forbidden control character U+{ord(text[at]):04X} in the text; delete it "
                 "(it is often pasted in invisibly from another program)",
                 Location(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1),
             )
@@ -225,7 +247,10 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
 
 def _hidden(character: str, *, escaped: bool = False) -> str:
     code = f"U+{ord(character):04X}"
-    what = f"{code} {unicodedata.name(character)}"
+    what = f"{code} {_NAMES.get(character) or unicodedata.name(character, 'UNASSIGNED TAG')}"
+    if character in "\u2028\u2029\x85":
+        return (("the escape \\u" + code[2:] + " is " if escaped else "") + f"the line break character {what}, "
+                "which not every program shows as a new line; replace it with an ordinary line break")
     return (f"the escape \\u{code[2:]} is the invisible character {what}" if escaped else f"invisible character {what}"
             ) + " in the text, which can make the text show otherwise than it reads; delete it"
 
@@ -341,11 +366,10 @@ class _Builder:
         value = self._scalar(node)
         if isinstance(value, str) and isinstance(node, ScalarNode):
             self._remember_text(node, value, path)
-            hidden = _HIDDEN.search(value)  # written as an escape (\u202E): the file's own text has none
-            if hidden:
-                at = hidden.start()
+            at = _first_hidden(value)  # written as an escape (\u202E): the file's own text has none
+            if at is not None:
                 line, column = value.count("\n", 0, at), at - (value.rfind("\n", 0, at) + 1)
-                self.errors.append(ContentError(_hidden(hidden.group(), escaped=True),
+                self.errors.append(ContentError(_hidden(value[at], escaped=True),
                                                 self.doc.locate_text(path, line, column) or self.doc.locate(path)))
         return value
 

@@ -173,12 +173,15 @@ def test_a_local_edition_may_not_link_outside_the_content_folder(content: Path, 
     else:
         shutil.move(content / "skabeloner", tmp_path / "skabeloner")
         (content / "skabeloner").symlink_to(tmp_path / "skabeloner", target_is_directory=True)
-        target = content / "skabeloner" / "lokal"
+        target = content / "skabeloner"
+    what = "folder" if link in ("folder", "skabeloner") else "file"
+    into = "the content folder" if what == "folder" else "the edition's folder"
     for command in (["check", "--content", str(content)], ["build", "--content", str(content), "--out", str(tmp_path / "out")]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 1, result.output
-        assert f"{target}: this is a link to a place outside the content folder" in result.output, result.output
-        assert "Traceback" not in result.output
+        assert (f"{target}: this is a link to a place outside the content folder; copy the {what} itself into {into} "
+                "instead of the link") in result.output, result.output
+        assert result.output.count("this is a link") == 1 and "Traceback" not in result.output
     assert not (tmp_path / "out").exists()
 
 

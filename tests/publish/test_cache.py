@@ -275,7 +275,11 @@ def test_a_symlinked_file_in_an_entry_makes_it_damaged_and_its_target_is_never_r
 
 
 @pytest.mark.parametrize("kind", ["link to a folder", "dangling link", "file"])
-def test_a_cache_that_is_not_a_folder_is_bypassed_with_one_warning(tmp_path: Path, kind: str) -> None:
+def test_a_cache_that_is_not_a_folder_is_bypassed_with_one_warning(tmp_path: Path, kind: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warning names the cache as the user's out folder has it, also when the link leads to a folder of theirs
+    in the working folder: deleting what it named, that folder, would delete their files."""
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     out.mkdir()
     outside = tmp_path / "someone"
@@ -292,8 +296,10 @@ def test_a_cache_that_is_not_a_folder_is_bypassed_with_one_warning(tmp_path: Pat
         cache.store(OTHER, {})
         cache.keep(OTHER)
         cache.prune()
-        assert len(said) == 1 and said[0].startswith(f"warning: cannot use the build cache {root}"), said
-        assert f"delete {root}" in said[0]
+        shown = f"out/{CACHE_DIR}"
+        assert len(said) == 1 and said[0].startswith(f"warning: cannot use the build cache {shown} ("), said
+        assert (f"delete the link {shown} (not the folder it points to) and" if kind != "file" else f"delete {shown} and"
+                ) in said[0]
     assert snapshot(outside) == theirs
     assert not (tmp_path / "nowhere").exists()
     assert root.is_symlink() or root.read_text(encoding="utf-8") == "not a folder"
@@ -320,17 +326,20 @@ def test_a_cache_it_cannot_write_to_is_bypassed_with_one_warning(tmp_path: Path,
     assert list((tmp_path / "out" / CACHE_DIR).iterdir()) == []  # no temporary entry is left behind
 
 
-def test_a_link_named_by_the_key_being_stored_is_neither_replaced_nor_written_through(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_link_named_by_the_key_being_stored_is_replaced_not_written_through(tmp_path: Path, fresh: bool) -> None:
+    """A link in the cache folder under an entry's name is in the way of that entry: it goes (the link only, never
+    what it points to), every build after it uses the cache again, --clean too."""
     outside = tmp_path / "someone"
     theirs = _someones_files(outside)
     root = tmp_path / "out" / CACHE_DIR
     root.mkdir(parents=True)
     (root / KEY).symlink_to(outside)
-    cache, said = _cache(tmp_path / "out")
+    cache, said = _cache(tmp_path / "out", fresh=fresh)
     cache.store(KEY, {"made.docx": _a_file(tmp_path)})
-    assert (root / KEY).is_symlink() and snapshot(outside) == theirs
-    assert len(said) == 1 and said[0].startswith("warning: cannot use the build cache"), said
-    assert [p.name for p in root.iterdir()] == [KEY]  # the temporary entry went too
+    assert not (root / KEY).is_symlink() and snapshot(outside) == theirs and said == []
+    assert _cache(tmp_path / "out")[0].lookup(KEY, ["made.docx"]) is not None
+    assert [p.name for p in root.iterdir()] == [KEY]  # the temporary entry went
 
 
 def test_a_build_into_an_out_whose_cache_links_elsewhere_touches_nothing_there(content: Path, built_docx,

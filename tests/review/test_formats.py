@@ -72,3 +72,14 @@ def test_text_shortens_long_unchanged_runs_and_colours_only_when_asked() -> None
     assert "~ paragraph changed: … w22 w23 w24 w25 w26 w27 w28 w29 {+ny+}\n" in plain
     assert "\x1b[" not in plain
     assert "\x1b[32m{+ny+}\x1b[0m" in text(comparison(doc), color=True)
+
+
+def test_names_from_git_show_their_invisible_characters() -> None:
+    """A branch 'x<RLO>txt.exe' would show as 'xexe.txt': every invisible or control character is shown as its code."""
+    base = Revision("main\u200b", "a" * 40, Path("base"))
+    head = Revision("x\u202etxt.exe\x85", "b" * 40, Path("head"))
+    compared = Comparison(base, head, Author("K", "k@example.dk", dt.datetime(2025, 1, 2, tzinfo=dt.UTC)), ())
+    assert text(compared).startswith("Comparing main<U+200B> (aaaaaaa) with x<U+202E>txt.exe<U+0085> (bbbbbbb)\n")
+    assert ("Comparing **main&lt;U+200B&gt; (aaaaaaa)** with **x&lt;U+202E&gt;txt.exe&lt;U+0085&gt; (bbbbbbb)**"
+            in markdown(compared))
+    assert head.display("content/budget.yaml") == "x<U+202E>txt.exe<U+0085>:content/budget.yaml"

@@ -162,10 +162,12 @@ def test_unchanged_document_has_no_revisions(builds: tuple[Path, Path], tmp_path
 
 @pytest.mark.parametrize(("author", "shown"), [("Jens\x1b[31mHansen", "Jens [31mHansen"),
                                                ("Jens\x01\x02Hansen\x7f", "Jens Hansen "),
-                                               ("Jens\x85Hansen\ufffe", "Jens Hansen ")])
+                                               ("Jens\x85Hansen\ufffe", "Jens Hansen "),
+                                               ("Jens \u202eHansen\u200b\u2066", "Jens Hansen")])
 def test_control_characters_in_the_author_become_spaces(builds: tuple[Path, Path], tmp_path: Path, author: str,
                                                         shown: str) -> None:
-    """A commit's author may hold characters XML cannot carry; the redline is made all the same."""
+    """A commit's author may hold characters XML cannot carry, and invisible ones that would make Word show another
+    name; the redline is made all the same, without them."""
     written = write_redlines(_pairs(builds, ("budget",)), tmp_path, author=author, date=DATE, pdf=False)
     assert {node.get(W + "author") for node in _revisions(written[0])} == {shown}
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tracemalloc
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,3 +310,77 @@ def test_a_file_that_unpacks_to_too_much_is_refused_in_little_memory(
                 else f"the part {part} does not unpack to the 1000 bytes the file's directory declares")
     assert str(caught.value).startswith(f"{path}: {expected}")
     assert peak < 20 * 1024 * 1024
+
+
+_MEASURED = """
+import resource, sys
+from pathlib import Path
+from agreement.errors import AgreementError
+from agreement.review.textconv import file_text
+try:
+    file_text(Path(sys.argv[1]))
+except AgreementError as exc:
+    print(exc)
+# VmHWM, not RUSAGE_SELF: that one keeps the memory of the process it was forked from (pytest)
+own = next(line.split()[1] for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM:"))
+print(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+def _textconv_in_child(path: Path) -> tuple[str, int]:
+    """What file_text says about `path`, in a fresh process, and the most memory (KB) that process or a child of
+    it held: lxml's and pdftotext's memory is not Python's, so tracemalloc would not see it."""
+    proc = subprocess.run([sys.executable, "-c", _MEASURED, str(path)], capture_output=True, text=True, timeout=120,
+                          check=True)
+    *message, usage = proc.stdout.strip().splitlines()
+    return "\n".join(message), max(int(kb) for kb in usage.split())
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/footnotes.xml"])
+def test_a_docx_with_a_huge_xml_part_is_refused_in_little_memory(tmp_path: Path, part: str) -> None:
+    paragraphs = _p(_r("<w:t>Mange ord</w:t>")) * 600_000  # 61 MB of ordinary XML, about 150 KB zipped
+    path = _docx(tmp_path / "big.docx", paragraphs if part.endswith("document.xml") else "",
+                 f"<w:footnote w:id='1'>{paragraphs}</w:footnote>" if part.endswith("footnotes.xml") else "")
+    message, peak_kb = _textconv_in_child(path)
+    assert message == (f"{path}: the part {part} unpacks to 61 MB of XML, more than the 20 MB shown as text, "
+                       "so it is not shown")
+    assert peak_kb < 150 * 1024  # parsed whole, the part takes about a gigabyte
+
+
+def test_a_large_docx_under_the_bound_is_read_a_block_at_a_time(tmp_path: Path) -> None:
+    path = _docx(tmp_path / "long.docx", _p(_r("<w:t>Mange ord</w:t>")) * 180_000, "")  # 18 MB of XML
+    message, peak_kb = _textconv_in_child(path)
+    assert message == ""
+    assert peak_kb < 150 * 1024  # parsed whole, it took 290 MB
+
+
+def test_a_pdf_whose_text_unpacks_to_too_much_is_refused_in_little_memory(tmp_path: Path) -> None:
+    # One string of 1.2 GB of "A" in a 1.2 MB file: a flushed block of the compressed stream repeated.
+    packer = zlib.compressobj(6)
+    block = b"A" * (1 << 20)
+    head = packer.compress(b"BT /F1 12 Tf 72 712 Td (" + block) + packer.flush(zlib.Z_FULL_FLUSH)
+    repeat = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    data = head + repeat * 1200 + packer.compress(b") Tj ET") + packer.flush()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(bytes(pdf))
+    message, peak_kb = _textconv_in_child(path)
+    assert message == (f"{path}: pdftotext needed more than 512 MB of memory or wrote more than 32 MB of text to read "
+                       "the file, so it is not shown as text")
+    assert peak_kb < 600 * 1024  # without the limit, pdftotext took 2 GB

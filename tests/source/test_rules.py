@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from agreement.cli import main
 from agreement.documents.loader import load_content
 from agreement.errors import ContentErrors
 from tests.conftest import line_of, replace_line
@@ -55,3 +57,28 @@ def test_a_focus_area_described_twice(content: Path) -> None:
     line = replace_line(content / "strategic.yaml", r"^    - navn: Kriminalitetsforebyggelse$", "    - navn: Beskæftigelse")
     errors = _errors(content)
     assert any(f":{line}:" in e and "described twice" in e for e in errors), errors
+
+
+@pytest.mark.parametrize("other", ["beskæftigelse", "BESKÆFTIGELSE"])
+def test_a_focus_area_described_twice_in_another_case_is_refused(content: Path, other: str) -> None:
+    """The documents are named after the focus areas: on Windows and macOS, names that differ only in case (or in
+    Unicode normal form) are one file, so one delaftale's PDF would replace the other's in the upload."""
+    result = CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(content / "skabeloner" / "lokal"),
+                                       "--content", str(content)])
+    assert result.exit_code == 0, result.output
+    replace_line(content / "strategic.yaml", r"^skabelon: lbf-2019-26$", "skabelon: lokal")
+    replace_line(content / "skabeloner" / "lokal" / "edition.yaml", r"^  - Beskæftigelse$",
+                 f"  - Beskæftigelse\n  - {other}")  # the edition allows both; content may describe only one
+    line = replace_line(content / "strategic.yaml", r"^    - navn: Kriminalitetsforebyggelse$", f"    - navn: {other}")
+    errors = _errors(content)
+    assert any(f":{line}:" in e and f"the focus area '{other}' is described twice (also as number 2 'Beskæftigelse', "
+               "which differs only in capital letters or in how its letters are encoded); keep one" in e
+               for e in errors), errors
+
+
+@pytest.mark.parametrize("name", ["'..'", "'.'", "'- * -'", "'…'"])
+def test_an_area_name_without_letters_is_refused(content: Path, name: str) -> None:
+    """The upload files are named after the area; a name of dots and signs would vanish from every one of them."""
+    line = replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: {name}")
+    errors = _errors(content)
+    assert any(f":{line}:9:" in e and f"the area's name '{name[1:-1]}' has no letter or digit" in e for e in errors), errors

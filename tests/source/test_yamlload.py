@@ -434,3 +434,49 @@ def test_characters_of_a_text_are_located_only_where_they_stand_unchanged(tmp_pa
     assert (at(("d",), 1, 2).line, at(("d",), 1, 2).column) == (6, 5)
     assert at(("e",), 1, 0) is None  # folded: the text's lines are not the file's
     assert at(("f",), 0, 6) is None  # a plain text over two lines is folded too
+
+
+@pytest.mark.parametrize(("character", "name"), [
+    ("\u2064", "U+2064 INVISIBLE PLUS"), ("\u2062", "U+2062 INVISIBLE TIMES"), ("\u00ad", "U+00AD SOFT HYPHEN"),
+    ("\u034f", "U+034F COMBINING GRAPHEME JOINER"), ("\u180e", "U+180E MONGOLIAN VOWEL SEPARATOR"),
+    ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"), ("\U000e0000", "U+E0000 UNASSIGNED TAG"),
+    ("\ufe0f", "U+FE0F VARIATION SELECTOR-16"), ("\U000e0100", "U+E0100 VARIATION SELECTOR-17"),
+    ("\u3164", "U+3164 HANGUL FILLER"), ("\u115f", "U+115F HANGUL CHOSEONG FILLER"),
+    ("\u1160", "U+1160 HANGUL JUNGSEONG FILLER"), ("\uffa0", "U+FFA0 HALFWIDTH HANGUL FILLER"),
+    ("\U0001d173", "U+1D173 MUSICAL SYMBOL BEGIN BEAM"), ("\u0605", "U+0605 ARABIC NUMBER MARK ABOVE"),
+])
+def test_every_invisible_character_in_an_amount_is_refused_by_name(tmp_path: Path, character: str, name: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(f"navn: A\nbeløb: 1.6{character}54\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    (error,) = caught.value.errors
+    assert (error.location.line, error.location.column) == (2, 11)
+    assert error.message == (f"invisible character {name} in the text, which can make the text show otherwise than "
+                             "it reads; delete it")
+
+
+def test_a_soft_hyphen_between_letters_is_a_hyphenation_hint(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("navn: A\ntekst: besk\u00e6f\u00adtigelse\n", encoding="utf-8")
+    assert load_yaml(path).data == {"navn": "A", "tekst": "besk\u00e6f\u00adtigelse"}
+    for text in ("\u00adord", "ord\u00ad", "ord\u00ad ord", "a\u00ad1"):
+        path.write_text(f"navn: A\ntekst: {text}\n", encoding="utf-8")
+        with pytest.raises(ContentErrors, match="U\\+00AD SOFT HYPHEN"):
+            load_yaml(path)
+
+
+@pytest.mark.parametrize(("character", "name"), [("\u2028", "U+2028 LINE SEPARATOR"),
+                                                 ("\u2029", "U+2029 PARAGRAPH SEPARATOR"), ("\x85", "U+0085 NEXT LINE")])
+def test_a_line_separator_is_named_at_its_place(tmp_path: Path, character: str, name: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(f"navn: A\ntekst: en linje{character}og en til\nandet: b\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    (error,) = caught.value.errors
+    assert (error.location.line, error.location.column) == (2, 16)
+    assert error.message == (f"the line break character {name}, which not every program shows as a new line; "
+                             "replace it with an ordinary line break")
+    path.write_text('navn: A\ntekst: "en linje\\u2028og en til"\n', encoding="utf-8")
+    with pytest.raises(ContentErrors, match="the escape \\\\u2028 is the line break character U\\+2028"):
+        load_yaml(path)
