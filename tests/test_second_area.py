@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from agreement.documents.loader import load_content
 from agreement.model.budget import compute
@@ -95,3 +96,21 @@ def test_the_third_area_budgets_by_calendar_year_and_leaves_a_signatory_open(bui
     assert "Niels Nielsen" not in strategic
     cover = strategic.split("Aftaledokumenter")[0]
     assert "Navn" in cover.split("KAB Korsør")[1]
+
+
+def test_the_third_area_is_a_draft_whose_period_has_no_end_yet(built_ringparken) -> None:
+    """Its end is not fixed: the front page and the delaftaler leave a blank to write on, the titles give the start
+    year, the calendar-year budget's five amounts make its years, and the timeline runs to the budget's last year."""
+    out = built_ringparken.out_dir
+    cover = pdf_text(out / "strategisk-samarbejdsaftale.pdf").split("\f")[0]
+    assert "Samarbejdsaftalen gælder fra 1. marts 2021 til __________" in cover
+    assert "Delaftalen gælder fra 1. marts 2021 til __________." in pdf_text(out / "delaftale-uddannelse.pdf")
+    data = json.loads(built_ringparken.manifest.read_text(encoding="utf-8"))
+    assert all(d["title"].endswith((" 2021-", " 2021- – En fælles indsats")) for d in data["documents"]), data
+    budget = " ".join(pdf_text(out / "budget.pdf").split())
+    assert "1. marts 2021 til __________, opgjort pr. kalenderår (2021, 2022, 2023, 2024 og 2025)" in budget
+    plan = " ".join(pdf_text(out / "milepaelsplan.pdf").split())
+    assert "Milepælsplanen dækker aftaleperioden 1. marts 2021 til __________." in plan
+    timeline = Document(str(out / "milepaelsplan.docx")).tables[-1]
+    quarters = [c.text for c in timeline.rows[1].cells[1:]]
+    assert quarters == ["1", "2", "3", "4"] * 5, quarters  # 1. kvt. 2021 to 4. kvt. 2025, the budget's last year

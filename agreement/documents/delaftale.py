@@ -6,7 +6,7 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import Markdown
-from agreement.documents.parties import document_date, programme_context, signature_rows, years_label
+from agreement.documents.parties import document_date, period_to, programme_context, signature_rows, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
 from agreement.kinds import DELAFTALE
@@ -39,7 +39,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
         "focus_area": deal.focus_area,
         "parties": [orgs[p].display_name for p in deal.parties],
         "period_from": fmt.date_long(deal.period.start),
-        "period_to": fmt.date_long(deal.period.end),
+        "period_to": period_to(deal.period),
         "purpose": Markdown(deal.purpose, 2),
         "goals": [
             {

@@ -13,6 +13,7 @@ from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
 from agreement.kinds import MILEPAELSPLAN
 from agreement.model import period as periods
+from agreement.model.budget import years as budget_years
 from agreement.model.content import MilestonePlan
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
@@ -53,7 +54,7 @@ def milestones(programme: Programme) -> list[Milestone]:
 
 def timeline(programme: Programme, items: list[Milestone]) -> Table:
     """Rows per delaftale and activity, a column per quarter, a shaded cell where a milestone falls."""
-    quarters = periods.quarters(programme.strategic.period)
+    quarters = periods.quarters(_shown(programme, items))
     # the quarters share one width, at least QUARTER_CM so a shaded cell reads as a mark; the label takes the rest
     table = Table(font_half_points=14, min_cm=dict.fromkeys(range(1, len(quarters) + 1), QUARTER_CM),
                   uniform=(tuple(range(1, len(quarters) + 1)),))
@@ -89,6 +90,13 @@ def legend(status_date: dt.date) -> Table:
     for status, fill in STATUS_FILL.items():
         table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
     return table
+
+
+def _shown(programme: Programme, items: list[Milestone]) -> periods.Span:
+    """The period the timeline shows: while its end is open, up to the last milestone or the budget's last year."""
+    period = programme.strategic.period
+    ends = [m.when.end for m in items] + [y.end for y in budget_years(programme.budget_plan, period)]
+    return periods.Span(period.start, period.end or max(ends, default=period.start))
 
 
 def _overlaps(a: periods.Span, b: periods.Span) -> bool:

@@ -7,7 +7,7 @@ from typing import Any
 from agreement import formatting as fmt
 from agreement.model.content import Signature, Strategic, signed_on
 from agreement.model.metadata import Metadata
-from agreement.model.period import Span
+from agreement.model.period import Period
 from agreement.model.programme import Programme
 
 
@@ -31,8 +31,17 @@ def signature_rows(strategic: Strategic, signatures: tuple[Signature, ...]) -> l
     return rows
 
 
-def years_label(period: Span) -> str:
-    return f"{period.start.year}-{period.end.year}"
+def years_label(period: Period) -> str:
+    """'2021-2025', or '2021-' while the period's end is open."""
+    return f"{period.start.year}-{period.end.year if period.end else ''}"
+
+
+# How an open period's end is printed: a blank line to write on, as LBF's own front page leaves it.
+OPEN_END = "__________"
+
+
+def period_to(period: Period) -> str:
+    return fmt.date_long(period.end) if period.end else OPEN_END
 
 
 def programme_metadata(strategic: Strategic, name: str, keyword: str, date: Any = None) -> Metadata:
@@ -60,7 +69,7 @@ def programme_context(programme: Programme) -> dict[str, Any]:
         "area_name": strategic.area.name,
         "area_line": strategic.area.line,
         "period_from": fmt.date_long(strategic.period.start),
-        "period_to": fmt.date_long(strategic.period.end),
+        "period_to": period_to(strategic.period),
         "edition": programme.edition.context(),
     }
 

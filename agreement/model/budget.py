@@ -109,9 +109,16 @@ def from_plan(plan: BudgetPlan, year_labels: list[str], *, label: Callable[[Budg
     )
 
 
-def year_labels(plan: BudgetPlan, period: periods.Span) -> list[str]:
+def years(plan: BudgetPlan, period: periods.Period) -> list[periods.Span]:
+    """The years the budget gives one amount each for; while the period's end is open, as many as its lines have
+    amounts (the longest line's count)."""
+    lines = [line for group in plan.expenses for line in group.lines] + list(plan.financing)
+    return periods.years(period, plan.calendar_years, max((len(line.amounts) for line in lines), default=0))
+
+
+def year_labels(plan: BudgetPlan, period: periods.Period) -> list[str]:
     """The labels of the years the budget gives one amount each for: '2021/22', ... or '2021', '2022', ..."""
-    return [periods.year_label(y) for y in periods.years(period, plan.calendar_years)]
+    return [periods.year_label(y) for y in years(plan, period)]
 
 
 def limits(plan: BudgetPlan, edition_max_grant: float | int, edition_min_local: float | int) -> tuple[float | int, float | int]:

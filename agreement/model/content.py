@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from agreement.errors import Location
-from agreement.model.period import Span
+from agreement.model import period as periods
 from agreement.source.yamlload import YamlDocument
 
 Data = dict[str, Any]
@@ -15,10 +15,6 @@ Data = dict[str, Any]
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
-
-
-def _span(data: Data) -> Span:
-    return Span(_date(data["fra"]), _date(data["til"]))
 
 
 def _strings(items: list[Any] | None) -> tuple[str, ...]:
@@ -236,7 +232,7 @@ class FocusArea:
 class Strategic:
     source: Source
     area: Area
-    period: Span
+    period: periods.Period
     organisations: dict[str, Organisation]
     parties: tuple[str, ...]
     signatures: tuple[Signature, ...]
@@ -258,7 +254,7 @@ class Strategic:
         return cls(
             source=Source.of(doc),
             area=Area(d["område"]["navn"], _strings(d["område"]["boligområder"]), d["område"].get("helhedsplan")),
-            period=_span(d["periode"]),
+            period=periods.period(d["periode"]),
             organisations={
                 o["id"]: Organisation(o["id"], o["navn"], o.get("forkortelse"), o.get("type", "")) for o in d["organisationer"]
             },
@@ -338,7 +334,7 @@ class Delaftale:
     source: Source
     stem: str
     focus_area: str
-    period: Span
+    period: periods.Period
     parties: tuple[str, ...]
     groups: tuple[str, ...]
     purpose: str
@@ -354,7 +350,7 @@ class Delaftale:
             source=Source.of(doc),
             stem=stem,
             focus_area=d["indsatsområde"],
-            period=_span(d["periode"]),
+            period=periods.period(d["periode"]),
             parties=_strings(d["parter"]),
             groups=(d["følgegruppe"],) if isinstance(d["følgegruppe"], str) else tuple(d["følgegruppe"]),
             purpose=d["formål"],

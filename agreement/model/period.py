@@ -19,9 +19,22 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-def span(data: dict[str, Any]) -> Span:
-    """A Span from a content mapping with 'fra' and 'til'."""
-    return Span(dt.date.fromisoformat(data["fra"]), dt.date.fromisoformat(data["til"]))
+@dataclass(frozen=True)
+class Period:
+    """An agreement's or a delaftale's period as written: a draft may leave its end open (no 'til' yet)."""
+
+    start: dt.date
+    end: dt.date | None  # inclusive; None while the end is open
+
+    def covers(self, other: Period) -> bool:
+        """Whether `other` lies inside; an open end is tested only by its start."""
+        return self.start <= other.start and (self.end is None or other.end is None or other.end <= self.end)
+
+
+def period(data: dict[str, Any]) -> Period:
+    """A Period from a content mapping with 'fra' and, unless it is open, 'til'."""
+    end = data.get("til")
+    return Period(dt.date.fromisoformat(data["fra"]), dt.date.fromisoformat(end) if end else None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -49,9 +62,13 @@ def calendar_years(period: Span) -> list[Span]:
             for year in range(period.start.year, period.end.year + 1)]
 
 
-def years(period: Span, calendar: bool) -> list[Span]:
-    """The years a budget is given in: calendar years, or project years (the default)."""
-    return calendar_years(period) if calendar else project_years(period)
+def years(period: Period, calendar: bool, count: int) -> list[Span]:
+    """The years a budget is given in: calendar years, or project years (the default); `count` of them from the
+    start when the period's end is open."""
+    end = period.end or (dt.date(period.start.year + count - 1, 12, 31) if calendar
+                         else add_months(period.start, 12 * count) - dt.timedelta(days=1))
+    whole = Span(period.start, end)
+    return calendar_years(whole) if calendar else project_years(whole)
 
 
 def year_label(year: Span) -> str:

@@ -47,7 +47,7 @@ class Index:
         # The focus areas each follow-up group follows: a housing area's group follows every chosen one.
         self.follows = {g["id"]: chosen if "boligområde" in g else g.get("indsatsområder") or [g.get("indsatsområde")]
                         for g in data["organisering"]["følgegrupper"]["grupper"]}
-        self.period = periods.span(data["periode"])
+        self.period = periods.period(data["periode"])
 
     def area_line(self, name: str) -> int:
         return self.doc.locate(("indsatsområder", "områder", self.areas[name], "valgt")).line
@@ -92,12 +92,12 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
     strategic = content.strategic.path
     for doc in content.delaftaler:
         data = doc.data
-        own = periods.span(data["periode"])
-        if own.end < own.start:
+        own = periods.period(data["periode"])
+        if own.end is not None and own.end < own.start:
             yield doc.error(("periode", "til"), "the period must end after it starts; check 'fra' and 'til'")
         elif not index.period.covers(own):
-            yield doc.error(("periode",), f"the period {data['periode']['fra']} to {data['periode']['til']} is not inside "
-                            f"the agreement period {index.period.start} to {index.period.end} in {strategic}")
+            yield doc.error(("periode",), f"the period {_text(own)} is not inside the agreement period "
+                            f"{_text(index.period)} in {strategic}")
         for i, party in enumerate(data["parter"]):
             yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
         yield from _groups_follow(doc, index, strategic)
@@ -184,7 +184,10 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
         ("project years", " (or one per calendar year with år: kalenderår)")
 
     def amounts_fit(path: JsonPath, amounts: list[Any]) -> Iterator[ContentError]:
-        if len(amounts) != len(labels):
+        if len(amounts) != len(labels) and index.period.end is None:
+            yield doc.error(path, f"has {len(amounts)} amount(s), but other lines have {len(labels)} ({', '.join(labels)});"
+                            f" the agreement period in {strategic} has no end yet, so every line gives the same years")
+        elif len(amounts) != len(labels):
             yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
                             f"{len(labels)} {kind} ({', '.join(labels)}); write one amount per year{other}")
 
@@ -250,9 +253,11 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
         return
     strategic = content.strategic.path
     activities = set(content.activities())
-    window = periods.Span(_year_before(index.period.start), index.period.end)
-    allowed = (f"the agreement period {index.period.start} to {index.period.end} in {strategic} and the twelve months "
-               f"before it (preparation, such as the approvals): use a time from {window.start} to {window.end}")
+    # An open period's end is unknown: only its start bounds the milestones.
+    window = periods.Span(_year_before(index.period.start), index.period.end or dt.date.max)
+    allowed = (f"the agreement period {_text(index.period)} in {strategic} and the twelve months before it "
+               f"(preparation, such as the approvals): use a time from {window.start}"
+               + (f" to {window.end}" if index.period.end else " on"))
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
         if ("dato" in m) == ("kvartal" in m):
@@ -272,6 +277,11 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
                              f"organisationer in {strategic}")
+
+
+def _text(period: periods.Period) -> str:
+    """'2021-03-01 to 2025-02-28', or 'from 2021-03-01 (no end yet)' for an open period."""
+    return f"{period.start} to {period.end}" if period.end else f"from {period.start} (no end yet)"
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -306,7 +316,7 @@ PLACEHOLDER = re.compile(r"\[(?!\^)[^\]\n]*\](?![(:\[])")
 
 def final_errors(content: Checked, *, all_final: bool = False) -> list[ContentError]:
     """What keeps the final documents (status: endelig), or with `all_final` every document, from being final:
-    placeholder text, signatures not signed or without a name, a kommissorium not approved."""
+    placeholder text, an open period, signatures not signed or without a name, a kommissorium not approved."""
     errors = [*_placeholders(content, all_final)]
     if content.sound(_FINAL_NEEDS):
         errors.extend(_final_statuses(content, all_final))
@@ -345,6 +355,9 @@ def _final_statuses(content: Checked, all_final: bool) -> Iterator[ContentError]
     for doc in [strategic, *content.delaftaler]:
         if not _final(doc, all_final):
             continue
+        if "til" not in doc.data["periode"]:
+            yield doc.error(("periode",), "the period has no end, which a final document (status: endelig) states: "
+                            "write its last day as til: YYYY-MM-DD under periode, or keep status: udkast until it is fixed", key=True)
         for i, signature in enumerate(doc.data["underskrifter"]):
             party = signature["part"]
             fallback = known.get(party, {}) if doc is not strategic else {}
@@ -366,7 +379,8 @@ def _final_statuses(content: Checked, all_final: bool) -> Iterator[ContentError]
 
 
 _FINAL_NEEDS: dict[str, tuple[JsonPath, ...]] = {
-    STRATEGIC: (("underskrifter",), ("status",)), DELAFTALE: (("underskrifter",), ("status",)),
+    STRATEGIC: (("underskrifter",), ("status",), ("periode",)),
+    DELAFTALE: (("underskrifter",), ("status",), ("periode",)),
     KOMMISSORIUM: (("status",), ("godkendt",))}
 
 

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from agreement import formatting as fmt
 from agreement.documents.milepaelsplan import milestones
 from agreement.documents.organisation import meeting_count
+from agreement.documents.parties import period_to
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model.budget import compute, share_text
-from agreement.model.period import Span
+from agreement.model.period import Period
 from agreement.model.programme import Programme
 from agreement.publish.names import safe_name
 
@@ -68,8 +69,8 @@ def _milestones(programme: Programme) -> Figures:
     return figures
 
 
-def _span(span: Span) -> str:
-    return f"{fmt.date_long(span.start)} til {fmt.date_long(span.end)}"
+def _span(period: Period) -> str:
+    return f"{fmt.date_long(period.start)} til {period_to(period)}"
 
 
 def _names(programme: Programme, idents: Iterable[str]) -> str:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from agreement.cli import main
 from agreement.documents.loader import load_content
 from agreement.model.budget import compute
-from agreement.model.period import Span, calendar_years
+from agreement.model.period import Period, Span, calendar_years, year_label, years
 from agreement.pipeline import build
 from tests.conftest import SAMPLE, SOLHAVEN, copy_build, line_of, pdf_text, replace_line
 
@@ -35,6 +35,16 @@ def test_calendar_years_are_cut_to_the_period() -> None:
     assert [(y.start.isoformat(), y.end.isoformat()) for y in years] == [
         ("2021-03-01", "2021-12-31"), ("2022-01-01", "2022-12-31"), ("2023-01-01", "2023-12-31"),
         ("2024-01-01", "2024-12-31"), ("2025-01-01", "2025-02-28")]
+
+
+def test_an_open_period_has_as_many_years_as_it_is_given() -> None:
+    start = dt.date(2021, 3, 1)
+    project = years(Period(start, None), calendar=False, count=4)
+    assert [year_label(y) for y in project] == ["2021/22", "2022/23", "2023/24", "2024/25"]
+    assert project[-1].end == dt.date(2025, 2, 28)
+    assert [year_label(y) for y in years(Period(start, None), calendar=True, count=5)] == CALENDAR
+    assert years(Period(start, dt.date(2025, 2, 28)), calendar=True, count=2) == calendar_years(
+        Span(start, dt.date(2025, 2, 28)))  # a known end decides, not the count
 
 
 def test_project_year_amounts_under_calendar_years_are_refused_with_the_years(content: Path) -> None:
@@ -97,10 +107,12 @@ def test_the_indberetningsskema_follows_the_budget_years(calendar_budget) -> Non
 
 
 def test_an_open_draft_of_another_area_builds(built_solhaven, tmp_path: Path) -> None:
-    """Solhaven as an early draft: a signatory not yet known, one who signed without a date, a calendar-year budget."""
+    """Solhaven as an early draft: a signatory not yet known, one who signed without a date, a calendar-year budget,
+    and no end of the period yet."""
     content = tmp_path / "solhaven"
     shutil.copytree(SOLHAVEN, content)
     strategic = content / "strategic.yaml"
+    replace_line(strategic, r"^  til: 2024-12-31$", "  # til: not fixed yet")
     replace_line(strategic, r"\{part: bs, navn: Bo Berg, titel: Formand\}", "{part: bs}")
     replace_line(strategic, r"titel: Formand, dato: 2021-12-03\}", "titel: Formand, underskrevet: true}")
     replace_line(content / "budget.yaml", r"^status: udkast$", "status: udkast\når: kalenderår")
@@ -111,8 +123,15 @@ def test_an_open_draft_of_another_area_builds(built_solhaven, tmp_path: Path) ->
     assert "opgjort pr. kalenderår (2022, 2023 og 2024)" in _paragraphs(result.out_dir / "budget.docx")
     cover = pdf_text(result.out_dir / "strategisk-samarbejdsaftale.pdf").split("\f")[0]
     assert "Navn" in cover and "Cecilie Carlsen" in cover
-    # Final, the same draft is refused at the open signature.
+    # The open end: a blank line on the front page, the years from the budget's amounts, the start year in titles.
+    assert "Samarbejdsaftalen gælder fra 1. januar 2022 til __________" in cover
+    assert "Budgettet dækker aftaleperioden 1. januar 2022 til __________, opgjort pr. kalenderår (2022, 2023 og 2024)" \
+        in " ".join(pdf_text(result.out_dir / "budget.pdf").split())
+    assert result.documents[0].title == "Strategisk samarbejdsaftale om boligsocial indsats, Solhaven 2022-"
+    # Final, the same draft is refused at the open signature and at the open period.
     replace_line(strategic, r"^status: udkast$", "status: endelig")
     check = CliRunner().invoke(main, ["check", "--content", str(content)])
     line = line_of(strategic, r"\{part: bs\}")
     assert check.exit_code == 1 and f"{strategic}:{line}:" in check.output and "'bs' has no navn and titel" in check.output
+    assert f"{strategic}:{line_of(strategic, r'^periode:$')}:1: the period has no end" in check.output
+    assert "write its last day as til: YYYY-MM-DD under periode" in check.output

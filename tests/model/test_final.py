@@ -1,17 +1,19 @@
-"""Drafts may be open, finals may not: placeholders, signatures and the kommissorium's approval, both ways."""
+"""Drafts may be open, finals may not: placeholders, signatures, open periods and the kommissorium's approval, both ways."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from docx import Document
 
 from agreement.cli import main
 from agreement.pipeline import build
 from agreement.scaffold import init_content
-from tests.conftest import copy_build, line_of, replace_line
+from tests.conftest import RINGPARKEN, copy_build, line_of, replace_line
 
 PLACEHOLDER = "[Skriv her parternes fælles vision.]"
 
@@ -137,3 +139,48 @@ def test_an_init_folder_is_a_valid_draft_and_refused_as_final_until_its_placehol
     assert any("has not signed" in m for m in lines)
     result = CliRunner().invoke(main, ["package", "--content", str(folder), "--out", str(out), "-q"])
     assert result.exit_code == 1 and "is placeholder text" in result.output and not out.exists()
+
+
+def test_a_delaftale_may_leave_its_end_open_as_a_draft_but_not_as_final(content: Path) -> None:
+    besk = content / "delaftaler" / "beskaeftigelse.yaml"  # a draft, in the sample's closed agreement period
+    replace_line(besk, r"^  til: 2025-02-28$", "  # til: not fixed yet")
+    _valid(content)
+    replace_line(besk, r"^status: udkast$", "status: endelig")
+    _refused(content, "delaftaler/beskaeftigelse.yaml", line_of(besk, r"^periode:$"), "the period has no end",
+             "status: endelig", "til: YYYY-MM-DD", column=1)
+
+
+@pytest.fixture
+def open_area(tmp_path: Path) -> Path:
+    """A copy of the Slagelse og Korsør test area: a draft whose period has no end yet."""
+    shutil.copytree(RINGPARKEN, tmp_path / "ringparken")
+    return tmp_path / "ringparken"
+
+
+def test_an_open_period_is_checked_by_its_start(open_area: Path) -> None:
+    milestones = open_area / "milepaelsplan.yaml"
+    replace_line(milestones, r"dato: 2025-02-28,", "dato: 2029-06-30,")  # long after the start: nothing to test it by
+    _valid(open_area)
+    line = replace_line(milestones, r"dato: 2029-06-30,", "dato: 2020-02-28,")
+    _refused(open_area, "milepaelsplan.yaml", line, "outside the agreement period from 2021-03-01 (no end yet)",
+             "use a time from 2020-03-01 on")
+    delaftale = open_area / "delaftaler" / "uddannelse.yaml"
+    line = replace_line(delaftale, r"^periode: \{fra: 2021-03-01\}$", "periode: {fra: 2021-01-01, til: 2024-12-31}")
+    _refused(open_area, "delaftaler/uddannelse.yaml", line, "2021-01-01 to 2024-12-31 is not inside the agreement "
+             "period from 2021-03-01 (no end yet)")
+
+
+def test_an_open_period_takes_its_budget_years_from_the_amounts(open_area: Path) -> None:
+    budget = open_area / "budget.yaml"
+    line = replace_line(budget, r"beløb: \[542000, 658000, 668000, 678000, 114000\]", "beløb: [542000, 658000, 668000, 678000]")
+    _refused(open_area, "budget.yaml", line, "has 4 amount(s), but other lines have 5 (2021, 2022, 2023, 2024, 2025)",
+             "has no end yet")
+
+
+def test_package_names_an_open_period(open_area: Path, tmp_path: Path) -> None:
+    out = tmp_path / "upload"
+    result = CliRunner().invoke(main, ["package", "--content", str(open_area), "--out", str(out), "-q"])
+    assert result.exit_code == 1 and not out.exists()
+    for file in ("strategic.yaml", "delaftaler/uddannelse.yaml"):
+        line = line_of(open_area / file, r"^periode:")
+        assert f"{open_area / file}:{line}:1: the period has no end" in result.output, result.output
