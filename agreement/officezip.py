@@ -14,6 +14,7 @@ from typing import cast
 from lxml import etree
 
 from agreement.errors import AgreementError, Location
+from agreement.images import FigureProblem, probe
 from agreement.namespaces import R_NS, W_NS
 
 MB = 1024 * 1024
@@ -153,6 +154,8 @@ def package_problems(archive: zipfile.ZipFile, office: Office) -> list[str]:
             problems.append(f"the part {name} is {archive.getinfo(name).file_size // MB} MB of XML, more than the "
                             f"{MAX_XML_PART // MB} MB a part of a {office.name} file needs; remove what makes it so "
                             f"large, or save the file again in {office.name} without it")
+        elif kind in _IMAGES:
+            problems += _picture_problems(name, kind, archive.read(name))
         elif name.endswith(".rels"):
             root = _parse(archive, name, problems)
             if root is not None:
@@ -170,8 +173,52 @@ def package_problems(archive: zipfile.ZipFile, office: Office) -> list[str]:
         root = _parse(archive, name, problems)
         if root is not None:
             problems += _reference_problems(name, root, relationships.get(name, {}))
+            problems += _address_problems(name, root)
             if story:
                 problems += _field_problems(name, root)
+    return problems
+
+
+# The first bytes of each kind of picture a document may hold (EMF's signature stands at byte 40).
+_MAGIC = {"image/png": (b"\x89PNG\r\n\x1a\n",), "image/jpeg": (b"\xff\xd8\xff",), "image/gif": (b"GIF87a", b"GIF89a"),
+          "image/bmp": (b"BM",), "image/tiff": (b"II*\x00", b"MM\x00*"),
+          "image/x-wmf": (b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00")}
+
+
+def _picture_problems(name: str, kind: str, data: bytes) -> list[str]:
+    """A picture part that holds something else than its kind of picture, or an SVG that refers to anything
+    outside itself (LibreOffice reads the files an SVG names while it builds, into the PDF)."""
+    if kind in ("image/png", "image/jpeg", "image/svg+xml"):
+        try:
+            found = probe(data).kind
+        except FigureProblem as exc:
+            return [f"the picture {name} cannot be used: {exc}; insert the picture again in Word"]
+        ok = {"image/png": "png", "image/jpeg": "jpeg", "image/svg+xml": "svg"}[kind] == found
+    elif kind == "image/x-emf":
+        ok = data[40:44] == b" EMF"
+    else:
+        ok = data.startswith(_MAGIC[kind])
+    return [] if ok else [f"the part {name} is named a picture ({kind}) but holds something else; insert the picture "
+                          "again in Word, or remove it"]
+
+
+_ADDRESS = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|\\\\|/)")  # a URL, a network path or an absolute path
+_PULLED_IN = frozenset({f"{{{W_NS}}}altChunk", f"{{{W_NS}}}subDoc"})
+
+
+def _address_problems(name: str, root: etree._Element) -> list[str]:
+    """Another document pulled in by its element (whatever relationship it names), and addresses written into a
+    part as attributes (VML's src and o:href) rather than as relationships: Word fetches them when the file opens."""
+    problems = []
+    for element in root.iter():
+        if element.tag in _PULLED_IN:
+            problems.append(f"the part {name} pulls in another document (<{etree.QName(element).localname}>); copy what "
+                            "it should show into the file itself, or remove it")
+            continue
+        for attribute, value in element.attrib.items():
+            if etree.QName(attribute).localname in ("src", "href") and _ADDRESS.match(str(value)):
+                problems.append(f"the part {name} refers from <{etree.QName(element).localname}> to '{_short(str(value))}' "
+                                "outside the file; insert the picture again in Word (from a file, not linked), or remove it")
     return problems
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import io
 import re
+import resource
 import signal
 import struct
 import threading
@@ -29,6 +30,7 @@ from agreement.documents.blocks import Diagram, Footnote, Markdown, Table
 from agreement.errors import TemplateError
 from agreement.files import write_zip
 from agreement.model.metadata import Metadata
+from agreement.officezip import WORD, package_problems
 from agreement.word import layout, tables
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
@@ -49,6 +51,7 @@ SAFE_FILTERS = frozenset({"abs", "capitalize", "count", "d", "default", "e", "es
                           "title", "trim", "truncate", "unique", "upper", "wordcount"})
 MAX_REPEAT = 10_000  # the longest text or list `*` may make
 RENDER_SECONDS = 30.0  # a template that takes longer to fill in loops too much (templates take a tenth of a second)
+RENDER_MEMORY = 2**30  # more memory than filling in a template may take (the sample's largest takes a few MB)
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
@@ -62,7 +65,7 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
-                    raise SecurityError(f"'*' would make a value of more than {MAX_REPEAT:,} items")
+                    raise SecurityError(f"a tag makes a value of more than {MAX_REPEAT:,} items with '*'")
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
@@ -84,8 +87,9 @@ def environment() -> jinja2.Environment:
 
 
 @contextlib.contextmanager
-def _time_limit(template: str) -> Iterator[None]:
-    """Stop filling in `template` after RENDER_SECONDS (in the main thread, where signals arrive)."""
+def _limits(template: str) -> Iterator[None]:
+    """Stop filling in `template` after RENDER_SECONDS, or once it needs RENDER_MEMORY more memory than the build
+    held before (in the main thread, where signals arrive, and where the process may be given a memory limit)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -96,11 +100,28 @@ def _time_limit(template: str) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
+    limits = resource.getrlimit(resource.RLIMIT_AS)
+    used = _address_space()
+    if used is not None and (limits[0] == resource.RLIM_INFINITY or limits[0] > used + RENDER_MEMORY):
+        resource.setrlimit(resource.RLIMIT_AS, (used + RENDER_MEMORY, limits[1]))
     try:
         yield
+    except MemoryError:
+        raise TemplateError(f"template {template} makes values too large to hold in memory (more than "
+                            f"{RENDER_MEMORY // 2**30} GB); remove the tags that repeat or join values") from None
     finally:
+        resource.setrlimit(resource.RLIMIT_AS, limits)
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _address_space() -> int | None:
+    """The bytes of address space this process holds now (Linux), or None where that cannot be read."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * resource.getpagesize()
 
 
 _BODY_TAG = re.compile(r"</?w:body[^>]*>")
@@ -194,7 +215,7 @@ class DocxRenderer:
         """Render `context` (plain data and blocks) into the template, then lay out what it made."""
         values = self._word(context)
         try:
-            with _time_limit(self.template.name):
+            with _limits(self.template.name):
                 self.tpl.render(values, environment(), autoescape=True)
         except TemplateError:
             raise
@@ -202,9 +223,9 @@ class DocxRenderer:
             raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
-        except SecurityError as exc:  # `templates check` refuses what it can see; a value's own attributes show here
-            raise TemplateError(f"template {self.template.name} reads something that is not content ({exc}); "
-                                "use only the values the document kind provides") from None
+        except SecurityError as exc:  # `templates check` refuses what it can see; what values do shows only here
+            raise TemplateError(f"template {self.template.name} does what a template may not ({exc}); show the values "
+                                "the document kind provides, as they are") from None
         except Exception as exc:  # a tag that cannot be worked out, such as {{ 1/0 }} or {{ 1 + "a" }}
             raise TemplateError(f"template {self.template.name} has a tag that cannot be filled in ({type(exc).__name__}: "
                                 f"{exc}); show the values as they are, without arithmetic") from None
@@ -229,6 +250,12 @@ class DocxRenderer:
         saved = io.BytesIO()
         self.tpl.save(saved)
         with zipfile.ZipFile(saved) as package:
+            # The filled-in document is held to the rules its template is: a tag can write Word code of its own
+            # (from pieces of the values it is given), and what it wrote must not fetch, run or pull in anything.
+            problems = package_problems(package, WORD)
+            if problems:
+                raise TemplateError(f"template {self.template.name} made a document that {problems[0]}; a tag in it "
+                                    "writes Word code of its own: remove it")
             entries = {info.filename: package.read(info) for info in package.infolist()}
         write_zip(path, finish_entries(entries, meta).items())
 

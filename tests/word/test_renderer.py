@@ -140,8 +140,8 @@ def test_every_value_a_template_gets_is_plain_data() -> None:
 @pytest.mark.parametrize(("probe", "words"), [
     ("{{ 1/0 }}", "cannot be filled in (ZeroDivisionError"),
     ('{{ 1 + "a" }}', "cannot be filled in (TypeError"),
-    ('{{ "x" * 300000000 }}', "'*' would make a value of more than 10,000 items"),
-    ("{{ [1] * 300000000 }}", "'*' would make a value of more than 10,000 items"),
+    ('{{ "x" * 300000000 }}', "a tag makes a value of more than 10,000 items with '*'"),
+    ("{{ [1] * 300000000 }}", "a tag makes a value of more than 10,000 items with '*'"),
     ('{{ "%999999999s" % "x" }}', "the operator '%' is not for templates"),
     ('{{ "x"|center(999999999) }}', "No filter named 'center'"),
     ('{{ area_name.ljust(999999999) }}', "may not call functions or methods"),
@@ -161,3 +161,29 @@ def test_a_template_that_loops_too_long_is_stopped(tmp_path: Path, monkeypatch: 
     renderer = DocxRenderer(_with_paragraph(tmp_path, loops))
     with pytest.raises(TemplateError, match=r"took more than 0.5 seconds to fill in, so it loops too much"):
         renderer.render({**strategic.context(load_content(SAMPLE)), "draft": False})
+
+
+def test_word_code_a_tag_puts_together_is_refused_when_the_document_is_saved(tmp_path: Path) -> None:
+    """A tag can cut '<' and '>' out of a value that is Word code (the Markdown's paragraphs) and write Word code of
+    its own with them, past every check of the template's tags; the filled-in document is held to the template's
+    rules, so a field that reads a file (or a picture fetched from an address) is refused when it is saved."""
+    lt, gt = "{{ section1[0:1] }}", "{{ (section1|reverse)[0:1] }}"
+    code = '</w:t></w:r><w:r><w:instrText>INCLUDETEXT "/etc/passwd"</w:instrText></w:r><w:r><w:t>'
+    renderer = DocxRenderer(_with_paragraph(tmp_path, code.replace("<", lt).replace(">", gt)))
+    programme = load_content(SAMPLE)
+    renderer.render({**strategic.context(programme), "draft": False})
+    with pytest.raises(TemplateError, match=r"template strategisk-samarbejdsaftale.docx made a document that the part "
+                                            r"word/document.xml has a field INCLUDETEXT"):
+        renderer.save(tmp_path / "out.docx", strategic.metadata(programme))
+    assert not (tmp_path / "out.docx").exists()
+
+
+@pytest.mark.timeout(60)
+def test_a_template_that_needs_too_much_memory_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("agreement.word.renderer.RENDER_MEMORY", 256 * 2**20)
+    doubling = "{% set s = area_name %}" + "{% set s = s ~ s %}" * 30 + "{{ s|length }}"
+    renderer = DocxRenderer(_with_paragraph(tmp_path, doubling))
+    with pytest.raises(TemplateError, match=r"makes values too large to hold in memory"):
+        renderer.render({**strategic.context(load_content(SAMPLE)), "draft": False})
+    big = bytearray(512 * 2**20)  # the limit is lifted again afterwards
+    assert len(big) == 512 * 2**20

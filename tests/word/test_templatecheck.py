@@ -576,6 +576,27 @@ HOSTILE_PACKAGES = {
     "DOCTYPE in the document": ({"word/document.xml": lambda data: data.replace(
         b"?>", b'?><!DOCTYPE w:document SYSTEM "http://example.org/x.dtd">', 1)},
                                 "the part word/document.xml has a DOCTYPE"),
+    # A second probe pass: a program named as a picture, an SVG picture that reads a file on the build machine
+    # into the PDF, altChunk by another relationship, VML pictures fetched by an address written in an attribute.
+    "program named a picture": ({**with_relationship("image", "media/evil.png", external=False),
+                                 "[Content_Types].xml": lambda data: data.replace(
+                                     b"</Types>", b'<Default Extension="png" ContentType="image/png"/></Types>'),
+                                 "word/media/evil.png": b"MZ\x90\x00 this is a program"},
+                                "the picture word/media/evil.png cannot be used: the file is not a PNG, JPEG or SVG picture"),
+    "SVG picture reading a file": ({**with_relationship("image", "media/x.svg", external=False),
+                                    "[Content_Types].xml": lambda data: data.replace(
+                                        b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>'),
+                                    "word/media/x.svg": b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink='
+                                    b'"http://www.w3.org/1999/xlink" width="10" height="10"><image '
+                                    b'xlink:href="file:///etc/passwd" width="10" height="10"/></svg>'},
+                                   "the picture word/media/x.svg cannot be used"),
+    "altChunk by another relationship": (body('<w:altChunk r:id="rId3"/>'),
+                                         "the part word/document.xml pulls in another document (<altChunk>)"),
+    "VML picture from an address": (body('<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+                                         'xmlns:o="urn:schemas-microsoft-com:office:office"><v:imagedata '
+                                         'src="http://127.0.0.1:9/x.png" o:href="http://127.0.0.1:9/x.png"/></v:shape>'
+                                         '</w:pict></w:r></w:p>'),
+                                    "refers from <imagedata> to 'http://127.0.0.1:9/x.png' outside the file"),
 }
 
 
