@@ -42,7 +42,7 @@ _ALIAS_HINT = "write the values out instead of repeating them with aliases"
 # name), and the invisible characters of other categories: fillers, joiners, variation selectors. The soft
 # hyphen only between letters, where it is a hyphenation hint. Line separators, which YAML reads as line ends.
 # U+FEFF is a BOM only as the first character, which is not read as text.
-_INVISIBLE = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2028\u2029\x85")
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0\u2028\u2029\x85")
 _SOFT_HYPHEN = "\u00ad"
 _NAMES = {"\x85": "NEXT LINE"}  # control characters have no name in unicodedata
 

@@ -444,6 +444,7 @@ def test_characters_of_a_text_are_located_only_where_they_stand_unchanged(tmp_pa
     ("\u3164", "U+3164 HANGUL FILLER"), ("\u115f", "U+115F HANGUL CHOSEONG FILLER"),
     ("\u1160", "U+1160 HANGUL JUNGSEONG FILLER"), ("\uffa0", "U+FFA0 HALFWIDTH HANGUL FILLER"),
     ("\U0001d173", "U+1D173 MUSICAL SYMBOL BEGIN BEAM"), ("\u0605", "U+0605 ARABIC NUMBER MARK ABOVE"),
+    ("\u17b4", "U+17B4 KHMER VOWEL INHERENT AQ"), ("\u180b", "U+180B MONGOLIAN FREE VARIATION SELECTOR ONE"),
 ])
 def test_every_invisible_character_in_an_amount_is_refused_by_name(tmp_path: Path, character: str, name: str) -> None:
     path = tmp_path / "x.yaml"
