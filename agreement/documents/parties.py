@@ -32,8 +32,8 @@ def signature_rows(strategic: Strategic, signatures: tuple[Signature, ...]) -> l
 
 
 def years_label(period: Period) -> str:
-    """'2021-2025', or '2021-' while the period's end is open."""
-    return f"{period.start.year}-{period.end.year if period.end else ''}"
+    """'2021-2025', or 'fra 2021' while the period's end is open (a file name may not end in a dash)."""
+    return f"{period.start.year}-{period.end.year}" if period.end else f"fra {period.start.year}"
 
 
 # How an open period's end is printed: a blank line to write on, as LBF's own front page leaves it.

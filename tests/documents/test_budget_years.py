@@ -127,7 +127,7 @@ def test_an_open_draft_of_another_area_builds(built_solhaven, tmp_path: Path) ->
     assert "Samarbejdsaftalen gælder fra 1. januar 2022 til __________" in cover
     assert "Budgettet dækker aftaleperioden 1. januar 2022 til __________, opgjort pr. kalenderår (2022, 2023 og 2024)" \
         in " ".join(pdf_text(result.out_dir / "budget.pdf").split())
-    assert result.documents[0].title == "Strategisk samarbejdsaftale om boligsocial indsats, Solhaven 2022-"
+    assert result.documents[0].title == "Strategisk samarbejdsaftale om boligsocial indsats, Solhaven fra 2022"
     # Final, the same draft is refused at the open signature and at the open period.
     replace_line(strategic, r"^status: udkast$", "status: endelig")
     check = CliRunner().invoke(main, ["check", "--content", str(content)])
