@@ -316,10 +316,13 @@ PLACEHOLDER = re.compile(r"\[(?!\^)[^\]\n]*\](?![(:\[])")
 
 def final_errors(content: Checked, *, all_final: bool = False) -> list[ContentError]:
     """What keeps the final documents (status: endelig), or with `all_final` every document, from being final:
-    placeholder text, an open period, signatures not signed or without a name, a kommissorium not approved."""
+    placeholder text, an open period, signatures not signed or without a name, a kommissorium not approved, fixed
+    indicators without their baselines."""
     errors = [*_placeholders(content, all_final)]
     if content.sound(_FINAL_NEEDS):
         errors.extend(_final_statuses(content, all_final))
+    if content.sound({STRATEGIC: (("status",), ("baseline",), ("mål",))}):
+        errors.extend(_final_baselines(content, all_final))
     return errors
 
 
@@ -404,13 +407,23 @@ def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
         if ident not in fixed:
             yield doc.error(("baseline", ident), f"'{ident}' is not a fixed indicator of the edition {edition.name}"
                             f"{suggest(ident, set(fixed))}; its indicators are: {', '.join(fixed)}", key=True)
-    if doc.data["status"] != "endelig":
+
+
+def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError]:
+    """A final agreement gives every fixed indicator's baselines, measured or with the reason they are not."""
+    doc = content.strategic
+    edition = content.edition
+    if edition is None or "mål" in doc.data or not _final(doc, all_final):
         return
+    given = doc.data.get("baseline") or {}
+    fixed = edition.indicators
+    start = str(doc.data.get("periode", {}).get("fra", ""))  # YYYY-MM-DD, as the schema has checked
+    first = start[:4] if start[:4].isdigit() else "2021"  # an example in the agreement's own first year
     for ident, indicator in fixed.items():
         if ident not in given:
             yield doc.error(("baseline",) if "baseline" in doc.data else ("status",),
-                            f"the agreement is 'endelig', but the fixed indicator '{ident}' ({indicator.text}) has no "
-                            f"baselines; add '{ident}:' under 'baseline' with boligområde, kommune and år", key=True)
+                            f"a final agreement (status: endelig) gives baselines for the fixed indicator '{ident}' "
+                            f"({indicator.text}); add '{ident}:' under 'baseline' with boligområde, kommune and år", key=True)
             continue
         entry = given[ident]
         measured = False
@@ -418,19 +431,19 @@ def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
             value = entry.get(key)
             path = ("baseline", ident, key)
             if value is None:
-                yield doc.error(("baseline", ident), f"the agreement is 'endelig', but '{ident}' has no '{key}'; write the "
-                                f"baseline, or '{key}: {{ikke_opgjort: <why>}}' (e.g. Måles første gang i juni 2021)",
+                yield doc.error(("baseline", ident), f"a final agreement (status: endelig) gives '{key}' for '{ident}'; write the "
+                                f"baseline, or '{key}: {{ikke_opgjort: <why>}}' (e.g. Måles første gang i juni {first})",
                                 key=True)
             elif value == "ikke opgjort":
-                yield doc.error(path, "the agreement is 'endelig', so say why this baseline is not measured: "
-                                f"'{key}: {{ikke_opgjort: Måles første gang i juni 2021}}', or write the number")
+                yield doc.error(path, "a final agreement (status: endelig) says why this baseline is not measured: "
+                                f"'{key}: {{ikke_opgjort: Måles første gang i juni {first}}}', or write the number")
             elif _zero(value):
                 yield doc.error(path, "a baseline of 0 in an 'endelig' agreement needs its reason: write the measured "
                                 "number, or the values with a 'note' saying why it is 0 (værdier: [{værdi: 0}], note: ...)")
             else:
                 measured = measured or not (isinstance(value, dict) and "ikke_opgjort" in value)
         if measured and "år" not in entry:
-            yield doc.error(("baseline", ident), f"the agreement is 'endelig', but '{ident}' has no 'år'; write the year "
+            yield doc.error(("baseline", ident), f"a final agreement (status: endelig) gives 'år' for '{ident}'; write the year "
                             "its baselines were measured, e.g. år: 2019", key=True)
 
 

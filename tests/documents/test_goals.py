@@ -81,7 +81,7 @@ def test_a_baseline_not_measured_is_accepted_in_a_draft_and_printed() -> None:
 
 def test_a_final_agreement_refuses_an_unmeasured_baseline_without_its_reason(content: Path) -> None:
     line = replace_line(content / "strategic.yaml", r"^    boligområde: 88\.9$", "    boligområde: ikke opgjort")
-    _expect(content, "strategic.yaml", line, "'endelig'", "{ikke_opgjort: Måles første gang i juni 2021}")
+    _expect(content, "strategic.yaml", line, "status: endelig", "{ikke_opgjort: Måles første gang i juni 2021}")
 
 
 def test_a_final_agreement_accepts_an_unmeasured_baseline_with_its_reason(content: Path) -> None:
@@ -101,7 +101,7 @@ def test_a_final_agreement_refuses_a_missing_fixed_indicator(content: Path) -> N
     start = text.index("  sigtede:")
     path.write_text(text[:start] + text[text.index("  tryghed:"):], encoding="utf-8")
     line = line_of(path, r"^baseline:$")
-    _expect(content, "strategic.yaml", line, "'sigtede'", "has no baselines", "under 'baseline'")
+    _expect(content, "strategic.yaml", line, "'sigtede'", "gives baselines for the fixed indicator", "under 'baseline'")
     replace_line(path, r"^status: endelig$", "status: udkast")
     assert _check(content)[0] == 0  # a draft may leave it out
 
@@ -151,7 +151,7 @@ def test_init_writes_every_fixed_indicator_a_draft_accepts_and_a_final_refuses(t
     assert _check(target)[0] == 0
     replace_line(target / "strategic.yaml", r"^status: udkast$", "status: endelig")
     code, lines = _check(target)
-    assert code == 1 and sum("say why this baseline is not measured" in m for m in lines) == 18
+    assert code == 1 and sum("says why this baseline is not measured" in m for m in lines) == 18
 
 
 def test_helhedsplan_is_on_the_cover_and_in_the_title(content: Path, built_docx, tmp_path: Path) -> None:

@@ -132,6 +132,9 @@ def test_an_init_folder_is_a_valid_draft_and_refused_as_final_until_its_placehol
     vision = line_of(folder / "strategic.yaml", r"^vision: \|$") + 1
     assert f"{folder / 'strategic.yaml'}:{vision}:3: '[Skriv her" in result.output
     assert "is a draft (status: udkast)" in result.output
+    # ... the fixed indicators' baselines too, which a final agreement gives (measured, or why not), in its own year
+    assert result.output.count("says why this baseline is not measured") == 18, result.output
+    assert "Måles første gang i juni 2021" not in result.output  # init's period starts in another year
     for path in folder.rglob("*.yaml"):
         path.write_text(path.read_text(encoding="utf-8").replace("status: udkast", "status: endelig"), encoding="utf-8")
     lines = _refused(folder, "strategic.yaml", vision, "is placeholder text", column=3)
