@@ -44,7 +44,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
         "goals": [
             {
                 "number": numbers[goal.id],
-                "text": _first_paragraph(goal.text),
+                "text": goal.heading,
                 "more": Markdown(goal.text.partition("\n\n")[2].strip() or None, 4),
                 "indicators": [
                     {"text": i.text, "baseline": i.baseline, "target": i.target, "source": i.source} for i in goal.indicators
@@ -68,11 +68,6 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
         "groups": [{"name": g.name, "members": list(g.members)} for g in groups],
         "signatures": signature_rows(strategic, deal.signatures),
     }
-
-
-def _first_paragraph(text: str) -> str:
-    """The delmål's heading: its first paragraph, its lines joined (one sentence per line); the rest follows it."""
-    return " ".join(line.strip() for line in text.strip().partition("\n\n")[0].split("\n"))
 
 
 def metadata(programme: Programme, deal: Delaftale) -> Metadata:

@@ -54,7 +54,7 @@ def rows(programme: Programme) -> list[ReportRow]:
            for goal, indicators in fixed_goals(programme) for ind, area, municipality, year, source in indicators]
     for area in strategic.chosen_areas:
         deal = programme.delaftale_for(area)
-        out.extend(ReportRow(deal.focus_area, goal.text, ind.text, ind.baseline, "", "", ind.target, ind.source)
+        out.extend(ReportRow(deal.focus_area, goal.heading, ind.text, ind.baseline, "", "", ind.target, ind.source)
                    for goal in deal.goals for ind in goal.indicators)
     return out
 

@@ -310,6 +310,11 @@ class SubGoal:
     text: str
     indicators: tuple[SubIndicator, ...]
 
+    @property
+    def heading(self) -> str:
+        """The delmål's heading: its first paragraph, its lines joined (one sentence per line); the rest follows it."""
+        return " ".join(line.strip() for line in self.text.strip().partition("\n\n")[0].split("\n"))
+
 
 @dataclass(frozen=True)
 class Partner:
