@@ -139,6 +139,9 @@ def test_an_init_folder_is_a_valid_draft_and_refused_as_final_until_its_placehol
         path.write_text(path.read_text(encoding="utf-8").replace("status: udkast", "status: endelig"), encoding="utf-8")
     lines = _refused(folder, "strategic.yaml", vision, "is placeholder text", column=3)
     assert any("kommissorium.yaml" in m and "godkendt" in m for m in lines)
+    # the names init writes are placeholders too: a final upload cannot be called "[Områdets navn]"
+    assert any("'[Områdets navn]' is placeholder text" in m for m in lines)
+    assert any("'[Kommunens navn]' is placeholder text" in m for m in lines)
     assert any("has not signed" in m for m in lines)
     result = CliRunner().invoke(main, ["package", "--content", str(folder), "--out", str(out), "-q"])
     assert result.exit_code == 1 and "is placeholder text" in result.output and not out.exists()

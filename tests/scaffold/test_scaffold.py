@@ -60,7 +60,7 @@ def test_init_output_builds_every_document_as_docx(tmp_path: Path) -> None:
     for doc in result.documents:
         assert (tmp_path / "build" / doc.files["docx"]).stat().st_size > 0
     programme = load_content(content)
-    assert programme.strategic.area.name == "Nyt Område"
+    assert programme.strategic.area.name == "[Områdets navn]"
 
 
 def test_every_file_is_a_draft_with_placeholders_and_names_its_schema(tmp_path: Path) -> None:
