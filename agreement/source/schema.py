@@ -137,6 +137,11 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         elif error.validator_value == "integer" and isinstance(value, float) and math.isfinite(value):
             msg += f"; if you wrote {value:.3f} with a thousands dot, write {_thousands_guess(value)} without dots"
         return [doc.error(path, msg)]
+    if kind == "const":  # the one value a field may have, such as underskrevet: true
+        wanted = "true" if error.validator_value is True else json.dumps(error.validator_value, ensure_ascii=False)
+        hint = error.schema.get("description", "")
+        return [doc.error(path, f"{here} can only be {wanted}, but it is {_value_words(value)}"
+                                + (f" ({hint})" if hint else "") + "; write that, or leave the field out")]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
         return [doc.error(path, f"'{value}' is not allowed for {here}{suggest(value, choices)}; choose one of: {', '.join(choices)}")]

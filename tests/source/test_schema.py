@@ -65,6 +65,8 @@ MUTATIONS = [
     (r"møder_pr_år: 2$", "møder_pr_år: to", "'to' does not have the form organisering.bestyrelse.møder_pr_år needs: "
      "Hvor mange gange om året bestyrelsen mødes: et tal, f.eks. 4, eller et interval, f.eks. 3-4"),
     (r"boligområde: 88.9$", "boligområde: \"88,9 %\"", "decimal point"),
+    (r"underskrevet: true  # skrev under uden at datere underskriften$", "underskrevet: false",
+     "underskrifter[1].underskrevet can only be true, but it is false"),
     (r"^        årsværk: 1$", "        årsværk: 0", "must be more than 0"),
     (r"navn: Beskæftigelse$", "navn: Beskæftigelsen", "did you mean 'Beskæftigelse'?"),
     (r"^  - id: kab$", "  - id: KAB", "not a valid id"),
