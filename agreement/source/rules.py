@@ -54,8 +54,13 @@ def _board(doc: YamlDocument) -> list[ContentError]:
             errors.append(doc.error(where + ("organisationer", i), f"the seat of '{ident}' does not say who represents the "
                                     "organisation; write it as 'organisation: " + ident + "' with 'repræsentation: ...', or "
                                     "write one 'repræsentation' for the whole board under bestyrelse"))
+    chairs: dict[str, int] = {}
     for i, chair in enumerate(board.get("formandskab", [])):
         ident = _seat_org(chair)
+        if ident in chairs:
+            errors.append(doc.error(where + ("formandskab", i), f"'{ident}' is in the formandskab twice (first on line "
+                                    f"{doc.locate(where + ('formandskab', chairs[ident])).line}); list each member once"))
+        chairs.setdefault(ident, i)
         if ident not in seats:
             errors.append(doc.error(where + ("formandskab", i), f"'{ident}' is in the formandskab but has no seat on the board"
                                     f"{suggest(ident, set(seats))}; add it under bestyrelse.organisationer or correct it"))

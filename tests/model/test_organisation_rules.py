@@ -116,6 +116,12 @@ def test_the_formandskab_must_have_seats(ringparken: Path) -> None:
             "did you mean 'korsoer-bolig'?")
 
 
+def test_a_member_of_the_formandskab_listed_twice(ringparken: Path) -> None:
+    line = replace_line(ringparken / "strategic.yaml", r"- \{organisation: slagelse-bolig, titel: formanden\}",
+                        "- {organisation: slagelse-kommune, titel: formanden}")
+    _expect(ringparken, "strategic.yaml", line, "'slagelse-kommune' is in the formandskab twice", "list each member once")
+
+
 def test_an_organisation_with_two_seats(ringparken: Path) -> None:
     strategic = ringparken / "strategic.yaml"
     first = line_of(strategic, r"- \{organisation: politi,")
