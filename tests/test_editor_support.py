@@ -15,7 +15,8 @@ from tests.conftest import RINGPARKEN, ROOT, SAMPLE, SOLHAVEN
 SCHEMAS = ROOT / "agreement" / "schemas"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
 CONTENT_FILES = sorted(
-    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SAMPLE.glob("opfoelgning/*.yaml"), *SOLHAVEN.rglob("*.yaml"), *RINGPARKEN.rglob("*.yaml")],
+    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SAMPLE.glob("opfoelgning/*.yaml"), *SOLHAVEN.rglob("*.yaml"),
+     *RINGPARKEN.rglob("*.yaml")],
     key=lambda p: str(p),
 )
 
