@@ -129,14 +129,16 @@ def _year(content: Checked) -> Iterator[ContentError]:
 def _measurements(content: Checked) -> Iterator[ContentError]:
     """Every measurement names a known indicator, fits its unit, and is the only one of its indicator and data year."""
     fixed = content.edition.indicators if content.edition is not None else {}
-    own = {ind["id"] for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"] if "id" in ind}
-    known = set(fixed) | own
+    own = [ind.get("id") for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"]]
+    known = set(fixed) | {ident for ident in own if ident}
+    # In the previous format the delmål indicators have no ids: that is reported once per delaftale, not here.
+    resolvable = content.edition is not None and all(own)
     seen: dict[tuple[str, int], tuple[YamlDocument, JsonPath]] = {}
     for doc in sorted(_files(content), key=lambda d: d.data["år"]):
         for i, m in enumerate(doc.data.get("målinger", [])):
             path: JsonPath = ("målinger", i)
             ident = m["indikator"]
-            if content.edition is not None:
+            if resolvable:
                 yield from reference(doc, path + ("indikator",), ident, known, "indicator",
                                      f"the edition {content.edition.name} (its fixed indicators, the ids under 'baseline' "
                                      "in strategic.yaml) or under 'indikatorer' in a delaftale")
