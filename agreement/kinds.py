@@ -7,3 +7,6 @@ BEREDSKABSPLAN = "beredskabsplan"
 MILEPAELSPLAN = "milepaelsplan"
 KOMMISSORIUM = "kommissorium"
 INDBERETNINGSSKEMA = "indberetningsskema"
+
+# Not a document kind: the yearly follow-up files (opfoelgning/<år>.yaml), which later documents read.
+OPFOELGNING = "opfoelgning"

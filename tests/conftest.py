@@ -41,8 +41,11 @@ def content(tmp_path: Path) -> Path:
 
 def make_final(folder: Path) -> Path:
     """Mark every content file under `folder` final (status: endelig), as an area's approved set would be: every
-    signature of a party alone ('- part: ab') signed on the day the period starts, the kommissorium approved."""
+    signature of a party alone ('- part: ab') signed on the day the period starts, the kommissorium approved.
+    The yearly follow-up files are the board's, not part of the approved set, and stay as they are."""
     for path in sorted(folder.rglob("*.yaml")):
+        if path.parent.name == "opfoelgning":
+            continue
         text = path.read_text(encoding="utf-8")
         final = re.sub(r"(?m)^status: udkast$", "status: endelig", text)
         final = re.sub(r"(?m)^(  - part: \S+)$(?!\n    )", r"\1\n    dato: 2021-03-01", final)

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from agreement.documents.builtin import KINDS
-from agreement.documents.loader import load_content
+from agreement.documents.loader import FOLLOW_UP, load_content
 from tests.conftest import RINGPARKEN, ROOT, SAMPLE, SOLHAVEN
 
 SCHEMAS = ROOT / "agreement" / "schemas"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
 CONTENT_FILES = sorted(
-    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SOLHAVEN.rglob("*.yaml"), *RINGPARKEN.rglob("*.yaml")],
+    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SAMPLE.glob("opfoelgning/*.yaml"), *SOLHAVEN.rglob("*.yaml"),
+     *RINGPARKEN.rglob("*.yaml")],
     key=lambda p: str(p),
 )
 
@@ -24,6 +25,8 @@ def _kind(path: Path) -> str:
     """The document kind of a content file, by where it is and what it is called."""
     if path.parent.name == "delaftaler":
         return "delaftale"
+    if path.parent.name == "opfoelgning":
+        return "opfoelgning"
     return path.stem  # strategic, budget, beredskabsplan, milepaelsplan, kommissorium
 
 
@@ -32,9 +35,10 @@ def test_the_content_files_are_found() -> None:
     assert "content/strategic.yaml" in names
     assert "content/delaftaler/beskaeftigelse.yaml" in names
     assert "tests/fixtures/areas/solhaven/delaftaler/tryghed.yaml" in names
-    kinds = {kind.schema for kind in KINDS if kind.reads_content}
+    assert "content/opfoelgning/2022.yaml" in names
+    kinds = {kind.schema for kind in KINDS if kind.reads_content} | {FOLLOW_UP.schema}
     assert {_kind(p) for p in CONTENT_FILES} == kinds
-    # Every schema is a content kind's, but edition.yaml's, which lives in an edition, not in content.
+    # Every schema is a content kind's or the follow-up files', but edition.yaml's, which lives in an edition, not in content.
     assert {p.name.removesuffix(".schema.json") for p in SCHEMAS.glob("*.schema.json")} == kinds | {"edition"}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agreement import editions
 from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
-from agreement.kinds import STRATEGIC
+from agreement.kinds import OPFOELGNING, STRATEGIC
+from agreement.model import followup
 from agreement.model.setrules import SET_RULES
 from agreement.source.checked import Checked, Rule
 from agreement.source.rules import RULES
@@ -36,6 +38,21 @@ class ContentKind(Protocol):
     def model(self) -> Callable[[YamlDocument], Any] | None: ...  # None for a kind that reads no file
 
 
+@dataclass(frozen=True)
+class ContentFiles:
+    """Content that makes no document of its own, but that documents read: loaded and checked like a kind's."""
+
+    name: str
+    source: str
+    schema: str
+    model: Callable[[YamlDocument], Any]
+    rules: tuple[Rule, ...]
+
+
+# The yearly follow-up files: every content folder may have them, whichever kinds are registered.
+FOLLOW_UP = ContentFiles(OPFOELGNING, followup.SOURCE, "opfoelgning", followup.FollowUp.from_doc, followup.RULES)
+
+
 def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Programme:
     """Load and check everything under `root`; return the typed programme or raise ContentErrors listing every problem."""
     from agreement.model.programme import Programme
@@ -48,7 +65,7 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Prog
     if errors:
         raise ContentErrors(errors)
     parts = {kind.name: tuple(kind.model(doc) for doc in checked.docs.get(kind.name, [])) if kind.model else ()
-             for kind in kinds}
+             for kind in [*kinds, FOLLOW_UP]}
     return Programme(root, checked.edition, parts)
 
 
@@ -62,6 +79,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
 
     errors: list[ContentError] = []
     checked = Checked(root, None)
+    kinds = [*kinds, FOLLOW_UP]
     ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
     for kind in ordered:
         checked.docs[kind.name] = []

@@ -15,6 +15,7 @@ from agreement.kinds import MILEPAELSPLAN
 from agreement.model import period as periods
 from agreement.model.budget import years as budget_years
 from agreement.model.content import MilestonePlan
+from agreement.model.followup import milestone_statuses
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -40,7 +41,8 @@ def milestones(programme: Programme) -> list[Milestone]:
     orgs = programme.strategic.organisations
     activities = {ident: (d.focus_area, a.name) for ident, (d, a) in programme.activities().items()}
     out = []
-    for m in programme.milestone_plan.milestones:
+    _, statuses = milestone_statuses(programme.milestone_plan, programme.follow_ups)
+    for m, status in zip(programme.milestone_plan.milestones, statuses):
         if m.date is not None:
             when, when_text = periods.Span(m.date, m.date), fmt.date_long(m.date)
         else:
@@ -48,7 +50,7 @@ def milestones(programme: Programme) -> list[Milestone]:
             quarter = periods.Quarter.parse(m.quarter)
             when, when_text = quarter.span, quarter.label
         area, activity = activities.get(m.activity or "", (COMMON, ""))
-        out.append(Milestone(when, when_text, area, activity, m.text, orgs[m.owner].display_name, m.status))
+        out.append(Milestone(when, when_text, area, activity, m.text, orgs[m.owner].display_name, status))
     return sorted(out, key=lambda m: (m.when.end, m.when.start, m.delaftale, m.activity))
 
 
@@ -115,6 +117,7 @@ def specs(programme: Programme) -> list[DocumentSpec]:
 
 def context(programme: Programme) -> dict[str, Any]:
     items = milestones(programme)
+    status_date, _ = milestone_statuses(programme.milestone_plan, programme.follow_ups)
     return {
         **programme_context(programme),
         "milestones": [
@@ -122,9 +125,9 @@ def context(programme: Programme) -> dict[str, Any]:
              "status": m.status}
             for m in items
         ],
-        "status_date": fmt.date_long(programme.milestone_plan.status_date),
+        "status_date": fmt.date_long(status_date),
         "timeline": timeline(programme, items),
-        "legend": legend(programme.milestone_plan.status_date),
+        "legend": legend(status_date),
     }
 
 

@@ -483,6 +483,7 @@ class Contingency:
 @dataclass(frozen=True)
 class MilestoneData:
     text: str
+    id: str | None  # how a follow-up file names the milestone
     activity: str | None
     date: dt.date | None
     quarter: str | None
@@ -502,7 +503,7 @@ class MilestonePlan:
             source=Source.of(doc),
             status_date=_date(doc.data["status_pr"]),
             milestones=tuple(
-                MilestoneData(m["milepæl"], m.get("aktivitet"), _date(m["dato"]) if "dato" in m else None, m.get("kvartal"),
+                MilestoneData(m["milepæl"], m.get("id"), m.get("aktivitet"), _date(m["dato"]) if "dato" in m else None, m.get("kvartal"),
                               m["ansvarlig"], m["status"])
                 for m in doc.data["milepæle"]
             ),

@@ -19,6 +19,7 @@ from agreement.model.content import (
     Strategic,
     TermsOfReference,
 )
+from agreement.model.followup import FollowUp
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,11 @@ class Programme:
     @property
     def terms(self) -> TermsOfReference:
         return cast(TermsOfReference, self.one(kinds.KOMMISSORIUM))
+
+    @property
+    def follow_ups(self) -> tuple[FollowUp, ...]:
+        """The yearly follow-up files, in the order of their years."""
+        return tuple(sorted(self.all(kinds.OPFOELGNING), key=lambda f: f.year))
 
     def organisation(self, ident: str) -> Organisation:
         return self.strategic.organisations[ident]

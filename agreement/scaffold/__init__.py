@@ -55,7 +55,8 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
         if edition is not None:
             text = _with_edition(text, edition)
         destination = final / name
-        texts[name] = MODELINE.format(path=_schema_reference(kind, destination.parent)) + "\n" + text
+        texts[name] = MODELINE.format(path=_schema_reference(kind.schema, destination.parent)) + "\n" + text
+    texts.update(_first_follow_up(texts, final))
     final.parent.mkdir(parents=True, exist_ok=True)
     # Created like any new folder (not 0700 as a temporary folder would be), so the renamed folder is too.
     staging = final.parent / f".{final.name}.agreement-init-{secrets.token_hex(4)}"
@@ -119,9 +120,24 @@ def _check_edition(name: str) -> None:
                          "For a local edition, start from a built-in one and export it (agreement templates export)")
 
 
-def _schema_reference(kind: DocumentKind, folder: Path) -> str:
-    """The path from `folder` to the kind's schema: relative where possible, else absolute; always with '/'."""
-    schema = (kind.schema if isinstance(kind.schema, Path) else SCHEMAS / f"{kind.schema}.schema.json").resolve()
+def _first_follow_up(texts: dict[str, str], final: Path) -> dict[str, str]:
+    """opfoelgning/<the period's first year>.yaml for the edition strategic.yaml names, when it names one."""
+    from agreement import editions
+    from agreement.documents.loader import FOLLOW_UP
+    from agreement.scaffold.goals import follow_up_file
+
+    strategic = texts.get("strategic.yaml", "")
+    edition, start = _EDITION_LINE.search(strategic), re.search(r"^  fra: (\d{4})-", strategic, re.MULTILINE)
+    if edition is None or start is None:
+        return {}
+    name = f"opfoelgning/{start[1]}.yaml"
+    modeline = MODELINE.format(path=_schema_reference(FOLLOW_UP.schema, (final / name).parent))
+    return {name: modeline + "\n" + follow_up_file(editions.find(edition["name"]), int(start[1]))}
+
+
+def _schema_reference(schema_name: str | Path, folder: Path) -> str:
+    """The path from `folder` to a schema: relative where possible, else absolute; always with '/'."""
+    schema = (schema_name if isinstance(schema_name, Path) else SCHEMAS / f"{schema_name}.schema.json").resolve()
     try:
         return Path(os.path.relpath(schema, folder)).as_posix()
     except ValueError:  # another drive on Windows: no relative path exists

@@ -1,4 +1,4 @@
-"""Section 5 as strategic.yaml writes it: a `baseline:` block with every fixed indicator of an edition."""
+"""The fixed indicators of an edition as content writes them: strategic.yaml's `baseline:` block, a first follow-up."""
 
 from __future__ import annotations
 
@@ -24,3 +24,47 @@ def baseline_block(edition: Edition, given: dict[str, list[str]] | None = None) 
             own = (given or {}).get(ind.id) or [f"boligområde: {PLACEHOLDER}", f"kommune: {PLACEHOLDER}"]
             lines.extend(f"    {line}" if line else "" for line in own)
     return "\n".join(lines) + "\n"
+
+
+def follow_up_file(edition: Edition, year: int) -> str:
+    """A first follow-up file (opfoelgning/<year>.yaml) to copy: a draft with the fixed indicators commented out."""
+    lines = [f"# Den årlige opfølgning på {year}: målinger, aktiviteternes status, forbrug og bestyrelsens vurdering.",
+             "# Kopiér filen til opfoelgning/<år>.yaml for hvert år, der følges op på, og ret 'år'. Tal skrives med",
+             "# punktum som decimaltegn (86.1), beløb i hele kroner uden punktum.",
+             "",
+             "# 'endelig', når bestyrelsen har behandlet opfølgningen; skriv så også behandlet: ÅÅÅÅ-MM-DD.",
+             "status: udkast",
+             f"år: {year}",
+             "",
+             f"# LBF's faste indikatorer (skabelonudgaven {edition.name}), ved deres id. Fjern '# ' foran en måling, når",
+             "# tallene kommer; delmålenes indikatorer skrives på samme måde ved deres id fra delaftalerne.",
+             "# 'dataår' er det år, tallene beskriver, hvis det ikke er året, der følges op på.",
+             "# målinger:"]
+    for goal in edition.goals:
+        lines.append(f"#   # {goal.text}")
+        for ind in goal.indicators:
+            lines += [f"#   - indikator: {ind.id}  # {ind.text} ({ind.unit}; {ind.source})",
+                      "#     boligområde: 0", "#     kommune: 0", f"#     dataår: {year - 1}"]
+    lines += ["",
+              "# Aktiviteternes status ved deres id: gennemført, i gang, justeret, stoppet eller ikke startet.",
+              "# aktiviteter:",
+              "#   <aktivitetens-id>:",
+              "#     status: i gang",
+              "#     deltagere: 0",
+              "",
+              "# Årets forbrug pr. budgetlinje (dens rolle eller aktivitet, ellers dens tekst som i budget.yaml) og den",
+              "# modtagne finansiering pr. organisation.",
+              "# forbrug:",
+              "#   <rolle, aktivitet eller tekst>: 0",
+              "# finansiering:",
+              "#   <organisationens-id>: 0",
+              "",
+              "# Milepælenes status pr. 31. december ved deres id i milepaelsplan.yaml: planlagt, i gang, nået, forsinket",
+              "# eller aflyst. Fra den første endelige opfølgning viser milepælsplanen status herfra.",
+              "# milepæle:",
+              "#   <milepælens-id>: nået",
+              "",
+              "vurdering: |",
+              "  [Skriv her bestyrelsens vurdering af året: udviklingen i området over for kommunens.]",
+              ""]
+    return "\n".join(lines)

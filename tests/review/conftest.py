@@ -51,12 +51,15 @@ def change_content(content: Path) -> None:
     replace_line(budget, r"beløb: \[200000, 200000, 200000, 195000\]", "beløb: [220000, 200000, 200000, 195000]")
     replace_line(budget, r"beløb: \[120000, 120000, 120000, 120000\]", "beløb: [180000, 180000, 180000, 180000]")
     remove_block(budget, r"- aktivitet: fremskudt-raadgivning", 2)
-    remove_block(content / "milepaelsplan.yaml", r"- milepæl: Fremskudt rådgivning holder åbent", 5)
+    remove_block(content / "milepaelsplan.yaml", r"- id: raadgivning-hver-uge$", 6)
     deal = content / "delaftaler" / "beskaeftigelse.yaml"
     text = deal.read_text(encoding="utf-8")
     start = text.index("  - id: fremskudt-raadgivning")
     end = text.index("underskrifter:")
     deal.write_text(text[:start].rstrip() + "\n\n" + text[end:], encoding="utf-8")
+    for follow_up in (content / "opfoelgning").glob("*.yaml"):  # they no longer name the removed activity
+        text = follow_up.read_text(encoding="utf-8")
+        follow_up.write_text(re.sub(r"(?m)^  fremskudt-raadgivning:.*\n(?:    .*\n)*", "", text), encoding="utf-8")
     load_content(content)  # still valid: the comparison needs both versions to pass check
 
 

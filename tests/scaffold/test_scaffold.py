@@ -14,7 +14,7 @@ import agreement.editions
 import agreement.scaffold
 from agreement.cli import main
 from agreement.documents.builtin import KINDS
-from agreement.documents.loader import load_content
+from agreement.documents.loader import FOLLOW_UP, load_content
 from agreement.errors import PublishError, UsageError
 from agreement.pipeline import build
 from agreement.resources import SCHEMAS
@@ -45,7 +45,7 @@ def test_every_document_kind_has_scaffold_files_and_nothing_else_is_there() -> N
 def test_init_from_the_command_line_writes_content_that_checks(tmp_path: Path) -> None:
     result = run_cli(["init", "mit-omraade"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "wrote 6 file(s) to mit-omraade" in result.stdout
+    assert "wrote 7 file(s) to mit-omraade" in result.stdout  # six documents' files and a first follow-up
     check = run_cli(["check", "--content", "mit-omraade"], cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert _leftovers(tmp_path) == []
@@ -66,11 +66,12 @@ def test_init_output_builds_every_document_as_docx(tmp_path: Path) -> None:
 def test_every_file_is_a_draft_with_placeholders_and_names_its_schema(tmp_path: Path) -> None:
     # Far from this checkout, so the schema line must climb out of tmp_path into the package.
     written = init_content(tmp_path / "a" / "b" / "nyt")
-    by_name = {name: kind for name, kind in scaffold_files()}
+    by_name = {name: kind.schema for name, kind in scaffold_files()}
+    by_name["opfoelgning/2027.yaml"] = FOLLOW_UP.schema  # the first follow-up, made for the period's first year
     assert sorted(p.relative_to(tmp_path / "a" / "b" / "nyt").as_posix() for p in written) == sorted(by_name)
     for path in written:
-        kind = by_name[path.relative_to(tmp_path / "a" / "b" / "nyt").as_posix()]
-        assert _schema_of(path) == (SCHEMAS / f"{kind.schema}.schema.json").resolve()
+        schema = by_name[path.relative_to(tmp_path / "a" / "b" / "nyt").as_posix()]
+        assert _schema_of(path) == (SCHEMAS / f"{schema}.schema.json").resolve()
         text = path.read_text(encoding="utf-8")
         assert yaml.safe_load(text)["status"] == "udkast"
         assert "[Skriv her" in text or "[Aktivitetens navn]" in text or path.name == "budget.yaml"
@@ -202,3 +203,22 @@ def test_the_printed_follow_up_command_is_quoted_for_the_shell(tmp_path: Path, m
     assert result.exit_code == 0, result.output
     command = result.output.split("then run: ")[1].strip()
     assert shlex.split(command) == ["agreement", "check", "--content", folder]
+
+
+def test_init_writes_a_first_follow_up_with_the_fixed_indicators_to_fill_in(tmp_path: Path) -> None:
+    content = tmp_path / "nyt"
+    init_content(content)
+    path = content / "opfoelgning" / "2027.yaml"  # the scaffold's period starts in 2027
+    assert _schema_of(path) == (SCHEMAS / "opfoelgning.schema.json").resolve()
+    text = path.read_text(encoding="utf-8")
+    assert "status: udkast\når: 2027\n" in text
+    for ident in agreement.editions.find("lbf-2019-26").indicators:
+        assert f"#   - indikator: {ident}  # " in text
+    assert load_content(content).follow_ups[0].measurements == ()  # commented out until measured
+    # Filled in by taking away the '# ' of the measurements, it is a follow-up with every fixed indicator.
+    start, end = text.index("# målinger:"), text.index("\n\n", text.index("# målinger:"))
+    path.write_text(text[:start] + re.sub(r"(?m)^# ?", "", text[start:end]).replace(": 0\n", ": 7\n") + text[end:],
+                    encoding="utf-8")
+    follow_up = load_content(content).follow_ups[0]
+    assert [m.indicator for m in follow_up.measurements] == list(agreement.editions.find("lbf-2019-26").indicators)
+    assert follow_up.measurements[0].data_year == 2026
