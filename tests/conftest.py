@@ -97,6 +97,25 @@ def line_of(path: Path, pattern: str, start: int = 1) -> int:
     raise AssertionError(f"no line matches {pattern!r}")
 
 
+def check_lines(content: Path) -> tuple[int, list[str]]:
+    """`agreement check` on `content`, in process: its exit code and the lines it printed."""
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    return result.exit_code, result.output.splitlines()
+
+
+def expect_error(content: Path, file: str, line: int, *words: str) -> list[str]:
+    """Assert that `check` refuses `content` with an error at `file`:`line` holding every one of `words`."""
+    code, lines = check_lines(content)
+    assert code == 1, lines
+    hits = [m for m in lines if m.startswith(f"{content / file}:{line}:") and all(w in m for w in words)]
+    assert hits, "\n".join(lines)
+    return lines
+
+
 def run_cli(args: list[str], cwd: Path, env: dict | None = None, prefix: tuple[str, ...] = (),
             timeout: float = 600) -> subprocess.CompletedProcess:
     """The real console script, as the secretariat runs it, importing this checkout's agreement."""

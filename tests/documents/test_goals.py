@@ -17,7 +17,8 @@ from agreement.pipeline import build
 from agreement.scaffold.goals import baseline_block
 from agreement.scaffold.upgrade import upgrade
 from tests.conftest import ROOT, SOLHAVEN, copy_build, line_of, replace_line
-from tests.model.test_setrules import _check, _expect
+from tests.conftest import check_lines as _check
+from tests.conftest import expect_error as _expect
 
 BESK = "delaftaler/beskaeftigelse.yaml"
 PLAN = "milepaelsplan.yaml"

@@ -10,7 +10,8 @@ from agreement.documents.loader import load_content
 from agreement.documents.milepaelsplan import COMMON, milestones, timeline
 from agreement.word.tables import widths
 from tests.conftest import SAMPLE, line_of, replace_line
-from tests.model.test_setrules import _check, _expect
+from tests.conftest import check_lines as _check
+from tests.conftest import expect_error as _expect
 
 PLAN = "milepaelsplan.yaml"
 

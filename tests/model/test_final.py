@@ -14,13 +14,9 @@ from agreement.cli import main
 from agreement.pipeline import build
 from agreement.scaffold import init_content
 from tests.conftest import RINGPARKEN, copy_build, line_of, replace_line
+from tests.conftest import check_lines as _check
 
 PLACEHOLDER = "[Skriv her parternes fælles vision.]"
-
-
-def _check(content: Path) -> tuple[int, list[str]]:
-    result = CliRunner().invoke(main, ["check", "--content", str(content)])
-    return result.exit_code, result.output.splitlines()
 
 
 def _refused(content: Path, file: str, line: int, *words: str, column: int | None = None) -> list[str]:

@@ -7,27 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from agreement.cli import main
 from agreement.documents import milepaelsplan
 from agreement.documents.loader import load_content
 from tests.conftest import SOLHAVEN, line_of, replace_line
+from tests.conftest import check_lines as _check
+from tests.conftest import expect_error as _expect
 
 Y21 = "opfoelgning/2021.yaml"
 Y22 = "opfoelgning/2022.yaml"
-
-
-def _check(content: Path) -> tuple[int, list[str]]:
-    result = CliRunner().invoke(main, ["check", "--content", str(content)])
-    return result.exit_code, result.output.splitlines()
-
-
-def _expect(content: Path, file: str, line: int, *words: str) -> None:
-    code, lines = _check(content)
-    assert code == 1, lines
-    hits = [m for m in lines if m.startswith(f"{content / file}:{line}:") and all(w in m for w in words)]
-    assert hits, "\n".join(lines)
 
 
 def _valid(content: Path) -> None:

@@ -10,22 +10,11 @@ from click.testing import CliRunner
 
 from agreement.cli import main
 from tests.conftest import ROOT, line_of, replace_line
+from tests.conftest import expect_error as _expect
 
 UDD = "delaftaler/uddannelse-og-livschancer.yaml"
 BESK = "delaftaler/beskaeftigelse.yaml"
 RINGPARKEN = ROOT / "tests" / "fixtures" / "areas" / "ringparken"
-
-
-def _lines(content: Path) -> list[str]:
-    result = CliRunner().invoke(main, ["check", "--content", str(content)])
-    assert result.exit_code == 1, result.output
-    return result.output.splitlines()
-
-
-def _expect(content: Path, file: str, line: int, *words: str) -> list[str]:
-    lines = _lines(content)
-    assert [m for m in lines if m.startswith(f"{content / file}:{line}:") and all(w in m for w in words)], "\n".join(lines)
-    return lines
 
 
 @pytest.fixture

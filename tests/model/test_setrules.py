@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from agreement.cli import main
+from tests.conftest import expect_error as _expect
 from tests.conftest import line_of, replace_line
 
 UDD = "delaftaler/uddannelse-og-livschancer.yaml"
 BESK = "delaftaler/beskaeftigelse.yaml"
-
-
-def _check(content: Path) -> tuple[int, list[str]]:
-    result = CliRunner().invoke(main, ["check", "--content", str(content)])
-    return result.exit_code, result.output.splitlines()
-
-
-def _expect(content: Path, file: str, line: int, *words: str) -> None:
-    code, lines = _check(content)
-    assert code == 1, lines
-    hits = [m for m in lines if m.startswith(f"{content / file}:{line}:") and all(w in m for w in words)]
-    assert hits, "\n".join(lines)
 
 
 def test_chosen_area_without_delaftale(content: Path) -> None:
