@@ -59,7 +59,9 @@ class Table:
 
     `total_cm` is the table's width ("text": the template's text width; None: as wide as its text on one line,
     at most TEXT_WIDTH_CM); `min_cm` gives a column a least width (a colour swatch has no text); `uniform` lists
-    groups of columns that share one width (the years of a budget)."""
+    groups of columns that share one width (the years of a budget). `text_style`, a paragraph style of the
+    template, gives the cells' text its size, and the table style's first row the header's bold and shading, so
+    no run carries them (`font_half_points` is then that style's size, for measuring)."""
 
     rows: list[Row] = field(default_factory=list)
     style: str = "LBFTabel"
@@ -67,6 +69,7 @@ class Table:
     total_cm: float | Literal["text"] | None = TEXT_WIDTH_CM
     min_cm: dict[int, float] = field(default_factory=dict)
     uniform: tuple[tuple[int, ...], ...] = ()
+    text_style: str | None = None
 
 
 Block = Markdown | Footnote | Diagram | Table

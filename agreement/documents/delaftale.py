@@ -9,8 +9,9 @@ from agreement.documents.blocks import Markdown
 from agreement.documents.parties import document_date, period_to, programme_context, signature_rows, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
+from agreement.documents.strategic import unit_text
 from agreement.kinds import DELAFTALE
-from agreement.model.content import Delaftale
+from agreement.model.content import Delaftale, SubIndicator
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -47,7 +48,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
                 "text": goal.heading,
                 "more": Markdown(goal.text.partition("\n\n")[2].strip() or None, 4),
                 "indicators": [
-                    {"text": i.text, "baseline": i.baseline, "target": i.target, "source": i.source} for i in goal.indicators
+                    {"text": i.text, "baseline": _baseline(i), "target": i.target, "source": i.source} for i in goal.indicators
                 ],
             }
             for goal in deal.goals
@@ -81,6 +82,14 @@ def metadata(programme: Programme, deal: Delaftale) -> Metadata:
         keywords="; ".join(["boligsocial indsats", "Landsbyggefonden", "delaftale", focus, area]),
         date=document_date(deal.signatures, deal.period.start),
     )
+
+
+def _baseline(indicator: SubIndicator) -> str:
+    """A delmål indicator's baseline: its words, or its number in its unit with the year it describes."""
+    if isinstance(indicator.baseline, str):
+        return indicator.baseline
+    year = f" ({indicator.baseline_year})" if indicator.baseline_year else ""
+    return unit_text(indicator.baseline, indicator.unit) + year
 
 
 KIND = DocumentKind(name=DELAFTALE, label="Delaftale", source="delaftaler/*.yaml", schema="delaftale", template=TEMPLATE,

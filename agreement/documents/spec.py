@@ -23,12 +23,23 @@ class BudgetWorkbook:
 
 
 @dataclass(frozen=True)
+class Quantity:
+    """A measured number in an indicator's unit (procent, karakter, antal, ...; None: a plain number)."""
+
+    value: float | int
+    unit: str | None
+
+
+ReportValue = str | int | Quantity | None  # text, a year, a number in its unit, or nothing
+
+
+@dataclass(frozen=True)
 class ReportWorkbook:
     """The indberetningsskema as a workbook (outputs.xlsx.write_report); `lbf_workbook` is LBF's own form to fill,
     when the edition carries one."""
 
     headings: list[str]
-    rows: list[list[str]]
+    rows: list[list[ReportValue]]
     title: str
     intro: str
     date: dt.date

@@ -82,6 +82,15 @@ UNITS: dict[str, Callable[[float | int], str]] = {
     "timer": lambda value: f"{fmt.number(value)} timer",
 }
 
+
+
+def unit_text(value: float | int, unit: str | None) -> str:
+    """A number in its unit, as the tables show it: '88,9 %', '5,2', '12 deltagere' (no unit: the number alone)."""
+    if not unit:
+        return fmt.number(value)
+    return UNITS[unit](value) if unit in UNITS else f"{fmt.number(value)} {unit}"
+
+
 IndicatorRow = tuple[FixedIndicator, str, str, str, str]  # indicator, baselines (area, municipality), year, data source
 
 

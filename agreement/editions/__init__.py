@@ -34,6 +34,8 @@ class FixedIndicator:
     text: str
     unit: str
     source: str
+    frequency: str | None = None
+    measured_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def load_edition(folder: Path, origin: str) -> Edition:
         origin=origin,
         goals=tuple(
             FixedGoal(g["id"], g["mål"], g.get("indsatsområde"), tuple(
-                FixedIndicator(i["id"], i["indikator"], i["enhed"], i["datakilde"]) for i in g["indikatorer"]))
+                FixedIndicator(i["id"], i["indikator"], i["enhed"], i["datakilde"], i.get("hyppighed"),
+                               i.get("måles_af")) for i in g["indikatorer"]))
             for g in data.get("mål", [])
         ),
     )

@@ -297,11 +297,22 @@ class Strategic:
 
 @dataclass(frozen=True)
 class SubIndicator:
+    """A delmål's indicator; `baseline` is a number in `unit`, or words ('Ny aktivitet', 'Måles første gang ...')."""
+
     id: str
     text: str
-    baseline: str
+    baseline: str | float | int
     target: str
     source: str
+    baseline_year: int | None = None
+    unit: str | None = None
+    frequency: str | None = None
+    measured_by: str | None = None  # an organisation id
+
+    @classmethod
+    def from_data(cls, data: Data) -> SubIndicator:
+        return cls(data["id"], data["indikator"], data["baseline"], data["mål"], data["datakilde"], data.get("baseline_år"),
+                   data.get("enhed"), data.get("hyppighed"), data.get("måles_af"))
 
 
 @dataclass(frozen=True)
@@ -361,7 +372,7 @@ class Delaftale:
             purpose=d["formål"],
             goals=tuple(
                 SubGoal(g["id"], g["delmål"], tuple(
-                    SubIndicator(i["id"], i["indikator"], i["baseline"], i["mål"], i["datakilde"]) for i in g["indikatorer"]))
+                    SubIndicator.from_data(i) for i in g["indikatorer"]))
                 for g in d["delmål"]
             ),
             activities=tuple(

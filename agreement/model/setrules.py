@@ -107,6 +107,10 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                 first = doc.locate(("delmål", goals[goal["id"]], "id")).line
                 yield doc.error(("delmål", i, "id"), f"the delmål id '{goal['id']}' is used twice (first on line {first})")
             goals.setdefault(goal["id"], i)
+            for n, ind in enumerate(goal["indikatorer"]):
+                if "måles_af" in ind:
+                    yield from reference(doc, ("delmål", i, "indikatorer", n, "måles_af"), ind["måles_af"],
+                                         index.organisations, "organisation", f"organisationer in {strategic}")
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
                 yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable, Sequence
+from copy import copy
 from fractions import Fraction
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from agreement import __version__
-from agreement.documents.spec import BudgetWorkbook, ReportWorkbook
+from agreement.documents.spec import BudgetWorkbook, Quantity, ReportValue, ReportWorkbook
 from agreement.errors import TemplateError
 from agreement.files import write_zip
 from agreement.model.budget import Budget
@@ -195,10 +196,37 @@ def text_cell(ws: Worksheet, row: int, column: int, text: str) -> Cell:
 # -- the indberetningsskema ----------------------------------------------------------------------
 
 
-def write_report(path: Path, headings: Sequence[str], rows: Sequence[Sequence[str]], *, title: str, intro: str,
+# What follows a number in its unit's cells; another unit is shown as written, none is a plain number.
+UNIT_SUFFIXES = {"procent": '" %"', "kroner": '" kr."', "timer": '" timer"', "karakter": "", "antal": ""}
+YEAR = "0"
+
+
+def report_cell(ws: Worksheet, row: int, column: int, value: ReportValue) -> Cell:
+    """A cell of the indberetningsskema: text as text, a year or a measured value as a number, shown as the PDF
+    shows it (Excel puts in the reader's own separators)."""
+    if isinstance(value, str):
+        return text_cell(ws, row, column, value)
+    if isinstance(value, Quantity):
+        cell = ws.cell(row=row, column=column, value=value.value)
+        cell.number_format = number_format(value)
+        return cell
+    cell = ws.cell(row=row, column=column, value=value)
+    if value is not None:
+        cell.number_format = YEAR
+    return cell
+
+
+def number_format(quantity: Quantity) -> str:
+    """formatting.number's pattern (a decimal number keeps one to three decimals, as written) and the unit."""
+    unit = quantity.unit or ""
+    suffix = UNIT_SUFFIXES.get(unit, f'" {unit}"') if unit else ""
+    return ("#,##0" if isinstance(quantity.value, int) else "#,##0.0##") + suffix
+
+
+def write_report(path: Path, headings: Sequence[str], rows: Sequence[Sequence[ReportValue]], *, title: str, intro: str,
                  date: dt.date, lbf_workbook: Path | None = None) -> None:
-    """The indberetningsskema: one row per goal and indicator under `headings`; the columns past a row's
-    values (the reporting years) are left empty for the secretariat to fill in.
+    """The indberetningsskema: one row per goal and indicator under `headings`; a status year no final follow-up
+    has measured is left empty for the secretariat to fill in.
 
     With `lbf_workbook` (LBF's own form, carried by the edition), that workbook is filled instead: each value
     goes under the column whose heading has the same text, and everything else in it is kept as it is.
@@ -221,12 +249,13 @@ def write_report(path: Path, headings: Sequence[str], rows: Sequence[Sequence[st
         cell.alignment = wrap
     for r, values in enumerate(rows, start=header_row + 1):
         for c, value in enumerate(values, start=1):
-            text_cell(ws, r, c, value).alignment = wrap
-    widths = [22, 34, 40, 16, 16, 10, 22, 22]
+            report_cell(ws, r, c, value).alignment = wrap
+    widths = [20, 18, 34, 40, 14, 14, 9, 24, 22, 20, 12, 18]
     for c in range(1, len(headings) + 1):
         ws.column_dimensions[get_column_letter(c)].width = widths[c - 1] if c <= len(widths) else 13
     ws.freeze_panes = f"A{header_row + 1}"
     print_setup(ws, header_row=header_row)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3  # as the PDF: its columns need the width
     save(wb, path, title=title, date=date)
 
 
@@ -234,7 +263,7 @@ def _normal(text: object) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().rstrip(":").casefold()
 
 
-def _fill_report(template: Path, path: Path, headings: Sequence[str], rows: Sequence[Sequence[str]], *,
+def _fill_report(template: Path, path: Path, headings: Sequence[str], rows: Sequence[Sequence[ReportValue]], *,
                  title: str, date: dt.date) -> None:
     """Fill LBF's workbook `template` into `path`: the header row is the row naming most of `headings`."""
     from openpyxl import load_workbook
@@ -259,9 +288,14 @@ def _fill_report(template: Path, path: Path, headings: Sequence[str], rows: Sequ
     styles = {c: ws.cell(row=first, column=c)._style for c in columns}
     for r, values in enumerate(rows, start=first):
         for c, index in columns.items():
-            cell = text_cell(ws, r, c, values[index] if index < len(values) else "")
-            if r > first and not cell.has_style:
-                cell._style = styles[c]  # rows below LBF's first prepared row look like it
+            value = values[index] if index < len(values) else None
+            styled = ws.cell(row=r, column=c).has_style
+            cell = report_cell(ws, r, c, "" if value is None else value)
+            if r > first and not styled:
+                number_format = cell.number_format
+                cell._style = copy(styles[c])  # rows below LBF's first prepared row look like it
+                if not isinstance(value, str):
+                    cell.number_format = number_format
     wb.active = wb.worksheets.index(ws)
     print_setup(ws, header_row=header_row)
     save(wb, path, title=title, date=date)

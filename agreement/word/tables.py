@@ -85,12 +85,21 @@ def _row(table: Table, row: Row, widths: list[int]) -> etree._Element:
         if fill:
             tc_pr.append(el("shd", {"val": "clear", "color": "auto", "fill": fill}))
         tc.append(tc_pr)
-        p = paragraph(None, run(cell.text, bold=cell.bold or row.bold or row.header) if cell.text else run(""))
+        styled = table.text_style is not None
+        bold = cell.bold or row.bold or (row.header and not styled)
+        p = paragraph(None, run(cell.text, bold=bold) if cell.text else run(""))
         ppr = el("pPr")
+        if table.text_style is not None:
+            ppr.append(el("pStyle", {"val": table.text_style}))
         if row.keep_with_next or row.header:
             ppr.append(el("keepNext"))
         if cell.align:
             ppr.append(el("jc", {"val": cell.align}))
+        p.insert(0, ppr)
+        tc.append(p)
+        tr.append(tc)
+        if styled:
+            continue
         size = str(table.font_half_points)
         ppr.append(el("rPr", None, el("sz", {"val": size})))
         for r in p.findall(f"{{{p.nsmap['w']}}}r"):
@@ -100,7 +109,4 @@ def _row(table: Table, row: Row, widths: list[int]) -> etree._Element:
                 r.insert(0, rpr)
             rpr.append(el("sz", {"val": size}))
             rpr.append(el("szCs", {"val": size}))
-        p.insert(0, ppr)
-        tc.append(p)
-        tr.append(tc)
     return tr

@@ -99,7 +99,7 @@ def test_a_calendar_year_budget_is_totalled_and_rendered_per_calendar_year(calen
 def test_the_indberetningsskema_follows_the_budget_years(calendar_budget) -> None:
     _, result = calendar_budget
     text = _paragraphs(result.out_dir / "indberetningsskema.docx")
-    assert "Status udfyldes for hvert kalenderår (2021, 2022, 2023, 2024 og 2025)" in text
+    assert "Status for hvert kalenderår (2021, 2022, 2023, 2024 og 2025)" in text
     header = _rows(result.out_dir / "indberetningsskema.docx")[0]
     assert header[-5:] == [f"Status {y}" for y in CALENDAR]
     sheet = load_workbook(result.out_dir / "indberetningsskema.xlsx").worksheets[0]
