@@ -139,16 +139,21 @@ def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) ->
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("upload"),
               show_default=True, help="Folder for the upload folder and its zip.")
 @click.option("--draft", is_flag=True, help="Package even if some documents are drafts (status: udkast).")
+@click.option("--siden", "since", metavar="REV",
+              help="The git revision (tag, branch or commit) LBF approved: add an ændringsbilag of what changed since, "
+                   "and each changed document as a Word file with tracked changes. Default: godkendt_version in "
+                   "strategic.yaml, if given.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
 @TIMEOUT_OPTION
-def package_command(content_dir: Path, out_dir: Path, draft: bool, quiet: bool, timeout: float) -> None:
-    """Build everything and write the upload folder and zip: every PDF and the budget workbook."""
+def package_command(content_dir: Path, out_dir: Path, draft: bool, since: str | None, quiet: bool, timeout: float) -> None:
+    """Build everything and write the upload folder and zip: every PDF and the workbooks (and, for a revised
+    agreement, the ændringsbilag and the redlines)."""
     progress = _progress(quiet)
     _check_out_option(out_dir, content_dir)
     with _reported(consequence="; nothing was packaged", path=out_dir):
         from agreement.package import package
 
-        result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout)
+        result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout, since=since)
         click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
 
 

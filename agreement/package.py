@@ -1,31 +1,41 @@
-"""The upload package: every PDF and the budget workbook, named for people and the case portal, with a manifest."""
+"""The upload package: every PDF and the workbooks, named for people and the case portal, with a manifest (and a revision's
+ændringsbilag and redlines)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agreement.documents.loader import check_content
 from agreement.documents.parties import years_label
-from agreement.errors import ContentError, ContentErrors, ToolError, display_path
+from agreement.documents.registry import DocumentKind, Registry
+from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, ToolError, display_path
 from agreement.files import name_key, sha256_file, write_zip
 from agreement.gitrun import run_git
 from agreement.model.setrules import final_errors
 from agreement.options import DEFAULT_TIMEOUT
 from agreement.pipeline import Progress, build, load, registry_or_default
 from agreement.publish.atomic import Publication
-from agreement.publish.names import shortened
+from agreement.publish.names import safe_name, shortened
 from agreement.publish.outdir import check_out_dir
+from agreement.review import aendringsbilag
+from agreement.review.diff import compare
+from agreement.review.redline import write_redlines
+from agreement.review.revisions import Repository
 
 if TYPE_CHECKING:
-    from agreement.documents.registry import Registry
+    from agreement.documents.spec import DocumentSpec
+    from agreement.model.content import ApprovedVersion
 
 UPLOAD_FORMATS = ("pdf", "xlsx")
 MANIFEST = "manifest.json"
+REDLINE = "redline"  # the manifest's kind of a changed document's Word file with tracked changes
 # Windows allows 260 characters for a whole path, the folder the zip is unpacked into included (Explorer names
 # it after the zip, so the package's name comes twice): a path inside the zip is at most 60 + 1 + 80 + 5 = 146
 # characters, which leaves 114 for where it is unpacked.
@@ -40,11 +50,13 @@ class PackageResult:
 
 
 def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, progress: Progress | None = None,
-            timeout: float = DEFAULT_TIMEOUT, registry: Registry | None = None) -> PackageResult:
+            timeout: float = DEFAULT_TIMEOUT, registry: Registry | None = None, since: str | None = None) -> PackageResult:
     """Build everything, then publish `out_dir/<name>/` and `out_dir/<name>.zip` for upload, both or neither.
 
     Refuses when a document is a draft, unless `allow_drafts`: with the place of each draft's status and of
     everything `check` would refuse once it is final (placeholders, missing signatures, ...).
+    A revised agreement (`since`, else strategic.yaml's godkendt_version: the git revision LBF approved) gets an
+    ændringsbilag (DOCX and PDF) and a Word redline of each changed document; a bad revision writes nothing.
     Every name made from content goes through safe_name (shortened), so nothing is written outside `out_dir`.
     """
     check_out_dir(out_dir, content_dir)
@@ -66,35 +78,104 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
         title += " - UDKAST"
     name = shortened(title, shared=area, max_length=FOLDER_MAX)
     out_dir = out_dir.resolve()
-    with Publication(out_dir, progress=progress) as publication:
-        try:
-            built = build(content_dir, publication.scratch / "build", progress=progress, timeout=timeout, registry=registry)
-        except ToolError as exc:
-            # The nested build's advice (its scratch folder, --format docx) does not fit a package: say it plainly.
-            reason = exc.__cause__ if isinstance(exc.__cause__, ToolError) else exc
-            raise ToolError(f"{reason.message}; nothing in {display_path(out_dir)} was changed", reason.location) from None
-        folder = publication.stage / name
-        folder.mkdir()
-        entries: list[dict[str, str]] = []
-        for spec, doc in zip(specs, built.documents):
-            for fmt in UPLOAD_FORMATS:
-                if fmt not in doc.files:
-                    continue
-                target = f"{shortened(spec.upload_name, shared=area, max_length=NAME_MAX)}.{fmt}"
+    approved = strategic.approved
+    with contextlib.ExitStack() as stack:
+        revision: _Revision | None = None
+        if since is not None or approved is not None:
+            revision = _revised(stack, content_dir, since, approved, specs, area, timeout, progress)
+            registry = Registry((*registry_or_default(registry).kinds(), revision.kind))
+            specs = registry.specs(programme)
+        with Publication(out_dir, progress=progress) as publication:
+            try:
+                built = build(content_dir, publication.scratch / "build", progress=progress, timeout=timeout,
+                              registry=registry)
+            except ToolError as exc:
+                # The nested build's advice (its scratch folder, --format docx) does not fit a package: say it plainly.
+                reason = exc.__cause__ if isinstance(exc.__cause__, ToolError) else exc
+                raise ToolError(f"{reason.message}; nothing in {display_path(out_dir)} was changed", reason.location) from None
+            folder = publication.stage / name
+            folder.mkdir()
+            entries: list[dict[str, str]] = []
+
+            def place(source: Path, target: str, **fields: str) -> None:
                 # Windows and macOS take names that differ in case only for one file: unpacked, one replaces the other.
                 same = [entry["file"] for entry in entries if name_key(entry["file"]) == name_key(target)]
                 if same:
                     also = "" if same[0] == target else f" and '{same[0]}', one file on Windows and macOS,"
                     raise ContentError(f"two documents would both be named '{target}'{also} in the upload package; "
                                        "give the areas or focus areas they are named after different names")
-                shutil.copyfile(built.out_dir / doc.files[fmt], folder / target)
-                entries.append({"file": target, "kind": doc.kind, "title": doc.title, "status": doc.status,
-                                "sha256": sha256_file(folder / target)})
-        manifest = {"package": name, "source": _git_state(content_dir), "files": entries}
-        (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _zip(folder, publication.stage / f"{name}.zip")
-        publication.commit([name, f"{name}.zip"])
+                shutil.copyfile(source, folder / target)
+                entries.append({"file": target, **fields, "sha256": sha256_file(folder / target)})
+
+            for spec, doc in zip(specs, built.documents):
+                # The ændringsbilag goes as Word too, like the redlines beside it: a caseworker may answer in it.
+                for fmt in ("docx", *UPLOAD_FORMATS) if spec.kind == aendringsbilag.KIND else UPLOAD_FORMATS:
+                    if fmt in doc.files:
+                        place(built.out_dir / doc.files[fmt], f"{shortened(spec.upload_name, shared=area, max_length=NAME_MAX)}.{fmt}",
+                              kind=doc.kind, title=doc.title, status=doc.status)
+            manifest: dict[str, Any] = {"package": name, "source": _git_state(content_dir)}
+            if revision is not None:
+                for redline, target, doc_kind, doc_title, status in revision.redlines:
+                    place(redline, target, kind=REDLINE, document=doc_kind, title=doc_title, status=status)
+                manifest["revision"] = {"since": revision.name, "commit": revision.commit}
+            manifest["files"] = entries
+            (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            _zip(folder, publication.stage / f"{name}.zip")
+            publication.commit([name, f"{name}.zip"])
     return PackageResult(out_dir / name, out_dir / f"{name}.zip", [e["file"] for e in entries] + [MANIFEST])
+
+
+@dataclass
+class _Revision:
+    """The approved version compared with: its name and commit, the ændringsbilag's document kind, and the redlines
+    as (file, upload name, kind, title, status) of each changed document."""
+
+    name: str
+    commit: str
+    kind: DocumentKind
+    redlines: list[tuple[Path, str, str, str, str]]
+
+
+def _revised(stack: contextlib.ExitStack, content_dir: Path, since: str | None, approved: ApprovedVersion | None,
+             specs: list[DocumentSpec], area: str, timeout: float, progress: Progress | None) -> _Revision:
+    """Compare the content with the approved version (`since`, else the content's godkendt_version) and write the
+    redlines into a folder that lives as long as `stack`; every mistake in the revision is said where it was written."""
+    revision = since if since is not None else approved.revision if approved is not None else ""
+    where = "--siden" if since is not None else "godkendt_version"
+
+    def wrong(message: str) -> AgreementError:
+        if since is None and approved is not None:
+            return ContentErrors([ContentError(message, approved.at)])
+        return AgreementError(f"{where}: {message}")
+
+    try:
+        repo = Repository.of(content_dir)
+    except AgreementError:
+        raise wrong(f"{display_path(content_dir)} is not in a git repository, so there is no approved version "
+                    f"{revision!r} to compare it with; keep the content in git and tag the version LBF approved "
+                    "(git tag lbf-godkendt COMMIT), or leave the ændringsbilag out") from None
+    say = progress or (lambda _message: None)
+    say(f"comparing with the approved version {revision} for the ændringsbilag")
+    try:
+        base = repo.commit(revision)
+        comparison = stack.enter_context(compare(content_dir, revision))
+    except (ContentErrors, TemplateProblems, ToolError):
+        raise  # located in the approved version already ('lbf-godkendt:content/budget.yaml:12:5: ...')
+    except AgreementError as exc:  # an unknown revision, or no content folder in it
+        raise wrong(exc.message) from None
+    by_stem = {safe_name(spec.stem): spec for spec in specs}
+    scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="agreement-redlines-")))
+    pairs = comparison.redline_pairs()
+    written = write_redlines(pairs, scratch, author=comparison.author.name, date=comparison.author.date, pdf=False,
+                             timeout=timeout)
+    names = {}
+    redlines = []
+    for (stem, _, _), path in zip(pairs, written):
+        spec = by_stem[stem]
+        names[stem] = f"{shortened(f'{spec.upload_name} - ændringer', shared=area, max_length=NAME_MAX)}.docx"
+        redlines.append((path, names[stem], spec.kind, spec.title, spec.status))
+    kind = aendringsbilag.kind(comparison, repo.author(base).date.date(), names)
+    return _Revision(comparison.base.name, base, kind, redlines)
 
 
 def _zip(folder: Path, archive: Path) -> None:

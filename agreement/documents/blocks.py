@@ -36,6 +36,15 @@ class Diagram:
 
 
 @dataclass(frozen=True)
+class Marked:
+    """A paragraph for {{p ...}} of words kept ('='), removed ('-': struck through) and added ('+': underlined), both
+    coloured, after a bold `label`: a word diff as it reads on paper."""
+
+    label: str
+    segments: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Cell:
     text: str = ""
     bold: bool = False
@@ -72,7 +81,7 @@ class Table:
     text_style: str | None = None
 
 
-Block = Markdown | Footnote | Diagram | Table
+Block = Markdown | Footnote | Diagram | Table | Marked
 
 
 def blocks(value: Any) -> Iterator[Block]:

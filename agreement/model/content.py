@@ -229,6 +229,14 @@ class FocusArea:
 
 
 @dataclass(frozen=True)
+class ApprovedVersion:
+    """The version of the content LBF approved, as a git revision (godkendt_version), and where it is written."""
+
+    revision: str
+    at: Location
+
+
+@dataclass(frozen=True)
 class Strategic:
     source: Source
     area: Area
@@ -245,6 +253,7 @@ class Strategic:
     focus_areas: tuple[FocusArea, ...]
     evaluation: str
     revision: str
+    approved: ApprovedVersion | None = None
 
     @classmethod
     def from_doc(cls, doc: YamlDocument) -> Strategic:
@@ -282,6 +291,8 @@ class Strategic:
             focus_areas=tuple(FocusArea(a["navn"], a["valgt"], a["problemkompleks"]) for a in d["indsatsområder"]["områder"]),
             evaluation=d["lokal_evaluering"],
             revision=d["revision"],
+            approved=ApprovedVersion(d["godkendt_version"], doc.locate(("godkendt_version",)))
+            if "godkendt_version" in d else None,
         )
 
     @property

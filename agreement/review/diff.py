@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agreement.errors import ContentError, ContentErrors, Location, TemplateProblems
 from agreement.review.revisions import Author, Revision, versions
-from agreement.review.text import DocumentText, Item, Section, rendered
+from agreement.review.text import DocumentText, Item, Rendered, Section, rendered
 
 ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 SIMILAR = 0.5  # two paragraphs sharing at least this share of their words are one paragraph changed, not two
@@ -70,10 +70,11 @@ class Comparison:
     head: Revision
     author: Author
     documents: tuple[DocumentChange, ...]
+    follow_up: tuple[FigureChange, ...] = ()  # measurements of the yearly follow-up files, old -> new
 
     @property
     def changed(self) -> bool:
-        return any(doc.status != UNCHANGED for doc in self.documents)
+        return bool(self.follow_up) or any(doc.status != UNCHANGED for doc in self.documents)
 
     def redline_pairs(self) -> list[tuple[str, Path, Path]]:
         """(file stem, BASE docx, HEAD docx) of every document changed in place, for Word redlines."""
@@ -98,7 +99,8 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
         # whose build cache holds it.
         shutil.copytree(base_out, head_out)
         new = _documents(head_rev, folder / "source" / "head", head_out)
-        yield Comparison(base_rev, head_rev, author, tuple(compare_documents(old, new)))
+        yield Comparison(base_rev, head_rev, author, tuple(compare_documents(old.documents, new.documents)),
+                         tuple(compare_figures(old.follow_up, new.follow_up)))
 
 
 def compare_documents(old: Sequence[DocumentText], new: Sequence[DocumentText]) -> list[DocumentChange]:
@@ -246,16 +248,17 @@ def _removed(doc: DocumentText) -> DocumentChange:
     return DocumentChange(doc.kind, doc.title, doc.stem, REMOVED, base_docx=doc.docx)
 
 
-def _documents(revision: Revision, exported: Path, out_dir: Path) -> list[DocumentText]:
-    """The documents of one version with their key figures; its content errors located as git names the files."""
+def _documents(revision: Revision, exported: Path, out_dir: Path) -> Rendered:
+    """The documents of one version with their key figures, and its follow-up measurements; its content errors
+    located as git names the files."""
     try:
-        documents = rendered(revision.content, out_dir)
+        version = rendered(revision.content, out_dir)
     except ContentErrors as exc:
         raise ContentErrors([_located(error, revision, exported) for error in exc.errors]) from None
     except TemplateProblems as exc:
         prefix = f"{exported.resolve()}/"
         raise TemplateProblems([p.replace(prefix, revision.display("")) for p in exc.problems]) from None
-    return documents
+    return version
 
 
 def _located(error: ContentError, revision: Revision, exported: Path) -> ContentError:

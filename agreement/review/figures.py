@@ -1,13 +1,15 @@
-"""Key figures: the computed values of each document (totals, shares, periods, board, milestone dates) in Danish format."""
+"""Key figures: the computed values of each document (totals, shares, periods, board, milestone dates) and the
+follow-up measurements, in Danish format."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from agreement import formatting as fmt
 from agreement.documents.milepaelsplan import milestones
 from agreement.documents.organisation import meeting_count
 from agreement.documents.parties import period_to
+from agreement.documents.strategic import UNITS
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model.budget import compute, share_text
 from agreement.model.period import Period
@@ -38,6 +40,32 @@ def key_figures(programme: Programme) -> dict[str, Figures]:
     for deal in programme.delaftaler:
         out[safe_name(f"{DELAFTALE}-{deal.stem}")] = {"Periode": _span(deal.period), "Parter": _names(programme, deal.parties)}
     return out
+
+
+def follow_up_figures(programme: Programme) -> Figures:
+    """Every measurement of the yearly follow-up files, named by its year, indicator and place, in its unit.
+
+    The follow-up files make no document of their own, so a corrected measurement would show nowhere else.
+    A delmål's indicator has no unit in content: its values are shown as plain numbers.
+    """
+    fixed = programme.edition.indicators
+    own = {ind.id: ind.text for deal in programme.delaftaler for goal in deal.goals for ind in goal.indicators}
+    figures: Figures = {}
+    for follow_up in programme.follow_ups:
+        for m in follow_up.measurements:
+            indicator = fixed.get(m.indicator)
+            text = indicator.text if indicator is not None else own.get(m.indicator, m.indicator)
+            show = _unit(indicator.unit) if indicator is not None else fmt.number
+            data = f", dataår {m.data_year}" if m.data_year != follow_up.year else ""
+            for place, value in (("boligområdet", m.area), ("kommunen", m.municipality)):
+                if value is not None:
+                    figures[f"Opfølgning {follow_up.year}: {text} ({place}{data})"] = show(value)
+    return figures
+
+
+def _unit(unit: str) -> Callable[[float | int], str]:
+    """How a value of `unit` is shown: as the documents show baselines, else the number with the unit after it."""
+    return UNITS.get(unit, lambda number: f"{fmt.number(number)} {unit}")
 
 
 def _budget(programme: Programme) -> Figures:

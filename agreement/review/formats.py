@@ -40,6 +40,9 @@ def text(comparison: Comparison, color: bool = False) -> str:
                 heading += f" ({section.status})"
             lines.append(style(heading, bold=True))
             lines.extend(f"    {_text_change(change, style)}" for change in section.changes)
+    if comparison.follow_up:
+        lines.append(style("follow-up measurements", bold=True))
+        lines.extend(f"    {f.name}: {f.old or NONE} {ARROW} {f.new or NONE}" for f in comparison.follow_up)
     lines.append(_summary(comparison))
     return "".join(f"{line}\n" for line in lines)
 
@@ -55,6 +58,9 @@ def markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
     for doc in comparison.documents:
         sections = "; ".join(s.title for s in doc.sections) or ("key figures" if doc.figures else "")
         head.append(f"| {_cell(doc.title)} | {doc.status} | {_cell(sections)} |")
+    if comparison.follow_up:  # a few lines a year, and no document shows them: always in the comment
+        head += ["", "**Follow-up measurements**", ""]
+        head.extend(f"- {_md(f.name)}: {_md(f.old or NONE)} {ARROW} {_md(f.new or NONE)}" for f in comparison.follow_up)
     out = "\n".join(head) + "\n"
     changed = [doc for doc in comparison.documents if doc.status == CHANGED]
     room = limit - _length(out) - _length(_left_out_note(changed))  # the note as long as it could ever be
@@ -72,7 +78,8 @@ def markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
 
 
 def as_json(comparison: Comparison) -> str:
-    """Every document with its status, changed sections (changes, changed words) and key figures old and new."""
+    """Every document with its status, changed sections (changes, changed words) and key figures old and new; the
+    follow-up measurements old and new."""
     def revision(rev: Revision) -> dict[str, str | bool | None]:
         return {"name": rev.name, "commit": rev.commit, "working_tree": rev.commit is None}
 
@@ -81,6 +88,7 @@ def as_json(comparison: Comparison) -> str:
         "head": revision(comparison.head),
         "author": {"name": comparison.author.name, "date": comparison.author.date.isoformat()},
         "changed": comparison.changed,
+        "follow_up": [{"name": f.name, "old": f.old, "new": f.new} for f in comparison.follow_up],
         "documents": [
             {
                 "kind": doc.kind, "title": doc.title, "old_title": doc.old_title, "file": doc.stem, "status": doc.status,
@@ -112,9 +120,11 @@ _SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 def _summary(comparison: Comparison) -> str:
     total = len(comparison.documents)
     changed = sum(doc.status != UNCHANGED for doc in comparison.documents)
+    measured = len(comparison.follow_up)
+    also = f" {measured} follow-up measurement{'s' if measured != 1 else ''} changed." if measured else ""
     if not changed:
-        return f"no changes in the {total} document{'s' if total != 1 else ''}."
-    return f"{changed} of {total} document{'s' if total != 1 else ''} changed."
+        return f"no changes in the {total} document{'s' if total != 1 else ''}.{also}"
+    return f"{changed} of {total} document{'s' if total != 1 else ''} changed.{also}"
 
 
 def _text_change(change: Change, style: Style) -> str:

@@ -61,12 +61,20 @@ class DocumentText:
     figures: dict[str, str] = field(default_factory=dict)
 
 
-def rendered(content_dir: Path, out_dir: Path) -> list[DocumentText]:
+@dataclass(frozen=True)
+class Rendered:
+    """One version's documents, and its follow-up measurements (which make no document) by name."""
+
+    documents: list[DocumentText]
+    follow_up: dict[str, str]
+
+
+def rendered(content_dir: Path, out_dir: Path) -> Rendered:
     """Build the DOCX of every document of `content_dir` into `out_dir`; read each one's sections and key figures.
 
     The content is checked first: ContentErrors (or TemplateProblems) when it does not pass `check`.
     """
-    from agreement.review.figures import key_figures
+    from agreement.review.figures import follow_up_figures, key_figures
 
     registry = _Remembering()
     result = build(content_dir, out_dir, ("docx",), progress=None, registry=registry)
@@ -77,7 +85,7 @@ def rendered(content_dir: Path, out_dir: Path) -> list[DocumentText]:
         path = result.out_dir / doc.files["docx"]
         documents.append(DocumentText(doc.kind, doc.title, path.stem, path, tuple(docx_sections(path)),
                                       figures.get(path.stem, {})))
-    return documents
+    return Rendered(documents, follow_up_figures(registry.programme))
 
 
 class _Remembering(Registry):

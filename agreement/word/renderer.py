@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from agreement.documents.blocks import Diagram, Footnote, Markdown, Table
+from agreement.documents.blocks import Diagram, Footnote, Markdown, Marked, Table
 from agreement.errors import TemplateError
 from agreement.files import write_zip
 from agreement.model.metadata import Metadata
@@ -35,7 +35,7 @@ from agreement.word import layout, tables
 from agreement.word.figures import number_figures
 from agreement.word.markdown import Footnotes, MarkdownRenderer
 from agreement.word.native import finish_entries
-from agreement.word.ooxml import el, paragraph, to_xml, w
+from agreement.word.ooxml import el, paragraph, run, to_xml, w
 
 
 def raw(xml: str) -> Markup:
@@ -168,6 +168,8 @@ class DocxRenderer:
             return self._diagram(value)
         if isinstance(value, Footnote):
             return self._footnote(value.markdown)
+        if isinstance(value, Marked):
+            return self._paragraphs([marked(value)])
         if isinstance(value, dict):
             return {key: self._word(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
@@ -277,6 +279,25 @@ class DocxRenderer:
             root.append(note)
         etree.cleanup_namespaces(root)
         part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# How removed and added words look: struck through or underlined, so the marks do not rest on colour alone
+# (in the order CT_RPr declares them).
+_MARKS = {"-": (el("strike"), el("color", {"val": "C00000"})),
+          "+": (el("color", {"val": "00703C"}), el("u", {"val": "single"}))}
+
+
+def marked(block: Marked) -> etree._Element:
+    """The paragraph of a Marked block: its label in bold, then the words, with unmarked spaces between the runs."""
+    runs = [run(block.label, bold=True)] if block.label else []
+    for op, words in block.segments:
+        if runs:
+            runs.append(run(" "))
+        r = run(words)
+        if op in _MARKS:
+            r.insert(0, el("rPr", None, *(copy.deepcopy(mark) for mark in _MARKS[op])))
+        runs.append(r)
+    return paragraph(None, *runs)
 
 
 def _space() -> etree._Element:

@@ -294,3 +294,39 @@ def test_console_script(changed_repo: Path, as_markdown: str) -> None:
     assert proc.stdout == as_markdown
     assert proc.stderr == ""
     # --redline (the Word files with tracked changes and their PDFs): see tests/review/test_redline.py.
+
+
+def test_changed_follow_up_measurements_show_old_and_new_in_every_format(tmp_path: Path) -> None:
+    """A corrected measurement changes no document (the follow-up files are drafts), yet every format shows it, with
+    the indicator's name, the place and the data year, in the indicator's unit and Danish number format."""
+    repo = new_repo(tmp_path / "repo")
+    follow_up = repo / "content" / "opfoelgning" / "2022.yaml"
+    replace_line(follow_up, r"^    boligområde: 90.2$", "    boligområde: 91.05")  # dagtilbud, procent, data 2021
+    replace_line(follow_up, r"^    boligområde: 5.6$", "    boligområde: 5.8")  # karakterer: a grade, no unit shown
+    replace_line(follow_up, r"^    kommune: 74$", "")  # tryghed: the municipality's value removed
+    replace_line(follow_up, r"^    boligområde: 26$", "    boligområde: 1260")  # jobparathed-1, a delmål's: no unit
+    with compare(repo / "content", "main") as comparison:
+        outputs = {"text": formats.text(comparison), "json": formats.as_json(comparison),
+                   "markdown": formats.markdown(comparison)}
+    expected = [
+        ("Opfølgning 2022: Andel 1-5-årige i dagtilbud (boligområdet, dataår 2021)", f"90,2{NBSP}%", f"91,05{NBSP}%"),
+        ("Opfølgning 2022: Karaktergennemsnit i dansk og matematik for 9.-klasseselever (boligområdet, dataår 2021)",
+         "5,6", "5,8"),
+        ("Opfølgning 2022: Antal deltagere i Aktivt liv for ledige (boligområdet)", "26", "1.260"),
+        # A value removed comes after those of the new version, as a removed key figure does.
+        ("Opfølgning 2022: Andel beboere over 18 år, der føler sig grundlæggende trygge i boligområdet (kommunen)",
+         f"74{NBSP}%", None),
+    ]
+    data = json.loads(outputs["json"])
+    assert [(f["name"], f["old"], f["new"]) for f in data["follow_up"]] == expected
+    assert data["changed"] is True
+    assert {doc["status"] for doc in data["documents"]} == {"unchanged"}
+    lines = outputs["text"].splitlines()
+    at = lines.index("follow-up measurements")
+    assert lines[at + 1:at + 5] == [f"    {name}: {old or '(none)'} → {new or '(none)'}" for name, old, new in expected]
+    assert lines[-1] == "no changes in the 8 documents. 4 follow-up measurements changed."
+    markdown = outputs["markdown"]
+    assert "\n**Follow-up measurements**\n\n- Opfølgning 2022: Andel 1-5-årige i dagtilbud (boligområdet, dataår 2021): " \
+           f"90,2{NBSP}% → 91,05{NBSP}%\n" in markdown
+    assert "- Opfølgning 2022: Antal deltagere i Aktivt liv for ledige (boligområdet): 26 → 1.260\n" in markdown
+    assert "4 follow-up measurements changed." in markdown

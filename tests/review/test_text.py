@@ -16,7 +16,7 @@ from tests.conftest import SAMPLE, copy_build
 def documents(built_docx, tmp_path_factory: pytest.TempPathFactory) -> dict[str, DocumentText]:
     """The sample read by `rendered`, into a copy of the shared DOCX build (its documents come from its cache)."""
     out = copy_build(built_docx.out_dir, tmp_path_factory.mktemp("text") / "docx")
-    return {doc.stem: doc for doc in rendered(SAMPLE, out)}
+    return {doc.stem: doc for doc in rendered(SAMPLE, out).documents}
 
 
 def test_every_document_with_its_manifest_kind_and_title(documents: dict[str, DocumentText]) -> None:
