@@ -21,6 +21,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
+from agreement.source.syntax import syntax_error
 
 JsonPath = tuple[Any, ...]
 
@@ -224,7 +225,7 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         if exc.problem and "maximum nesting depth" in exc.problem:
             # libyaml's own limit (1,000 levels), met before the composer's when it reads ahead along one line
             raise ContentErrors([ContentError(_too_deep(), _location(shown, exc.problem_mark))]) from None
-        raise ContentErrors([_syntax_error(shown, exc, lines)]) from None
+        raise ContentErrors([syntax_error(shown, exc, lines)]) from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
         raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
     finally:
@@ -239,7 +240,7 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
     except _Refused as exc:
         builder.errors.append(ContentError(exc.message, _location(shown, exc.mark)))
     except yaml.MarkedYAMLError as exc:
-        builder.errors.append(_syntax_error(shown, exc, lines))
+        builder.errors.append(syntax_error(shown, exc, lines))
     if builder.errors:
         raise ContentErrors(builder.errors)
     return doc
@@ -496,17 +497,3 @@ def _escaped_columns(raw: str, first_column: int) -> tuple[int, ...]:
         columns.append(first_column + i)
         i += 2 + _ESCAPE_DIGITS.get(raw[i + 1], 0) if raw[i] == "\\" and i + 1 < len(raw) else 1
     return tuple(columns)
-
-
-def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> ContentError:
-    mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or "invalid YAML"
-    context = f" ({exc.context})" if exc.context and exc.context != problem else ""
-    hint = ""
-    # libyaml's message for a tab that starts a line does not say it is a tab.
-    if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
-        hint = "; indent with spaces, not tabs"
-    elif "mapping values are not allowed" in problem:
-        hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
-    location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-    return ContentError(f"invalid YAML: {problem}{context}{hint}", location)

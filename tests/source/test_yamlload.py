@@ -20,7 +20,7 @@ from tests.conftest import replace_line
 
 CASES = [
     ("invalid-syntax", b"navn: Albertslund\nperiode: [2021\nstatus: endelig\n", 3, "invalid YAML"),
-    ("bad-indent", b"a:\n  b: 1\n c: 2\n", 3, "invalid YAML"),
+    ("bad-indent", b"a:\n  b: 1\n c: 2\n", 3, "indented 1 space, which lines up with no field above it"),
     ("tab-indent", b"a:\n\tb: 1\n", 2, "tabs"),
     ("unquoted-colon", b"navn: Albertslund: Nord\n", 1, "quotes"),
     ("not-utf8", "navn: Albertslund\nby: K\u00f8benhavn\n".encode("latin-1"), 2, "not UTF-8"),
@@ -481,3 +481,31 @@ def test_a_line_separator_is_named_at_its_place(tmp_path: Path, character: str, 
     path.write_text('navn: A\ntekst: "en linje\\u2028og en til"\n', encoding="utf-8")
     with pytest.raises(ContentErrors, match="the escape \\\\u2028 is the line break character U\\+2028"):
         load_yaml(path)
+
+
+# (name, text, line, column, message): libyaml's errors told in the user's terms, where the user must act.
+SYNTAX = [
+    ("colon-on-the-last-line", "a: 1\nstatus udkast\n", 2, 7, "'status' has no ':' after it, so YAML cannot tell "
+     "the field name from its value; write 'status: udkast'"),
+    ("colon-in-a-list-item", "a:\n  - navn: Per\n    rolle Formand\n    b: 1\n", 3, 10, "write 'rolle: Formand'"),
+    ("colon-in-text", "navn: Albertslund: Nord\n", 1, 18, 'put the text in quotes: navn: "Albertslund: Nord"'),
+    ("indented-more", "a:\n  b: 1\n    c: 2\n", 3, 5,
+     "this line is indented more than 'b' on line 2, so YAML reads it as more of that field's value; indent it 2 spaces"),
+    ("text-after-double-quotes", 'a: "Per" og Ole\n', 1, 10, "write a: '\"Per\" og Ole'"),
+    ("apostrophe-in-single-quotes", "a: 'Ole's hus'\n", 1, 9, "write a: \"Ole's hus\""),
+    ("less-indented-block-text", "x: 1\nvision: |\n    Tekst en.\n  Tekst to.\ny: 2\n", 4, 3,
+     "indent every line of the text 4 spaces"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column", "message"), SYNTAX, ids=[c[0] for c in SYNTAX])
+def test_yaml_syntax_errors_say_what_to_write(tmp_path: Path, name: str, text: str, line: int, column: int,
+                                              message: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert (error.location.line, error.location.column) == (line, column), str(error)
+    assert message in error.message
+    assert "invalid YAML" not in error.message
