@@ -75,15 +75,15 @@ def _misplaced(lines: list[str], line: int, column: int) -> tuple[str, int, int]
     key = _KEY.match(here.lstrip(" ").removeprefix("- "))
     if key is not None and here[:column].rstrip().endswith(("\"", "'")) and column > _indent(here):
         value = here[here.index(":", _indent(here)) + 1:].strip()
-        if value[0] == "'" and value.endswith("'"):  # an apostrophe inside single quotes: 'Ole's hus'
+        if value[:1] == "'" and value.endswith("'") and len(value) > 1:  # an apostrophe inside single quotes: 'Ole's hus'
             value = value[1:-1]
         return (f"the text goes on after its closing quote, and YAML allows quotes only around a whole text; "
                 f"write {key.group(1)}: {quoted(value)}", line, column)
     if column != _indent(here):
         return None
     block = _block_above(lines, line)
-    if block is not None:
-        first = next(i for i in range(block + 1, line) if lines[i].strip())
+    first = next((i for i in range(block + 1, line) if lines[i].strip()), None) if block is not None else None
+    if block is not None and first is not None:
         return (f"this line is indented less than the first line of the text of '{_field(lines[block])}' "
                 f"(line {first + 1}), which ends the text there; indent every line of the text "
                 f"{_spaces(_indent(lines[first]))}, as the first one is", line, column)
@@ -119,7 +119,7 @@ def _indentation(lines: list[str], line: int) -> tuple[str, int, int] | None:
                 "start with '- '; start it with '- ' to make it an item of the list"
                 + (f", or indent it like the field it belongs with: {_choices(others)}" if others else ""),
                 line, indent)
-    if any(column == indent for column, *_ in levels):
+    if not levels or any(column == indent for column, *_ in levels):
         return None  # it lines up, so something else is wrong; libyaml's own words are all there is to say
     return (f"this line is indented {_spaces(indent)}, which lines up with no field above it; indent it like the "
             f"field it belongs with: {_choices(fields or [(c, n, name) for c, n, name, _ in levels])}", line, indent)

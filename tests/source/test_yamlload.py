@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from agreement.cli import main
 from agreement.errors import ContentErrors
 from agreement.source import yamlload
 from agreement.source.yamlload import load_yaml
-from tests.conftest import replace_line
+from tests.conftest import ROOT, replace_line
 
 CASES = [
     ("invalid-syntax", b"navn: Albertslund\nperiode: [2021\nstatus: endelig\n", 3, "invalid YAML"),
@@ -509,3 +511,26 @@ def test_yaml_syntax_errors_say_what_to_write(tmp_path: Path, name: str, text: s
     assert (error.location.line, error.location.column) == (line, column), str(error)
     assert message in error.message
     assert "invalid YAML" not in error.message
+
+
+_SAMPLE_LINES = (ROOT / "content" / "strategic.yaml").read_text(encoding="utf-8").split("\n")[:200]
+_EDITS = st.lists(st.tuples(st.integers(0, len(_SAMPLE_LINES) - 1), st.integers(0, 200),
+                            st.sampled_from(["", ":", " ", "- ", "\"", "'", "|", "#", "[", "]", ": ", "\n", "\n  "]),
+                            st.integers(-1, 6)), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_EDITS)
+@example([(4, 0, ": ", -1)])  # an error on the first line after the comments: no line above to line up with
+def test_broken_yaml_is_always_a_located_message(edits: list[tuple[int, int, str, int]]) -> None:
+    """Whatever a slip of the keyboard does to a content file, reading it ends in located messages, never a crash
+    of the code that explains libyaml's errors."""
+    lines = list(_SAMPLE_LINES)
+    for line, column, insert, indent in edits:
+        text = lines[line]
+        text = text[:column] + insert + text[column + (insert == ""):]
+        lines[line] = text if indent < 0 else " " * indent + text.lstrip(" ")
+    try:
+        yamlload._load("\n".join(lines).encode(), "strategic.yaml")
+    except ContentErrors as caught:
+        assert all(e.location is not None and e.location.line >= 1 for e in caught.errors)
