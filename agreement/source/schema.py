@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import json
 import math
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from agreement.errors import ContentError, TemplateError, unique
 from agreement.resources import SCHEMAS
+from agreement.source.syntax import quoted
 from agreement.source.yamlload import JsonPath, YamlDocument
 
 if TYPE_CHECKING:
@@ -129,11 +132,12 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
                 for k in missing]
     if kind == "type":
         expected = _type_words(error.validator_value)
-        msg = f"{here or 'the file'} must be {expected}, but it is {_value_words(value)}"
+        quote = _quote_hint(doc, path, value) if "text" in expected else None
+        msg = f"{here or 'the file'} must be {expected}, but {quote or 'it is ' + _value_words(value)}"
         if not path:
             msg = f"the file must hold the document's fields as 'name: value' lines, but it holds {_value_words(value)}"
-        if "number" in expected and isinstance(value, str) and _looks_danish_number(value):
-            msg += f"; write numbers with a decimal point and no unit, e.g. {value.replace('.', '').replace(',', '.').rstrip(' %')}"
+        if "number" in expected and isinstance(value, str):
+            msg += _number_hint(value, whole=error.validator_value == "integer")
         elif error.validator_value == "integer" and isinstance(value, float) and math.isfinite(value):
             msg += f"; if you wrote {value:.3f} with a thousands dot, write {_thousands_guess(value)} without dots"
         return [doc.error(path, msg)]
@@ -146,7 +150,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         choices = [str(c) for c in error.validator_value]
         return [doc.error(path, f"'{value}' is not allowed for {here}{suggest(value, choices)}; choose one of: {', '.join(choices)}")]
     if (kind == "format" and error.validator_value == "date") or (kind == "pattern" and _is_date_schema(error.schema)):
-        return [doc.error(path, f"'{value}' is not a valid date for {here}; write dates as YYYY-MM-DD, e.g. 2021-03-01")]
+        return [doc.error(path, f"'{value}' is not a valid date for {here}; {_date_hint(str(value))}")]
     if kind == "pattern":
         if error.schema.get("pattern", "").startswith("^[a-z0-9]"):
             return [doc.error(path, f"'{value}' is not a valid id for {here}; "
@@ -180,11 +184,97 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         word = "at most" if kind == "maximum" else "less than"
         return [doc.error(path, f"{here} must be {word} {error.validator_value}, but it is {value}")]
     if kind in ("oneOf", "anyOf"):
-        options = [_type_words(_resolve(root, o).get("type", "value")) for o in error.validator_value]
-        danish = isinstance(value, str) and _looks_danish_number(value)
-        return [doc.error(path, f"{here} must be {' or '.join(options)}, but it is {_value_words(value)}"
-                          + ("; write numbers with a decimal point, e.g. 88.9" if danish else ""))]
+        branches = [_resolve(root, o) for o in error.validator_value]
+        fitting = _fitting_branch(branches, value)
+        if fitting is not None:
+            # The value has the shape of one of the choices: what is wrong is inside it, so say that, there.
+            inner = [e for e in error.context or () if e.relative_schema_path and e.relative_schema_path[0] == fitting]
+            if inner:
+                return [t for e in inner for t in _translate(doc, e, root)]
+        options = list(dict.fromkeys(_option_words(b) for b in branches))
+        quote = _quote_hint(doc, path, value) if "text" in options else None
+        hint = _number_hint(value, whole=False) if isinstance(value, str) and "a number" in options else ""
+        return [doc.error(path, f"{here} must be {_or(options)}, but {quote or 'it is ' + _value_words(value)}{hint}")]
     return [doc.error(path, f"{here}: {error.message}")]
+
+
+def _fitting_branch(branches: list[dict[str, Any]], value: Any) -> int | None:
+    """The one choice of a oneOf that a group of fields or a list is meant for, by its type and its required
+    fields; None when it is not a group or list, or when no one choice stands out."""
+    if not isinstance(value, (dict, list)):
+        return None
+    kind = "object" if isinstance(value, dict) else "array"
+    fits = [i for i, b in enumerate(branches) if b.get("type") == kind]
+    if len(fits) > 1 and isinstance(value, dict):
+        fits = [i for i in fits if set(branches[i].get("required", ())) & set(value)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _option_words(branch: dict[str, Any]) -> str:
+    if "const" in branch:
+        return f"'{branch['const']}'"
+    return _type_words(branch.get("type", "value"))
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _quote_hint(doc: YamlDocument, path: JsonPath, value: Any) -> str | None:
+    """For text that YAML read as something else (00000013, yes, 12:30, [Per]), how it was read and what to write."""
+    written = doc.written.get(path)
+    if written is None:
+        return None
+    if isinstance(value, (list, dict)):
+        brackets = "square brackets" if isinstance(value, list) else "curly brackets"
+        inner = written[1:-1].strip()
+        return (f"the {brackets} make YAML read {written} as {_value_words(value)}; write the text without them "
+                f"({inner}), or put it in quotes if they belong to the text: {quoted(written)}")
+    return f"YAML reads {written} as {_value_words(value)}; put it in quotes to keep it as written: {quoted(written)}"
+
+
+# The units and separators a number is written with in Danish text, which a number field must not hold.
+_UNIT = re.compile(r"\s*(kr\.?|kroner|dkk|%|procent|pct\.?)$", re.IGNORECASE)
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _number_hint(text: str, *, whole: bool) -> str:
+    """'; write 1010000, without thousands dots' for a number written as in a letter ('1.010.000', '80 000',
+    '80000 kr.', '88,9 %'), else ''."""
+    rest = text.strip()
+    unit = _UNIT.search(rest)
+    if unit is not None:
+        rest = rest[:unit.start()]
+    spaced = re.sub(r"(?<=[0-9])[ \u00a0](?=[0-9]{3}(?![0-9]))", "", rest)
+    dotted = re.fullmatch(r"-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?", spaced) is not None
+    number = (spaced.replace(".", "") if dotted else spaced).replace(",", ".", 1)
+    if not _NUMBER.fullmatch(number) or (whole and "." in number):
+        return ""
+    without = [w for w, yes in (("thousands dots", dotted), ("spaces", spaced != rest),
+                                (f"'{unit.group(1) if unit else ''}'", unit is not None)) if yes]
+    how = [w for w, yes in (("with a decimal point", "," in spaced), ("without " + _or(without) if without else "", without),
+                            ("without quotes", not without and "," not in spaced)) if yes]
+    return f"; write {number}, " + " and ".join(how)
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date_hint(value: str) -> str:
+    """What is wrong with a date: its form, or a day its month does not have."""
+    written = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
+    if written is None:
+        return "write dates as YYYY-MM-DD, e.g. 2021-03-01"
+    year, month, day = (int(n) for n in written.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}; write dates as YYYY-MM-DD, e.g. 2021-03-01"
+    days = calendar.monthrange(year, month)[1]
+    if month == 2 and day == 29:
+        return f"there is no 29 February in {year}, which is not a leap year; check the day"
+    if day == 0:
+        return "there is no day 0 in a month; check the day"
+    return f"there is no {day} {_MONTHS[month - 1]}, which has {days} days; check the day"
 
 
 def _resolve(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +343,3 @@ def _thousands_guess(value: float) -> str:
     """580.0 (from '580.000') -> '580000': what the author most likely meant."""
     return str(round(value * 1000))
 
-
-def _looks_danish_number(text: str) -> bool:
-    cleaned = text.strip().rstrip("%").strip().replace(".", "")
-    return bool(cleaned) and cleaned.replace(",", "", 1).isdigit()

@@ -18,6 +18,7 @@ from agreement.errors import ContentError, Location, unique
 from agreement.images import FigureProblem, figure_path, read_figure
 from agreement.mdsyntax import PARSER
 from agreement.source.schema import _field_name
+from agreement.source.syntax import quoted
 from agreement.source.yamlload import JsonPath, YamlDocument
 
 # Beyond a thousand billion kroner a number is a typing slip, and Excel stops counting exactly at 10**15.
@@ -54,6 +55,8 @@ def value_errors(doc: YamlDocument, schema: dict[str, Any], root: Path | None = 
             errors.extend(_number_errors(doc, path, value, here))
         elif isinstance(value, str):
             errors.extend(_text_errors(doc, path, value, here))
+            if path in doc.comments and any(_free_text(s) for s in schemas):
+                errors.append(_comment_error(doc, path, value, here))
             if any(s.get("format") == "date" for s in schemas):
                 errors.extend(_date_errors(doc, path, value, here))
             if any(_is_markdown(s) for s in schemas):
@@ -182,6 +185,23 @@ def _text_errors(doc: YamlDocument, path: JsonPath, value: str, here: str) -> li
             f"{here} has '{shown}' {where}, which looks like a CPR number (personal data); personal data must not be "
             "in documents sent to Landsbyggefonden — remove it", location))
     return errors
+
+
+def _free_text(schema: dict[str, Any]) -> bool:
+    """A text field of the documents, not an id, a date or a choice from a list."""
+    return (schema.get("type") == "string" and not {"enum", "const", "format"} & schema.keys()
+            and "\\n" in schema.get("pattern", "\\n"))
+
+
+def _comment_error(doc: YamlDocument, path: JsonPath, value: str, here: str) -> ContentError:
+    """An unquoted text followed by ' #...': YAML drops the rest of the line as a comment. Refused rather than
+    warned about: the text the documents would print is silently shorter than the line reads, and a comment
+    after a text is as easily written on a line of its own."""
+    location, comment = doc.comments[path]
+    return ContentError(
+        f"{here}: YAML reads ' {comment}' as a comment, so the text would be only '{value}'; if it belongs to the "
+        f"text, put the whole text in quotes: {quoted(value + ' ' + comment)}; if it is a comment, "
+        "put it on a line of its own", location)
 
 
 def _cpr_date(day: str, month: str, year: str, serial: str) -> dt.date | None:

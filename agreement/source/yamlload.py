@@ -21,6 +21,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
+from agreement.source.syntax import syntax_error
 
 JsonPath = tuple[Any, ...]
 
@@ -144,6 +145,12 @@ class YamlDocument:
     texts: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
     # For a one-line text in double quotes with escapes (\uFFFE), its line and the column of each character.
     escaped: dict[JsonPath, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
+    # For a value written without quotes that YAML reads as something other than text (00000013 as 11, yes as
+    # true, 12:30 as 750, [Per] as a list), what was written, so a field that needs text can say to quote it.
+    written: dict[JsonPath, str] = field(default_factory=dict)
+    # For a text written without quotes and followed by a comment on its line ('Formand #2'), where the '#' is
+    # and the comment from it to the line's end.
+    comments: dict[JsonPath, tuple[Location, str]] = field(default_factory=dict)
 
     def locate(self, path: JsonPath, *, key: bool = False) -> Location:
         """The location of the value (or its key) at `path`, else of its nearest ancestor."""
@@ -224,7 +231,7 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         if exc.problem and "maximum nesting depth" in exc.problem:
             # libyaml's own limit (1,000 levels), met before the composer's when it reads ahead along one line
             raise ContentErrors([ContentError(_too_deep(), _location(shown, exc.problem_mark))]) from None
-        raise ContentErrors([_syntax_error(shown, exc, lines)]) from None
+        raise ContentErrors([syntax_error(shown, exc, lines)]) from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
         raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
     finally:
@@ -239,7 +246,7 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
     except _Refused as exc:
         builder.errors.append(ContentError(exc.message, _location(shown, exc.mark)))
     except yaml.MarkedYAMLError as exc:
-        builder.errors.append(_syntax_error(shown, exc, lines))
+        builder.errors.append(syntax_error(shown, exc, lines))
     if builder.errors:
         raise ContentErrors(builder.errors)
     return doc
@@ -354,24 +361,43 @@ class _Builder:
         if not self._tag_allowed(node):
             return None
         if isinstance(node, MappingNode):
+            self._remember_written(node, path)
             self.active.add(id(node))
             result = self._mapping(node, path)
             self.active.discard(id(node))
             return result
         if isinstance(node, SequenceNode):
+            self._remember_written(node, path)
             self.active.add(id(node))
             items = [self.value(item, path + (i,)) for i, item in enumerate(node.value)]
             self.active.discard(id(node))
             return items
         value = self._scalar(node)
+        if not isinstance(value, str) and isinstance(node, ScalarNode) and not node.style and node.value:
+            self.doc.written[path] = node.value
         if isinstance(value, str) and isinstance(node, ScalarNode):
             self._remember_text(node, value, path)
+            if not node.style:
+                self._remember_comment(node, path)
             at = _first_hidden(value)  # written as an escape (\u202E): the file's own text has none
             if at is not None:
                 line, column = value.count("\n", 0, at), at - (value.rfind("\n", 0, at) + 1)
                 self.errors.append(ContentError(_hidden(value[at], escaped=True),
                                                 self.doc.locate_text(path, line, column) or self.doc.locate(path)))
         return value
+
+    def _remember_written(self, node: Node, path: JsonPath) -> None:
+        """A list or group written in brackets on one line, as it was written."""
+        start, end = node.start_mark, node.end_mark
+        if getattr(node, "flow_style", False) and start.line == end.line < len(self.lines):
+            self.doc.written[path] = self.lines[start.line][start.column:end.column]
+
+    def _remember_comment(self, node: ScalarNode, path: JsonPath) -> None:
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        if rest.lstrip(" \t").startswith("#"):
+            column = end.column + len(rest) - len(rest.lstrip(" \t")) + 1
+            self.doc.comments[path] = (Location(self.doc.path, end.line + 1, column), rest.strip())
 
     def _remember_text(self, node: ScalarNode, value: str, path: JsonPath) -> None:
         """Where each character of a text stands in the file, so checks can point inside it."""
@@ -496,17 +522,3 @@ def _escaped_columns(raw: str, first_column: int) -> tuple[int, ...]:
         columns.append(first_column + i)
         i += 2 + _ESCAPE_DIGITS.get(raw[i + 1], 0) if raw[i] == "\\" and i + 1 < len(raw) else 1
     return tuple(columns)
-
-
-def _syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> ContentError:
-    mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or "invalid YAML"
-    context = f" ({exc.context})" if exc.context and exc.context != problem else ""
-    hint = ""
-    # libyaml's message for a tab that starts a line does not say it is a tab.
-    if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
-        hint = "; indent with spaces, not tabs"
-    elif "mapping values are not allowed" in problem:
-        hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
-    location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-    return ContentError(f"invalid YAML: {problem}{context}{hint}", location)

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from agreement.cli import main
 from agreement.errors import ContentErrors
 from agreement.source import yamlload
 from agreement.source.yamlload import load_yaml
-from tests.conftest import replace_line
+from tests.conftest import ROOT, replace_line
 
 CASES = [
     ("invalid-syntax", b"navn: Albertslund\nperiode: [2021\nstatus: endelig\n", 3, "invalid YAML"),
-    ("bad-indent", b"a:\n  b: 1\n c: 2\n", 3, "invalid YAML"),
+    ("bad-indent", b"a:\n  b: 1\n c: 2\n", 3, "indented 1 space, which lines up with no field above it"),
     ("tab-indent", b"a:\n\tb: 1\n", 2, "tabs"),
     ("unquoted-colon", b"navn: Albertslund: Nord\n", 1, "quotes"),
     ("not-utf8", "navn: Albertslund\nby: K\u00f8benhavn\n".encode("latin-1"), 2, "not UTF-8"),
@@ -481,3 +483,54 @@ def test_a_line_separator_is_named_at_its_place(tmp_path: Path, character: str, 
     path.write_text('navn: A\ntekst: "en linje\\u2028og en til"\n', encoding="utf-8")
     with pytest.raises(ContentErrors, match="the escape \\\\u2028 is the line break character U\\+2028"):
         load_yaml(path)
+
+
+# (name, text, line, column, message): libyaml's errors told in the user's terms, where the user must act.
+SYNTAX = [
+    ("colon-on-the-last-line", "a: 1\nstatus udkast\n", 2, 7, "'status' has no ':' after it, so YAML cannot tell "
+     "the field name from its value; write 'status: udkast'"),
+    ("colon-in-a-list-item", "a:\n  - navn: Per\n    rolle Formand\n    b: 1\n", 3, 10, "write 'rolle: Formand'"),
+    ("colon-in-text", "navn: Albertslund: Nord\n", 1, 18, 'put the text in quotes: navn: "Albertslund: Nord"'),
+    ("indented-more", "a:\n  b: 1\n    c: 2\n", 3, 5,
+     "this line is indented more than 'b' on line 2, so YAML reads it as more of that field's value; indent it 2 spaces"),
+    ("text-after-double-quotes", 'a: "Per" og Ole\n', 1, 10, "write a: '\"Per\" og Ole'"),
+    ("apostrophe-in-single-quotes", "a: 'Ole's hus'\n", 1, 9, "write a: \"Ole's hus\""),
+    ("less-indented-block-text", "x: 1\nvision: |\n    Tekst en.\n  Tekst to.\ny: 2\n", 4, 3,
+     "indent every line of the text 4 spaces"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "line", "column", "message"), SYNTAX, ids=[c[0] for c in SYNTAX])
+def test_yaml_syntax_errors_say_what_to_write(tmp_path: Path, name: str, text: str, line: int, column: int,
+                                              message: str) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_yaml(path)
+    [error] = caught.value.errors
+    assert (error.location.line, error.location.column) == (line, column), str(error)
+    assert message in error.message
+    assert "invalid YAML" not in error.message
+
+
+_SAMPLE_LINES = (ROOT / "content" / "strategic.yaml").read_text(encoding="utf-8").split("\n")[:200]
+_EDITS = st.lists(st.tuples(st.integers(0, len(_SAMPLE_LINES) - 1), st.integers(0, 200),
+                            st.sampled_from(["", ":", " ", "- ", "\"", "'", "|", "#", "[", "]", ": ", "\n", "\n  "]),
+                            st.integers(-1, 6)), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_EDITS)
+@example([(4, 0, ": ", -1)])  # an error on the first line after the comments: no line above to line up with
+def test_broken_yaml_is_always_a_located_message(edits: list[tuple[int, int, str, int]]) -> None:
+    """Whatever a slip of the keyboard does to a content file, reading it ends in located messages, never a crash
+    of the code that explains libyaml's errors."""
+    lines = list(_SAMPLE_LINES)
+    for line, column, insert, indent in edits:
+        text = lines[line]
+        text = text[:column] + insert + text[column + (insert == ""):]
+        lines[line] = text if indent < 0 else " " * indent + text.lstrip(" ")
+    try:
+        yamlload._load("\n".join(lines).encode(), "strategic.yaml")
+    except ContentErrors as caught:
+        assert all(e.location is not None and e.location.line >= 1 for e in caught.errors)

@@ -1,0 +1,201 @@
+"""libyaml's messages for unreadable YAML, told in the user's terms at the line and column where they must act."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from agreement.errors import ContentError, Location
+
+# A field whose text follows on the next lines: 'vision: |', 'tekst: >-', with a comment after it or not.
+_BLOCK = re.compile(r"^\s*(?:- )?([^\s#][^:#]*?):\s+[|>][-+0-9]*\s*(?:#.*)?$")
+_KEY = re.compile(r"^([^\s#'\"\[{][^:#]*?):(?:\s|$)")
+
+
+def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> ContentError:
+    """One located message for what stopped libyaml reading the file."""
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    # libyaml's message for a tab that starts a line does not say it is a tab.
+    if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
+        return _generic(shown, exc, lines, "; indent with spaces, not tabs")
+    explained = _explain(exc, problem, lines)
+    if explained is not None:
+        message, line, column = explained
+        return ContentError(message, Location(shown, line + 1, column + 1))
+    hint = ""
+    if "mapping values are not allowed" in problem:
+        hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
+    return _generic(shown, exc, lines, hint)
+
+
+def _generic(shown: str, exc: yaml.MarkedYAMLError, lines: list[str], hint: str) -> ContentError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "invalid YAML"
+    context = f" ({exc.context})" if exc.context and exc.context != problem else ""
+    location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
+    return ContentError(f"invalid YAML: {problem}{context}{hint}", location)
+
+
+def _explain(exc: yaml.MarkedYAMLError, problem: str, lines: list[str]) -> tuple[str, int, int] | None:
+    """The message, 0-based line and column for a mistake recognised in the lines around libyaml's marks."""
+    mark, context = exc.problem_mark, exc.context_mark
+    if problem == "could not find expected ':'" and context is not None and context.line < len(lines):
+        return _no_colon(lines, context.line, context.column)
+    if mark is None or mark.line >= len(lines):
+        return None
+    if problem.startswith(("did not find expected key", "did not find expected '-' indicator", "expected <block end>")):
+        return _misplaced(lines, mark.line, mark.column)
+    if problem.startswith("mapping values are not allowed"):
+        return _colon_in_text(lines, mark.line, mark.column)
+    return None
+
+
+def _no_colon(lines: list[str], line: int, column: int) -> tuple[str, int, int] | None:
+    """A line read as the start of a field whose ':' never came: a forgotten colon, or a block's text not indented."""
+    block = _block_above(lines, line)
+    if block is not None and _previous(lines, line) == block:
+        name = _field(lines[block])
+        return (f"the text of '{name}' (line {block + 1}) must be indented more than '{name}'; "
+                f"indent each of its lines {_spaces(_indent(lines[block]) + 2)}", line, column)
+    text = lines[line][column:].split(" #")[0].rstrip()
+    key, _, rest = text.partition(" ")
+    rest = rest.strip()
+    if not key:
+        return None
+    return (f"'{key}' has no ':' after it, so YAML cannot tell the field name from its value; "
+            f"write '{key}: {rest}'" if rest else f"'{key}' has no ':' after it; write '{key}:' and then its value",
+            line, column + len(key))
+
+
+def _misplaced(lines: list[str], line: int, column: int) -> tuple[str, int, int] | None:
+    """Something found where a field or a list item should start: wrong indentation, mostly."""
+    here = lines[line]
+    key = _KEY.match(here.lstrip(" ").removeprefix("- "))
+    if key is not None and here[:column].rstrip().endswith(("\"", "'")) and column > _indent(here):
+        value = here[here.index(":", _indent(here)) + 1:].strip()
+        if value[:1] == "'" and value.endswith("'") and len(value) > 1:  # an apostrophe inside single quotes: 'Ole's hus'
+            value = value[1:-1]
+        return (f"the text goes on after its closing quote, and YAML allows quotes only around a whole text; "
+                f"write {key.group(1)}: {quoted(value)}", line, column)
+    if column != _indent(here):
+        return None
+    block = _block_above(lines, line)
+    first = next((i for i in range(block + 1, line) if lines[i].strip()), None) if block is not None else None
+    if block is not None and first is not None:
+        return (f"this line is indented less than the first line of the text of '{_field(lines[block])}' "
+                f"(line {first + 1}), which ends the text there; indent every line of the text "
+                f"{_spaces(_indent(lines[first]))}, as the first one is", line, column)
+    return _indentation(lines, line)
+
+
+def _colon_in_text(lines: list[str], line: int, column: int) -> tuple[str, int, int] | None:
+    """': ' where YAML does not allow a new field: inside a text, or on a line indented too far."""
+    here = lines[line]
+    start = _indent(here) + (2 if here.lstrip(" ").startswith("- ") else 0)
+    key = _KEY.match(here[start:])
+    if key is not None and start + len(key.group(1)) < column:
+        value = here[start + len(key.group(1)) + 1:].strip()
+        return (f"the text contains ': ', which YAML reads as the start of another field; put the text in quotes: "
+                f"{key.group(1)}: {quoted(value)}", line, column)
+    above = _previous(lines, line)
+    if above is not None and _indent(here) > _indent(lines[above]) and column > _indent(here):
+        name = _name(lines[above])
+        return (f"this line is indented more than '{name}' on line {above + 1}, so YAML reads it as more of that "
+                f"field's value; indent it {_spaces(_indent(lines[above]))}, like '{name}'", line, _indent(here))
+    return None
+
+
+def _indentation(lines: list[str], line: int) -> tuple[str, int, int] | None:
+    here = lines[line]
+    indent = _indent(here)
+    levels = _levels(lines, line)
+    dash = next(((n, name) for col, n, name, is_dash in levels if is_dash and col == indent), None)
+    fields = [(col, n, name) for col, n, name, is_dash in levels if not is_dash]
+    if dash is not None and not here.lstrip().startswith("-"):
+        others = [f for f in fields if f[0] != indent]
+        return (f"this line is indented like the list items above it ('{dash[1]}' on line {dash[0] + 1}) but does not "
+                "start with '- '; start it with '- ' to make it an item of the list"
+                + (f", or indent it like the field it belongs with: {_choices(others)}" if others else ""),
+                line, indent)
+    if not levels or any(column == indent for column, *_ in levels):
+        return None  # it lines up, so something else is wrong; libyaml's own words are all there is to say
+    return (f"this line is indented {_spaces(indent)}, which lines up with no field above it; indent it like the "
+            f"field it belongs with: {_choices(fields or [(c, n, name) for c, n, name, _ in levels])}", line, indent)
+
+
+def _levels(lines: list[str], line: int) -> list[tuple[int, int, str, bool]]:
+    """The indentations a line after `line - 1` may have: those of the line above and of the groups it is in,
+    each as (column, line, name, whether it is a list item's dash), nearest first."""
+    found: list[tuple[int, int, str, bool]] = []
+    limit = len(lines[line]) + 10_000
+    for n in range(line - 1, -1, -1):
+        text = lines[n]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        indent = _indent(text)
+        if indent >= limit:
+            continue
+        stripped = text.lstrip(" ")
+        if stripped.startswith("- "):
+            inner = stripped[2:]
+            key = _KEY.match(inner.lstrip(" "))
+            if key is not None:
+                found.append((indent + 2 + _indent(inner), n, key.group(1), False))
+            found.append((indent, n, "- " + (key.group(1) if key else inner.strip()[:20]), True))
+        else:
+            found.append((indent, n, _name(text), False))
+        limit = indent
+        if indent == 0:
+            break
+    return found
+
+
+def _choices(levels: list[tuple[int, int, str]]) -> str:
+    seen: set[int] = set()
+    words = []
+    for column, n, name in levels:
+        if column not in seen:
+            seen.add(column)
+            words.append(f"{_spaces(column)}, like '{name}' on line {n + 1}")
+    words = words[:3]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _block_above(lines: list[str], line: int) -> int | None:
+    """The line of the field ('vision: |') whose indented text `line` seems meant to belong to: the first line
+    above it indented no more than it, past the text lines indented more."""
+    indent = _indent(lines[line])
+    n = next((n for n in range(line - 1, -1, -1) if lines[n].strip() and _indent(lines[n]) <= indent), None)
+    return n if n is not None and _BLOCK.match(lines[n]) else None
+
+
+def _previous(lines: list[str], line: int) -> int | None:
+    return next((n for n in range(line - 1, -1, -1) if lines[n].strip() and not lines[n].lstrip().startswith("#")), None)
+
+
+def _field(text: str) -> str:
+    match = _BLOCK.match(text)
+    return match.group(1) if match else _name(text)
+
+
+def _name(text: str) -> str:
+    stripped = text.strip()
+    key = _KEY.match(stripped.removeprefix("- "))
+    return key.group(1) if key else stripped[:20]
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _spaces(n: int) -> str:
+    return f"{n} space" if n == 1 else f"{n} spaces"
+
+
+def quoted(text: str) -> str:
+    """`text` in the quotes YAML reads back as exactly `text`."""
+    if "\"" not in text and "\\" not in text:
+        return f"\"{text}\""
+    return "'" + text.replace("'", "''") + "'"
