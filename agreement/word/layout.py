@@ -114,7 +114,7 @@ class TableLayout:
         size, bold, left, right = styles.table.get(self.style, (None, None, None, None))
         self.table_half_points, self.table_bold = size, bold
         own = tbl_pr.find(w("tblCellMar")) if tbl_pr is not None else None
-        self.margins = (_pick(_margin(own, "left"), left, DEFAULT_MARGIN), _pick(_margin(own, "right"), right, DEFAULT_MARGIN))
+        self.margins = (pick(_margin(own, "left"), left, DEFAULT_MARGIN), pick(_margin(own, "right"), right, DEFAULT_MARGIN))
         look = tbl_pr.find(w("tblLook")) if tbl_pr is not None else None
         self.first_row_look = look is not None and (look.get(w("firstRow")) == "1"
                                                     or int(look.get(w("val"), "0"), 16) & 0x0020 != 0)
@@ -139,7 +139,7 @@ class TableLayout:
 
     def cell_margins(self, tc: etree._Element) -> int:
         mar = tc.find(f"{w('tcPr')}/{w('tcMar')}")
-        return _pick(_margin(mar, "left"), self.margins[0], 0) + _pick(_margin(mar, "right"), self.margins[1], 0)
+        return pick(_margin(mar, "left"), self.margins[0], 0) + pick(_margin(mar, "right"), self.margins[1], 0)
 
     def cell_text(self, r: int, tc: etree._Element) -> CellText:
         """The words and longest line of a cell; remembered until the table's sizes change (limit_size)."""
@@ -171,9 +171,9 @@ class TableLayout:
         p_size, p_bold = self.styles.paragraph.get(style_id, (None, None))
         for r in p.iter(w("r")):
             rpr = r.find(w("rPr"))
-            size = _pick(_half_points(rpr), p_size, self.table_half_points, self.styles.default_half_points)
+            size = pick(_half_points(rpr), p_size, self.table_half_points, self.styles.default_half_points)
             bold_node = rpr.find(w("b")) if rpr is not None else None
-            bold = _pick(_on(bold_node), p_bold, True if header else None, self.table_bold, False)
+            bold = pick(_on(bold_node), p_bold, True if header else None, self.table_bold, False)
             font = Font(bool(bold), int(size))
             for child in r:
                 tag = etree.QName(child).localname
@@ -295,7 +295,7 @@ def _set_size(rpr: etree._Element, half_points: int) -> None:
 T = TypeVar("T")
 
 
-def _pick(*values: T | None) -> T:
+def pick(*values: T | None) -> T:
     """The first value that is not None."""
     return cast(T, next((v for v in values if v is not None), None))  # every caller ends with a value that is never None
 

@@ -163,7 +163,7 @@ class DocxRenderer:
         if isinstance(value, Markdown):
             return self._paragraphs(self.md.blocks(value.text or "", value.level))
         if isinstance(value, Table):
-            return self._paragraphs([tables.element(value, self._text_width_cm())])
+            return self._paragraphs([tables.element(value, self._text_width_cm(), self._styles())])
         if isinstance(value, Diagram):
             return self._diagram(value)
         if isinstance(value, Footnote):
@@ -185,6 +185,11 @@ class DocxRenderer:
         for element in elements:
             body.append(element)
         return raw(_BODY_TAG.sub("", etree.tostring(body, encoding="unicode", pretty_print=False)))
+
+    @functools.cache  # noqa: B019 - one renderer renders one document
+    def _styles(self) -> layout.Styles:
+        """What the table layout needs from the template's styles."""
+        return layout.Styles.from_xml(self.tpl.docx.styles.element)
 
     def _text_width_cm(self) -> float:
         """The width between the margins of the template's first section, so a template edited in Word is honoured."""
@@ -232,7 +237,7 @@ class DocxRenderer:
             raise TemplateError(f"template {self.template.name} has a tag that cannot be filled in ({type(exc).__name__}: "
                                 f"{exc}); show the values as they are, without arithmetic") from None
         layout.join_full_stops(self.tpl.docx.element.body)
-        layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
+        layout.lay_out(self.tpl.docx.element.body, self._styles())
         number_figures(self.tpl.docx.element.body)
         self._write_footnotes()
 
