@@ -49,7 +49,8 @@ def test_table_rows_never_split_and_long_tables_are_not_chained(docx_build: list
             if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is None:
                 continue
             body_rows = [tr for tr in rows if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None]
-            high = layout.estimated_height(layout.TableLayout(tbl, styles)) > layout.SHORT_TABLE_SHARE * layout.text_height(body.find(w("body")))
+            page = layout.text_height(body.find(w("body")))
+            high = layout.estimated_height(layout.TableLayout(tbl, styles)) > layout.SHORT_TABLE_SHARE * page
             if len(body_rows) <= layout.SHORT_TABLE and not high:
                 kept = [any(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in tr.iter(w("p"))) for tr in rows]
                 assert all(kept[:-1]), f"{path.name}: a short table does not move as a whole"
