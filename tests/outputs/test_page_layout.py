@@ -3,6 +3,7 @@ no page under a third full but the last, no signatures alone, no diagram enlarge
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -69,8 +70,12 @@ def test_the_organisation_diagram_is_never_enlarged_beyond_body_text_size(area: 
     with zipfile.ZipFile(result.out_dir / "strategisk-samarbejdsaftale.docx") as z:
         body = etree.fromstring(z.read("word/document.xml"))
         rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
-        extent = next(body.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"))
-        blip = next(body.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))
+        wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+        # The diagram's picture is named by its description; a content figure by its file name (Solhaven has one).
+        inline = next(i for i in body.iter(f"{wp}inline")
+                      if not re.search(r"\.(png|jpe?g|svg)$", i.find(f"{wp}docPr").get("name", ""), re.IGNORECASE))
+        extent = inline.find(f"{wp}extent")
+        blip = next(inline.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"))
         rid = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
         target = next(r.get("Target") for r in rels if r.get("Id") == rid)
         png = z.read(f"word/{target}")
