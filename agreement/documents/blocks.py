@@ -33,6 +33,9 @@ class Diagram:
     max_width_cm: float
     max_height_cm: float
     description: str
+    # The largest size of the drawing's text once shown, in points (never larger than the body text): a small drawing
+    # is not enlarged to fill its box. None: as large as fits.
+    text_points: tuple[float, float] | None = None  # (size the drawing's text is drawn at, largest size shown)
 
 
 @dataclass(frozen=True)

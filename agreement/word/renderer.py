@@ -50,6 +50,7 @@ SAFE_FILTERS = frozenset({"abs", "capitalize", "count", "d", "default", "e", "es
                           "last", "length", "list", "lower", "max", "min", "reverse", "round", "sort", "string", "sum",
                           "title", "trim", "truncate", "unique", "upper", "wordcount"})
 MAX_REPEAT = 10_000  # the longest text or list `*` may make
+DIAGRAM_DPI = 200  # Graphviz draws at this resolution; at it the drawing's text has the size the DOT source gives
 RENDER_SECONDS = 30.0  # a template that takes longer to fill in loops too much (templates take a tenth of a second)
 RENDER_MEMORY = 2**30  # more memory than filling in a template may take (the sample's largest takes a few MB)
 
@@ -206,9 +207,12 @@ class DocxRenderer:
         """The drawing as an inline picture run, as large as fits its box, with alternative text for screen readers."""
         from agreement.word.diagram import render_png
 
-        png = render_png(diagram.dot_source)
+        png = render_png(diagram.dot_source, dpi=DIAGRAM_DPI)
         width_px, height_px = struct.unpack(">II", png[16:24])
         width_cm = min(diagram.max_width_cm, diagram.max_height_cm * width_px / height_px)
+        if diagram.text_points is not None:  # never enlarged beyond the size at which its text is the largest allowed
+            drawn, largest = diagram.text_points
+            width_cm = min(width_cm, width_px / DIAGRAM_DPI * 2.54 * largest / drawn)
         inline = self.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
         inline.docPr.set("descr", diagram.description)
         inline.docPr.set("name", diagram.description)
