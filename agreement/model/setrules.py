@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from agreement import formatting as fmt
 from agreement.errors import ContentError
+from agreement.i18n import _
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.budget import from_plan, limits, year_labels
@@ -240,11 +242,22 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
               "regler.min_medfinansiering_procent" if own[1] else f"the edition {content.edition.name}")
     if grant > budget.max_grant:
         where = ("finansiering", budget.grant_lines[0], "beløb") if budget.grant_lines else ("regler", "tilskudsgiver")
-        yield doc.error(where, f"the grant from '{plan.grantor}' is {float(grant):.1%} of the expenses, more than "
-                        f"the {max_grant} % allowed ({source[0]})")
+        yield doc.error(where, _("the grant from '{grantor}' is {share} of the expenses, more than the {limit} allowed "
+                                 "({source})").format(
+            grantor=plan.grantor, share=_share(float(grant), max_grant), limit=fmt.percent(max_grant), source=source[0]))
     if local < budget.min_local:
-        yield doc.error(("finansiering",), f"local co-financing is {float(local):.1%} of the expenses, less than the "
-                        f"{min_local} % required ({source[1]})", key=True)
+        yield doc.error(("finansiering",), _("local co-financing is {share} of the expenses, less than the {limit} required "
+                                             "({source})").format(
+            share=_share(float(local), min_local), limit=fmt.percent(min_local), source=source[1]), key=True)
+
+
+def _share(share: float, limit: float) -> str:
+    """'23,7 %': rounded, but never shown as the limit it is on the wrong side of (24,96 % is not '25,0 %')."""
+    percent = share * 100
+    for decimals in (1, 2, 3):
+        if round(percent, decimals) != limit:
+            return fmt.percent(round(percent, decimals))
+    return fmt.percent((math.floor if percent < limit else math.ceil)(percent * 1000) / 1000)
 
 
 def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:

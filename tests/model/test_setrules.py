@@ -86,12 +86,21 @@ def test_budget_grant_share_limit(content: Path) -> None:
     path = content / BUDGET
     replace_line(path, r"^  max_tilskud_procent: 75$", "  max_tilskud_procent: 70")
     line = line_of(path, r"^    beløb:", start=line_of(path, r"^  - organisation: landsbyggefonden$"))
-    _expect(content, BUDGET, line, "is 75.0% of the expenses, more than the 70 % allowed")
+    _expect(content, BUDGET, line, "is 75,0\u00a0% of the expenses, more than the 70\u00a0% allowed")
 
 
 def test_budget_local_co_financing_minimum(content: Path) -> None:
     replace_line(content / BUDGET, r"^  min_medfinansiering_procent: 25$", "  min_medfinansiering_procent: 30")
-    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25.0%", "less than the 30 %")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25,0\u00a0%", "less than the 30\u00a0%")
+
+
+def test_a_share_just_below_the_limit_is_not_shown_as_the_limit(content: Path) -> None:
+    from agreement.model.setrules import _share
+
+    assert _share(0.2496, 25) == "24,96\u00a0%"
+    assert _share(0.24999975, 25) == "24,999\u00a0%"
+    assert _share(0.7500004, 75) == "75,001\u00a0%"
+    assert _share(0.237, 25) == "23,7\u00a0%"
 
 
 def test_budget_covers_every_year_of_the_period(content: Path) -> None:
