@@ -41,7 +41,7 @@ bench: $(VENV)/.installed system-packages
 messages: $(VENV)/.installed
 	mkdir -p build
 	$(BIN)/pybabel --quiet extract -F babel.cfg --sort-output --no-location --no-wrap -o build/agreement.pot .
-	$(BIN)/pybabel --quiet update -i build/agreement.pot -d agreement/locale -D agreement -l da --no-wrap --ignore-pot-creation-date
+	$(BIN)/pybabel --quiet update -i build/agreement.pot -d agreement/locale -D agreement -l da --no-wrap --ignore-pot-creation-date --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d agreement/locale -D agreement -l da
 
 # Contact sheets of every page of every PDF in build/ (pdftoppm thumbnails put together with Pillow):
