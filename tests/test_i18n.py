@@ -134,3 +134,11 @@ def test_clicks_own_errors_are_danish() -> None:
 def test_check_on_valid_content_is_danish_by_default(tmp_path: Path) -> None:
     assert cli(["check"], DANISH_LOCALE) == "content: filerne er i orden\n"
     assert cli(["--sprog", "en", "check"], DANISH_LOCALE) == "content: the content is valid\n"
+
+
+def test_decimals_are_written_the_languages_way() -> None:
+    i18n.set_language("da")
+    assert i18n.decimal(2.345) == "2,3"
+    assert i18n._("rendered {name} ({seconds} s)").format(name="x.docx", seconds=i18n.decimal(1.25, 2)) == "lavede x.docx (1,25 s)"
+    i18n.set_language("en")
+    assert i18n.decimal(2.345) == "2.3"

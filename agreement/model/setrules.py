@@ -189,7 +189,7 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     plan = BudgetPlan.from_doc(doc)
     labels = year_labels(plan, index.period)
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
-    activities = {ident: d for ident, (d, _) in content.activities().items()}
+    activities = {ident: d for ident, (d, _position) in content.activities().items()}
     ids = [a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]]
     twice = {ident for ident in ids if ids.count(ident) > 1}  # reported as duplicates by _unique_activity_ids
     yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,

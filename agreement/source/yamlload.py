@@ -21,7 +21,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
-from agreement.i18n import N_, _
+from agreement.i18n import N_, _, decimal
 
 JsonPath = tuple[Any, ...]
 
@@ -321,8 +321,8 @@ def _check_kind(info: os.stat_result, refuse: Any) -> None:
 
 def _too_big(size: int) -> str:
     megabytes = math.ceil(size / (1024 * 1024) * 10) / 10
-    return (_("the file is {megabytes:.1f} MB; content files must be under {value} MB, so split it or remove what is not needed").format(
-        megabytes=megabytes, value=MAX_BYTES // (1024 * 1024)))
+    return (_("the file is {megabytes} MB; content files must be under {value} MB, so split it or remove what is not needed").format(
+        megabytes=decimal(megabytes), value=MAX_BYTES // (1024 * 1024)))
 
 
 class _Builder:
