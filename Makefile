@@ -13,7 +13,7 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := $(shell cat agreement/system-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test check lint preview bench system-packages clean
+.PHONY: build test check lint preview bench messages system-packages clean
 
 build: $(VENV)/.installed system-packages
 	$(BIN)/agreement build
@@ -34,6 +34,15 @@ lint: $(VENV)/.installed
 # Times the full build, rebuilds, check and ten times the content against a bare LibreOffice conversion.
 bench: $(VENV)/.installed system-packages
 	$(BIN)/python benchmarks/bench.py
+
+# The message catalogues: extracts every msgid from agreement/ (babel.cfg), brings the Danish catalogue
+# agreement/locale/da/LC_MESSAGES/agreement.po up to date and compiles it into the agreement.mo next to it
+# (committed, so a fresh clone and the wheel have it). Translate the new and fuzzy entries, then run it again.
+messages: $(VENV)/.installed
+	mkdir -p build
+	$(BIN)/pybabel --quiet extract -F babel.cfg --sort-output --no-location --no-wrap -o build/agreement.pot .
+	$(BIN)/pybabel --quiet update -i build/agreement.pot -d agreement/locale -D agreement -l da --no-wrap --ignore-pot-creation-date --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d agreement/locale -D agreement -l da
 
 # The layout corpus the tests hold to the layout promises: the sample and the test areas.
 CORPUS := solhaven ringparken skovparken albertslund-udvidet

@@ -18,19 +18,20 @@ import click
 from agreement import __version__
 from agreement.documents.loader import load_content
 from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, UsageError, display_path
+from agreement.i18n import LANGUAGES, N_, _, ngettext, set_language
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.outdir import check_out_dir
 from agreement.report import REPORTERS
 
 MAX_TIMEOUT = 24 * 3600.0
-REPORT = "report it to the maintainers of agreement with the command you ran"
+REPORT = N_("report it to the maintainers of agreement with the command you ran")
 # What to do about the operating-system errors a user can fix; any other shows the system's own words.
 OS_ADVICE = {
-    errno.ENOSPC: "the disk is full; free some space and run again",
-    errno.EDQUOT: "the disk quota is used up; free some space and run again",
-    errno.EROFS: "the file system is read-only; use a folder on a disk you can write to",
-    errno.EACCES: "permission denied; check that you may read and write there, or use another folder",
-    errno.EPERM: "operation not permitted; check that you may read and write there, or use another folder",
+    errno.ENOSPC: N_("the disk is full; free some space and run again"),
+    errno.EDQUOT: N_("the disk quota is used up; free some space and run again"),
+    errno.EROFS: N_("the file system is read-only; use a folder on a disk you can write to"),
+    errno.EACCES: N_("permission denied; check that you may read and write there, or use another folder"),
+    errno.EPERM: N_("operation not permitted; check that you may read and write there, or use another folder"),
 }
 
 
@@ -42,32 +43,98 @@ class Seconds(click.FloatRange):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
         number = super().convert(value, param, ctx)
         if not math.isfinite(number):
-            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+            self.fail(_("{value!r} is not a number of seconds").format(value=value), param, ctx)
         return number
 
 
-TIMEOUT_OPTION = click.option("--timeout", type=Seconds(min=1, max=MAX_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
-                              help="Seconds LibreOffice may take to convert all documents before it is stopped.")
-CONTENT_OPTION = click.option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"),
-                              show_default=True, help="Folder with the content YAML files.")
+# Click's own messages that users meet, listed so that Babel puts them in the catalogue (Click looks them up).
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Show this message and exit."), N_("Show the version and exit."), N_("%(prog)s, version %(version)s"),
+    N_("Aborted!"), N_("Missing command."), N_("Invalid value: {message}"), N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing {param_type}"),
+    N_("Missing parameter: {param_name}"), N_("No such option {name!r}."), N_("No such command {name!r}."),
+    N_("Could not open file {filename!r}: {message}"), N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."), N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."), N_("{name} {filename!r} is not writable."), N_("env var: {var}"),
+    N_("default: {default}"), N_("Choose from:\n\t{choices}"),
+)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="agreement")
-@click.option("--debug", is_flag=True, envvar="AGREEMENT_DEBUG", show_envvar=True,
-              help="If agreement fails with a bug, show the full traceback.")
+def click_plurals(n: int) -> list[str]:
+    """Click's own plural messages for `n` in the current language; listed so that Babel puts them in the catalogue."""
+    return [
+        ngettext("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})", n),
+        ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)", n),
+        ngettext("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments.", n),
+        ngettext("{value!r} is not {choice}.", "{value!r} is not one of {choices}.", n),
+    ]
+
+
+class _TranslatedHelp:
+    """A help text kept as its English msgid and shown in the language chosen when it is shown."""
+
+    _help: str | None = None
+
+    @property
+    def help(self) -> str | None:
+        return _(self._help) if self._help else self._help
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help = value
+
+
+class Option(_TranslatedHelp, click.Option):
+    pass
+
+
+class Command(_TranslatedHelp, click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:  # Click makes it once per command, in the language of that first run
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class Group(Command, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are of this class too
+
+
+def option(*decls: str, **attrs: Any) -> Callable[[Any], Any]:
+    return click.option(*decls, cls=Option, **attrs)
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    set_language(value)  # on every run, with None when not given: the locale decides then
+
+
+TIMEOUT_OPTION = option("--timeout", type=Seconds(min=1, max=MAX_TIMEOUT), default=DEFAULT_TIMEOUT, show_default=True,
+                              help=N_("Seconds LibreOffice may take to convert all documents before it is stopped."))
+CONTENT_OPTION = option("--content", "content_dir", type=click.Path(path_type=Path), default=Path("content"),
+                              show_default=True, help=N_("Folder with the content YAML files."))
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Build LBF agreement documents (DOCX and PDF) from YAML content."))
+@click.version_option(__version__, prog_name="agreement", cls=Option)
+@option("--sprog", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
+        help=N_("The language of the messages: da (Danish) or en (English). Default: English when the locale "
+                "(LANGUAGE, LC_ALL, LC_MESSAGES or LANG) starts with 'en', else Danish."))
+@option("--debug", is_flag=True, envvar="AGREEMENT_DEBUG", show_envvar=True,
+              help=N_("If agreement fails with a bug, show the full traceback."))
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """Build LBF agreement documents (DOCX and PDF) from YAML content."""
     ctx.obj = {"debug": debug}
 
 
-@main.command()
+@main.command(help=N_("Validate the content; print every error as path:line:column: message."))
 @CONTENT_OPTION
-@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
-              help="text: path:line:column: message lines; github: workflow annotations; json: one JSON document.")
+@option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
+              help=N_("text: path:line:column: message lines; github: workflow annotations; json: one JSON document."))
 def check(content_dir: Path, fmt: str) -> None:
-    """Validate the content; print every error as path:line:column: message."""
     errors: list[ContentError] = []
     with _reported(consequence="", path=content_dir):
         try:
@@ -86,43 +153,41 @@ def check(content_dir: Path, fmt: str) -> None:
 def _progress(quiet: bool) -> Callable[[str], None]:
     """Progress lines on stderr; with --quiet only the warnings, which a user must see (a build without its cache)."""
     def say(message: str) -> None:
-        if not quiet or message.startswith("warning:"):
+        if not quiet or message.startswith(_("warning:")):
             click.echo(message, err=True)
     return say
 
 
-@main.command(name="build")
+@main.command(name="build", help=N_("Check the content, then render every document into --out (unchanged ones come from the cache)."))
 @CONTENT_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
-              show_default=True, help="Folder for the documents and manifest.json.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
-              help="Which files to write.")
-@click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
-@click.option("--clean", is_flag=True, help="Make every document anew, ignoring the cache in --out/.agreement_cache.")
+@option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help=N_("Folder for the documents and manifest.json."))
+@option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
+              help=N_("Which files to write."))
+@option("--quiet", "-q", is_flag=True, help=N_("Do not print progress."))
+@option("--clean", is_flag=True, help=N_("Make every document anew, ignoring the cache in --out/.agreement_cache."))
 @TIMEOUT_OPTION
 def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, clean: bool, timeout: float) -> None:
-    """Check the content, then render every document into --out (unchanged ones come from the cache)."""
     formats = FORMATS if fmt == "all" else (fmt,)
     progress = _progress(quiet)
     _check_out_option(out_dir, content_dir)
     from agreement.pipeline import build
 
-    with _reported(consequence="; nothing was built", path=out_dir):
+    with _reported(consequence=N_("; nothing was built"), path=out_dir):
         result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout, clean=clean)
         files = sum(len(d.files) for d in result.documents)
-        click.echo(f"wrote {files} file(s) for {len(result.documents)} document(s) to {display_path(result.out_dir)}; "
-                   f"see {display_path(result.manifest)}")
+        click.echo(_("wrote {files} file(s) for {documents} document(s) to {folder}; see {manifest}").format(
+            files=files, documents=len(result.documents), folder=display_path(result.out_dir), manifest=display_path(result.manifest)))
 
 
-@main.command(name="watch")
+@main.command(name="watch", help=N_("Build, then check and rebuild what changed on every save in --content, until Ctrl-C."))
 @CONTENT_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
-              show_default=True, help="Folder for the documents and manifest.json.")
-@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
-              help="Which files to write.")
+@option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build"),
+              show_default=True, help=N_("Folder for the documents and manifest.json."))
+@option("--format", "fmt", type=click.Choice(["docx", "pdf", "all"]), default="all", show_default=True,
+              help=N_("Which files to write."))
 @TIMEOUT_OPTION
 def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) -> None:
-    """Build, then check and rebuild what changed on every save in --content, until Ctrl-C."""
     from agreement.watch import watch
 
     formats = FORMATS if fmt == "all" else (fmt,)
@@ -131,41 +196,40 @@ def watch_command(content_dir: Path, out_dir: Path, fmt: str, timeout: float) ->
         try:
             watch(content_dir, out_dir, formats, say=lambda message: click.echo(message), timeout=timeout)
         except KeyboardInterrupt:
-            click.echo("stopped watching" + ("; LibreOffice is stopped" if "pdf" in formats else ""))
+            click.echo(_("stopped watching; LibreOffice is stopped") if "pdf" in formats else _("stopped watching"))
 
 
-@main.command(name="package")
+@main.command(name="package", help=N_("Build everything and write the upload folder and zip: every PDF and the workbooks "
+                                      "(and, for a revised agreement, the ændringsbilag and the redlines)."))
 @CONTENT_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("upload"),
-              show_default=True, help="Folder for the upload folder and its zip.")
-@click.option("--draft", is_flag=True, help="Package even if some documents are drafts (status: udkast).")
-@click.option("--siden", "since", metavar="REV",
-              help="The git revision (tag, branch or commit) LBF approved: add an ændringsbilag of what changed since, "
-                   "and each changed document as a Word file with tracked changes. Default: godkendt_version in "
-                   "strategic.yaml, if given.")
-@click.option("--quiet", "-q", is_flag=True, help="Do not print progress.")
+@option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("upload"),
+        show_default=True, help=N_("Folder for the upload folder and its zip."))
+@option("--draft", is_flag=True, help=N_("Package even if some documents are drafts (status: udkast)."))
+@option("--siden", "since", metavar="REV",
+        help=N_("The git revision (tag, branch or commit) LBF approved: add an ændringsbilag of what changed since, "
+                "and each changed document as a Word file with tracked changes. Default: godkendt_version in "
+                "strategic.yaml, if given."))
+@option("--quiet", "-q", is_flag=True, help=N_("Do not print progress."))
 @TIMEOUT_OPTION
 def package_command(content_dir: Path, out_dir: Path, draft: bool, since: str | None, quiet: bool, timeout: float) -> None:
-    """Build everything and write the upload folder and zip: every PDF and the workbooks (and, for a revised
-    agreement, the ændringsbilag and the redlines)."""
     progress = _progress(quiet)
     _check_out_option(out_dir, content_dir)
-    with _reported(consequence="; nothing was packaged", path=out_dir):
+    with _reported(consequence=N_("; nothing was packaged"), path=out_dir):
         from agreement.package import package
 
         result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout, since=since)
-        click.echo(f"wrote {len(result.files)} file(s) to {display_path(result.folder)} and {display_path(result.archive)}")
+        click.echo(_("wrote {files} file(s) to {folder} and {archive}").format(
+            files=len(result.files), folder=display_path(result.folder), archive=display_path(result.archive)))
 
 
-@main.group()
+@main.group(help=N_("LBF's Word templates, one edition per funding period: list, export, check."))
 def templates() -> None:
-    """LBF's Word templates, one edition per funding period: list, export, check."""
+    pass
 
 
-@templates.command(name="list")
+@templates.command(name="list", help=N_("List the editions: the built-in ones and the content folder's own (skabeloner/<name>/)."))
 @CONTENT_OPTION
 def templates_list(content_dir: Path) -> None:
-    """List the editions: the built-in ones and the content folder's own (skabeloner/<name>/)."""
     from agreement import editions
 
     with _reported(consequence=""):
@@ -175,27 +239,25 @@ def templates_list(content_dir: Path) -> None:
             click.echo(f"{name}\t{origin}\t{edition.title}\t{display_path(folder)}")
 
 
-@templates.command(name="export")
+@templates.command(name="export", help=N_("Copy edition NAME to the new folder TARGET, to start a local edition.\n\nPut it in "
+                          "<content>/skabeloner/<name>/ and name it in strategic.yaml ('skabelon: <name>'); a local edition "
+                          "with the name of a built-in one replaces it for that content folder."))
 @click.argument("name")
 @click.argument("target", type=click.Path(path_type=Path, file_okay=False))
 @CONTENT_OPTION
 def templates_export(name: str, target: Path, content_dir: Path) -> None:
-    """Copy edition NAME to the new folder TARGET, to start a local edition.
-
-    Put it in <content>/skabeloner/<name>/ and name it in strategic.yaml ('skabelon: <name>'); a local
-    edition with the name of a built-in one replaces it for that content folder.
-    """
     from agreement import editions
 
-    with _reported(consequence="; nothing was copied"):
+    with _reported(consequence=N_("; nothing was copied")):
         folder = editions.export(name, target, content_dir if content_dir.is_dir() else None)
-        click.echo(f"copied the edition {name} to {display_path(folder)}; edit its .docx files in Word or LibreOffice")
+        click.echo(_("copied the edition {name} to {folder}; edit its .docx files in Word or LibreOffice").format(
+            name=name, folder=display_path(folder)))
 
 
-@templates.command(name="check")
+@templates.command(name="check", help=N_("Check every template of the content's edition: unknown or split tags, broken tags, "
+                                         "missing styles."))
 @CONTENT_OPTION
 def templates_check(content_dir: Path) -> None:
-    """Check every template of the content's edition: unknown or split tags, broken tags, missing styles."""
     from agreement.pipeline import check_templates, load
 
     with _reported(consequence=""):
@@ -203,7 +265,8 @@ def templates_check(content_dir: Path) -> None:
         problems = check_templates(programme, specs)
         if problems:
             raise TemplateProblems(problems)
-        click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine")
+        click.echo(_("the templates of the edition {name} ({folder}) are fine").format(
+            name=programme.edition.name, folder=display_path(programme.edition.folder)))
 
 
 def _check_out_option(out_dir: Path, content_dir: Path, option: str = "--out") -> None:
@@ -220,7 +283,7 @@ class _reported:
     """
 
     def __init__(self, consequence: str, path: Path = Path()) -> None:
-        self.consequence = consequence
+        self.consequence = _(consequence) if consequence else ""
         self.path = path
 
     def __enter__(self) -> None:
@@ -235,32 +298,35 @@ class _reported:
             for error in exc.errors:
                 click.echo(str(error), err=True)
             count = len(exc.errors)
-            click.echo(f"{count} error{'s' if count != 1 else ''} found{self.consequence}", err=True)
+            click.echo(ngettext("{count} error found", "{count} errors found", count).format(count=count) + self.consequence,
+                       err=True)
         elif isinstance(exc, TemplateProblems):
             for problem in exc.problems:
                 click.echo(problem, err=True)
             count = len(exc.problems)
-            click.echo(f"{count} problem{'s' if count != 1 else ''} found in the templates{self.consequence}", err=True)
+            click.echo(ngettext("{count} problem found in the templates", "{count} problems found in the templates",
+                                count).format(count=count) + self.consequence, err=True)
         elif isinstance(exc, AgreementError):
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {message}").format(message=exc), err=True)
         elif isinstance(exc, KeyboardInterrupt):
-            click.echo("interrupted", err=True)
+            click.echo(_("interrupted"), err=True)
         elif isinstance(exc, OSError):
             if _debug():
                 traceback.print_exception(exc)
-            click.echo(f"error: {_os_error(exc, self.path)}{self.consequence}", err=True)
+            click.echo(_("error: {message}").format(message=_os_error(exc, self.path)) + self.consequence, err=True)
         else:
             if _debug():
                 traceback.print_exception(exc)
-            click.echo(f"error: this is a bug in agreement ({type(exc).__name__}: {exc}); {REPORT}"
-                       f"{'' if _debug() else ', and run it again with --debug to show the details'}", err=True)
+            bug = _("error: this is a bug in agreement ({error}); {report}").format(error=f"{type(exc).__name__}: {exc}",
+                                                                                   report=_(REPORT))
+            click.echo(bug if _debug() else bug + _(", and run it again with --debug to show the details"), err=True)
         sys.exit(1)
 
 
-@main.command(name="textconv")
+@main.command(name="textconv", help=N_("Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv "
+                     "driver)."))
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 def textconv_command(file: Path) -> None:
-    """Print the text of a built .docx, .pdf or .xlsx, so `git diff` shows changed words (a git textconv driver)."""
     with _reported(consequence=""):
         from agreement.review.textconv import file_text
 
@@ -272,7 +338,8 @@ def textconv_command(file: Path) -> None:
 def _os_error(exc: OSError, fallback: Path) -> str:
     """'build/budget.docx: the disk is full; ...': the path the system named (else `fallback`) and what to do."""
     name = exc.filename if isinstance(exc.filename, (str, bytes, os.PathLike)) else fallback
-    reason = OS_ADVICE.get(exc.errno or 0) or exc.strerror or str(exc)
+    advice = OS_ADVICE.get(exc.errno or 0)
+    reason = _(advice) if advice else exc.strerror or str(exc)
     return f"{display_path(Path(os.fsdecode(name)))}: {reason}"
 
 
@@ -281,58 +348,54 @@ def _debug() -> bool:
     return bool(ctx and isinstance(ctx.find_root().obj, dict) and ctx.find_root().obj.get("debug"))
 
 
-@main.command(name="init")
+@main.command(name="init", help=N_("Write a new content folder DIRECTORY for another area, with placeholder text that checks and builds."))
 @click.argument("directory", type=click.Path(path_type=Path))
-@click.option("--skabelon", "edition", metavar="NAME", default=None,
-              help="The edition (LBF's templates for a funding period) strategic.yaml names; default: the one "
-                   "the scaffold was written for. See 'agreement templates list'.")
+@option("--skabelon", "edition", metavar="NAME", default=None,
+              help=N_("The edition (LBF's templates for a funding period) strategic.yaml names; default: the one "
+                   "the scaffold was written for. See 'agreement templates list'."))
 def init_command(directory: Path, edition: str | None) -> None:
-    """Write a new content folder DIRECTORY for another area, with placeholder text that checks and builds."""
     from agreement.scaffold import init_content
 
-    with _reported(consequence="; nothing was written", path=directory):
+    with _reported(consequence=N_("; nothing was written"), path=directory):
         written = init_content(directory, edition=edition)
-        click.echo(f"wrote {len(written)} file(s) to {display_path(directory)}; replace the text in [brackets] with "
-                   f"your own, then run: agreement check --content {shlex.quote(display_path(directory))}")
+        click.echo(_("wrote {files} file(s) to {folder}; replace the text in [brackets] with your own, then run: {command}").format(
+            files=len(written), folder=display_path(directory),
+            command=f"agreement check --content {shlex.quote(display_path(directory))}"))
 
 
-@main.command(name="upgrade")
+@main.command(name="upgrade", help=N_("Rewrite content written for the previous format in place (as text: comments and layout stay)."))
 @CONTENT_OPTION
 def upgrade_command(content_dir: Path) -> None:
-    """Rewrite content written for the previous format in place (as text: comments and layout stay)."""
     from agreement.scaffold.upgrade import upgrade
 
     with _reported(consequence="", path=content_dir):
         changes = upgrade(content_dir)
         for line in changes:
             click.echo(line)
-        click.echo(f"{display_path(content_dir)}: " + ("upgraded; now run agreement check" if changes else
-                                                        "already in the current format; nothing changed"))
+        click.echo(f"{display_path(content_dir)}: " + (_("upgraded; now run agreement check") if changes else
+                                                        _("already in the current format; nothing changed")))
 
 
-@main.command(name="diff")
+@main.command(name="diff", help=N_("Show what changed in the documents between two versions of the content.\n\nBASE and HEAD are git "
+                     "revisions (a branch, tag or commit). HEAD defaults to the working tree, BASE to where HEAD left the "
+                     "default branch (the merge-base with origin/HEAD, main or master). Exit 0 whether or not anything "
+                     "changed, unless --exit-code is given."))
 @click.argument("base", required=False)
 @click.argument("head", required=False)
 @CONTENT_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="text: changed words as [-old-]{+new+}; markdown: one pull-request comment; json: for other tools.")
-@click.option("--exit-code", is_flag=True, help="Exit with 1 when something changed, 0 when nothing did (like git diff).")
-@click.option("--redline", "redline_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Also write each changed document to this folder as a Word file with tracked changes.")
+@option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help=N_("text: changed words as [-old-]{+new+}; markdown: one pull-request comment; json: for other tools."))
+@option("--exit-code", is_flag=True, help=N_("Exit with 1 when something changed, 0 when nothing did (like git diff)."))
+@option("--redline", "redline_dir", type=click.Path(path_type=Path, file_okay=False),
+              help=N_("Also write each changed document to this folder as a Word file with tracked changes."))
 def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str, exit_code: bool,
                  redline_dir: Path | None) -> None:
-    """Show what changed in the documents between two versions of the content.
-
-    BASE and HEAD are git revisions (a branch, tag or commit). HEAD defaults to the working tree, BASE to where
-    HEAD left the default branch (the merge-base with origin/HEAD, main or master). Exit 0 whether or not
-    anything changed, unless --exit-code is given.
-    """
     from agreement.review import formats
     from agreement.review.diff import compare
 
     if redline_dir is not None:
         _check_out_option(redline_dir, content_dir, "--redline")  # the redlines replace files there: never in the content
-    with _reported(consequence="; nothing was compared", path=content_dir), compare(content_dir, base, head) as comparison:
+    with _reported(consequence=N_("; nothing was compared"), path=content_dir), compare(content_dir, base, head) as comparison:
         on_terminal = sys.stdout.isatty()  # colours only for a person, never in a file or pipe
         output = formats.text(comparison, color=on_terminal) if fmt == "text" else formats.FORMATS[fmt](comparison)
         sys.stdout.buffer.write(output.encode("utf-8"))  # UTF-8 whatever the locale, like textconv
@@ -342,10 +405,21 @@ def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str
 
             pairs = comparison.redline_pairs()
             written = write_redlines(pairs, redline_dir, author=comparison.author.name, date=comparison.author.date)
-            click.echo(f"wrote {len(written)} redline file(s) for {len(pairs)} changed document(s) to "
-                       f"{display_path(redline_dir)}", err=True)
+            click.echo(_("wrote {files} redline file(s) for {documents} changed document(s) to {folder}").format(
+                files=len(written), documents=len(pairs), folder=display_path(redline_dir)), err=True)
     if exit_code and comparison.changed:
         sys.exit(1)
+
+
+# Click words its own messages (Usage:, Error:, ...) with the gettext functions it imported; ours give them
+# the chosen language from the same catalogue (CLICK_MESSAGES lists the ones translated).
+# Only now, after the decorators above: what Click words while the commands are made stays English (the
+# name 'path' of click.Path, say), and importing this module reads no catalogue.
+for _module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types, click.termui,
+                click.utils):
+    vars(_module)["_"] = _
+    if "ngettext" in vars(_module):
+        vars(_module)["ngettext"] = ngettext
 
 
 if __name__ == "__main__":

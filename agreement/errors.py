@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from agreement.i18n import ngettext
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -51,7 +53,8 @@ class TemplateProblems(AgreementError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the templates")
+        super().__init__(ngettext("{count} problem in the templates", "{count} problems in the templates",
+                                  len(problems)).format(count=len(problems)))
 
     def __str__(self) -> str:
         return "\n".join(self.problems)
@@ -70,7 +73,8 @@ class ContentErrors(AgreementError):
 
     def __init__(self, errors: list[ContentError]) -> None:
         self.errors = sorted(errors, key=_sort_key)
-        super().__init__(f"{len(self.errors)} error(s) in the content")
+        super().__init__(ngettext("{count} error in the content", "{count} errors in the content",
+                                  len(self.errors)).format(count=len(self.errors)))
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

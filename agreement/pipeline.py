@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from agreement.documents.loader import load_content
 from agreement.errors import TemplateProblems, ToolError, display_path
+from agreement.i18n import _, decimal, ngettext
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
 from agreement.publish.cache import Cache, Uncacheable, document_key
@@ -69,8 +70,9 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     for template, names in provided.items():
         path = programme.edition.template(template)
         if not path.is_file():
-            problems.append(f"{template}: missing from the edition {programme.edition.name} ({display_path(path)}); "
-                            "copy it from the built-in edition with 'agreement templates export'")
+            problems.append(_("{template}: missing from the edition {name} ({path}); copy it from the built-in edition with 'agreement "
+                              "templates export'").format(
+                template=template, name=programme.edition.name, path=display_path(path)))
             continue
         key = None
         if cache is not None:
@@ -266,7 +268,7 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
             shutil.copyfile(path, stage / name)
         for fmt in spec.extras:
             doc.files[fmt] = f"{plan.stem}.{fmt}"
-        say(f"unchanged {plan.stem}.docx (from the cache)")
+        say(_("unchanged {stem}.docx (from the cache)").format(stem=plan.stem))
         if plan.pdf_key is not None:  # a PDF is wanted
             _pdf(plan, stage / f"{plan.stem}.docx", office)
         return doc
@@ -286,7 +288,7 @@ def _make(plan: _Plan, programme: Programme, stage: Path, office: Office | None,
 
         write_workbook(stage / f"{plan.stem}.{fmt}", workbook)
         doc.files[fmt] = f"{plan.stem}.{fmt}"
-    say(f"rendered {docx_path.name} ({time.perf_counter() - started:.1f} s)")
+    say(_("rendered {name} ({seconds} s)").format(name=docx_path.name, seconds=decimal(time.perf_counter() - started)))
     return doc
 
 
@@ -312,10 +314,11 @@ def _finish_pdfs(plans: list[_Plan], stage: Path, office: Office, out_dir: Path,
             docx_path = stage / f"{plan.stem}.docx"
             pdfmeta.finish(docx_path.with_suffix(".pdf"), plan.spec.metadata, docx_path.read_bytes())
     except ToolError as exc:
-        raise ToolError(f"{exc.message}; nothing in {display_path(out_dir)} was changed. "
-                        "To get the Word files alone, run again with --format docx", exc.location) from exc
+        raise ToolError(_("{message}; nothing in {out_dir} was changed. To get the Word files alone, run again with --format docx").format(
+            message=exc.message, out_dir=display_path(out_dir)), exc.location) from exc
     if plans:
-        say(f"converted {len(plans)} document(s) to PDF ({time.perf_counter() - started:.1f} s)")
+        say(ngettext("converted {n} document to PDF ({seconds} s)", "converted {n} documents to PDF ({seconds} s)", len(plans)).format(
+            n=len(plans), seconds=decimal(time.perf_counter() - started)))
 
 
 def _newer_than_last_build(content_dir: Path, out_dir: Path) -> bool:

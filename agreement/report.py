@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from agreement.errors import AgreementError
+from agreement.i18n import _, ngettext
 
 # The title GitHub shows above each annotation in a pull request's "Files changed" tab.
 ANNOTATION_TITLE = "agreement check"
@@ -27,21 +28,21 @@ Reporter = Callable[[str, Sequence[AgreementError]], Report]
 def text_report(content: str, errors: Sequence[AgreementError]) -> Report:
     """`path:line:column: message` lines and a count on stderr; one line on stdout when valid."""
     if not errors:
-        return Report(stdout=f"{content}: the content is valid\n")
+        return Report(stdout=_valid(content))
     count = len(errors)
     lines = [str(error) for error in errors]
-    lines.append(f"{count} error{'s' if count != 1 else ''} found")
+    lines.append(_found(count))
     return Report(stderr="".join(f"{line}\n" for line in lines))
 
 
 def github_report(content: str, errors: Sequence[AgreementError]) -> Report:
     """One `::error` workflow command per error on stdout, so GitHub marks the line in the pull request."""
     if not errors:
-        return Report(stdout=f"{content}: the content is valid\n")
+        return Report(stdout=_valid(content))
     annotations = [_annotation(error) for error in errors]
     # The count also goes to the log as plain text: a reader of the log sees how many there are.
     count = len(errors)
-    return Report(stdout="".join(annotations), stderr=f"{count} error{'s' if count != 1 else ''} found\n")
+    return Report(stdout="".join(annotations), stderr=_found(count) + "\n")
 
 
 def json_report(content: str, errors: Sequence[AgreementError]) -> Report:
@@ -61,6 +62,14 @@ def json_report(content: str, errors: Sequence[AgreementError]) -> Report:
             }
         )
     return Report(stdout=json.dumps({"valid": not errors, "errors": items}, ensure_ascii=False, indent=2) + "\n")
+
+
+def _valid(content: str) -> str:
+    return _("{content}: the content is valid").format(content=content) + "\n"
+
+
+def _found(count: int) -> str:
+    return ngettext("{count} error found", "{count} errors found", count).format(count=count)
 
 
 REPORTERS: dict[str, Reporter] = {

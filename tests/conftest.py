@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,24 @@ SKOVPARKEN = ROOT / "tests" / "fixtures" / "areas" / "skovparken"  # what `agree
 LONG_AREA = ROOT / "tests" / "fixtures" / "areas" / "albertslund-udvidet"  # all four focus areas, long texts
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english() -> Iterator[None]:
+    """The suite reads English messages, as a developer's locale (LANGUAGE=en) gives them; Danish tests ask for da."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LANGUAGE", "en")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def locale_decides() -> Iterator[None]:
+    """A `--sprog` given to the CLI in process holds until the next run: each test starts from the locale."""
+    from agreement.i18n import set_language
+
+    set_language(None)
+    yield
+    set_language(None)
 
 
 @pytest.fixture

@@ -132,3 +132,12 @@ def test_an_interlaced_png_is_whole() -> None:
     assert probe(data) == ImageInfo("png", 8, 8)
     with pytest.raises(FigureProblem, match="cut short"):
         probe(data.replace(_chunk(b"IDAT", zlib.compress(rows)), _chunk(b"IDAT", zlib.compress(rows[:-25]))))
+
+
+def test_figure_messages_are_danish_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    with pytest.raises(FigureProblem, match=r"^filen er en GIF-fil, ikke et PNG-, JPEG- eller SVG-billede"):
+        probe(b"GIF89a" + b"\x00" * 20)
+    (tmp_path / "stor.png").write_bytes(png_bytes(10_001, 1))
+    with pytest.raises(FigureProblem, match=r"^'stor.png' er 10001 × 1 pixels, mere end de 10000 pixels på hver led"):
+        read_figure(tmp_path / "stor.png", "stor.png")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from agreement import editions
 from agreement.errors import ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.i18n import _
 from agreement.kinds import OPFOELGNING, STRATEGIC
 from agreement.model import followup
 from agreement.model.setrules import SET_RULES
@@ -72,10 +73,10 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Prog
 def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, list[ContentError]]:
     """Read every file of every kind and run every rule that can run; return what was read and every error."""
     if not root.exists():
-        raise ContentErrors([ContentError("content folder not found; run from the repository root or pass --content DIR",
+        raise ContentErrors([ContentError(_("content folder not found; run from the repository root or pass --content DIR"),
                                           Location(display_path(root)))])
     if not root.is_dir():
-        raise ContentErrors([ContentError("--content must be a folder, but this is a file", Location(display_path(root)))])
+        raise ContentErrors([ContentError(_("--content must be a folder, but this is a file"), Location(display_path(root)))])
 
     errors: list[ContentError] = []
     checked = Checked(root, None)
@@ -119,8 +120,9 @@ def _files(root: Path, source: str, errors: list[ContentError]) -> Iterable[Path
     except (OSError, RuntimeError):  # a loop of links
         inside = False
     if not inside:
-        errors.append(ContentError(f"the {folder.name} folder is a link that does not lead to a folder inside the content "
-                                   "folder; put the folder itself there instead", Location(display_path(folder))))
+        errors.append(ContentError(_("the {name} folder is a link that does not lead to a folder inside the content folder; put the "
+                                     "folder itself there instead").format(
+            name=folder.name), Location(display_path(folder))))
         return []
     return sorted(root.glob(source))
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agreement.errors import AgreementError, ContentError, ContentErrors, Location, TemplateError, display_path
+from agreement.i18n import N_, _
 from agreement.namespaces import SHEET_NS
 from agreement.resources import EDITIONS
 from agreement.source.schema import load_schema, schema_errors
@@ -86,8 +87,8 @@ def load_edition(folder: Path, origin: str) -> Edition:
     doc = load_yaml(folder / EDITION_FILE)
     errors = schema_errors(doc, load_schema("edition"))
     if not errors and doc.data["navn"] != folder.name:
-        errors.append(doc.error(("navn",), f"the edition is called '{doc.data['navn']}' but its folder is '{folder.name}'; "
-                                "make them the same"))
+        errors.append(doc.error(("navn",), _("the edition is called '{called}' but its folder is '{name}'; make them the same").format(
+            called=doc.data["navn"], name=folder.name)))
     if not errors:
         errors.extend(_duplicate_ids(doc))
     if errors:
@@ -121,7 +122,8 @@ def _duplicate_ids(doc: YamlDocument) -> list[ContentError]:
                                                      for i, ind in enumerate(goal["indikatorer"])]
         for path, ident in paths:
             if ident in seen:
-                errors.append(doc.error(path, f"the id '{ident}' is used twice; give every goal and indicator its own id"))
+                errors.append(doc.error(path, _("the id '{ident}' is used twice; give every goal and indicator its own id").format(
+                    ident=ident)))
             seen.add(ident)
     return errors
 
@@ -145,7 +147,7 @@ def find(name: str, content_dir: Path | None = None) -> Edition:
     editions = available(content_dir)
     if name not in editions:
         known = ", ".join(editions) or "none"
-        raise TemplateError(f"unknown edition '{name}'; the editions are: {known}")
+        raise TemplateError(_("unknown edition '{name}'; the editions are: {known}").format(name=name, known=known))
     folder, origin = editions[name]
     if origin == LOCAL and content_dir is not None:
         outside = _links_outside(folder, content_dir)
@@ -167,9 +169,11 @@ def _links_outside(folder: Path, content_dir: Path) -> list[ContentError]:
         except (OSError, RuntimeError):  # a loop of links
             inside = False
         if not inside:
-            what, into = ("folder", "the content folder") if path.is_dir() else ("file", "the edition's folder")
-            problems.append(ContentError(f"this is a link to a place outside the content folder; copy the {what} itself "
-                                         f"into {into} instead of the link", Location(display_path(path))))
+            problems.append(ContentError(
+                _("this is a link to a place outside the content folder; copy the folder itself into the content folder instead "
+                  "of the link") if path.is_dir() else
+                _("this is a link to a place outside the content folder; copy the file itself into the edition's folder instead "
+                  "of the link"), Location(display_path(path))))
             if not path.is_relative_to(folder) or path == folder:
                 break
     return problems
@@ -179,15 +183,16 @@ def unknown_edition_error(name: str, content_dir: Path, location: Location) -> C
     from agreement.source.schema import suggest
 
     editions = available(content_dir)
-    return ContentError(f"unknown edition '{name}'{suggest(name, set(editions))}; use one of: {', '.join(editions) or 'none'}, "
-                        f"or put a local edition in {display_path(content_dir / LOCAL_FOLDER / name)}/", location)
+    return ContentError(_("unknown edition '{name}'{suggest}; use one of: {editions}, or put a local edition in {folder}/").format(
+        name=name, suggest=suggest(name, set(editions)), editions=", ".join(editions) or _("none"),
+        folder=display_path(content_dir / LOCAL_FOLDER / name)), location)
 
 
 def export(name: str, target: Path, content_dir: Path | None = None) -> Path:
     """Copy edition `name` to `target` (which must not exist yet) to start a local edition."""
     edition = find(name, content_dir)
     if target.exists():
-        raise TemplateError(f"{display_path(target)} already exists; choose a new folder so nothing is overwritten")
+        raise TemplateError(_("{target} already exists; choose a new folder so nothing is overwritten").format(target=display_path(target)))
     shutil.copytree(edition.folder, target)
     if target.name != name:  # an edition is named after its folder
         data_file = target / EDITION_FILE
@@ -225,13 +230,13 @@ def workbook_problems(path: Path) -> list[str]:
     except AgreementError as exc:
         return [exc.message]
     except Exception as exc:  # not a zip, or one zipfile cannot read: openpyxl would fail on it too
-        return [f"cannot be opened as an Excel workbook ({exc}); save it again as .xlsx"]
+        return [_("cannot be opened as an Excel workbook ({exc}); save it again as .xlsx").format(exc=exc)]
     return problems
 
 
 # The elements that hold a formula, in SpreadsheetML and its extensions (x14 rules and validations hold xm:f).
 _FORMULAS = {"f", "formula", "formula1", "formula2", "calculatedColumnFormula", "totalsRowFormula"}
-_PLACES = {"conditionalFormatting": "conditional formatting", "dataValidation": "data validation"}
+_PLACES = {"conditionalFormatting": N_("conditional formatting"), "dataValidation": N_("data validation")}
 
 
 def _formula_place(formula: etree._Element) -> str:
@@ -241,11 +246,12 @@ def _formula_place(formula: etree._Element) -> str:
         if kind == "c":
             return element.get("r", "?")
         if element.get("sqref") or kind in _PLACES:
-            return f"{_PLACES.get(kind, kind)} {element.get('sqref') or element.findtext('{*}sqref') or '?'}"
+            return f"{_(_PLACES[kind]) if kind in _PLACES else kind} {element.get('sqref') or element.findtext('{*}sqref') or '?'}"
     return formula.tag.rsplit("}", 1)[-1]
 
 
 def _formula_message(part: str, where: str, formula: str) -> str:
     shown = formula if len(formula) <= 40 else formula[:40] + " …"
-    return (f"the part {part} has a formula ({where}: ={shown}); the workbook the build fills may hold no formulas: "
-            "type the value in instead, or remove it")
+    return (_("the part {part} has a formula ({where}: ={shown}); the workbook the build fills may hold no formulas: type the value in "
+              "instead, or remove it").format(
+        part=part, where=where, shown=shown))

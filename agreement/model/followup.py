@@ -9,6 +9,7 @@ from pathlib import PurePath
 from typing import Any
 
 from agreement.errors import ContentError
+from agreement.i18n import N_, _
 from agreement.kinds import BUDGET, DELAFTALE, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.content import MilestonePlan, Source
@@ -20,11 +21,11 @@ SOURCE = "opfoelgning/*.yaml"
 
 # The values each unit allows; a unit not named here (an area's own) is not checked.
 UNIT_RANGES: dict[str, tuple[float | None, float | None, str]] = {
-    "procent": (0, 100, "from 0 to 100"),
-    "karakter": (-3, 12, "from -3 to 12 (the 7-point scale)"),
-    "antal": (0, None, "0 or more"),
-    "kroner": (0, None, "0 or more"),
-    "timer": (0, None, "0 or more"),
+    "procent": (0, 100, N_("from 0 to 100")),
+    "karakter": (-3, 12, N_("from -3 to 12 (the 7-point scale)")),
+    "antal": (0, None, N_("0 or more")),
+    "kroner": (0, None, N_("0 or more")),
+    "timer": (0, None, N_("0 or more")),
 }
 
 
@@ -111,19 +112,22 @@ def _year(content: Checked) -> Iterator[ContentError]:
     strategic = content.strategic
     period = periods.period(strategic.data["periode"])
     last = period.end.year if period.end else None
-    span = f"{period.start.year} to {last}" if last else f"{period.start.year} on (the period has no end yet)"
+    span = _("{year} to {last}").format(
+        year=period.start.year, last=last) if last else _("{year} on (the period has no end yet)").format(year=period.start.year)
     for doc in _files(content):
         year = doc.data["år"]
         name = PurePath(doc.path).name
         if name != f"{year}.yaml":
-            yield doc.error(("år",), f"år: {year} does not match the file name {name}; a follow-up file is named after "
-                            f"its year: call it opfoelgning/{year}.yaml, or correct år")
+            yield doc.error(("år",), _("år: {year} does not match the file name {name}; a follow-up file is named after its year: call "
+                                       "it opfoelgning/{year}.yaml, or correct år").format(
+                year=year, name=name))
         if year < period.start.year or (last is not None and year > last):
-            yield doc.error(("år",), f"the year {year} is outside the agreement period {period.start} to "
-                            f"{period.end or '(no end yet)'} in {strategic.path}; follow up on a year from {span}")
+            yield doc.error(("år",), _("the year {year} is outside the agreement period {start} to {end} in {path}; follow up on a "
+                                       "year from {span}").format(
+                year=year, start=period.start, end=period.end or _("(no end yet)"), path=strategic.path, span=span))
         if doc.data["status"] == "endelig" and "behandlet" not in doc.data:
-            yield doc.error(("status",), "a final follow-up (status: endelig) says when the board dealt with it: write "
-                            "behandlet: YYYY-MM-DD, or keep status: udkast until then")
+            yield doc.error(("status",), _("a final follow-up (status: endelig) says when the board dealt with it: write behandlet: "
+                                           "YYYY-MM-DD, or keep status: udkast until then"))
 
 
 def _measurements(content: Checked) -> Iterator[ContentError]:
@@ -139,23 +143,26 @@ def _measurements(content: Checked) -> Iterator[ContentError]:
             path: JsonPath = ("målinger", i)
             ident = m["indikator"]
             if resolvable:
-                yield from reference(doc, path + ("indikator",), ident, known, "indicator",
-                                     f"the edition {content.edition.name} (its fixed indicators, the ids under 'baseline' "
-                                     "in strategic.yaml) or under 'indikatorer' in a delaftale")
+                yield from reference(doc, path + ("indikator",), ident, known, _("indicator"),
+                                     _("the edition {name} (its fixed indicators, the ids under 'baseline' in strategic.yaml) or under "
+                                       "'indikatorer' in a delaftale").format(
+                                         name=content.edition.name))
             if ident in fixed and fixed[ident].unit in UNIT_RANGES:
                 unit = fixed[ident].unit
                 low, high, allowed = UNIT_RANGES[unit]
                 for key in ("boligområde", "kommune"):
                     value = m.get(key)
                     if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
-                        yield doc.error(path + (key,), f"'{ident}' is measured in {unit}, so its value must be {allowed}, "
-                                        f"but it is {value}")
+                        yield doc.error(path + (key,), _("'{ident}' is measured in {unit}, so its value must be {allowed}, but it is "
+                                                         "{value}").format(
+                            ident=ident, unit=unit, allowed=_(allowed), value=value))
             key_ = (ident, m.get("dataår", doc.data["år"]))
             if key_ in seen:
                 other, where = seen[key_]
-                yield doc.error(path + ("indikator",), f"'{ident}' is already measured for the data year {key_[1]} in "
-                                f"{other.path} (line {other.locate(where).line}); give each indicator one measurement per "
-                                "data year (write dataår: when the data describe another year)")
+                yield doc.error(path + ("indikator",), _("'{ident}' is already measured for the data year {data_year} in {path} (line "
+                                                         "{line}); give each indicator one measurement per data year (write dataår: "
+                                                         "when the data describe another year)").format(
+                    ident=ident, data_year=key_[1], path=other.path, line=other.locate(where).line))
             else:
                 seen[key_] = (doc, path + ("indikator",))
 
@@ -164,7 +171,7 @@ def _activities(content: Checked) -> Iterator[ContentError]:
     known = set(content.activities())
     for doc in _files(content):
         for ident in doc.data.get("aktiviteter", {}):
-            yield from _key_reference(doc, ("aktiviteter", ident), ident, known, "activity", "a delaftale in delaftaler/")
+            yield from _key_reference(doc, ("aktiviteter", ident), ident, known, _("activity"), _("a delaftale in delaftaler/"))
 
 
 def _budget(content: Checked) -> Iterator[ContentError]:
@@ -176,27 +183,28 @@ def _budget(content: Checked) -> Iterator[ContentError]:
         for doc in files:
             for key in ("forbrug", "finansiering"):
                 if doc.data.get(key):
-                    yield doc.error((key,), f"there is no budget.yaml in {content.root.name}/ to follow '{key}' up "
-                                    "against; add the budget, or remove this", key=True)
+                    yield doc.error((key,), _("there is no budget.yaml in {name}/ to follow '{key}' up against; add the budget, or "
+                                              "remove this").format(
+                        name=content.root.name, key=key), key=True)
         return
     lines = {line_name(line) for group in budget.data["udgifter"] for line in group["linjer"]}
     payers = {line["organisation"] for line in budget.data["finansiering"]}
     for doc in files:
         for name in doc.data.get("forbrug", {}):
-            yield from _key_reference(doc, ("forbrug", name), name, lines, "budget line",
-                                      f"{budget.path} (a line's rolle or aktivitet, or else its tekst as written)")
+            yield from _key_reference(doc, ("forbrug", name), name, lines, _("budget line"),
+                                      _("{path} (a line's rolle or aktivitet, or else its tekst as written)").format(path=budget.path))
         for org in doc.data.get("finansiering", {}):
-            yield from _key_reference(doc, ("finansiering", org), org, payers, "financing organisation",
-                                      f"'finansiering' in {budget.path}")
+            yield from _key_reference(doc, ("finansiering", org), org, payers, _("financing organisation"),
+                                      _("'finansiering' in {path}").format(path=budget.path))
 
 
 def _milestones(content: Checked) -> Iterator[ContentError]:
     plan = content.maybe(MILEPAELSPLAN)
     ids = {m["id"] for m in plan.data["milepæle"] if "id" in m} if plan is not None else set()
-    where = f"a milestone's 'id' in {plan.path}" if plan is not None else "milepaelsplan.yaml (there is none)"
+    where = _("a milestone's 'id' in {path}").format(path=plan.path) if plan is not None else _("milepaelsplan.yaml (there is none)")
     for doc in _files(content):
         for ident in doc.data.get("milepæle", {}):
-            yield from _key_reference(doc, ("milepæle", ident), ident, ids, "milestone", where)
+            yield from _key_reference(doc, ("milepæle", ident), ident, ids, _("milestone"), where)
 
 
 def _key_reference(doc: YamlDocument, path: JsonPath, value: str, known: set[str], what: str,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from agreement import formatting as fmt
 from agreement.errors import ContentError
+from agreement.i18n import N_, _, ngettext
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.budget import from_plan, limits, year_labels
@@ -60,7 +62,8 @@ def reference(doc: YamlDocument, path: JsonPath, value: object, known: Collectio
               defined_in: str) -> Iterator[ContentError]:
     """An error when `value` is not one of `known`, with a "did you mean" and where they are defined."""
     if isinstance(value, str) and value not in known:
-        yield doc.error(path, f"unknown {what} '{value}'{suggest(value, set(known))}; it must be defined in {defined_in}")
+        yield doc.error(path, _("unknown {what} '{value}'{suggest}; it must be defined in {defined_in}").format(
+            what=what, value=value, suggest=suggest(value, set(known)), defined_in=defined_in))
 
 
 def _one_delaftale_per_chosen_area(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -70,22 +73,26 @@ def _one_delaftale_per_chosen_area(content: Checked, index: Index) -> Iterator[C
         area = doc.data["indsatsområde"]
         by_area.setdefault(area, []).append(doc)
         if area in index.areas and not index.chosen(area):
-            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not chosen in {strategic} "
-                            f"(line {index.area_line(area)}: valgt: false); choose it there or remove this delaftale")
+            yield doc.error(("indsatsområde",), _("the focus area '{area}' is not chosen in {strategic} (line {area_line}: valgt: "
+                                                  "false); choose it there or remove this delaftale").format(
+                area=area, strategic=strategic, area_line=index.area_line(area)))
         elif area not in index.areas:
-            yield doc.error(("indsatsområde",), f"the focus area '{area}' is not described in {strategic}; "
-                            "add it under indsatsområder.områder with valgt: true")
+            yield doc.error(("indsatsområde",), _("the focus area '{area}' is not described in {strategic}; add it under "
+                                                  "indsatsområder.områder with valgt: true").format(
+                area=area, strategic=strategic))
     for name, i in index.areas.items():
         if not index.chosen(name):
             continue
         docs = by_area.get(name, [])
         if not docs:
             yield content.strategic.error(("indsatsområder", "områder", i, "valgt"),
-                                          f"the chosen focus area '{name}' has no delaftale; add a file in "
-                                          f"{content.root.name}/delaftaler/ with indsatsområde: {name}")
+                                          _("the chosen focus area '{name}' has no delaftale; add a file in {folder}/delaftaler/ with "
+                                            "indsatsområde: {name}").format(
+                                              name=name, folder=content.root.name))
         for extra in docs[1:]:
-            yield extra.error(("indsatsområde",), f"'{name}' already has a delaftale in {docs[0].path}; "
-                              "each chosen focus area has exactly one")
+            yield extra.error(("indsatsområde",), _("'{name}' already has a delaftale in {path}; each chosen focus area has "
+                                                    "exactly one").format(
+                name=name, path=docs[0].path))
 
 
 def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -94,18 +101,21 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
         data = doc.data
         own = periods.period(data["periode"])
         if own.end is not None and own.end < own.start:
-            yield doc.error(("periode", "til"), "the period must end after it starts; check 'fra' and 'til'")
+            yield doc.error(("periode", "til"), _("the period must end after it starts; check 'fra' and 'til'"))
         elif not index.period.covers(own):
-            yield doc.error(("periode",), f"the period {_text(own)} is not inside the agreement period "
-                            f"{_text(index.period)} in {strategic}")
+            yield doc.error(("periode",), _("the period {period} is not inside the agreement period {agreement_period} in "
+                                            "{strategic}").format(
+                period=_text(own), agreement_period=_text(index.period), strategic=strategic))
         for i, party in enumerate(data["parter"]):
-            yield from reference(doc, ("parter", i), party, index.organisations, "organisation", f"organisationer in {strategic}")
+            yield from reference(doc, ("parter", i), party, index.organisations, _("organisation"),
+                                 _("organisationer in {strategic}").format(strategic=strategic))
         yield from _groups_follow(doc, index, strategic)
         goals: dict[str, int] = {}  # delmål id -> index of its first use
         for i, goal in enumerate(data["delmål"]):
             if goal["id"] in goals:
                 first = doc.locate(("delmål", goals[goal["id"]], "id")).line
-                yield doc.error(("delmål", i, "id"), f"the delmål id '{goal['id']}' is used twice (first on line {first})")
+                yield doc.error(("delmål", i, "id"), _("the delmål id '{ident}' is used twice (first on line {first})").format(
+                    ident=goal["id"], first=first))
             goals.setdefault(goal["id"], i)
             for n, ind in enumerate(goal["indikatorer"]):
                 if "måles_af" in ind:
@@ -113,20 +123,22 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                                          index.organisations, "organisation", f"organisationer in {strategic}")
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
-                yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", "'delmål' in this file")
+                yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", _("'delmål' in this file"))
             owners = activity["ansvarlig"]
             for path, owner in ([(("aktiviteter", a, "ansvarlig"), owners)] if isinstance(owners, str) else
                                 [(("aktiviteter", a, "ansvarlig", o), owner) for o, owner in enumerate(owners)]):
-                yield from reference(doc, path, owner, index.organisations, "organisation", f"organisationer in {strategic}")
+                yield from reference(doc, path, owner, index.organisations, _("organisation"), _("organisationer in {strategic}").format(
+                    strategic=strategic))
             for p, partner in enumerate(activity.get("partnere", [])):
                 yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
-                                     index.organisations, "organisation", f"organisationer in {strategic}")
+                                     index.organisations, _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
         parties = set(data["parter"])
         for s, signature in enumerate(data["underskrifter"]):
             party = signature["part"]
             if party not in parties:
-                yield doc.error(("underskrifter", s, "part"), f"'{party}' signs, but is not a party of this delaftale"
-                                f"{suggest(party, parties)}; add it to 'parter' or correct the signature")
+                yield doc.error(("underskrifter", s, "part"), _("'{party}' signs, but is not a party of this delaftale{suggest}; add it "
+                                                                "to 'parter' or correct the signature").format(
+                    party=party, suggest=suggest(party, parties)))
 
 
 def _groups_follow(doc: YamlDocument, index: Index, strategic: str) -> Iterator[ContentError]:
@@ -137,13 +149,15 @@ def _groups_follow(doc: YamlDocument, index: Index, strategic: str) -> Iterator[
     for path, ident in [(("følgegruppe",), named)] if isinstance(named, str) else \
             [(("følgegruppe", i), ident) for i, ident in enumerate(named)]:
         if ident not in index.groups:
-            yield from reference(doc, path, ident, index.groups, "follow-up group",
-                                 f"organisering.følgegrupper.grupper in {strategic}")
+            yield from reference(doc, path, ident, index.groups, _("follow-up group"),
+                                 _("organisering.følgegrupper.grupper in {strategic}").format(strategic=strategic))
         elif area not in index.follows[ident]:
             line = index.doc.locate(("organisering", "følgegrupper", "grupper", index.groups[ident])).line
-            fit = f"name a group that follows it ({', '.join(fitting)})" if fitting else "no group follows it yet"
-            yield doc.error(path, f"the follow-up group '{ident}' ({strategic}, line {line}) does not follow this "
-                            f"delaftale's focus area '{area}'; {fit}, or add '{area}' to the group's indsatsområder there")
+            fit = _("name a group that follows it ({fitting})").format(
+                fitting=', '.join(fitting)) if fitting else _("no group follows it yet")
+            yield doc.error(path, _("the follow-up group '{ident}' ({strategic}, line {line}) does not follow this delaftale's focus "
+                                    "area '{area}'; {fit}, or add '{area}' to the group's indsatsområder there").format(
+                ident=ident, strategic=strategic, line=line, area=area, fit=fit))
 
 
 def _unique_activity_ids(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -154,8 +168,9 @@ def _unique_activity_ids(content: Checked, index: Index) -> Iterator[ContentErro
             if ident in seen:
                 other, position = seen[ident]
                 line = other.locate(("aktiviteter", position, "id")).line
-                yield doc.error(("aktiviteter", a, "id"), f"the activity id '{ident}' is already used in {other.path} "
-                                f"(line {line}); activity ids must be unique across all delaftaler")
+                yield doc.error(("aktiviteter", a, "id"), _("the activity id '{ident}' is already used in {path} (line {line}); "
+                                                            "activity ids must be unique across all delaftaler").format(
+                    ident=ident, path=other.path, line=line))
             else:
                 seen[ident] = (doc, a)
 
@@ -166,7 +181,7 @@ def _contingency_references(content: Checked, index: Index) -> Iterator[ContentE
         return
     for i, entry in enumerate(doc.data["kaldeliste"]):
         yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
-                             "organisation", f"organisationer in {content.strategic.path}")
+                             _("organisation"), _("organisationer in {strategic}").format(strategic=content.strategic.path))
 
 
 def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -178,49 +193,59 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     plan = BudgetPlan.from_doc(doc)
     labels = year_labels(plan, index.period)
     roles = {r["id"] for r in content.strategic.data["organisering"]["team"]["roller"]}
-    activities = {ident: d for ident, (d, _) in content.activities().items()}
+    activities = {ident: d for ident, (d, _position) in content.activities().items()}
     ids = [a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]]
     twice = {ident for ident in ids if ids.count(ident) > 1}  # reported as duplicates by _unique_activity_ids
     yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
-                         "organisation", f"organisationer in {strategic}")
+                         _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
 
-    kind, other = ("calendar years", "") if plan.calendar_years else \
-        ("project years", " (or one per calendar year with år: kalenderår)")
+    kind, other = (_("calendar years"), "") if plan.calendar_years else \
+        (_("project years"), _(" (or one per calendar year with år: kalenderår)"))
 
     def amounts_fit(path: JsonPath, amounts: list[Any]) -> Iterator[ContentError]:
         if len(amounts) != len(labels) and index.period.end is None:
-            yield doc.error(path, f"has {len(amounts)} amount(s), but other lines have {len(labels)} ({', '.join(labels)});"
-                            f" the agreement period in {strategic} has no end yet, so every line gives the same years")
+            yield doc.error(path, ngettext(
+                "has {n} amount, but other lines have {count} ({labels}); the agreement period in {strategic} has no end yet, "
+                "so every line gives the same years",
+                "has {n} amounts, but other lines have {count} ({labels}); the agreement period in {strategic} has no end yet, "
+                "so every line gives the same years", len(amounts)).format(
+                n=len(amounts), count=len(labels), labels=", ".join(labels), strategic=strategic))
         elif len(amounts) != len(labels):
-            yield doc.error(path, f"has {len(amounts)} amount(s), but the agreement period in {strategic} has "
-                            f"{len(labels)} {kind} ({', '.join(labels)}); write one amount per year{other}")
+            yield doc.error(path, ngettext(
+                "has {n} amount, but the agreement period in {strategic} has {count} {kind} ({labels}); write one amount per "
+                "year{other}",
+                "has {n} amounts, but the agreement period in {strategic} has {count} {kind} ({labels}); write one amount per "
+                "year{other}", len(amounts)).format(
+                n=len(amounts), strategic=strategic, count=len(labels), kind=kind, labels=", ".join(labels), other=other))
 
     for g, group in enumerate(data["udgifter"]):
         area = group.get("indsatsområde")
         if area is not None and not index.chosen(area):
-            yield doc.error(("udgifter", g, "indsatsområde"), f"the focus area '{area}' is not chosen in {strategic}")
+            yield doc.error(("udgifter", g, "indsatsområde"), _("the focus area '{area}' is not chosen in {strategic}").format(
+                area=area, strategic=strategic))
         for i, line in enumerate(group["linjer"]):
             path = ("udgifter", g, "linjer", i)
             yield from amounts_fit(path + ("beløb",), line["beløb"])
             if not any(line.get(k) for k in ("tekst", "rolle", "aktivitet")):
-                yield doc.error(path, "a budget line needs 'tekst', 'rolle' (a team role) or 'aktivitet' (an activity id) "
-                                "to say what the money is for")
+                yield doc.error(path, _("a budget line needs 'tekst', 'rolle' (a team role) or 'aktivitet' (an activity id) to say what "
+                                        "the money is for"))
             if "rolle" in line:
-                yield from reference(doc, path + ("rolle",), line["rolle"], roles, "team role",
-                                     f"organisering.team.roller in {strategic}")
+                yield from reference(doc, path + ("rolle",), line["rolle"], roles, _("team role"),
+                                     _("organisering.team.roller in {strategic}").format(strategic=strategic))
             if "aktivitet" in line:
                 activity = line["aktivitet"]
-                yield from reference(doc, path + ("aktivitet",), activity, activities, "activity",
-                                     "a delaftale in delaftaler/")
+                yield from reference(doc, path + ("aktivitet",), activity, activities, _("activity"),
+                                     _("a delaftale in delaftaler/"))
                 owner = activities.get(activity)
                 if owner is not None and area is not None and owner.data["indsatsområde"] != area \
                         and activity not in twice:
-                    yield doc.error(path + ("aktivitet",), f"the activity '{activity}' belongs to the delaftale for "
-                                    f"'{owner.data['indsatsområde']}' ({owner.path}), not to '{area}'")
+                    yield doc.error(path + ("aktivitet",), _("the activity '{activity}' belongs to the delaftale for '{owner_area}' "
+                                                             "({path}), not to '{area}'").format(
+                        activity=activity, owner_area=owner.data["indsatsområde"], path=owner.path, area=area))
     for f, line in enumerate(data["finansiering"]):
         yield from amounts_fit(("finansiering", f, "beløb"), line["beløb"])
         yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
-                             "organisation", f"organisationer in {strategic}")
+                             _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
 
     if any(len(line.amounts) != len(labels) for group in plan.expenses for line in group.lines) or \
             any(len(line.amounts) != len(labels) for line in plan.financing):
@@ -232,23 +257,36 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     for label, spent, funded in zip(labels, budget.expense_totals, budget.financing_totals):
         if spent != funded:
             gap = spent - funded
-            what = f"{fmt.amount(gap)} is not financed" if gap > 0 else f"{fmt.amount(-gap)} more is financed than spent"
-            yield doc.error(("finansiering",), f"in {label} the financing ({fmt.amount(funded)}) does not equal the "
-                            f"expenses ({fmt.amount(spent)}); {what}", key=True)
+            what = _("{amount} is not financed").format(
+                amount=fmt.amount(gap)) if gap > 0 else _("{amount} more is financed than spent").format(amount=fmt.amount(-gap))
+            yield doc.error(("finansiering",), _("in {label} the financing ({financing}) does not equal the expenses ({expenses}); "
+                                                 "{what}").format(
+                label=label, financing=fmt.amount(funded), expenses=fmt.amount(spent), what=what), key=True)
     if budget.expense_total == 0:
         return
     grant = budget.share(budget.grant_total)
     local = budget.share(budget.financing_total - budget.grant_total)
     own = plan.max_grant_percent is not None, plan.min_local_percent is not None
-    source = ("regler.max_tilskud_procent" if own[0] else f"the edition {content.edition.name}",
-              "regler.min_medfinansiering_procent" if own[1] else f"the edition {content.edition.name}")
+    source = ("regler.max_tilskud_procent" if own[0] else _("the edition {name}").format(name=content.edition.name),
+              "regler.min_medfinansiering_procent" if own[1] else _("the edition {name}").format(name=content.edition.name))
     if grant > budget.max_grant:
         where = ("finansiering", budget.grant_lines[0], "beløb") if budget.grant_lines else ("regler", "tilskudsgiver")
-        yield doc.error(where, f"the grant from '{plan.grantor}' is {float(grant):.1%} of the expenses, more than "
-                        f"the {max_grant} % allowed ({source[0]})")
+        yield doc.error(where, _("the grant from '{grantor}' is {share} of the expenses, more than the {limit} allowed "
+                                 "({source})").format(
+            grantor=plan.grantor, share=_share(float(grant), max_grant), limit=fmt.percent(max_grant), source=source[0]))
     if local < budget.min_local:
-        yield doc.error(("finansiering",), f"local co-financing is {float(local):.1%} of the expenses, less than the "
-                        f"{min_local} % required ({source[1]})", key=True)
+        yield doc.error(("finansiering",), _("local co-financing is {share} of the expenses, less than the {limit} required "
+                                             "({source})").format(
+            share=_share(float(local), min_local), limit=fmt.percent(min_local), source=source[1]), key=True)
+
+
+def _share(share: float, limit: float) -> str:
+    """'23,7 %': rounded, but never shown as the limit it is on the wrong side of (24,96 % is not '25,0 %')."""
+    percent = share * 100
+    for decimals in (1, 2, 3):
+        if round(percent, decimals) != limit:
+            return fmt.percent(round(percent, decimals))
+    return fmt.percent((math.floor if percent < limit else math.ceil)(percent * 1000) / 1000)
 
 
 def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -259,33 +297,37 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
     activities = set(content.activities())
     # An open period's end is unknown: only its start bounds the milestones.
     window = periods.Span(_year_before(index.period.start), index.period.end or dt.date.max)
-    allowed = (f"the agreement period {_text(index.period)} in {strategic} and the twelve months before it "
-               f"(preparation, such as the approvals): use a time from {window.start}"
-               + (f" to {window.end}" if index.period.end else " on"))
+    allowed = (_("the agreement period {period} in {strategic} and the twelve months before it (preparation, such as the "
+                 "approvals): use a time from {start} to {end}") if index.period.end else
+               _("the agreement period {period} in {strategic} and the twelve months before it (preparation, such as the "
+                 "approvals): use a time from {start} on")).format(
+        period=_text(index.period), strategic=strategic, start=window.start, end=window.end)
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
         if ("dato" in m) == ("kvartal" in m):
-            yield doc.error(path, "a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not "
-                            + ("both" if "dato" in m else "neither"))
+            yield doc.error(path, _("a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not both")
+                            if "dato" in m else
+                            _("a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not neither"))
         elif "dato" in m:
             day = dt.date.fromisoformat(m["dato"])
             if not window.contains(day):
-                yield doc.error(path + ("dato",), f"{m['dato']} is outside {allowed}")
+                yield doc.error(path + ("dato",), _("{when} is outside {allowed}").format(when=m["dato"], allowed=allowed))
             yield from _status_agrees(doc, i, periods.Span(day, day), m["dato"])
         else:
             quarter = periods.Quarter.parse(m["kvartal"]).span
             if quarter.end < window.start or quarter.start > window.end:
-                yield doc.error(path + ("kvartal",), f"{m['kvartal']} is outside {allowed}")
+                yield doc.error(path + ("kvartal",), _("{when} is outside {allowed}").format(when=m["kvartal"], allowed=allowed))
             yield from _status_agrees(doc, i, quarter, m["kvartal"])
         if "aktivitet" in m:
-            yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, "activity", "a delaftale in delaftaler/")
-        yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, "organisation",
-                             f"organisationer in {strategic}")
+            yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, _("activity"), _("a delaftale in delaftaler/"))
+        yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, _("organisation"),
+                             _("organisationer in {strategic}").format(strategic=strategic))
 
 
 def _text(period: periods.Period) -> str:
     """'2021-03-01 to 2025-02-28', or 'from 2021-03-01 (no end yet)' for an open period."""
-    return f"{period.start} to {period.end}" if period.end else f"from {period.start} (no end yet)"
+    return _("{start} to {end}").format(
+        start=period.start, end=period.end) if period.end else _("from {start} (no end yet)").format(start=period.start)
 
 
 def _year_before(day: dt.date) -> dt.date:
@@ -305,13 +347,15 @@ def _status_agrees(doc: YamlDocument, i: int, when: periods.Span, written: str) 
     status = doc.data["milepæle"][i]["status"]
     line = doc.locate(("status_pr",)).line
     if status == "nået" and when.start > status_date:
-        yield doc.error(("milepæle", i, "status"), f"the milestone is marked 'nået' (reached), but {written} begins after "
-                        f"the status date status_pr: {status_date} (line {line}); a milestone cannot be reached before "
-                        "its time: set its status to 'planlagt' or 'i gang', or move status_pr")
+        yield doc.error(("milepæle", i, "status"), _("the milestone is marked 'nået' (reached), but {written} begins after the status "
+                                                     "date status_pr: {status_date} (line {line}); a milestone cannot be reached before "
+                                                     "its time: set its status to 'planlagt' or 'i gang', or move status_pr").format(
+            written=written, status_date=status_date, line=line))
     elif status == "planlagt" and when.end + STALE_PLAN < status_date:
-        yield doc.error(("milepæle", i, "status"), f"the milestone is still 'planlagt' (planned), but {written} ended more "
-                        f"than three months before the status date status_pr: {status_date} (line {line}); set it to "
-                        "'nået', 'forsinket' or 'aflyst'")
+        yield doc.error(("milepæle", i, "status"), _("the milestone is still 'planlagt' (planned), but {written} ended more than three "
+                                                     "months before the status date status_pr: {status_date} (line {line}); set it to "
+                                                     "'nået', 'forsinket' or 'aflyst'").format(
+            written=written, status_date=status_date, line=line))
 
 # Text in square brackets: the placeholders 'agreement init' writes ("[Skriv her ...]") and any like them. A
 # Markdown link or picture ("[text](...)") and a footnote ("[^1]") are not placeholders.
@@ -340,8 +384,9 @@ def _placeholders(content: Checked, all_final: bool) -> Iterator[ContentError]:
             for match in PLACEHOLDER.finditer(text):
                 before = text[:match.start()]
                 line, column = before.count("\n"), match.start() - (before.rfind("\n") + 1)
-                yield ContentError(f"'{match.group()}' is placeholder text, which a final document (status: endelig) "
-                                   "cannot keep; write the real text in its place",
+                yield ContentError(_("'{text}' is placeholder text, which a final document (status: endelig) cannot keep; write the "
+                                     "real text in its place").format(
+                    text=match.group()),
                                    doc.locate_text(path, line, column) or doc.locate(path))
 
 
@@ -363,26 +408,29 @@ def _final_statuses(content: Checked, all_final: bool) -> Iterator[ContentError]
         if not _final(doc, all_final):
             continue
         if "til" not in doc.data["periode"]:
-            yield doc.error(("periode",), "the period has no end, which a final document (status: endelig) states: "
-                            "write its last day as til: YYYY-MM-DD under periode, or keep status: udkast until it is fixed", key=True)
+            yield doc.error(("periode",), _("the period has no end, which a final document (status: endelig) states: write its last day "
+                                            "as til: YYYY-MM-DD under periode, or keep status: udkast until it is fixed"), key=True)
         for i, signature in enumerate(doc.data["underskrifter"]):
             party = signature["part"]
             fallback = known.get(party, {}) if doc is not strategic else {}
             if not all(signature.get(key) or fallback.get(key) for key in ("navn", "titel")):
-                taken = "" if doc is strategic else f", and {strategic.path} has none for that party to take them from"
-                yield doc.error(("underskrifter", i), f"the signature for '{party}' has no navn and titel{taken}; write "
-                                "them here (a final document, status: endelig, names who signs)")
+                taken = "" if doc is strategic else _(", and {path} has none for that party to take them from").format(path=strategic.path)
+                yield doc.error(("underskrifter", i), _("the signature for '{party}' has no navn and titel{taken}; write them here (a "
+                                                        "final document, status: endelig, names who signs)").format(
+                    party=party, taken=taken))
             if "dato" not in signature and signature.get("underskrevet") is not True:
-                yield doc.error(("underskrifter", i), f"'{party}' has not signed; write dato: YYYY-MM-DD when it has (or "
-                                "underskrevet: true if it signed without a date), or keep status: udkast until then")
+                yield doc.error(("underskrifter", i), _("'{party}' has not signed; write dato: YYYY-MM-DD when it has (or underskrevet: "
+                                                        "true if it signed without a date), or keep status: udkast until then").format(
+                    party=party))
     for doc in content.docs.get(KOMMISSORIUM, []):
         draft = doc.data["status"] == "udkast"
         if draft and "godkendt" in doc.data:
-            yield doc.error(("godkendt",), f"the kommissorium is a draft (status: udkast, line {doc.locate(('status',)).line}) "
-                            "but says the board approved it; set status: endelig if it did, or remove godkendt")
+            yield doc.error(("godkendt",), _("the kommissorium is a draft (status: udkast, line {line}) but says the board approved it; "
+                                             "set status: endelig if it did, or remove godkendt").format(
+                line=doc.locate(('status',)).line))
         elif _final(doc, all_final) and "godkendt" not in doc.data:
-            yield doc.error(("status",), "a final kommissorium says when the board approved it: write godkendt: YYYY-MM-DD, "
-                            "or keep status: udkast until it is approved")
+            yield doc.error(("status",), _("a final kommissorium says when the board approved it: write godkendt: YYYY-MM-DD, or keep "
+                                           "status: udkast until it is approved"))
 
 
 _FINAL_NEEDS: dict[str, tuple[JsonPath, ...]] = {
@@ -391,7 +439,7 @@ _FINAL_NEEDS: dict[str, tuple[JsonPath, ...]] = {
     KOMMISSORIUM: (("status",), ("godkendt",))}
 
 
-UPGRADE = "run 'agreement upgrade' to rewrite the file"
+UPGRADE = N_("run 'agreement upgrade' to rewrite the file")
 
 
 def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -401,16 +449,18 @@ def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
     if edition is None:
         return
     if "mål" in doc.data:  # the previous format: one message, not one per consequence
-        yield doc.error(("mål",), "section 5's goals and indicators now come from the edition, so 'mål' is no longer "
-                        "written here: give each fixed indicator's baselines by its id under 'baseline' "
-                        f"(see the edition's edition.yaml), or {UPGRADE}", key=True)
+        yield doc.error(("mål",), _("section 5's goals and indicators now come from the edition, so 'mål' is no longer written here: "
+                                    "give each fixed indicator's baselines by its id under 'baseline' (see the edition's edition.yaml), "
+                                    "or {upgrade}").format(
+            upgrade=_(UPGRADE)), key=True)
         return
     given = doc.data.get("baseline") or {}
     fixed = edition.indicators
     for ident in given:
         if ident not in fixed:
-            yield doc.error(("baseline", ident), f"'{ident}' is not a fixed indicator of the edition {edition.name}"
-                            f"{suggest(ident, set(fixed))}; its indicators are: {', '.join(fixed)}", key=True)
+            yield doc.error(("baseline", ident), _("'{ident}' is not a fixed indicator of the edition {name}{suggest}; its indicators "
+                                                   "are: {fixed}").format(
+                ident=ident, name=edition.name, suggest=suggest(ident, set(fixed)), fixed=', '.join(fixed)), key=True)
 
 
 def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError]:
@@ -426,8 +476,9 @@ def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError
     for ident, indicator in fixed.items():
         if ident not in given:
             yield doc.error(("baseline",) if "baseline" in doc.data else ("status",),
-                            f"a final agreement (status: endelig) gives baselines for the fixed indicator '{ident}' "
-                            f"({indicator.text}); add '{ident}:' under 'baseline' with boligområde, kommune and år", key=True)
+                            _("a final agreement (status: endelig) gives baselines for the fixed indicator '{ident}' ({text}); add "
+                              "'{ident}:' under 'baseline' with boligområde, kommune and år").format(
+                                ident=ident, text=indicator.text), key=True)
             continue
         entry = given[ident]
         measured = False
@@ -435,20 +486,24 @@ def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError
             value = entry.get(key)
             path = ("baseline", ident, key)
             if value is None:
-                yield doc.error(("baseline", ident), f"a final agreement (status: endelig) gives '{key}' for '{ident}'; write the "
-                                f"baseline, or '{key}: {{ikke_opgjort: <why>}}' (e.g. Måles første gang i juni {first})",
+                yield doc.error(("baseline", ident), _("a final agreement (status: endelig) gives '{key}' for '{ident}'; write the "
+                                                       "baseline, or '{key}: {{ikke_opgjort: <why>}}' (e.g. Måles første gang i juni "
+                                                       "{first})").format(
+                    key=key, ident=ident, first=first),
                                 key=True)
             elif value == "ikke opgjort":
-                yield doc.error(path, "a final agreement (status: endelig) says why this baseline is not measured: "
-                                f"'{key}: {{ikke_opgjort: Måles første gang i juni {first}}}', or write the number")
+                yield doc.error(path, _("a final agreement (status: endelig) says why this baseline is not measured: '{key}: "
+                                        "{{ikke_opgjort: Måles første gang i juni {first}}}', or write the number").format(
+                    key=key, first=first))
             elif _zero(value):
-                yield doc.error(path, "a baseline of 0 in an 'endelig' agreement needs its reason: write the measured "
-                                "number, or the values with a 'note' saying why it is 0 (værdier: [{værdi: 0}], note: ...)")
+                yield doc.error(path, _("a baseline of 0 in an 'endelig' agreement needs its reason: write the measured number, or the "
+                                        "values with a 'note' saying why it is 0 (værdier: [{værdi: 0}], note: ...)"))
             else:
                 measured = measured or not (isinstance(value, dict) and "ikke_opgjort" in value)
         if measured and "år" not in entry:
-            yield doc.error(("baseline", ident), f"a final agreement (status: endelig) gives 'år' for '{ident}'; write the year "
-                            "its baselines were measured, e.g. år: 2019", key=True)
+            yield doc.error(("baseline", ident), _("a final agreement (status: endelig) gives 'år' for '{ident}'; write the year its "
+                                                   "baselines were measured, e.g. år: 2019").format(
+                ident=ident), key=True)
 
 
 def _zero(value: Any) -> bool:
@@ -467,20 +522,23 @@ def _indicator_ids(content: Checked, index: Index) -> Iterator[ContentError]:
                    if "id" not in ind]
         if missing:  # the previous format: one message for the file
             lines = ", ".join(str(doc.locate(("delmål", g, "indikatorer", i)).line) for g, i in missing)
-            yield doc.error(("delmål", missing[0][0], "indikatorer", missing[0][1]), f"every delmål indicator now has "
-                            f"an 'id' (unique across the delaftaler), but the indicators on line(s) {lines} have none; "
-                            f"add 'id: <short-name>' to each, or {UPGRADE}")
+            yield doc.error(("delmål", missing[0][0], "indikatorer", missing[0][1]), _("every delmål indicator now has an 'id' (unique "
+                                                                                       "across the delaftaler), but the indicators on "
+                                                                                       "line(s) {lines} have none; add 'id: "
+                                                                                       "<short-name>' to each, or {upgrade}").format(
+                lines=lines, upgrade=_(UPGRADE)))
             continue
         for g, goal in enumerate(doc.data["delmål"]):
             for i, ind in enumerate(goal["indikatorer"]):
                 path: JsonPath = ("delmål", g, "indikatorer", i, "id")
                 if ind["id"] in fixed:
-                    yield doc.error(path, f"'{ind['id']}' is the id of one of the edition's fixed indicators; "
-                                    "choose another id")
+                    yield doc.error(path, _("'{ident}' is the id of one of the edition's fixed indicators; choose another id").format(
+                        ident=ind["id"]))
                 elif ind["id"] in seen:
                     other, where = seen[ind["id"]]
-                    yield doc.error(path, f"the indicator id '{ind['id']}' is already used in {other.path} (line "
-                                    f"{other.locate(where).line}); indicator ids must be unique across the delaftaler")
+                    yield doc.error(path, _("the indicator id '{ident}' is already used in {path} (line {line}); indicator ids must be "
+                                            "unique across the delaftaler").format(
+                        ident=ind["id"], path=other.path, line=other.locate(where).line))
                 else:
                     seen[ind["id"]] = (doc, path)
 

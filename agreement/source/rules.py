@@ -8,6 +8,7 @@ from typing import Any
 
 from agreement.errors import ContentError
 from agreement.files import name_key
+from agreement.i18n import _
 from agreement.kinds import STRATEGIC
 from agreement.source.checked import Rule
 from agreement.source.schema import suggest
@@ -22,15 +23,15 @@ def _on_strategic(check: Callable[[YamlDocument], list[ContentError]], *paths: J
 def _ids_and_references(doc: YamlDocument) -> list[ContentError]:
     data = doc.data
     errors: list[ContentError] = []
-    org_ids = _unique_ids(doc, ("organisationer",), data["organisationer"], "organisation", errors)
+    org_ids = _unique_ids(doc, ("organisationer",), data["organisationer"], _("organisation"), errors)
     org = data["organisering"]
-    _unique_ids(doc, ("organisering", "følgegrupper", "grupper"), org["følgegrupper"]["grupper"], "follow-up group", errors)
-    _unique_ids(doc, ("organisering", "team", "roller"), org["team"]["roller"], "team role", errors)
+    _unique_ids(doc, ("organisering", "følgegrupper", "grupper"), org["følgegrupper"]["grupper"], _("follow-up group"), errors)
+    _unique_ids(doc, ("organisering", "team", "roller"), org["team"]["roller"], _("team role"), errors)
     for i, party in enumerate(data["parter"]):
-        _check_ref(doc, ("parter", i), party, org_ids, "organisation", "organisationer", errors)
+        _check_ref(doc, ("parter", i), party, org_ids, _("organisation"), "organisationer", errors)
     for i, seat in enumerate(org["bestyrelse"]["organisationer"]):
         path: JsonPath = ("organisering", "bestyrelse", "organisationer", i)
-        _check_ref(doc, path if isinstance(seat, str) else path + ("organisation",), _seat_org(seat), org_ids, "organisation",
+        _check_ref(doc, path if isinstance(seat, str) else path + ("organisation",), _seat_org(seat), org_ids, _("organisation"),
                    "organisationer", errors)
     return errors
 
@@ -47,29 +48,34 @@ def _board(doc: YamlDocument) -> list[ContentError]:
     for i, seat in enumerate(board["organisationer"]):
         ident = _seat_org(seat)
         if ident in seats:
-            errors.append(doc.error(where + ("organisationer", i), f"'{ident}' has two seats on the board (first on line "
-                                    f"{doc.locate(where + ('organisationer', seats[ident])).line}); list each organisation once"))
+            errors.append(doc.error(where + ("organisationer", i), _("'{ident}' has two seats on the board (first on line {line}); list "
+                                                                     "each organisation once").format(
+                ident=ident, line=doc.locate(where + ('organisationer', seats[ident])).line)))
         seats.setdefault(ident, i)
         if "repræsentation" not in board and (isinstance(seat, str) or "repræsentation" not in seat):
-            errors.append(doc.error(where + ("organisationer", i), f"the seat of '{ident}' does not say who represents the "
-                                    "organisation; write it as 'organisation: " + ident + "' with 'repræsentation: ...', or "
-                                    "write one 'repræsentation' for the whole board under bestyrelse"))
+            errors.append(doc.error(where + ("organisationer", i), _("the seat of '{ident}' does not say who represents the organisation; "
+                                      "write it as 'organisation: {ident}' with 'repræsentation: ...', or write one "
+                                      "'repræsentation' for the whole board under bestyrelse").format(ident=ident)))
     chairs: dict[str, int] = {}
     for i, chair in enumerate(board.get("formandskab", [])):
         ident = _seat_org(chair)
         if ident in chairs:
-            errors.append(doc.error(where + ("formandskab", i), f"'{ident}' is in the formandskab twice (first on line "
-                                    f"{doc.locate(where + ('formandskab', chairs[ident])).line}); list each member once"))
+            errors.append(doc.error(where + ("formandskab", i), _("'{ident}' is in the formandskab twice (first on line {line}); list "
+                                                                  "each member once").format(
+                ident=ident, line=doc.locate(where + ('formandskab', chairs[ident])).line)))
         chairs.setdefault(ident, i)
         if ident not in seats:
-            errors.append(doc.error(where + ("formandskab", i), f"'{ident}' is in the formandskab but has no seat on the board"
-                                    f"{suggest(ident, set(seats))}; add it under bestyrelse.organisationer or correct it"))
+            errors.append(doc.error(where + ("formandskab", i), _("'{ident}' is in the formandskab but has no seat on the "
+                                                                  "board{suggest}; add it under bestyrelse.organisationer or "
+                                                                  "correct it").format(
+                ident=ident, suggest=suggest(ident, set(seats)))))
     meets = board["møder_pr_år"]
     if isinstance(meets, str):
         low, high = (int(n) for n in meets.split("-"))
         if not 1 <= low < high <= 52:
-            errors.append(doc.error(where + ("møder_pr_år",), f"'{meets}' must go from the fewest to the most meetings a "
-                                    "year, between 1 and 52, e.g. 3-4; write one number if it is always the same"))
+            errors.append(doc.error(where + ("møder_pr_år",), _("'{meets}' must go from the fewest to the most meetings a year, between "
+                                                                "1 and 52, e.g. 3-4; write one number if it is always the same").format(
+                meets=meets)))
     return errors
 
 
@@ -87,18 +93,21 @@ def _groups(doc: YamlDocument) -> list[ContentError]:
     for g, group in enumerate(data["organisering"]["følgegrupper"]["grupper"]):
         keys = [k for k in _FOLLOWS if k in group]
         if not keys:
-            errors.append(doc.error(where + (g,), f"the follow-up group '{group['id']}' does not say what it follows; write "
-                                    "'indsatsområde: ...' (one focus area), 'indsatsområder: [...]' (several) or "
-                                    "'boligområde: ...' (every chosen focus area in that housing area)"))
+            errors.append(doc.error(where + (g,), _("the follow-up group '{group}' does not say what it follows; write 'indsatsområde: "
+                                                    "...' (one focus area), 'indsatsområder: [...]' (several) or 'boligområde: ...' "
+                                                    "(every chosen focus area in that housing area)").format(
+                group=group['id'])))
             continue
         for extra in keys[1:]:
-            errors.append(doc.error(where + (g, extra), f"the follow-up group '{group['id']}' already follows its "
-                                    f"'{keys[0]}'; keep one of indsatsområde, indsatsområder and boligområde", key=True))
+            errors.append(doc.error(where + (g, extra), _("the follow-up group '{group}' already follows its '{key}'; keep one of "
+                                                          "indsatsområde, indsatsområder and boligområde").format(
+                group=group['id'], key=keys[0]), key=True))
         if keys[0] == "boligområde":
             estate = group["boligområde"]
             if estate not in estates:
-                errors.append(doc.error(where + (g, "boligområde"), f"'{estate}' is not one of the housing areas in "
-                                        f"område.boligområder{suggest(estate, set(estates))}; choose one of: {', '.join(estates)}"))
+                errors.append(doc.error(where + (g, "boligområde"), _("'{estate}' is not one of the housing areas in "
+                                                                      "område.boligområder{suggest}; choose one of: {estates}").format(
+                    estate=estate, suggest=suggest(estate, set(estates)), estates=', '.join(estates))))
             followed.update(chosen)
             continue
         names = [group["indsatsområde"]] if keys[0] == "indsatsområde" else group["indsatsområder"]
@@ -106,14 +115,18 @@ def _groups(doc: YamlDocument) -> list[ContentError]:
             path = where + (g, keys[0]) + ((n,) if keys[0] == "indsatsområder" else ())
             if name in areas and name not in chosen:
                 line = doc.locate(("indsatsområder", "områder", areas[name], "valgt")).line
-                errors.append(doc.error(path, f"the follow-up group follows '{name}', which is not chosen (line {line}: "
-                                        "valgt: false); choose it there or let the group follow a chosen focus area"))
+                errors.append(doc.error(path, _("the follow-up group follows '{name}', which is not chosen (line {line}: valgt: false); "
+                                                "choose it there or let the group follow a chosen focus area").format(
+                    name=name, line=line)))
             followed.add(name)
     for name in chosen:
         if name not in followed:
-            errors.append(doc.error(("indsatsområder", "områder", areas[name], "valgt"), f"no follow-up group follows the "
-                                    f"chosen focus area '{name}'; add a group under organisering.følgegrupper.grupper with "
-                                    f"'indsatsområde: {name}', or name it in a group's 'indsatsområder'"))
+            errors.append(doc.error(("indsatsområder", "områder", areas[name], "valgt"), _("no follow-up group follows the chosen focus "
+                                                                                           "area '{name}'; add a group under "
+                                                                                           "organisering.følgegrupper.grupper with "
+                                                                                           "'indsatsområde: {name}', or name it in a "
+                                                                                           "group's 'indsatsområder'").format(
+                name=name)))
     return errors
 
 
@@ -128,24 +141,28 @@ def _signatories(doc: YamlDocument) -> list[ContentError]:
             continue
         if party in org_ids:
             errors.append(doc.error(("underskrifter", i, "part"),
-                                    f"'{party}' signs, but is not a party of the agreement; add it to 'parter' or correct the signature"))
+                                    _("'{party}' signs, but is not a party of the agreement; add it to 'parter' or correct the "
+                                      "signature").format(
+                                        party=party)))
         else:
-            _check_ref(doc, ("underskrifter", i, "part"), party, parties, "party", "parter", errors)
+            _check_ref(doc, ("underskrifter", i, "part"), party, parties, _("party"), "parter", errors)
     return errors
 
 
 def _area_name(doc: YamlDocument) -> list[ContentError]:
     name = doc.data["område"]["navn"]
     if not any(c.isalnum() for c in name):  # the files are named after it, and such a name vanishes from them
-        return [doc.error(("område", "navn"), f"the area's name '{name}' has no letter or digit, so it would vanish from "
-                          "the names of the upload files; write the area's name")]
+        return [doc.error(("område", "navn"), _("the area's name '{name}' has no letter or digit, so it would vanish from the names of "
+                                                "the upload files; write the area's name").format(
+            name=name))]
     return []
 
 
 def _period(doc: YamlDocument) -> list[ContentError]:
     period = doc.data["periode"]
     if "til" in period and dt.date.fromisoformat(period["til"]) <= dt.date.fromisoformat(period["fra"]):
-        return [doc.error(("periode", "til"), f"the period must end after it starts ({period['fra']}); check 'fra' and 'til'")]
+        return [doc.error(("periode", "til"), _("the period must end after it starts ({start}); check 'fra' and 'til'").format(
+            start=period['fra']))]
     return []
 
 
@@ -158,12 +175,13 @@ def _focus_areas(doc: YamlDocument) -> list[ContentError]:
         first = seen.setdefault(name_key(name), i)
         if first != i:
             other = areas[first]["navn"]
-            also = "" if other == name else f" '{other}', which differs only in capital letters or in how its letters are encoded"
+            also = "" if other == name else _(" '{other}', which differs only in capital letters or in how its letters are encoded").format(
+                other=other)
             errors.append(doc.error(("indsatsområder", "områder", i, "navn"),
-                                    f"the focus area '{name}' is described twice (also as number {first + 1}{also}); "
-                                    "keep one"))
+                                    _("the focus area '{name}' is described twice (also as number {number}{also}); keep one").format(
+                                        name=name, number=first + 1, also=also)))
     if not any(area.get("valgt") is True for area in areas):
-        errors.append(doc.error(("indsatsområder", "områder"), "no focus area is chosen; set 'valgt: true' on at least one"))
+        errors.append(doc.error(("indsatsområder", "områder"), _("no focus area is chosen; set 'valgt: true' on at least one")))
     return errors
 
 
@@ -175,7 +193,9 @@ def _unique_ids(doc: YamlDocument, path: JsonPath, items: list[dict[str, Any]], 
             continue
         if ident in seen:
             first = doc.locate(path + (seen[ident], "id")).line
-            errors.append(doc.error(path + (i, "id"), f"the {what} id '{ident}' is used twice (first on line {first}); ids must be unique"))
+            errors.append(doc.error(path + (i, "id"), _("the {what} id '{ident}' is used twice (first on line {first}); ids must be "
+                                                        "unique").format(
+                what=what, ident=ident, first=first)))
         else:
             seen[ident] = i
     return set(seen)
@@ -183,7 +203,8 @@ def _unique_ids(doc: YamlDocument, path: JsonPath, items: list[dict[str, Any]], 
 
 def _check_ref(doc: YamlDocument, path: JsonPath, value: Any, known: set[str], what: str, where: str, errors: list[ContentError]) -> None:
     if isinstance(value, str) and value not in known:
-        errors.append(doc.error(path, f"unknown {what} '{value}'{suggest(value, known)}; it must be one of the ids in '{where}'"))
+        errors.append(doc.error(path, _("unknown {what} '{value}'{suggest}; it must be one of the ids in '{where}'").format(
+            what=what, value=value, suggest=suggest(value, known), where=where)))
 
 
 RULES = (

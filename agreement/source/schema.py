@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from agreement.errors import ContentError, TemplateError, unique
+from agreement.i18n import N_, _, ngettext
 from agreement.resources import SCHEMAS
 from agreement.source.syntax import quoted
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -42,9 +43,9 @@ def _read_schema(name: str | Path) -> dict[str, Any]:
     try:
         schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TemplateError(f"schema not found: {path}") from None
+        raise TemplateError(_("schema not found: {path}").format(path=path)) from None
     except json.JSONDecodeError as exc:
-        raise TemplateError(f"schema {path} is invalid: {exc}") from None
+        raise TemplateError(_("schema {path} is invalid: {exc}").format(path=path, exc=exc)) from None
     if isinstance(name, Path):
         from jsonschema import Draft202012Validator
         from jsonschema.exceptions import SchemaError
@@ -52,7 +53,7 @@ def _read_schema(name: str | Path) -> dict[str, Any]:
         try:
             Draft202012Validator.check_schema(schema)
         except SchemaError as exc:
-            raise TemplateError(f"schema {path} is invalid: {exc}") from None
+            raise TemplateError(_("schema {path} is invalid: {exc}").format(path=path, exc=exc)) from None
     return schema
 
 
@@ -105,7 +106,7 @@ def _strict_validator() -> Any:
 def suggest(word: str, choices: list[str] | set[str]) -> str:
     """' (did you mean 'x'?)' for a near miss, else ''."""
     close = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{close}'?)").format(close=close[0]) if close else ""
 
 
 def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) -> list[ContentError]:
@@ -118,8 +119,9 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         allowed = set(error.schema.get("properties", {}))
         extra = [k for k in value if k not in allowed]
         return [
-            doc.error(path + (k,), f"unknown field '{k}'{here and ' in ' + here}{suggest(k, allowed)}; "
-                      f"allowed fields are: {', '.join(sorted(allowed))}", key=True)
+            doc.error(path + (k,), (_("unknown field '{key}' in {here}{suggest}; allowed fields are: {allowed}") if here else
+                                    _("unknown field '{key}'{suggest}; allowed fields are: {allowed}")).format(
+                key=k, here=here, suggest=suggest(k, allowed), allowed=", ".join(sorted(allowed))), key=True)
             for k in extra
         ]
     if kind == "required":
@@ -127,46 +129,60 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         # A misspelt field is reported once, as unknown with a "did you mean", not also as missing.
         missing = [k for k in error.validator_value if k not in value
                    and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
-        where = f"'{here}'" if here else "the file"
-        return [doc.error(path, f"{where} is missing the required field '{k}'" + _describe_field(error.schema, k), key=True)
+        return [doc.error(path, (_("'{here}' is missing the required field '{key}'") if here else
+                                 _("the file is missing the required field '{key}'")).format(here=here, key=k)
+                          + _describe_field(error.schema, k), key=True)
                 for k in missing]
     if kind == "type":
         expected = _type_words(error.validator_value)
-        quote = _quote_hint(doc, path, value) if "text" in expected else None
-        msg = f"{here or 'the file'} must be {expected}, but {quote or 'it is ' + _value_words(value)}"
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        quote = _quote_hint(doc, path, value) if "string" in types else None
+        actual = quote or _("it is {actual}").format(actual=_value_words(value))
+        msg = _("{here} must be {expected}, but {actual}").format(here=here or _("the file"), expected=expected,
+                                                                   actual=actual)
         if not path:
-            msg = f"the file must hold the document's fields as 'name: value' lines, but it holds {_value_words(value)}"
-        if "number" in expected and isinstance(value, str):
+            msg = _("the file must hold the document's fields as 'name: value' lines, but it holds {actual}").format(
+                actual=_value_words(value))
+        if {"number", "integer"} & set(types) and isinstance(value, str):
             msg += _number_hint(value, whole=error.validator_value == "integer")
         elif error.validator_value == "integer" and isinstance(value, float) and math.isfinite(value):
-            msg += f"; if you wrote {value:.3f} with a thousands dot, write {_thousands_guess(value)} without dots"
+            msg += _("; if you wrote {value:.3f} with a thousands dot, write {guess} without dots").format(
+                value=value, guess=_thousands_guess(value))
         return [doc.error(path, msg)]
     if kind == "const":  # the one value a field may have, such as underskrevet: true
         wanted = "true" if error.validator_value is True else json.dumps(error.validator_value, ensure_ascii=False)
         hint = error.schema.get("description", "")
-        return [doc.error(path, f"{here} can only be {wanted}, but it is {_value_words(value)}"
-                                + (f" ({hint})" if hint else "") + "; write that, or leave the field out")]
+        return [doc.error(path, _("{here} can only be {wanted}, but it is {actual}").format(
+            here=here, wanted=wanted, actual=_value_words(value))
+                          + (f" ({hint})" if hint else "") + _("; write that, or leave the field out"))]
     if kind == "enum":
         choices = [str(c) for c in error.validator_value]
-        return [doc.error(path, f"'{value}' is not allowed for {here}{suggest(value, choices)}; choose one of: {', '.join(choices)}")]
+        return [doc.error(path, _("'{value}' is not allowed for {here}{suggest}; choose one of: {choices}").format(
+            value=value, here=here, suggest=suggest(value, choices), choices=', '.join(choices)))]
     if (kind == "format" and error.validator_value == "date") or (kind == "pattern" and _is_date_schema(error.schema)):
-        return [doc.error(path, f"'{value}' is not a valid date for {here}; {_date_hint(str(value))}")]
+        return [doc.error(path, _("'{value}' is not a valid date for {here}; {hint}").format(
+            value=value, here=here, hint=_date_hint(str(value))))]
     if kind == "pattern":
         if error.schema.get("pattern", "").startswith("^[a-z0-9]"):
-            return [doc.error(path, f"'{value}' is not a valid id for {here}; "
-                                    "use small letters a-z, digits and single hyphens, e.g. 'albertslund-kommune'")]
+            return [doc.error(path, _("'{value}' is not a valid id for {here}; use small letters a-z, digits and single hyphens, "
+                                      "e.g. 'albertslund-kommune'").format(
+                value=value, here=here))]
         if "\\n" in error.schema.get("pattern", ""):
             if not str(value).strip():
-                return [doc.error(path, f"{here} must not be empty")]
-            return [doc.error(path, f"{here} must be text on one line; remove the line breaks")]
-        return [doc.error(path, f"'{value}' does not have the form {here} needs: {error.schema.get('description', '')}")]
+                return [doc.error(path, _("{here} must not be empty").format(here=here))]
+            return [doc.error(path, _("{here} must be text on one line; remove the line breaks").format(here=here))]
+        return [doc.error(path, _("'{value}' does not have the form {here} needs: {description}").format(
+            value=value, here=here, description=error.schema.get("description", "")))]
     if kind == "minLength":
-        return [doc.error(path, f"{here} must not be empty")]
+        return [doc.error(path, _("{here} must not be empty").format(here=here))]
     if kind == "minItems":
         n = error.validator_value
-        return [doc.error(path, f"{here} needs at least {n} {'entry' if n == 1 else 'entries'}")]
+        return [doc.error(path, ngettext("{here} needs at least {n} entry", "{here} needs at least {n} entries", n).format(
+            here=here, n=n))]
     if kind == "maxItems":
-        return [doc.error(path, f"{here} may have at most {error.validator_value} entries")]
+        n = error.validator_value
+        return [doc.error(path, ngettext("{here} may have at most {n} entry", "{here} may have at most {n} entries", n).format(
+            here=here, n=n))]
     if kind == "uniqueItems":
         seen, dup = set(), None
         for i, item in enumerate(value):
@@ -176,13 +192,14 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
                 break
             seen.add(key)
         spot = path + (dup,) if dup is not None else path
-        return [doc.error(spot, f"'{value[dup] if dup is not None else ''}' is listed twice in {here}; remove one")]
-    if kind in ("minimum", "exclusiveMinimum"):
-        word = "at least" if kind == "minimum" else "more than"
-        return [doc.error(path, f"{here} must be {word} {error.validator_value}, but it is {value}")]
-    if kind in ("maximum", "exclusiveMaximum"):
-        word = "at most" if kind == "maximum" else "less than"
-        return [doc.error(path, f"{here} must be {word} {error.validator_value}, but it is {value}")]
+        return [doc.error(spot, _("'{value}' is listed twice in {here}; remove one").format(
+            value=value[dup] if dup is not None else "", here=here))]
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        limit = {"minimum": _("{here} must be at least {limit}, but it is {value}"),
+                 "exclusiveMinimum": _("{here} must be more than {limit}, but it is {value}"),
+                 "maximum": _("{here} must be at most {limit}, but it is {value}"),
+                 "exclusiveMaximum": _("{here} must be less than {limit}, but it is {value}")}[kind]
+        return [doc.error(path, limit.format(here=here, limit=error.validator_value, value=value))]
     if kind in ("oneOf", "anyOf"):
         branches = [_resolve(root, o) for o in error.validator_value]
         fitting = _fitting_branch(branches, value)
@@ -192,9 +209,12 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
             if inner:
                 return [t for e in inner for t in _translate(doc, e, root)]
         options = list(dict.fromkeys(_option_words(b) for b in branches))
-        quote = _quote_hint(doc, path, value) if "text" in options else None
-        hint = _number_hint(value, whole=False) if isinstance(value, str) and "a number" in options else ""
-        return [doc.error(path, f"{here} must be {_or(options)}, but {quote or 'it is ' + _value_words(value)}{hint}")]
+        kinds = {t for b in branches for t in (b.get("type") if isinstance(b.get("type"), list) else [b.get("type")])}
+        quote = _quote_hint(doc, path, value) if "string" in kinds else None
+        hint = _number_hint(value, whole=False) if isinstance(value, str) and "number" in kinds else ""
+        actual = quote or _("it is {actual}").format(actual=_value_words(value))
+        return [doc.error(path, _("{here} must be {expected}, but {actual}").format(
+            here=here, expected=_or(options), actual=actual) + hint)]
     return [doc.error(path, f"{here}: {error.message}")]
 
 
@@ -217,7 +237,7 @@ def _option_words(branch: dict[str, Any]) -> str:
 
 
 def _or(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
 
 
 def _quote_hint(doc: YamlDocument, path: JsonPath, value: Any) -> str | None:
@@ -307,36 +327,36 @@ def _field_name(path: JsonPath) -> str:
 
 
 _TYPE_WORDS = {
-    "object": "a group of fields",
-    "array": "a list",
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "null": "empty",
+    "object": N_("a group of fields"),
+    "array": N_("a list"),
+    "string": N_("text"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "boolean": N_("true or false"),
+    "null": N_("empty"),
 }
 
 
 def _type_words(t: Any) -> str:
     if isinstance(t, list):
         # A JSON Schema "type" list holds type names, which are strings.
-        return " or ".join(_TYPE_WORDS.get(x, x) for x in cast("list[str]", t))
-    return _TYPE_WORDS.get(t, str(t))
+        return _(" or ").join(_(_TYPE_WORDS[x]) if x in _TYPE_WORDS else x for x in cast("list[str]", t))
+    return _(_TYPE_WORDS[t]) if t in _TYPE_WORDS else str(t)
 
 
 def _value_words(value: Any) -> str:
     if value is None:
-        return "empty"
+        return _("empty")
     if isinstance(value, bool):
-        return f"{str(value).lower()} (yes/no)"
+        return _("{lower} (yes/no)").format(lower=str(value).lower())
     if isinstance(value, dict):
-        return "a group of fields"
+        return _("a group of fields")
     if isinstance(value, list):
-        return "a list"
+        return _("a list")
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     text = str(value)
-    return f"the text '{text[:60]}{'…' if len(text) > 60 else ''}'"
+    return _("the text '{text}'").format(text=text[:60] + ("…" if len(text) > 60 else ""))
 
 
 def _thousands_guess(value: float) -> str:

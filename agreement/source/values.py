@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from agreement.errors import ContentError, Location, unique
+from agreement.i18n import _
 from agreement.images import FigureProblem, figure_path, read_figure
 from agreement.mdsyntax import PARSER
 from agreement.source.schema import _field_name
@@ -48,7 +49,7 @@ def value_errors(doc: YamlDocument, schema: dict[str, Any], root: Path | None = 
     """
     errors: list[ContentError] = []
     for path, value, schemas in _walk(doc.data, schema, schema, ()):
-        here = _field_name(path) or "the file"
+        here = _field_name(path) or _("the file")
         if isinstance(value, bool):
             continue
         if isinstance(value, (int, float)):
@@ -137,12 +138,14 @@ def _is_markdown(schema: dict[str, Any]) -> bool:
 
 def _number_errors(doc: YamlDocument, path: JsonPath, value: float, here: str) -> list[ContentError]:
     if isinstance(value, float) and not math.isfinite(value):
-        return [doc.error(path, f"{here} is '{value}', which is not a number (YAML reads .nan and .inf as "
-                                "'not a number' and 'infinity'); write the number itself, e.g. 88.9")]
+        return [doc.error(path, _("{here} is '{value}', which is not a number (YAML reads .nan and .inf as 'not a number' and "
+                                  "'infinity'); write the number itself, e.g. 88.9").format(
+            here=here, value=value))]
     if abs(value) > MAX_NUMBER:
         shown = _thousands(value) if isinstance(value, int) else str(value)
-        return [doc.error(path, f"{here} is {shown}, which is too large to be a real amount or number "
-                                f"(more than {_thousands(MAX_NUMBER)}); check for extra digits")]
+        return [doc.error(path, _("{here} is {shown}, which is too large to be a real amount or number (more than {_thousands}); check "
+                                  "for extra digits").format(
+            here=here, shown=shown, _thousands=_thousands(MAX_NUMBER)))]
     return []
 
 
@@ -158,8 +161,8 @@ def _date_errors(doc: YamlDocument, path: JsonPath, value: str, here: str) -> li
         return []  # the schema already says it is not a date
     if FIRST_DATE <= day <= LAST_DATE:
         return []
-    return [doc.error(path, f"{here} is {value}, outside the years 1900-2100 that the documents can hold; "
-                            "check the year")]
+    return [doc.error(path, _("{here} is {value}, outside the years 1900-2100 that the documents can hold; check the year").format(
+        here=here, value=value))]
 
 
 # -- characters and personal data ----------------------------------------------------------------
@@ -171,19 +174,21 @@ def _text_errors(doc: YamlDocument, path: JsonPath, value: str, here: str) -> li
     if bad is not None:
         where, location = _where(doc, path, value, bad.start())
         count = len(_NOT_XML.findall(value))
-        more = f" (and {count - 1} more like it)" if count > 1 else ""
+        more = _(" (and {value} more like it)").format(value=count - 1) if count > 1 else ""
         code = ord(bad.group())
         errors.append(ContentError(
-            f"{here} contains the invisible character U+{code:04X} {where}{more}, which Word cannot store; delete it "
-            f"(between double quotes it is written as an escape such as \\u{code:04X})", location))
+            _("{here} contains the invisible character U+{code:04X} {where}{more}, which Word cannot store; delete it (between double "
+              "quotes it is written as an escape such as \\u{code:04X})").format(
+                here=here, code=code, where=where, more=more), location))
     for match in _CPR.finditer(value):
         if _cpr_date(*match.groups()) is None:
             continue
         where, location = _where(doc, path, value, match.start())
         shown = match.group()[:6] + ("-" if "-" in match.group() else "") + "XXXX"
         errors.append(ContentError(
-            f"{here} has '{shown}' {where}, which looks like a CPR number (personal data); personal data must not be "
-            "in documents sent to Landsbyggefonden — remove it", location))
+            _("{here} has '{shown}' {where}, which looks like a CPR number (personal data); personal data must not be in documents sent "
+              "to Landsbyggefonden — remove it").format(
+                here=here, shown=shown, where=where), location))
     return errors
 
 
@@ -225,8 +230,8 @@ def _where(doc: YamlDocument, path: JsonPath, value: str, offset: int) -> tuple[
     column = offset - (value.rfind("\n", 0, offset) + 1)
     location = doc.locate_text(path, line, column)
     if location is not None:
-        return f"at column {location.column}", location
-    return f"at character {offset + 1} of the text", doc.locate(path)
+        return _("at column {column}").format(column=location.column), location
+    return _("at character {value} of the text").format(value=offset + 1), doc.locate(path)
 
 
 # -- Markdown ----------------------------------------------------------------------------------
@@ -294,8 +299,9 @@ def _footnote_problems(spot: _Spotter, tokens: list[Token], definitions: dict[st
     """Every footnote defined once and referenced once, and every reference defined."""
     for label, starts in definitions.items():
         if len(starts) > 1:
-            spot.error(f"footnote [^{label}] is defined {len(starts)} times (first on line {spot.file_line(starts[0])}); "
-                       "only the last text would be used, so keep one definition or give the others their own labels",
+            spot.error(_("footnote [^{label}] is defined {starts_count} times (first on line {file_line}); only the last text would be "
+                         "used, so keep one definition or give the others their own labels").format(
+                label=label, starts_count=len(starts), file_line=spot.file_line(starts[0])),
                        starts[1])
     references: dict[str, int] = {}
     undefined: set[str] = set()
@@ -304,21 +310,24 @@ def _footnote_problems(spot: _Spotter, tokens: list[Token], definitions: dict[st
             label = tok.meta["label"]
             references[label] = references.get(label, 0) + 1
             if references[label] == 2:
-                spot.error(f"footnote [^{label}] is referenced more than once; a Word footnote has one reference, so use "
-                           f"[^{label}] once and give another place its own footnote", *spot.find(_ref_pattern(label), nth=1))
+                spot.error(_("footnote [^{label}] is referenced more than once; a Word footnote has one reference, so use [^{label}] "
+                             "once and give another place its own footnote").format(
+                    label=label), *spot.find(_ref_pattern(label), nth=1))
         elif tok.type == "text":
             for match in _FOOTNOTE_TEXT.finditer(tok.content):
                 label = match.group(1)
                 if label in definitions or label in undefined or not re.search(_ref_pattern(label), spot.text):
                     continue  # defined, reported already, or written escaped (\[^x]) to be shown as it is
                 undefined.add(label)
-                spot.error(f"footnote [^{label}] has no definition, so it would be printed as '[^{label}]'; add a line "
-                           f"'[^{label}]: text of the note' after the paragraph, or remove the reference",
+                spot.error(_("footnote [^{label}] has no definition, so it would be printed as '[^{label}]'; add a line '[^{label}]: "
+                             "text of the note' after the paragraph, or remove the reference").format(
+                    label=label),
                            *spot.find(_ref_pattern(label), line or 0))
     for label in definitions:
         if label not in references:
-            spot.error(f"footnote [^{label}] is defined but never referenced, so its text would not appear; put "
-                       f"[^{label}] where the note belongs or delete the definition", *spot.find(re.escape(f"[^{label}]:")))
+            spot.error(_("footnote [^{label}] is defined but never referenced, so its text would not appear; put [^{label}] where the "
+                         "note belongs or delete the definition").format(
+                label=label), *spot.find(re.escape(f"[^{label}]:")))
 
 
 def _inline_problems(spot: _Spotter, tokens: list[Token]) -> None:
@@ -331,15 +340,17 @@ def _inline_problems(spot: _Spotter, tokens: list[Token]) -> None:
                 spot.error(problem, *spot.find(re.escape(unquote(href)), line or 0))
         if tok.type == "text":
             for match in _REFUSED_LINK.finditer(tok.content):
-                spot.error(f"a link to '{match.group(1).lower()}:' is not allowed; only http, https and mailto links are, "
-                           "so write the address as https://… or remove the link",
+                spot.error(_("a link to '{lower}:' is not allowed; only http, https and mailto links are, so write the address as "
+                             "https://… or remove the link").format(
+                    lower=match.group(1).lower()),
                            *spot.find(re.escape(match.group(1)) + ":", line or 0))
         if tok.type in ("text", "image"):
             # The text's own characters were checked already; a reference (&#12;) can make one it may not hold.
             made = _unstorable_reference(spot.text, tok.content)
             if made is not None:
-                spot.error(f"the character reference {made.group()} makes the invisible character "
-                           f"U+{ord(_ref_char(made)):04X}, which Word cannot store; delete it",
+                spot.error(_("the character reference {group} makes the invisible character U+{ord:04X}, which Word cannot store; "
+                             "delete it").format(
+                    group=made.group(), ord=ord(_ref_char(made))),
                            *_line_column(spot.text, made.start()))
 
 
@@ -350,14 +361,14 @@ def _nesting_problems(spot: _Spotter, tokens: list[Token]) -> None:
         if tok.type in ("bullet_list_open", "ordered_list_open"):
             depth += 1
             if depth > MAX_LIST_DEPTH:
-                spot.error(f"lists are nested {depth} levels deep; Word has at most {MAX_LIST_DEPTH} levels, "
-                           "so indent less", tok.map[0] if tok.map else None)
+                spot.error(_("lists are nested {depth} levels deep; Word has at most {MAX_LIST_DEPTH} levels, so indent less").format(
+                    depth=depth, MAX_LIST_DEPTH=MAX_LIST_DEPTH), tok.map[0] if tok.map else None)
                 return
         elif tok.type in ("bullet_list_close", "ordered_list_close"):
             depth -= 1
     deep = next((t for t in tokens if t.level >= MAX_NESTING - 1), None)
     if deep is not None:
-        spot.error("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less",
+        spot.error(_("lists or quotes (>) are nested so deeply that the innermost text would be lost; indent less"),
                    deep.map[0] if deep.map else None)
 
 
@@ -374,15 +385,15 @@ def _figure_problems(spot: _Spotter, tokens: list[Token], root: Path | None, one
         for n, image in enumerate(images):
             line, column = spot.find(r"!\[", start, nth=n)
             if one_line:
-                spot.error("this one-line text cannot hold a figure; put the figure in one of the longer texts "
-                           "(a section or a description)", line, column)
+                spot.error(_("this one-line text cannot hold a figure; put the figure in one of the longer texts (a section or a "
+                             "description)"), line, column)
             elif in_footnote or not _stands_alone(tokens, i):
-                spot.error("a figure must stand alone in a paragraph of its own, outside lists, quotes, headings, links "
-                           "and footnotes: put a blank line before and after the ![...](...) line", line, column)
+                spot.error(_("a figure must stand alone in a paragraph of its own, outside lists, quotes, headings, links and "
+                             "footnotes: put a blank line before and after the ![...](...) line"), line, column)
             if not _alt_text(image).strip():
-                spot.error("the figure has no alternative text; describe what the picture shows between the brackets, "
-                           "e.g. ![Kort over boligområdet med de tre afdelinger](figurer/kort.png), for readers "
-                           "who cannot see it (screen readers read it aloud)", line, column)
+                spot.error(_("the figure has no alternative text; describe what the picture shows between the brackets, e.g. ![Kort "
+                             "over boligområdet med de tre afdelinger](figurer/kort.png), for readers who cannot see it (screen readers "
+                             "read it aloud)"), line, column)
             if root is not None:
                 src = str(image.attrGet("src") or "")
                 try:
@@ -432,11 +443,13 @@ def _link_problem(href: str) -> str | None:
     scheme = _SCHEME.match(href)
     if scheme is None:
         example = f"https://{href}" if href.lower().startswith("www.") else "https://lbf.dk/…"
-        return (f"the link '{href}' is not a full address, and a relative link leads nowhere in a Word file; "
-                f"write it with https://, e.g. {example}")
+        return (_("the link '{href}' is not a full address, and a relative link leads nowhere in a Word file; write it with https://, "
+                  "e.g. {example}").format(
+            href=href, example=example))
     if scheme.group(1).lower() not in LINK_SCHEMES:
-        return (f"the link '{href}' uses '{scheme.group(1)}:'; only http, https and mailto links are allowed, so "
-                "write the address as https://… or remove the link")
+        return (_("the link '{href}' uses '{group}:'; only http, https and mailto links are allowed, so write the address as https://… "
+                  "or remove the link").format(
+            href=href, group=scheme.group(1)))
     return None
 
 

@@ -21,6 +21,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 
 from agreement.errors import ContentError, ContentErrors, Location, display_path
+from agreement.i18n import N_, _, decimal
 from agreement.source.syntax import syntax_error
 
 JsonPath = tuple[Any, ...]
@@ -37,7 +38,7 @@ _YAML = "tag:yaml.org,2002:"
 _TIMESTAMP = _YAML + "timestamp"
 _MERGE = _YAML + "merge"
 _SCALAR_TAGS = {_YAML + name for name in ("str", "int", "float", "bool", "null")}
-_ALIAS_HINT = "write the values out instead of repeating them with aliases"
+_ALIAS_HINT = N_("write the values out instead of repeating them with aliases")
 # Characters that make text show otherwise than it reads: format characters (Unicode category Cf: bidirectional
 # controls make "000.001" show as "100.000", zero-width ones and invisible operators hide inside an amount or a
 # name), and the invisible characters of other categories: fillers, joiners, variation selectors. The soft
@@ -108,8 +109,9 @@ class _Loader(Composer, CParser, SafeConstructor, Resolver):
         self.mark = event.start_mark
         self.composed += 1
         if self.composed > MAX_VALUES:
-            raise _Refused(f"the file holds more than {MAX_VALUES:,} values; content files need far fewer, "
-                           "so split it or remove repeated data", event.start_mark)
+            raise _Refused(_("the file holds more than {MAX_VALUES:,} values; content files need far fewer, so split it or remove "
+                             "repeated data").format(
+                MAX_VALUES=MAX_VALUES), event.start_mark)
         if self.check_event(AliasEvent):
             target = super().compose_node(parent, index)
             assert target is not None  # an alias always names a node (or PyYAML raises)
@@ -197,8 +199,8 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise ContentErrors([
             ContentError(
-                f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); "
-                "save it with UTF-8 encoding in your editor",
+                _("the file is not UTF-8 text (byte 0x{raw:02x} cannot be read); save it with UTF-8 encoding in your editor").format(
+                    raw=raw[exc.start]),
                 Location(shown, line, column),
             )
         ]) from None
@@ -210,8 +212,9 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         raise ContentErrors([
             ContentError(
                 _hidden(text[at]) if at == hidden else
-                f"forbidden control character U+{ord(text[at]):04X} in the text; delete it "
-                "(it is often pasted in invisibly from another program)",
+                _("forbidden control character U+{ord:04X} in the text; delete it (it is often pasted in invisibly from another "
+                  "program)").format(
+                    ord=ord(text[at])),
                 Location(shown, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1),
             )
         ])
@@ -224,8 +227,8 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
         raise ContentErrors([ContentError(exc.message, _location(shown, exc.mark))]) from None
     except RecursionError:
         # Only when the caller already used most of Python's stack; report where reading had got to.
-        raise ContentErrors([ContentError("the data is nested too deeply to read; content needs only a few levels, "
-                                          "so look for brackets or indentation that never close",
+        raise ContentErrors([ContentError(_("the data is nested too deeply to read; content needs only a few levels, so look for "
+                                            "brackets or indentation that never close"),
                                           _location(shown, loader.mark))]) from None
     except yaml.MarkedYAMLError as exc:
         if exc.problem and "maximum nesting depth" in exc.problem:
@@ -233,13 +236,13 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
             raise ContentErrors([ContentError(_too_deep(), _location(shown, exc.problem_mark))]) from None
         raise ContentErrors([syntax_error(shown, exc, lines)]) from None
     except yaml.YAMLError as exc:  # unmarked errors are rare; still no traceback
-        raise ContentErrors([ContentError(f"the YAML cannot be read: {exc}", Location(shown))]) from None
+        raise ContentErrors([ContentError(_("the YAML cannot be read: {exc}").format(exc=exc), Location(shown))]) from None
     finally:
         loader.dispose()
 
     doc = YamlDocument(shown, None)
     if node is None:
-        raise ContentErrors([ContentError("the file is empty; it must hold the document's fields", Location(shown, 1, 1))])
+        raise ContentErrors([ContentError(_("the file is empty; it must hold the document's fields"), Location(shown, 1, 1))])
     builder = _Builder(doc, loader, lines)
     try:
         doc.data = builder.value(node, ())
@@ -256,15 +259,22 @@ def _hidden(character: str, *, escaped: bool = False) -> str:
     code = f"U+{ord(character):04X}"
     what = f"{code} {_NAMES.get(character) or unicodedata.name(character, 'UNASSIGNED TAG')}"
     if character in "\u2028\u2029\x85":
-        return (("the escape \\u" + code[2:] + " is " if escaped else "") + f"the line break character {what}, "
-                "which not every program shows as a new line; replace it with an ordinary line break")
-    return (f"the escape \\u{code[2:]} is the invisible character {what}" if escaped else f"invisible character {what}"
-            ) + " in the text, which can make the text show otherwise than it reads; delete it"
+        if escaped:
+            return _("the escape \\u{code} is the line break character {what}, which not every program shows as a new line; "
+                     "replace it with an ordinary line break").format(code=code[2:], what=what)
+        return _("the line break character {what}, which not every program shows as a new line; replace it with an "
+                 "ordinary line break").format(what=what)
+    if escaped:
+        return _("the escape \\u{code} is the invisible character {what} in the text, which can make the text show "
+                 "otherwise than it reads; delete it").format(code=code[2:], what=what)
+    return _("invisible character {what} in the text, which can make the text show otherwise than it reads; "
+             "delete it").format(what=what)
 
 
 def _too_deep() -> str:
-    return (f"the data is nested more than {MAX_DEPTH} levels deep; content needs only a few levels, "
-            "so look for brackets or indentation that never close")
+    return (_("the data is nested more than {MAX_DEPTH} levels deep; content needs only a few levels, so look for brackets or "
+              "indentation that never close").format(
+        MAX_DEPTH=MAX_DEPTH))
 
 
 def _read(path: Path, shown: str, root: Path | None) -> bytes:
@@ -277,25 +287,25 @@ def _read(path: Path, shown: str, root: Path | None) -> bytes:
         try:
             inside = path.resolve().is_relative_to(root.resolve())
         except (OSError, RuntimeError):  # a loop of links
-            raise refuse("this is a link that leads round in a circle; replace it with the file itself") from None
+            raise refuse(_("this is a link that leads round in a circle; replace it with the file itself")) from None
         if not inside:
-            raise refuse("this is a link to a place outside the content folder; "
-                         "copy the file into the content folder instead")
+            raise refuse(_("this is a link to a place outside the content folder; copy the file into the content folder instead"))
     try:
         info = path.stat()
     except FileNotFoundError:
         if path.is_symlink():
-            raise refuse("this is a link to a file that does not exist; replace it with the file itself") from None
-        raise refuse("file not found; create it or check the --content folder") from None
+            raise refuse(_("this is a link to a file that does not exist; replace it with the file itself")) from None
+        raise refuse(_("file not found; create it or check the --content folder")) from None
     except OSError as exc:
-        raise refuse(f"the file cannot be read ({exc.strerror}); check that it exists and you may read it") from None
+        raise refuse(_("the file cannot be read ({strerror}); check that it exists and you may read it").format(
+            strerror=exc.strerror)) from None
     _check_kind(info, refuse)
 
     try:
         # O_NONBLOCK: should the file be swapped for a named pipe after the check, opening it still returns.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        raise refuse(f"the file cannot be read ({exc.strerror}); check that you may read it") from None
+        raise refuse(_("the file cannot be read ({strerror}); check that you may read it").format(strerror=exc.strerror)) from None
     with os.fdopen(fd, "rb") as file:
         _check_kind(os.fstat(file.fileno()), refuse)
         raw = file.read(MAX_BYTES + 1)
@@ -306,20 +316,20 @@ def _read(path: Path, shown: str, root: Path | None) -> bytes:
 
 def _check_kind(info: os.stat_result, refuse: Any) -> None:
     if stat.S_ISDIR(info.st_mode):
-        raise refuse("expected a YAML file but found a folder")
+        raise refuse(_("expected a YAML file but found a folder"))
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
-                "a socket" if stat.S_ISSOCK(info.st_mode) else
-                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else "not a file")
-        raise refuse(f"this is {kind}, not an ordinary file; content files must be ordinary text files")
+        kind = (_("a named pipe (FIFO)") if stat.S_ISFIFO(info.st_mode) else
+                _("a socket") if stat.S_ISSOCK(info.st_mode) else
+                _("a device") if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else _("not a file"))
+        raise refuse(_("this is {kind}, not an ordinary file; content files must be ordinary text files").format(kind=kind))
     if info.st_size > MAX_BYTES:
         raise refuse(_too_big(info.st_size))
 
 
 def _too_big(size: int) -> str:
     megabytes = math.ceil(size / (1024 * 1024) * 10) / 10
-    return (f"the file is {megabytes:.1f} MB; content files must be under {MAX_BYTES // (1024 * 1024)} MB, "
-            "so split it or remove what is not needed")
+    return (_("the file is {megabytes} MB; content files must be under {value} MB, so split it or remove what is not needed").format(
+        megabytes=decimal(megabytes), value=MAX_BYTES // (1024 * 1024)))
 
 
 class _Builder:
@@ -350,13 +360,14 @@ class _Builder:
             # Each alias is cheap to write but can stand for a whole tree of aliases: count what is built.
             self.from_aliases += 1
             if self.from_aliases > MAX_ALIAS_VALUES:
-                raise _Refused(f"this alias expands to too much data (more than {MAX_ALIAS_VALUES:,} values in all); "
-                               + _ALIAS_HINT, self.alias.start_mark)
+                raise _Refused(_("this alias expands to too much data (more than {MAX_ALIAS_VALUES:,} values in all); ").format(
+                    MAX_ALIAS_VALUES=MAX_ALIAS_VALUES)
+                               + _(_ALIAS_HINT), self.alias.start_mark)
             if len(path) >= MAX_DEPTH:
-                raise _Refused(f"this alias expands to data nested more than {MAX_DEPTH} levels deep; "
-                               + _ALIAS_HINT, self.alias.start_mark)
+                raise _Refused(_("this alias expands to data nested more than {MAX_DEPTH} levels deep; ").format(MAX_DEPTH=MAX_DEPTH)
+                               + _(_ALIAS_HINT), self.alias.start_mark)
         if id(node) in self.active:
-            self.errors.append(ContentError("a YAML alias refers to itself", self.doc.locate(path)))
+            self.errors.append(ContentError(_("a YAML alias refers to itself"), self.doc.locate(path)))
             return None
         if not self._tag_allowed(node):
             return None
@@ -415,7 +426,7 @@ class _Builder:
         first_seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self.errors.append(ContentError("merge keys (<<) are not supported; write the fields out",
+                self.errors.append(ContentError(_("merge keys (<<) are not supported; write the fields out"),
                                                 _location(self.doc.path, key_node.start_mark)))
                 continue
             target = key_node.value if isinstance(key_node, _AliasNode) else key_node
@@ -425,14 +436,15 @@ class _Builder:
                 continue
             if not isinstance(key, str):
                 self.errors.append(ContentError(
-                    "a field name must be text; put it in quotes if it looks like a number, yes/no or a date",
+                    _("a field name must be text; put it in quotes if it looks like a number, yes/no or a date"),
                     _location(self.doc.path, key_node.start_mark),
                 ))
                 continue
             if key in result or key in first_seen:
                 self.errors.append(ContentError(
-                    f"duplicate field '{key}' (first written on line {first_seen[key]}); "
-                    "YAML would silently keep only the last one, so remove or merge one of them",
+                    _("duplicate field '{key}' (first written on line {first_seen}); YAML would silently keep only the last one, so "
+                      "remove or merge one of them").format(
+                        key=key, first_seen=first_seen[key]),
                     _location(self.doc.path, key_node.start_mark),
                 ))
                 continue
@@ -447,7 +459,8 @@ class _Builder:
         except (ValueError, KeyError, IndexError):
             # An explicit tag on a value that does not fit it (`!!int abc`), or an integer too long for Python.
             self.errors.append(ContentError(
-                f"this value cannot be read as {_tag_name(node.tag)}; remove the tag or put the value in quotes",
+                _("this value cannot be read as {_tag_name}; remove the tag or put the value in quotes").format(
+                    _tag_name=_tag_name(node.tag)),
                 _location(self.doc.path, node.start_mark),
             ))
             return None
@@ -456,7 +469,8 @@ class _Builder:
         """Only plain text, numbers, yes/no, nothing, lists and fields; any other tag is refused here."""
         if self._tag_refused(node):
             self.errors.append(ContentError(
-                f"the tag {_tag_name(node.tag)} is not allowed in content; remove it and write the value plainly",
+                _("the tag {_tag_name} is not allowed in content; remove it and write the value plainly").format(
+                    _tag_name=_tag_name(node.tag)),
                 _location(self.doc.path, node.start_mark),
             ))
             return False

@@ -53,7 +53,7 @@ def test_project_year_amounts_under_calendar_years_are_refused_with_the_years(co
     result = CliRunner().invoke(main, ["check", "--content", str(content)])
     assert result.exit_code == 1
     line = line_of(budget, r"beløb: \[580000")
-    assert (f"{budget}:{line}:" in result.output and "has 4 amount(s)" in result.output
+    assert (f"{budget}:{line}:" in result.output and "has 4 amounts" in result.output
             and "5 calendar years (2021, 2022, 2023, 2024, 2025)" in result.output), result.output
 
 

@@ -90,7 +90,7 @@ def test_a_toy_kind_is_built_listed_and_packaged(toy: Path, tmp_path: Path, buil
     out = copy_build(built.out_dir, tmp_path / "out")
     result = CliRunner().invoke(main, ["build", "--content", str(toy), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert "rendered legetøj.docx" in result.output and "converted 1 document(s) to PDF" in result.output
+    assert "rendered legetøj.docx" in result.output and "converted 1 document to PDF" in result.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     entry = next(d for d in manifest["documents"] if d["kind"] == "legetøj")
     assert set(entry["files"]) == {"docx", "pdf"}

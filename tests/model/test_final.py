@@ -175,7 +175,7 @@ def test_an_open_period_is_checked_by_its_start(open_area: Path) -> None:
 def test_an_open_period_takes_its_budget_years_from_the_amounts(open_area: Path) -> None:
     budget = open_area / "budget.yaml"
     line = replace_line(budget, r"beløb: \[542000, 658000, 668000, 678000, 114000\]", "beløb: [542000, 658000, 668000, 678000]")
-    _refused(open_area, "budget.yaml", line, "has 4 amount(s), but other lines have 5 (2021, 2022, 2023, 2024, 2025)",
+    _refused(open_area, "budget.yaml", line, "has 4 amounts, but other lines have 5 (2021, 2022, 2023, 2024, 2025)",
              "has no end yet")
 
 

@@ -193,3 +193,9 @@ def test_final_follow_up_owns_the_milestone_statuses(content: Path) -> None:
     # a milestone the follow-up does not name keeps its last status
     assert statuses["Slutstatus til Landsbyggefonden"] == "planlagt"
     assert programme.follow_ups[1].handled == dt.date(2023, 3, 15)
+
+
+def test_follow_up_messages_are_danish_by_default(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    line = replace_line(content / Y21, r"^  - indikator: karakterer$", "  - indikator: karakter")
+    _expect(content, Y21, line, "ukendt indikator 'karakter' (mente du 'karakterer'?); det skal være defineret i udgaven")

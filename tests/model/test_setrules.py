@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import expect_error as _expect
 from tests.conftest import line_of, replace_line
 
@@ -86,23 +88,32 @@ def test_budget_grant_share_limit(content: Path) -> None:
     path = content / BUDGET
     replace_line(path, r"^  max_tilskud_procent: 75$", "  max_tilskud_procent: 70")
     line = line_of(path, r"^    beløb:", start=line_of(path, r"^  - organisation: landsbyggefonden$"))
-    _expect(content, BUDGET, line, "is 75.0% of the expenses, more than the 70 % allowed")
+    _expect(content, BUDGET, line, "is 75,0\u00a0% of the expenses, more than the 70\u00a0% allowed")
 
 
 def test_budget_local_co_financing_minimum(content: Path) -> None:
     replace_line(content / BUDGET, r"^  min_medfinansiering_procent: 25$", "  min_medfinansiering_procent: 30")
-    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25.0%", "less than the 30 %")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"), "local co-financing is 25,0\u00a0%", "less than the 30\u00a0%")
+
+
+def test_a_share_just_below_the_limit_is_not_shown_as_the_limit(content: Path) -> None:
+    from agreement.model.setrules import _share
+
+    assert _share(0.2496, 25) == "24,96\u00a0%"
+    assert _share(0.24999975, 25) == "24,999\u00a0%"
+    assert _share(0.7500004, 75) == "75,001\u00a0%"
+    assert _share(0.237, 25) == "23,7\u00a0%"
 
 
 def test_budget_covers_every_year_of_the_period(content: Path) -> None:
     line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$", "        beløb: [25000, 25000, 25000]")
-    _expect(content, BUDGET, line, "has 3 amount(s)", "4 project years (2021/22, 2022/23, 2023/24, 2024/25)", "strategic.yaml")
+    _expect(content, BUDGET, line, "has 3 amounts", "4 project years (2021/22, 2022/23, 2023/24, 2024/25)", "strategic.yaml")
 
 
 def test_budget_year_outside_the_period(content: Path) -> None:
     line = replace_line(content / BUDGET, r"^        beløb: \[25000, 25000, 25000, 25000\]$",
                         "        beløb: [25000, 25000, 25000, 25000, 25000]")
-    _expect(content, BUDGET, line, "has 5 amount(s)")
+    _expect(content, BUDGET, line, "has 5 amounts")
 
 
 def test_budget_unknown_team_role(content: Path) -> None:
@@ -123,3 +134,19 @@ def test_budget_activity_in_the_wrong_focus_area(content: Path) -> None:
 def test_budget_unknown_financing_organisation(content: Path) -> None:
     line = replace_line(content / BUDGET, r"^  - organisation: akb$", "  - organisation: akbb")
     _expect(content, BUDGET, line, "did you mean 'akb'?")
+
+
+def test_budget_shares_in_danish_by_default(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    replace_line(content / BUDGET, r"^  min_medfinansiering_procent: 25$", "  min_medfinansiering_procent: 30")
+    _expect(content, BUDGET, line_of(content / BUDGET, r"^finansiering:$"),
+            "den lokale medfinansiering er 25,0\u00a0% af udgifterne, mindre end de krævede 30\u00a0% (regler.min_medfinansiering_procent)")
+
+
+def test_a_chosen_area_without_delaftale_in_danish(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    (content / BESK).unlink()
+    strategic = content / "strategic.yaml"
+    line = line_of(strategic, r"valgt: true", start=line_of(strategic, r"- navn: Beskæftigelse$"))
+    _expect(content, "strategic.yaml", line, "det valgte indsatsområde 'Beskæftigelse' har ingen delaftale; tilføj en fil i",
+            "/delaftaler/ med indsatsområde: Beskæftigelse")

@@ -82,3 +82,15 @@ def test_an_area_name_without_letters_is_refused(content: Path, name: str) -> No
     line = replace_line(content / "strategic.yaml", r"^  navn: Albertslund$", f"  navn: {name}")
     errors = _errors(content)
     assert any(f":{line}:9:" in e and f"the area's name '{name[1:-1]}' has no letter or digit" in e for e in errors), errors
+
+
+def test_rules_speak_danish_by_default(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    path = content / "strategic.yaml"
+    party = replace_line(path, r"^  - akb$", "  - akbb")
+    period = replace_line(path, r"^  til: 2025-02-28$", "  til: 2020-02-28")
+    errors = _errors(content)
+    assert any(f":{party}:5: ukendt organisation 'akbb' (mente du 'akb'?); det skal være et af id'erne i 'organisationer'" in e
+               for e in errors), errors
+    assert any(f":{period}:" in e and "perioden skal slutte, efter den begynder (2021-03-01); tjek 'fra' og 'til'" in e
+               for e in errors), errors

@@ -149,3 +149,23 @@ def test_a_one_line_value_written_as_a_block_is_refused(content: Path, line: str
     at = replace_line(content / "strategic.yaml", line, block)
     errors = _errors(content)
     assert any(f"strategic.yaml:{at}:" in e and message in e for e in errors), errors
+
+
+DANISH_MUTATIONS = [
+    (r"^  navn: Albertslund$", "  nanv: Albertslund", "ukendt felt 'nanv' i område (mente du 'navn'?); de tilladte felter er:"),
+    (r"^  til: 2025-02-28$", "  til: 2025-02-30", "'2025-02-30' er ikke en gyldig dato i periode.til; skriv datoer som ÅÅÅÅ-MM-DD"),
+    (r"møder_pr_år: 2$", "møder_pr_år: 2.5", "organisering.bestyrelse.møder_pr_år skal være et helt tal eller tekst, men er tallet 2.5"),
+    (r"underskrevet: true  # skrev under uden at datere underskriften$", "underskrevet: false",
+     "underskrifter[1].underskrevet kan kun være true, men er false (ja/nej)"),
+    (r"^        årsværk: 1$", "        årsværk: 0", "skal være mere end 0, men er 0"),
+    (r"^    titel: Formand$", "    titel: ''", "må ikke være tom"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "replacement", "message"), DANISH_MUTATIONS, ids=[m[2][:40] for m in DANISH_MUTATIONS])
+def test_schema_errors_are_danish_by_default(content: Path, monkeypatch: pytest.MonkeyPatch, pattern: str, replacement: str,
+                                             message: str) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    line = replace_line(content / "strategic.yaml", pattern, replacement)
+    errors = _errors(content)
+    assert any(f"strategic.yaml:{line}:" in e and message in e for e in errors), errors
