@@ -136,7 +136,9 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
     if kind == "type":
         expected = _type_words(error.validator_value)
         types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        quote = _quote_hint(doc, path, value) if "string" in types else None
+        # A number where a whole number or a text may stand is a wrong number, not a text YAML misread.
+        numeric = isinstance(value, (int, float)) and not isinstance(value, bool) and {"number", "integer"} & set(types)
+        quote = _quote_hint(doc, path, value) if "string" in types and not numeric else None
         actual = quote or _("it is {actual}").format(actual=_value_words(value))
         msg = _("{here} must be {expected}, but {actual}").format(here=here or _("the file"), expected=expected,
                                                                    actual=actual)
@@ -209,7 +211,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
             if inner:
                 return [t for e in inner for t in _translate(doc, e, root)]
         options = list(dict.fromkeys(_option_words(b) for b in branches))
-        kinds = {t for b in branches for t in (b.get("type") if isinstance(b.get("type"), list) else [b.get("type")])}
+        kinds = {t for b in branches for t in _listed(b.get("type"))}
         quote = _quote_hint(doc, path, value) if "string" in kinds else None
         hint = _number_hint(value, whole=False) if isinstance(value, str) and "number" in kinds else ""
         actual = quote or _("it is {actual}").format(actual=_value_words(value))
@@ -236,6 +238,10 @@ def _option_words(branch: dict[str, Any]) -> str:
     return _type_words(branch.get("type", "value"))
 
 
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _or(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
 
@@ -246,11 +252,16 @@ def _quote_hint(doc: YamlDocument, path: JsonPath, value: Any) -> str | None:
     if written is None:
         return None
     if isinstance(value, (list, dict)):
-        brackets = "square brackets" if isinstance(value, list) else "curly brackets"
         inner = written[1:-1].strip()
-        return (f"the {brackets} make YAML read {written} as {_value_words(value)}; write the text without them "
-                f"({inner}), or put it in quotes if they belong to the text: {quoted(written)}")
-    return f"YAML reads {written} as {_value_words(value)}; put it in quotes to keep it as written: {quoted(written)}"
+        if isinstance(value, list):
+            hint = _("the square brackets make YAML read {written} as {actual}; write the text without them ({inner}), "
+                     "or put it in quotes if they belong to the text: {quoted}")
+        else:
+            hint = _("the curly brackets make YAML read {written} as {actual}; write the text without them ({inner}), "
+                     "or put it in quotes if they belong to the text: {quoted}")
+        return hint.format(written=written, actual=_value_words(value), inner=inner, quoted=quoted(written))
+    return _("YAML reads {written} as {actual}; put it in quotes to keep it as written: {quoted}").format(
+        written=written, actual=_value_words(value), quoted=quoted(written))
 
 
 # The units and separators a number is written with in Danish text, which a number field must not hold.
@@ -270,31 +281,33 @@ def _number_hint(text: str, *, whole: bool) -> str:
     number = (spaced.replace(".", "") if dotted else spaced).replace(",", ".", 1)
     if not _NUMBER.fullmatch(number) or (whole and "." in number):
         return ""
-    without = [w for w, yes in (("thousands dots", dotted), ("spaces", spaced != rest),
+    without = [w for w, yes in ((_("thousands dots"), dotted), (_("spaces"), spaced != rest),
                                 (f"'{unit.group(1) if unit else ''}'", unit is not None)) if yes]
-    how = [w for w, yes in (("with a decimal point", "," in spaced), ("without " + _or(without) if without else "", without),
-                            ("without quotes", not without and "," not in spaced)) if yes]
-    return f"; write {number}, " + " and ".join(how)
+    how = [w for w, yes in ((_("with a decimal point"), "," in spaced),
+                            (_("without {what}").format(what=_or(without)) if without else "", without),
+                            (_("without quotes"), not without and "," not in spaced)) if yes]
+    return _("; write {number}, {how}").format(number=number, how=_(" and ").join(how))
 
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
+           N_("September"), N_("October"), N_("November"), N_("December"))
 
 
 def _date_hint(value: str) -> str:
     """What is wrong with a date: its form, or a day its month does not have."""
     written = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", value)
     if written is None:
-        return "write dates as YYYY-MM-DD, e.g. 2021-03-01"
+        return _("write dates as YYYY-MM-DD, e.g. 2021-03-01")
     year, month, day = (int(n) for n in written.groups())
     if not 1 <= month <= 12:
-        return f"there is no month {month}; write dates as YYYY-MM-DD, e.g. 2021-03-01"
+        return _("there is no month {month}; write dates as YYYY-MM-DD, e.g. 2021-03-01").format(month=month)
     days = calendar.monthrange(year, month)[1]
     if month == 2 and day == 29:
-        return f"there is no 29 February in {year}, which is not a leap year; check the day"
+        return _("there is no 29 February in {year}, which is not a leap year; check the day").format(year=year)
     if day == 0:
-        return "there is no day 0 in a month; check the day"
-    return f"there is no {day} {_MONTHS[month - 1]}, which has {days} days; check the day"
+        return _("there is no day 0 in a month; check the day")
+    return _("there is no {day} {month}, which has {days} days; check the day").format(
+        day=day, month=_(_MONTHS[month - 1]), days=days)
 
 
 def _resolve(root: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:

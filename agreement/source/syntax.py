@@ -7,6 +7,7 @@ import re
 import yaml
 
 from agreement.errors import ContentError, Location
+from agreement.i18n import _, ngettext
 
 # A field whose text follows on the next lines: 'vision: |', 'tekst: >-', with a comment after it or not.
 _BLOCK = re.compile(r"^\s*(?:- )?([^\s#][^:#]*?):\s+[|>][-+0-9]*\s*(?:#.*)?$")
@@ -19,14 +20,14 @@ def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Con
     problem = exc.problem or "invalid YAML"
     # libyaml's message for a tab that starts a line does not say it is a tab.
     if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
-        return _generic(shown, exc, lines, "; indent with spaces, not tabs")
+        return _generic(shown, exc, lines, _("; indent with spaces, not tabs"))
     explained = _explain(exc, problem, lines)
     if explained is not None:
         message, line, column = explained
         return ContentError(message, Location(shown, line + 1, column + 1))
     hint = ""
     if "mapping values are not allowed" in problem:
-        hint = "; a text that contains ': ' must be put in quotes or written as a block (|)"
+        hint = _("; a text that contains ': ' must be put in quotes or written as a block (|)")
     return _generic(shown, exc, lines, hint)
 
 
@@ -35,7 +36,7 @@ def _generic(shown: str, exc: yaml.MarkedYAMLError, lines: list[str], hint: str)
     problem = exc.problem or "invalid YAML"
     context = f" ({exc.context})" if exc.context and exc.context != problem else ""
     location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-    return ContentError(f"invalid YAML: {problem}{context}{hint}", location)
+    return ContentError(_("invalid YAML: {problem}").format(problem=problem) + context + hint, location)
 
 
 def _explain(exc: yaml.MarkedYAMLError, problem: str, lines: list[str]) -> tuple[str, int, int] | None:
@@ -57,15 +58,16 @@ def _no_colon(lines: list[str], line: int, column: int) -> tuple[str, int, int] 
     block = _block_above(lines, line)
     if block is not None and _previous(lines, line) == block:
         name = _field(lines[block])
-        return (f"the text of '{name}' (line {block + 1}) must be indented more than '{name}'; "
-                f"indent each of its lines {_spaces(_indent(lines[block]) + 2)}", line, column)
+        return (_("the text of '{name}' (line {line}) must be indented more than '{name}'; indent each of its lines {spaces}"
+                  ).format(name=name, line=block + 1, spaces=_spaces(_indent(lines[block]) + 2)), line, column)
     text = lines[line][column:].split(" #")[0].rstrip()
-    key, _, rest = text.partition(" ")
+    key, __, rest = text.partition(" ")
     rest = rest.strip()
     if not key:
         return None
-    return (f"'{key}' has no ':' after it, so YAML cannot tell the field name from its value; "
-            f"write '{key}: {rest}'" if rest else f"'{key}' has no ':' after it; write '{key}:' and then its value",
+    return (_("'{key}' has no ':' after it, so YAML cannot tell the field name from its value; write '{key}: {rest}'"
+              ).format(key=key, rest=rest) if rest
+            else _("'{key}' has no ':' after it; write '{key}:' and then its value").format(key=key),
             line, column + len(key))
 
 
@@ -77,16 +79,16 @@ def _misplaced(lines: list[str], line: int, column: int) -> tuple[str, int, int]
         value = here[here.index(":", _indent(here)) + 1:].strip()
         if value[:1] == "'" and value.endswith("'") and len(value) > 1:  # an apostrophe inside single quotes: 'Ole's hus'
             value = value[1:-1]
-        return (f"the text goes on after its closing quote, and YAML allows quotes only around a whole text; "
-                f"write {key.group(1)}: {quoted(value)}", line, column)
+        return (_("the text goes on after its closing quote, and YAML allows quotes only around a whole text; "
+                  "write {key}: {quoted}").format(key=key.group(1), quoted=quoted(value)), line, column)
     if column != _indent(here):
         return None
     block = _block_above(lines, line)
     first = next((i for i in range(block + 1, line) if lines[i].strip()), None) if block is not None else None
     if block is not None and first is not None:
-        return (f"this line is indented less than the first line of the text of '{_field(lines[block])}' "
-                f"(line {first + 1}), which ends the text there; indent every line of the text "
-                f"{_spaces(_indent(lines[first]))}, as the first one is", line, column)
+        return (_("this line is indented less than the first line of the text of '{name}' (line {line}), which ends "
+                  "the text there; indent every line of the text {spaces}, as the first one is").format(
+                    name=_field(lines[block]), line=first + 1, spaces=_spaces(_indent(lines[first]))), line, column)
     return _indentation(lines, line)
 
 
@@ -97,13 +99,14 @@ def _colon_in_text(lines: list[str], line: int, column: int) -> tuple[str, int, 
     key = _KEY.match(here[start:])
     if key is not None and start + len(key.group(1)) < column:
         value = here[start + len(key.group(1)) + 1:].strip()
-        return (f"the text contains ': ', which YAML reads as the start of another field; put the text in quotes: "
-                f"{key.group(1)}: {quoted(value)}", line, column)
+        return (_("the text contains ': ', which YAML reads as the start of another field; put the text in quotes: "
+                  "{key}: {quoted}").format(key=key.group(1), quoted=quoted(value)), line, column)
     above = _previous(lines, line)
     if above is not None and _indent(here) > _indent(lines[above]) and column > _indent(here):
         name = _name(lines[above])
-        return (f"this line is indented more than '{name}' on line {above + 1}, so YAML reads it as more of that "
-                f"field's value; indent it {_spaces(_indent(lines[above]))}, like '{name}'", line, _indent(here))
+        return (_("this line is indented more than '{name}' on line {line}, so YAML reads it as more of that field's "
+                  "value; indent it {spaces}, like '{name}'").format(
+                    name=name, line=above + 1, spaces=_spaces(_indent(lines[above]))), line, _indent(here))
     return None
 
 
@@ -115,14 +118,16 @@ def _indentation(lines: list[str], line: int) -> tuple[str, int, int] | None:
     fields = [(col, n, name) for col, n, name, is_dash in levels if not is_dash]
     if dash is not None and not here.lstrip().startswith("-"):
         others = [f for f in fields if f[0] != indent]
-        return (f"this line is indented like the list items above it ('{dash[1]}' on line {dash[0] + 1}) but does not "
-                "start with '- '; start it with '- ' to make it an item of the list"
-                + (f", or indent it like the field it belongs with: {_choices(others)}" if others else ""),
+        return (_("this line is indented like the list items above it ('{item}' on line {line}) but does not start "
+                  "with '- '; start it with '- ' to make it an item of the list").format(item=dash[1], line=dash[0] + 1)
+                + (_(", or indent it like the field it belongs with: {choices}").format(choices=_choices(others))
+                   if others else ""),
                 line, indent)
-    if not levels or any(column == indent for column, *_ in levels):
+    if not levels or any(level[0] == indent for level in levels):
         return None  # it lines up, so something else is wrong; libyaml's own words are all there is to say
-    return (f"this line is indented {_spaces(indent)}, which lines up with no field above it; indent it like the "
-            f"field it belongs with: {_choices(fields or [(c, n, name) for c, n, name, _ in levels])}", line, indent)
+    choices = _choices(fields or [(c, n, name) for c, n, name, is_dash in levels])
+    return (_("this line is indented {spaces}, which lines up with no field above it; indent it like the field it "
+              "belongs with: {choices}").format(spaces=_spaces(indent), choices=choices), line, indent)
 
 
 def _levels(lines: list[str], line: int) -> list[tuple[int, int, str, bool]]:
@@ -158,9 +163,9 @@ def _choices(levels: list[tuple[int, int, str]]) -> str:
     for column, n, name in levels:
         if column not in seen:
             seen.add(column)
-            words.append(f"{_spaces(column)}, like '{name}' on line {n + 1}")
+            words.append(_("{spaces}, like '{name}' on line {line}").format(spaces=_spaces(column), name=name, line=n + 1))
     words = words[:3]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
 
 
 def _block_above(lines: list[str], line: int) -> int | None:
@@ -191,7 +196,7 @@ def _indent(text: str) -> int:
 
 
 def _spaces(n: int) -> str:
-    return f"{n} space" if n == 1 else f"{n} spaces"
+    return ngettext("{n} space", "{n} spaces", n).format(n=n)
 
 
 def quoted(text: str) -> str:

@@ -204,9 +204,9 @@ def _comment_error(doc: YamlDocument, path: JsonPath, value: str, here: str) -> 
     after a text is as easily written on a line of its own."""
     location, comment = doc.comments[path]
     return ContentError(
-        f"{here}: YAML reads ' {comment}' as a comment, so the text would be only '{value}'; if it belongs to the "
-        f"text, put the whole text in quotes: {quoted(value + ' ' + comment)}; if it is a comment, "
-        "put it on a line of its own", location)
+        _("{here}: YAML reads ' {comment}' as a comment, so the text would be only '{value}'; if it belongs to the "
+          "text, put the whole text in quotes: {quoted}; if it is a comment, put it on a line of its own").format(
+            here=here, comment=comment, value=value, quoted=quoted(value + " " + comment)), location)
 
 
 def _cpr_date(day: str, month: str, year: str, serial: str) -> dt.date | None:
