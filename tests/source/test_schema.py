@@ -153,7 +153,7 @@ def test_a_one_line_value_written_as_a_block_is_refused(content: Path, line: str
 
 DANISH_MUTATIONS = [
     (r"^  navn: Albertslund$", "  nanv: Albertslund", "ukendt felt 'nanv' i område (mente du 'navn'?); de tilladte felter er:"),
-    (r"^  til: 2025-02-28$", "  til: 2025-02-30", 
+    (r"^  til: 2025-02-28$", "  til: 2025-02-30",
      "'2025-02-30' er ikke en gyldig dato i periode.til; der er ingen 30. februar, som har 28 dage; ret dagen"),
     (r"møder_pr_år: 2$", "møder_pr_år: 2.5", "organisering.bestyrelse.møder_pr_år skal være et helt tal eller tekst, men er tallet 2.5"),
     (r"underskrevet: true  # skrev under uden at datere underskriften$", "underskrevet: false",
