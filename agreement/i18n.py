@@ -59,3 +59,9 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it: a constant translated where it is used."""
     return message
+
+
+def decimal(value: float, places: int = 1) -> str:
+    """`value` with `places` decimals, written the way the current language writes them: '2,5' in Danish, '2.5' in English."""
+    text = f"{value:.{places}f}"
+    return text.replace(".", ",") if language() == "da" else text
