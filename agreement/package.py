@@ -18,6 +18,7 @@ from agreement.documents.registry import DocumentKind, Registry
 from agreement.errors import AgreementError, ContentError, ContentErrors, TemplateProblems, ToolError, display_path
 from agreement.files import name_key, sha256_file, write_zip
 from agreement.gitrun import run_git
+from agreement.i18n import _
 from agreement.model.setrules import final_errors
 from agreement.options import DEFAULT_TIMEOUT
 from agreement.pipeline import Progress, build, load, registry_or_default
@@ -64,10 +65,10 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
     drafts = [spec for spec in specs if spec.draft_at is not None]
     if drafts and not allow_drafts:
         draft_files = {spec.draft_at.path for spec in drafts if spec.draft_at is not None}
-        checked, _ = check_content(content_dir, registry_or_default(registry).kinds())
+        checked, _errors = check_content(content_dir, registry_or_default(registry).kinds())
         raise ContentErrors([
-            ContentError(f"'{spec.title}' is a draft (status: udkast); set status: endelig when it is approved, "
-                         "or package drafts on purpose with --draft", spec.draft_at)
+            ContentError(_("'{title}' is a draft (status: udkast); set status: endelig when it is approved, or package drafts "
+                           "on purpose with --draft").format(title=spec.title), spec.draft_at)
             for spec in drafts
         ] + [error for error in final_errors(checked, all_final=True)
              if error.location is not None and error.location.path in draft_files])
@@ -92,7 +93,8 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
             except ToolError as exc:
                 # The nested build's advice (its scratch folder, --format docx) does not fit a package: say it plainly.
                 reason = exc.__cause__ if isinstance(exc.__cause__, ToolError) else exc
-                raise ToolError(f"{reason.message}; nothing in {display_path(out_dir)} was changed", reason.location) from None
+                raise ToolError(_("{message}; nothing in {folder} was changed").format(
+                    message=reason.message, folder=display_path(out_dir)), reason.location) from None
             folder = publication.stage / name
             folder.mkdir()
             entries: list[dict[str, str]] = []
@@ -101,9 +103,14 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
                 # Windows and macOS take names that differ in case only for one file: unpacked, one replaces the other.
                 same = [entry["file"] for entry in entries if name_key(entry["file"]) == name_key(target)]
                 if same:
-                    also = "" if same[0] == target else f" and '{same[0]}', one file on Windows and macOS,"
-                    raise ContentError(f"two documents would both be named '{target}'{also} in the upload package; "
-                                       "give the areas or focus areas they are named after different names")
+                    if same[0] == target:
+                        message = _("two documents would both be named '{name}' in the upload package; give the areas "
+                                    "or focus areas they are named after different names")
+                    else:
+                        message = _("two documents would both be named '{name}' and '{other}', one file on Windows and "
+                                    "macOS, in the upload package; give the areas or focus areas they are named after "
+                                    "different names")
+                    raise ContentError(message.format(name=target, other=same[0]))
                 shutil.copyfile(source, folder / target)
                 entries.append({"file": target, **fields, "sha256": sha256_file(folder / target)})
 
@@ -170,7 +177,7 @@ def _revised(stack: contextlib.ExitStack, content_dir: Path, since: str | None, 
                              timeout=timeout)
     names = {}
     redlines = []
-    for (stem, _, _), path in zip(pairs, written):
+    for (stem, _old, _new), path in zip(pairs, written):
         spec = by_stem[stem]
         names[stem] = f"{shortened(f'{spec.upload_name} - ændringer', shared=area, max_length=NAME_MAX)}.docx"
         redlines.append((path, names[stem], spec.kind, spec.title, spec.status))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from agreement.errors import AgreementError, ContentErrors, TemplateProblems, display_path
+from agreement.i18n import _, decimal, ngettext
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.outputs.pdf import Office
 from agreement.pipeline import build
@@ -55,7 +56,7 @@ def watch(content_dir: Path, out_dir: Path, formats: tuple[str, ...] = FORMATS, 
                         office = _round(content_dir, out_dir, formats, office, Path(scratch), say, timeout)
                         armed = False
                     if first:
-                        say(f"watching {display_path(content_dir)} for changes; press Ctrl-C to stop")
+                        say(_("watching {folder} for changes; press Ctrl-C to stop").format(folder=display_path(content_dir)))
                         first = False
                     if any(Path(path).absolute() == root for _, path in changes):
                         break
@@ -74,25 +75,29 @@ def _round(content_dir: Path, out_dir: Path, formats: tuple[str, ...], office: O
     except ContentErrors as exc:
         for error in exc.errors:
             say(str(error))
-        say(f"{len(exc.errors)} error{'s' if len(exc.errors) != 1 else ''} found; nothing was built")
+        count = len(exc.errors)
+        say(ngettext("{count} error found", "{count} errors found", count).format(count=count) + _("; nothing was built"))
         return office
     except TemplateProblems as exc:
         for problem in exc.problems:
             say(problem)
-        say(f"{len(exc.problems)} problem(s) found in the templates; nothing was built")
+        count = len(exc.problems)
+        say(ngettext("{count} problem found in the templates", "{count} problems found in the templates", count).format(
+            count=count) + _("; nothing was built"))
         return office
     except Exception as exc:  # whatever it is, the watch reports it and waits for the next save
         if isinstance(exc, AgreementError | OSError):
-            say(f"error: {exc}; nothing was built")
+            say(_("error: {message}").format(message=exc) + _("; nothing was built"))
         else:
-            say(f"error: this is a bug in agreement ({type(exc).__name__}: {exc}); nothing was built")
+            bug = f"{type(exc).__name__}: {exc}"
+            say(_("error: this is a bug in agreement ({error})").format(error=bug) + _("; nothing was built"))
         if office is not None:  # LibreOffice may be what failed: start afresh for the next round
             office.close()
             office = Office(scratch)
             try:
                 office.start()
             except (AgreementError, OSError) as failed:  # then each build starts its own, or says why it cannot
-                say(f"error: {failed}")
+                say(_("error: {message}").format(message=failed))
                 office = None
         return office
     after = _hashes(out_dir)
@@ -101,12 +106,12 @@ def _round(content_dir: Path, out_dir: Path, formats: tuple[str, ...], office: O
     seconds = time.perf_counter() - started
     if changed or removed:
         for name in changed:
-            say(f"updated {display_path(out_dir / name)}")
+            say(_("updated {path}").format(path=display_path(out_dir / name)))
         for name in removed:
-            say(f"removed {display_path(out_dir / name)}")
-        say(f"built in {seconds:.1f} s")
+            say(_("removed {path}").format(path=display_path(out_dir / name)))
+        say(_("built in {seconds} s").format(seconds=decimal(seconds)))
     else:
-        say(f"no changes in the documents ({seconds:.1f} s)")
+        say(_("no changes in the documents ({seconds} s)").format(seconds=decimal(seconds)))
     return office
 
 

@@ -98,6 +98,10 @@ def test_drafts_are_refused_unless_asked_for(content: Path, built_docx, tmp_path
     assert f"budget.yaml:{line}:" in result.output and "is a draft (status: udkast)" in result.output
     assert result.output.count("is a draft") == 1
     assert "--draft" in result.output and not out.exists()
+    danish = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "-q"], env={"LANGUAGE": "da"})
+    assert danish.exit_code == 1 and not out.exists()
+    assert (f"budget.yaml:{line}:9: 'Budget, Albertslund 2021-2025' er et udkast (status: udkast); skriv status: endelig, "
+            "når det er godkendt, eller pak udkast med vilje med --draft") in danish.output, danish.output
 
     result = CliRunner().invoke(main, ["package", "--content", str(content), "--out", str(out), "--draft", "-q"])
     assert result.exit_code == 0, result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from agreement import i18n
+from agreement.errors import ContentError, ContentErrors
 from agreement.pipeline import BuildResult
 from tests.conftest import checkout_env, copy_build, processes, replace_line, still_running
 
@@ -142,6 +145,29 @@ def test_any_error_is_reported_and_the_watch_waits_for_the_next_save(monkeypatch
         _wait_for(said, "Permission denied; nothing was built", seen)
         (content / "a.yaml").write_text("2", encoding="utf-8")
         _wait_for(said, "no changes in the documents", seen)
+
+
+def test_the_watch_speaks_danish_by_default(monkeypatch, tmp_path: Path) -> None:
+    import agreement.watch
+
+    i18n.set_language("da")
+    content, out = tmp_path / "content", tmp_path / "out"
+    content.mkdir()
+    (content / "a.yaml").write_text("0", encoding="utf-8")
+    failures = [ContentErrors([ContentError("a"), ContentError("b")])]
+
+    def build(content_dir: Path, *args, **kwargs) -> None:
+        if failures:
+            raise failures.pop(0)
+
+    monkeypatch.setattr(agreement.watch, "build", build)
+    with _watch_in_thread(content, out) as said:
+        seen: list[str] = []
+        _wait_for(said, "2 fejl fundet; intet blev bygget", seen)
+        _wait_for(said, "holder øje med ændringer i ", seen)
+        (content / "a.yaml").write_text("1", encoding="utf-8")
+        _wait_for(said, "ingen ændringer i dokumenterne (", seen)
+    assert re.fullmatch(r"ingen ændringer i dokumenterne \(\d+,\d s\)", seen[-1]), seen
 
 
 def test_a_content_folder_deleted_and_made_again_is_still_watched(monkeypatch, tmp_path: Path) -> None:

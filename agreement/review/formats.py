@@ -8,15 +8,17 @@ from collections.abc import Callable
 
 import click
 
+from agreement.i18n import N_, _, ngettext
 from agreement.review.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Change, Comparison, DocumentChange, Segment
 from agreement.review.revisions import Revision
+from agreement.review.text import FRONT_PAGE
 
 MARKER = "<!-- agreement-diff -->"
 # GitHub refuses comments over 65,536 characters; stay well below, with room for a note the workflow adds.
 MARKDOWN_LIMIT = 60_000
 CONTEXT = 8  # unchanged words kept either side of a change; longer runs are shortened to '…'
 ARROW = "→"
-NONE = "(none)"
+NONE = N_("(none)")
 # '@octocat', '@org/team' not preceded by an ASCII letter or digit (so not an e-mail address): what notifies.
 _MENTION = re.compile(r"(?<![A-Za-z0-9_])@[\w.-]*[\w-](?:/[\w.-]*[\w-])?")
 
@@ -25,24 +27,27 @@ Style = Callable[..., str]
 
 def text(comparison: Comparison, color: bool = False) -> str:
     """git-diff-like lines: one per unchanged document, then per changed section its changes, [-old-]{+new+}."""
-    style: Style = click.style if color else (lambda message, **_: message)
-    lines = [style(f"Comparing {comparison.base.label} with {comparison.head.label}", bold=True)]
+    style: Style = click.style if color else (lambda message, **styles: message)
+    lines = [style(_("Comparing {base} with {head}").format(base=comparison.base.label, head=comparison.head.label), bold=True)]
     for doc in comparison.documents:
-        lines.append(f"{style(f'{doc.status:<9}', fg=_COLOURS.get(doc.status), bold=doc.status != UNCHANGED)} {doc.title}")
+        status = _status(doc.status)
+        lines.append(f"{style(f'{status:<9}', fg=_COLOURS.get(doc.status), bold=doc.status != UNCHANGED)} {doc.title}")
         if doc.old_title:
-            lines.append(f"    title: {doc.old_title} {ARROW} {doc.title}")
+            lines.append("    " + _("title: {old} {arrow} {new}").format(old=doc.old_title, arrow=ARROW, new=doc.title))
         if doc.figures:
-            lines.append(style("  key figures", bold=True))
-            lines.extend(f"    {f.name}: {f.old or NONE} {ARROW} {f.new or NONE}" for f in doc.figures)
+            lines.append(style("  " + _("key figures"), bold=True))
+            lines.extend(f"    {f.name}: {f.old or _(NONE)} {ARROW} {f.new or _(NONE)}" for f in doc.figures)
         for section in doc.sections:
-            heading = f"  section {section.title}" + (f" (was {section.old_title})" if section.old_title else "")
+            heading = "  " + _("section {title}").format(title=_section(section.title))
+            if section.old_title:
+                heading += " " + _("(was {title})").format(title=_section(section.old_title))
             if section.status != CHANGED:
-                heading += f" ({section.status})"
+                heading += f" ({_status(section.status)})"
             lines.append(style(heading, bold=True))
             lines.extend(f"    {_text_change(change, style)}" for change in section.changes)
     if comparison.follow_up:
-        lines.append(style("follow-up measurements", bold=True))
-        lines.extend(f"    {f.name}: {f.old or NONE} {ARROW} {f.new or NONE}" for f in comparison.follow_up)
+        lines.append(style(_("follow-up measurements"), bold=True))
+        lines.extend(f"    {f.name}: {f.old or _(NONE)} {ARROW} {f.new or _(NONE)}" for f in comparison.follow_up)
     lines.append(_summary(comparison))
     return "".join(f"{line}\n" for line in lines)
 
@@ -52,15 +57,16 @@ def markdown(comparison: Comparison, limit: int = MARKDOWN_LIMIT) -> str:
 
     Whole blocks are left out, with a note naming them, when the comment would pass `limit` characters.
     """
-    head = [MARKER, "### What changed in the documents", "",
-            f"Comparing **{_md(comparison.base.label)}** with **{_md(comparison.head.label)}**: {_summary(comparison)}", ""]
-    head += ["| Document | Status | Changed sections |", "|---|---|---|"]
+    head = [MARKER, "### " + _("What changed in the documents"), "",
+            _("Comparing **{base}** with **{head}**: {summary}").format(
+                base=_md(comparison.base.label), head=_md(comparison.head.label), summary=_summary(comparison)), ""]
+    head += ["| " + _("Document") + " | " + _("Status") + " | " + _("Changed sections") + " |", "|---|---|---|"]
     for doc in comparison.documents:
-        sections = "; ".join(s.title for s in doc.sections) or ("key figures" if doc.figures else "")
-        head.append(f"| {_cell(doc.title)} | {doc.status} | {_cell(sections)} |")
+        sections = "; ".join(_section(s.title) for s in doc.sections) or (_("key figures") if doc.figures else "")
+        head.append(f"| {_cell(doc.title)} | {_status(doc.status)} | {_cell(sections)} |")
     if comparison.follow_up:  # a few lines a year, and no document shows them: always in the comment
-        head += ["", "**Follow-up measurements**", ""]
-        head.extend(f"- {_md(f.name)}: {_md(f.old or NONE)} {ARROW} {_md(f.new or NONE)}" for f in comparison.follow_up)
+        head += ["", "**" + _("Follow-up measurements") + "**", ""]
+        head.extend(f"- {_md(f.name)}: {_md(f.old or _(NONE))} {ARROW} {_md(f.new or _(NONE))}" for f in comparison.follow_up)
     out = "\n".join(head) + "\n"
     changed = [doc for doc in comparison.documents if doc.status == CHANGED]
     room = limit - _length(out) - _length(_left_out_note(changed))  # the note as long as it could ever be
@@ -115,44 +121,59 @@ FORMATS: dict[str, Callable[..., str]] = {"text": text, "markdown": markdown, "j
 
 _COLOURS = {ADDED: "green", REMOVED: "red", CHANGED: "yellow"}
 _SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
+# The statuses are the JSON's words; the text and the comment show them in the reader's language.
+_STATUSES = {ADDED: N_("added"), REMOVED: N_("removed"), CHANGED: N_("changed"), UNCHANGED: N_("unchanged")}
+
+
+def _status(status: str) -> str:
+    return _(_STATUSES[status])
+
+
+def _section(title: str) -> str:
+    return _(FRONT_PAGE) if title == FRONT_PAGE else title
 
 
 def _summary(comparison: Comparison) -> str:
     total = len(comparison.documents)
     changed = sum(doc.status != UNCHANGED for doc in comparison.documents)
     measured = len(comparison.follow_up)
-    also = f" {measured} follow-up measurement{'s' if measured != 1 else ''} changed." if measured else ""
+    also = " " + ngettext("{count} follow-up measurement changed.", "{count} follow-up measurements changed.",
+                          measured).format(count=measured) if measured else ""
     if not changed:
-        return f"no changes in the {total} document{'s' if total != 1 else ''}.{also}"
-    return f"{changed} of {total} document{'s' if total != 1 else ''} changed.{also}"
+        return ngettext("no changes in the {total} document.", "no changes in the {total} documents.", total).format(
+            total=total) + also
+    return ngettext("{changed} of {total} document changed.", "{changed} of {total} documents changed.", total).format(
+        changed=changed, total=total) + also
 
 
 def _text_change(change: Change, style: Style) -> str:
-    what = "row" if change.row else "paragraph"
     if change.status == ADDED:
-        return style(f"+ {what} added: {change.new}", fg="green")
+        added = _("+ row added: {text}") if change.row else _("+ paragraph added: {text}")
+        return style(added.format(text=change.new), fg="green")
     if change.status == REMOVED:
-        return style(f"- {what} removed: {change.old}", fg="red")
+        removed = _("- row removed: {text}") if change.row else _("- paragraph removed: {text}")
+        return style(removed.format(text=change.old), fg="red")
     marks = {"-": lambda w: style(f"[-{w}-]", fg="red"), "+": lambda w: style(f"{{+{w}+}}", fg="green")}
-    return f"~ {what} changed: " + _joined([(op, marks[op](w) if op in marks else w) for op, w in _shortened(change)])
+    return (_("~ row changed:") if change.row else _("~ paragraph changed:")) + " " + _joined(
+        [(op, marks[op](w) if op in marks else w) for op, w in _shortened(change)])
 
 
 def _md_block(doc: DocumentChange) -> str:
-    lines = ["", f"<details><summary><b>{_html(doc.title)}</b>: {doc.status}</summary>", ""]
+    lines = ["", f"<details><summary><b>{_html(doc.title)}</b>: {_status(doc.status)}</summary>", ""]
     if doc.old_title:
-        lines.append(f"Title: ~~{_md(doc.old_title)}~~ **{_md(doc.title)}**")
+        lines.append(_("Title: ~~{old}~~ **{new}**").format(old=_md(doc.old_title), new=_md(doc.title)))
         lines.append("")
     if doc.figures:
-        lines.append("**Key figures**")
+        lines.append("**" + _("Key figures") + "**")
         lines.append("")
-        lines.extend(f"- {_md(f.name)}: {_md(f.old or NONE)} {ARROW} {_md(f.new or NONE)}" for f in doc.figures)
+        lines.extend(f"- {_md(f.name)}: {_md(f.old or _(NONE))} {ARROW} {_md(f.new or _(NONE))}" for f in doc.figures)
         lines.append("")
     for section in doc.sections:
-        heading = f"**{_md(section.title)}**"
+        heading = f"**{_md(_section(section.title))}**"
         if section.old_title:
-            heading += f" (was {_md(section.old_title)})"
+            heading += " " + _("(was {title})").format(title=_md(_section(section.old_title)))
         if section.status != CHANGED:
-            heading += f" ({section.status})"
+            heading += f" ({_status(section.status)})"
         lines += [heading, ""]
         lines.extend(f"- {_md_change(change)}" for change in section.changes)
         lines.append("")
@@ -161,14 +182,15 @@ def _md_block(doc: DocumentChange) -> str:
 
 
 def _md_change(change: Change) -> str:
-    what = "Row" if change.row else "Paragraph"
     if change.status == ADDED:
-        return f"{what} added: **{_md(change.new or '')}**"
+        return (_("Row added: {text}") if change.row else _("Paragraph added: {text}")).format(
+            text=f"**{_md(change.new or '')}**")
     if change.status == REMOVED:
-        return f"{what} removed: ~~{_md(change.old or '')}~~"
+        return (_("Row removed: {text}") if change.row else _("Paragraph removed: {text}")).format(
+            text=f"~~{_md(change.old or '')}~~")
     marks = {"-": "~~{}~~", "+": "**{}**"}
-    return f"{what} changed: " + _joined([(op, marks[op].format(_md(w)) if op in marks else _md(w))
-                                          for op, w in _shortened(change)], tight=False)
+    return (_("Row changed:") if change.row else _("Paragraph changed:")) + " " + _joined(
+        [(op, marks[op].format(_md(w)) if op in marks else _md(w)) for op, w in _shortened(change)], tight=False)
 
 
 def _joined(segments: list[Segment], tight: bool = True) -> str:
@@ -186,8 +208,11 @@ def _left_out_note(documents: list[DocumentChange]) -> str:
         return ""
     names = ", ".join(_md(doc.title) for doc in documents)
     count = len(documents)
-    return (f"\n**{count} changed document{'s were' if count != 1 else ' was'} left out** to keep this comment under "
-            f"GitHub's size limit: {names}. Run `agreement diff --format text` to see every change.\n")
+    return "\n" + ngettext(
+        "**{count} changed document was left out** to keep this comment under GitHub's size limit: {names}. "
+        "Run `agreement diff --format text` to see every change.",
+        "**{count} changed documents were left out** to keep this comment under GitHub's size limit: {names}. "
+        "Run `agreement diff --format text` to see every change.", count).format(count=count, names=names) + "\n"
 
 
 def _shortened(change: Change) -> list[Segment]:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from agreement.errors import ToolError
 from agreement.files import write_atomic
+from agreement.i18n import N_, _
 from agreement.officezip import open_zip_bounded
 from agreement.source.yamlload import invisible
 from agreement.word.ooxml import w
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 # The engine: Docxodus (MIT; a maintained fork of Microsoft's Open-XML-PowerTools comparer) through
 # python-redlines (MIT), whose wheel carries the self-contained .NET program; nothing is downloaded.
 ENGINE = "Docxodus (python-redlines)"
-INSTALL_HINT = "install it with: pip install 'python-redlines[docxodus]' (or run 'make build')"
+INSTALL_HINT = N_("install it with: pip install 'python-redlines[docxodus]' (or run 'make build')")
 MAX_ENGINES = 4  # engines compared side by side at most: each is a .NET process of its own (memory)
 RECORD = ".agreement-redlines.json"  # the files the last comparison wrote into its folder: the next one replaces them
 WORK_PREFIX = ".agreement-redline-"
@@ -65,10 +66,10 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
             raise ValueError(f"redline name {stem!r} is not a plain file name")
     if len(set(stems)) != len(stems):
         raise ValueError("two redlines have the same name")
-    for _, base, head in pairs:
+    for _stem, base, head in pairs:
         for path in (base, head):
             if not path.is_file():
-                raise ToolError(f"cannot make a redline: {path} does not exist")
+                raise ToolError(_("cannot make a redline: {path} does not exist").format(path=path))
             with contextlib.suppress(zipfile.BadZipFile):  # not a zip at all: the engine says it cannot read it
                 open_zip_bounded(path).close()  # the engine unpacks whatever a zip holds
     if not pairs:
@@ -91,7 +92,7 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
         # Written in a folder of our own beside the targets and renamed into place: never through a link in out_dir.
         work = Path(tempfile.mkdtemp(prefix=WORK_PREFIX, dir=out_dir))
         docx_paths = []
-        for (stem, _, _), data in zip(pairs, compared):
+        for (stem, _base, _head), data in zip(pairs, compared):
             target = work / f"{stem}.docx"
             target.write_bytes(data)
             stamp_revisions(target, author, stamp)
@@ -196,29 +197,30 @@ def _engine() -> DocxodusEngine:
     try:
         from python_redlines import DocxodusEngine, EngineNotInstalledError
     except ImportError:
-        raise ToolError(f"the redline engine {ENGINE} is not installed; {INSTALL_HINT}") from None
+        raise ToolError(_("the redline engine {engine} is not installed; {hint}").format(engine=ENGINE, hint=_(INSTALL_HINT))) from None
     try:
         return DocxodusEngine()
     except EngineNotInstalledError:
-        raise ToolError(f"the redline engine {ENGINE} is not installed; {INSTALL_HINT}") from None
+        raise ToolError(_("the redline engine {engine} is not installed; {hint}").format(engine=ENGINE, hint=_(INSTALL_HINT))) from None
     except OSError as exc:  # an unsupported platform, or a cache folder it cannot unpack into
-        raise ToolError(f"the redline engine {ENGINE} cannot run here ({exc})") from None
+        raise ToolError(_("the redline engine {engine} cannot run here ({reason})").format(engine=ENGINE, reason=exc)) from None
 
 
 def _compare(engine: DocxodusEngine, base: Path, head: Path, author: str, stamp: str) -> bytes:
     from python_redlines import EngineExecutionError
 
     try:
-        redline, _, _ = engine.run_redline(author, original=base, modified=head, date_time=stamp)
+        redline, _stdout, _stderr = engine.run_redline(author, original=base, modified=head, date_time=stamp)
     except EngineExecutionError as exc:
         lines = (exc.stderr or exc.stdout or "").strip().splitlines()
-        reason = f" ({lines[-1].strip()})" if lines else f" (exit code {exc.returncode})"
-        raise ToolError(f"the redline engine could not compare {base.name} with {head.name}{reason}; "
-                        "check that both open in Word or LibreOffice") from None
+        reason = lines[-1].strip() if lines else _("exit code {code}").format(code=exc.returncode)
+        raise ToolError(_("the redline engine could not compare {base} with {head} ({reason}); check that both open in Word or "
+                          "LibreOffice").format(base=base.name, head=head.name, reason=reason)) from None
     except OSError as exc:
-        raise ToolError(f"the redline engine {ENGINE} could not be started ({exc.strerror or exc})") from None
+        raise ToolError(_("the redline engine {engine} could not be started ({reason})").format(
+            engine=ENGINE, reason=exc.strerror or exc)) from None
     if not redline:
-        raise ToolError(f"the redline engine wrote nothing for {base.name} and {head.name}")
+        raise ToolError(_("the redline engine wrote nothing for {base} and {head}").format(base=base.name, head=head.name))
     return cast(bytes, redline)  # python-redlines has no type information
 
 

@@ -12,9 +12,10 @@ from pathlib import Path, PurePosixPath
 
 from agreement.errors import AgreementError, ToolError, UsageError, display_path
 from agreement.gitrun import GIT_TIMEOUT, run_git
+from agreement.i18n import N_, _
 from agreement.source.yamlload import invisible
 
-WORKING_TREE = "the working tree"
+WORKING_TREE = N_("the working tree")  # translated when a Revision is named after it
 # Branches whose merge-base with HEAD is the default BASE, in order of preference.
 DEFAULT_BRANCHES = ("main", "master", "origin/main", "origin/master")
 _FILE_MODES = {"100644": 0o644, "100755": 0o755}
@@ -76,8 +77,9 @@ class Repository:
         try:
             out = _git(folder, "rev-parse", "--show-toplevel")
         except _GitFailed:
-            raise AgreementError(f"{display_path(path)} is not in a git repository (or git cannot read it); agreement diff "
-                                 "compares versions of the content kept in git") from None
+            raise AgreementError(_("{path} is not in a git repository (or git cannot read it); agreement diff compares versions of the "
+                                   "content kept in git").format(
+                path=display_path(path))) from None
         return cls(Path(os.fsdecode(out.rstrip(b"\n"))))
 
     def relative(self, content_dir: Path) -> str:
@@ -85,26 +87,28 @@ class Repository:
         try:
             rel = content_dir.resolve().relative_to(self.root.resolve())
         except ValueError:
-            raise AgreementError(f"the content folder {display_path(content_dir)} is not inside the git repository "
-                                 f"{display_path(self.root)}") from None
+            raise AgreementError(_("the content folder {content_dir} is not inside the git repository {root}").format(
+                content_dir=display_path(content_dir), root=display_path(self.root))) from None
         return rel.as_posix() if rel.parts else ""
 
     def commit(self, revision: str) -> str:
         """The full id of the commit `revision` names; a UsageError when it names none."""
         if not revision or revision.startswith("-"):
-            raise UsageError(f"{revision!r} is not a git revision; give a branch, tag or commit such as main or HEAD~1")
+            raise UsageError(_("{revision!r} is not a git revision; give a branch, tag or commit such as main or HEAD~1").format(
+                revision=revision))
         found = self.commit_or_none(revision)
         if found is None:
-            raise UsageError(f"unknown revision {revision!r}: no branch, tag or commit of that name in the repository "
-                             f"{display_path(self.root)!r}; see 'git log --oneline' or 'git branch -a'")
+            raise UsageError(_("unknown revision {revision!r}: no branch, tag or commit of that name in the repository {root!r}; see "
+                               "'git log --oneline' or 'git branch -a'").format(
+                revision=revision, root=display_path(self.root)))
         return found
 
     def head(self) -> str:
         """HEAD's commit; an error for a repository without commits."""
         found = self.commit_or_none("HEAD")
         if found is None:
-            raise AgreementError("the repository has no commits yet, so there is nothing to compare with; commit the content "
-                                 "first, or name the revisions to compare")
+            raise AgreementError(_("the repository has no commits yet, so there is nothing to compare with; commit the content first, "
+                                   "or name the revisions to compare"))
         return found
 
     def default_base(self) -> tuple[str, str]:
@@ -120,7 +124,7 @@ class Repository:
             base = _git(self.root, "merge-base", head, branch_commit).decode().strip()
         except _GitFailed:  # no common history
             return "HEAD", head
-        return f"merge-base of HEAD and {branch}", base
+        return _("merge-base of HEAD and {branch}").format(branch=branch), base
 
     def default_branch(self) -> str | None:
         """origin/HEAD's branch when the clone knows it, else the first of DEFAULT_BRANCHES that exists."""
@@ -152,8 +156,9 @@ class Repository:
         except _GitFailed:
             kind = ""
         if kind != "tree":
-            raise AgreementError(f"there is no folder {relative or '.'} in {name}, so its content cannot be compared; "
-                                 "pass --content with the content folder's path in both versions")
+            raise AgreementError(_("there is no folder {folder} in {name}, so its content cannot be compared; pass --content with the "
+                                   "content folder's path in both versions").format(
+                folder=relative or ".", name=name))
         folder = target.joinpath(*PurePosixPath(relative).parts)
         folder.mkdir(parents=True, exist_ok=True)
         entries = self._entries(spec)
@@ -193,8 +198,9 @@ class Repository:
             end = out.index(b"\n", at)
             header = out[at:end].decode().split(" ")
             if len(header) != 3 or header[0] != oid:
-                raise AgreementError(f"git could not read the object {oid} of the content; the repository may be damaged "
-                                     "(try 'git fsck')")
+                raise AgreementError(_("git could not read the object {oid} of the content; the repository may be damaged (try 'git "
+                                       "fsck')").format(
+                    oid=oid))
             size = int(header[2])
             blobs[oid] = out[end + 1:end + 1 + size]
             at = end + 1 + size + 1  # the object is followed by a newline
@@ -223,7 +229,7 @@ def versions(content_dir: Path, base: str | None, head: str | None, scratch: Pat
     head_commit = repo.commit(head) if head is not None else None  # both checked before anything is read
     base_rev = Revision(base_name, base_commit, repo.export(base_commit, base_name, relative, scratch / "base"))
     if head is None or head_commit is None:
-        head_rev = Revision(WORKING_TREE, None, content_dir)
+        head_rev = Revision(_(WORKING_TREE), None, content_dir)
         # The working tree has no author of its own; the HEAD commit's keeps the output reproducible.
         author = repo.author(repo.commit_or_none("HEAD") or base_commit)
     else:
@@ -236,8 +242,9 @@ def _safe_parts(path: str, name: str) -> tuple[str, ...]:
     """The parts of a path from git, refused if it could lead outside the folder (absolute, '..', empty parts)."""
     parts = tuple(path.split("/"))
     if path.startswith("/") or any(part in ("", ".", "..") for part in parts) or any("\\" in part for part in parts):
-        raise AgreementError(f"the content in {name} has a file named {path!r}, which would lead outside the content folder; "
-                             "it was not read")
+        raise AgreementError(_("the content in {name} has a file named {path!r}, which would lead outside the content folder; it was "
+                               "not read").format(
+            name=name, path=path))
     return parts
 
 
@@ -246,8 +253,9 @@ def _write_link(folder: Path, path: str, link: bytes, name: str) -> None:
     target = os.fsdecode(link)
     inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
     if target.startswith("/") or inside == ".." or inside.startswith("../"):
-        raise AgreementError(f"the content in {name} has a link {path} to {target}, outside the content folder; "
-                             "put the file itself in the content folder")
+        raise AgreementError(_("the content in {name} has a link {path} to {target}, outside the content folder; put the file itself in "
+                               "the content folder").format(
+            name=name, path=path, target=target))
     destination = folder.joinpath(*parts)
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.symlink_to(target)
@@ -262,11 +270,12 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
     try:
         proc = run_git(cwd, *args, stdin=stdin)
     except FileNotFoundError:
-        raise ToolError("git is not installed, and agreement diff reads the versions of the content from git; "
-                        "install git (sudo apt-get install git) and try again") from None
+        raise ToolError(_("git is not installed, and agreement diff reads the versions of the content from git; install git (sudo "
+                          "apt-get install git) and try again")) from None
     except subprocess.TimeoutExpired:
-        raise ToolError(f"git {args[0]} did not finish within {GIT_TIMEOUT:.0f} seconds") from None
+        raise ToolError(_("git {command} did not finish within {seconds:.0f} seconds").format(
+            command=args[0], seconds=GIT_TIMEOUT)) from None
     if proc.returncode != 0:
         lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _GitFailed(f"git {args[0]} failed" + (f": {lines[-1]}" if lines else ""))
+        raise _GitFailed(_("git {command} failed").format(command=args[0]) + (f": {lines[-1]}" if lines else ""))
     return proc.stdout

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from agreement.documents.registry import Registry
+from agreement.i18n import N_
 from agreement.pipeline import build
 from agreement.word.ooxml import block_elements, w
 from agreement.word.reading import PARSER, TextWalker, footnotes
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from agreement.documents.spec import DocumentSpec
     from agreement.model.programme import Programme
 
-FRONT_PAGE = "(front page)"  # the name of what comes before the first Heading 1
+FRONT_PAGE = N_("(front page)")  # the name of what comes before the first Heading 1 (translated where shown)
 _NOTE_MARK = re.compile(r"\s*\[\^\d+\]")
 
 

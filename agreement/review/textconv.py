@@ -18,6 +18,7 @@ from typing import IO
 from lxml import etree
 
 from agreement.errors import AgreementError, Location, ToolError
+from agreement.i18n import _
 from agreement.interrupts import held
 from agreement.namespaces import PKG_REL_NS
 from agreement.officezip import MB, open_zip_bounded
@@ -40,14 +41,14 @@ def file_text(path: Path) -> str:
             return ""
         kind = _kind(path)
         if kind is None:
-            raise AgreementError("this is not a .docx, .pdf or .xlsx file, so it cannot be shown as text", Location(str(path)))
+            raise AgreementError(_("this is not a .docx, .pdf or .xlsx file, so it cannot be shown as text"), Location(str(path)))
         return readers[kind](path)
     except AgreementError:
         raise
     except OSError as exc:
-        raise AgreementError(f"cannot read the file: {exc.strerror}", Location(str(path))) from None
+        raise AgreementError(_("cannot read the file: {reason}").format(reason=exc.strerror), Location(str(path))) from None
     except Exception as exc:  # a damaged file breaks the parsers in many ways; none of them is a bug here
-        raise AgreementError(f"cannot read the file, it may be damaged: {exc}", Location(str(path))) from None
+        raise AgreementError(_("cannot read the file, it may be damaged: {reason}").format(reason=exc), Location(str(path))) from None
 
 
 def docx_text(path: Path) -> str:
@@ -58,7 +59,7 @@ def docx_text(path: Path) -> str:
     with _open_office(path) as docx:
         main = _related(docx, "", "officeDocument")
         if main is None:
-            raise AgreementError("this .docx has no main document part", Location(str(path)))
+            raise AgreementError(_("this .docx has no main document part"), Location(str(path)))
         reader = _DocxReader()
         with docx.open(main) as stream:
             lines = list(_body_lines(stream, reader))
@@ -75,8 +76,9 @@ def _open_office(path: Path) -> zipfile.ZipFile:
              if part.filename.endswith((".xml", ".rels")) and part.file_size > MAX_XML_PART]
     if large:
         archive.close()
-        raise AgreementError(f"the part {large[0].filename} unpacks to {large[0].file_size // MB} MB of XML, more than "
-                             f"the {MAX_XML_PART // MB} MB shown as text, so it is not shown", Location(str(path)))
+        raise AgreementError(_("the part {filename} unpacks to {size} MB of XML, more than the {limit} MB shown as text, so it is not "
+                               "shown").format(
+            filename=large[0].filename, size=large[0].file_size // MB, limit=MAX_XML_PART // MB), Location(str(path)))
     return archive
 
 
@@ -101,8 +103,8 @@ def pdf_text(path: Path) -> str:
     exe = shutil.which("pdftotext")
     if exe is None:
         raise ToolError(
-            "pdftotext is not installed, so PDF files cannot be shown as text; "
-            "install poppler-utils (sudo apt-get install poppler-utils) and try again"
+            _("pdftotext is not installed, so PDF files cannot be shown as text; install poppler-utils (sudo apt-get install "
+              "poppler-utils) and try again")
         )
     plain = without_output_intent(path)
     source = "-" if plain is not None else str(path)  # "-": the copy, on pdftotext's standard input
@@ -112,13 +114,15 @@ def pdf_text(path: Path) -> str:
             proc = subprocess.run([exe, "-layout", "-enc", "UTF-8", source, "-"], input=plain, stdout=output,
                                   stderr=subprocess.PIPE, timeout=PDF_TIMEOUT, preexec_fn=_pdftotext_limits)
         except subprocess.TimeoutExpired:
-            raise ToolError(f"pdftotext did not finish reading {path} within {PDF_TIMEOUT} seconds") from None
+            raise ToolError(_("pdftotext did not finish reading {path} within {seconds} seconds").format(
+                path=path, seconds=PDF_TIMEOUT)) from None
         if proc.returncode < 0:  # killed: by the memory limit (an abort) or the size limit (SIGXFSZ)
-            raise AgreementError(f"pdftotext needed more than {PDFTOTEXT_MEMORY // MB} MB of memory or wrote more than "
-                                 f"{MAX_PDF_TEXT // MB} MB of text to read the file, so it is not shown as text", Location(str(path)))
+            raise AgreementError(_("pdftotext needed more than {memory} MB of memory or wrote more than {text} MB of text to read the "
+                                   "file, so it is not shown as text").format(
+                memory=PDFTOTEXT_MEMORY // MB, text=MAX_PDF_TEXT // MB), Location(str(path)))
         if proc.returncode != 0:
             reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ToolError(f"pdftotext could not read {path}" + (f": {reason[-1]}" if reason else ""))
+            raise ToolError(_("pdftotext could not read {path}").format(path=path) + (f": {reason[-1]}" if reason else ""))
         output.seek(0)
         text = output.read().decode("utf-8", "replace")
     # Trailing spaces from the layout and page feeds would only add noise to a diff.
@@ -166,7 +170,7 @@ def xlsx_text(path: Path) -> str:
         for sheet in workbook.worksheets:
             if out:
                 out.append("")
-            out.append(f"Sheet: {sheet.title}")
+            out.append(_("Sheet: {title}").format(title=sheet.title))
             for row in sheet.iter_rows(values_only=True):
                 cells = [_cell_text(value) for value in row]
                 while cells and not cells[-1]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from agreement.documents.registry import DocumentKind, Registry
 from agreement.errors import PublishError, UsageError, display_path
+from agreement.i18n import _
 from agreement.resources import SCHEMAS
 
 SCAFFOLD = Path(str(files(__name__)))
@@ -44,8 +45,8 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
     `target`, which is then renamed.
     """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise PublishError(f"{display_path(target)} already exists and is not an empty folder, so nothing was written; "
-                           "give the name of a new folder")
+        raise PublishError(_("{folder} already exists and is not an empty folder, so nothing was written; give the name of a new "
+                             "folder").format(folder=display_path(target)))
     if edition is not None:
         _check_edition(edition)
     final = target.resolve()
@@ -96,7 +97,8 @@ def _fill(folder: Path, staging: Path) -> None:
         for entry in sorted(staging.iterdir()):
             destination = folder / entry.name
             if destination.exists() or destination.is_symlink():  # the folder filled up since it was checked
-                raise PublishError(f"{display_path(destination)} appeared while init was writing, so nothing was written")
+                raise PublishError(_("{path} appeared while init was writing, so nothing was written").format(
+                    path=display_path(destination)))
             entry.rename(destination)
             moved.append(destination)
         staging.rmdir()
@@ -115,9 +117,9 @@ def _check_edition(name: str) -> None:
 
     known = editions.available()
     if name not in known:
-        raise UsageError(f"unknown edition '{name}'{suggest(name, set(known))} for --skabelon; the built-in editions are: "
-                         f"{', '.join(known) or 'none'}. "
-                         "For a local edition, start from a built-in one and export it (agreement templates export)")
+        raise UsageError(_("unknown edition '{name}'{suggestion} for --skabelon; the built-in editions are: {editions}. For a "
+                           "local edition, start from a built-in one and export it (agreement templates export)").format(
+            name=name, suggestion=suggest(name, set(known)), editions=", ".join(known) or _("none")))
 
 
 def _first_follow_up(texts: dict[str, str], final: Path) -> dict[str, str]:

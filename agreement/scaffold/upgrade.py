@@ -9,6 +9,7 @@ from typing import Any
 from agreement import editions
 from agreement.errors import display_path
 from agreement.files import write_atomic
+from agreement.i18n import _, ngettext
 from agreement.scaffold.goals import baseline_block
 from agreement.source.yamlload import YamlDocument, load_yaml
 
@@ -25,16 +26,18 @@ def upgrade(content: Path) -> list[str]:
         edition = editions.find(doc.data["skabelon"], content)
         text, unmatched = _strategic(doc, strategic.read_text(encoding="utf-8"), edition)
         write_atomic(strategic, text.encode("utf-8"))
-        report.append(f"{display_path(strategic)}: 'mål' replaced by 'baseline' (the goals and indicators of {edition.name})")
-        report.extend(f"{display_path(strategic)}: the indicator '{name}' is not one of {edition.name}'s fixed indicators; "
-                      "its baselines were left out" for name in unmatched)
+        report.append(_("{path}: 'mål' replaced by 'baseline' (the goals and indicators of {edition})").format(
+            path=display_path(strategic), edition=edition.name))
+        report.extend(_("{path}: the indicator '{name}' is not one of {edition}'s fixed indicators; its baselines were left "
+                        "out").format(path=display_path(strategic), name=name, edition=edition.name) for name in unmatched)
     used: set[str] = set()
     for path in sorted((content / "delaftaler").glob("*.yaml")):
         doc = load_yaml(path, root=content)
         text, added = _indicator_ids(doc, path.read_text(encoding="utf-8"), used)
         if added:
             write_atomic(path, text.encode("utf-8"))
-            report.append(f"{display_path(path)}: ids given to {added} delmål indicator(s)")
+            report.append(ngettext("{path}: an id given to {count} delmål indicator", "{path}: ids given to {count} delmål indicators",
+                                   added).format(path=display_path(path), count=added))
     return report
 
 

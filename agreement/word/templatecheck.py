@@ -21,6 +21,7 @@ from lxml import etree
 
 from agreement.documents.blocks import Table
 from agreement.errors import AgreementError
+from agreement.i18n import N_, _, language
 from agreement.officezip import MB, TEMPLATE_MAX_BYTES, WORD, open_zip_bounded, package_problems
 from agreement.word.markdown import Styles
 from agreement.word.ooxml import w
@@ -32,34 +33,40 @@ class TemplateProblem:
     """One thing to put right in a template, in words a secretariat can act on."""
 
     template: str  # file name, e.g. "delaftale.docx"
-    message: str  # plain English, names the tag or style
+    message: str  # in the language of the check, names the tag or style
 
     def __str__(self) -> str:
         return f"{self.template}: {self.message}"
 
 
 def _style_uses() -> dict[str, str]:
-    """What each style the rendered documents rely on is used for, keyed by style id."""
+    """What each style the rendered documents rely on is used for, keyed by style id (msgids, translated where shown)."""
     s = Styles()
-    levels = ("first", "second", "third")
     uses = {
-        "Title": "the built-in templates use it for the document title",
-        s.body: "the renderer uses it for body text from the content's Markdown",
+        "Title": N_("the built-in templates use it for the document title"),
+        s.body: N_("the renderer uses it for body text from the content's Markdown"),
     }
-    uses[s.heading.format(1)] = "the built-in templates use it for the numbered section headings"
+    uses[s.heading.format(1)] = N_("the built-in templates use it for the numbered section headings")
     for depth in (2, 3, 4):  # Markdown '#' is Heading 2, 3 or 4, by where the text sits
-        uses[s.heading.format(depth)] = "the renderer uses it for headings in the content's Markdown"
-    for kind, style_ids in (("bulleted", s.bullet), ("numbered", s.number)):
-        for level, style_id in zip(levels, style_ids):
-            uses[style_id] = f"the renderer uses it for {kind} lists ({level} level)"
-    for level, style_id in zip(levels, s.list_continue):
-        uses[style_id] = f"the renderer uses it for further paragraphs in a list item ({level} level)"
-    uses[s.quote] = "the renderer uses it for quotations ('>' in Markdown)"
-    uses[s.footnote_text] = "the renderer uses it for footnote text"
-    uses["FootnoteReference"] = "the renderer uses it for footnote numbers"
-    uses[s.hyperlink] = "the renderer uses it for links"
-    uses[Table.style] = "the renderer uses it for the tables it builds (budget, milestones)"
-    uses["Caption"] = "the built-in templates use it for figure captions"
+        uses[s.heading.format(depth)] = N_("the renderer uses it for headings in the content's Markdown")
+    for style_ids, levels in (
+        (s.bullet, (N_("the renderer uses it for bulleted lists (first level)"),
+                    N_("the renderer uses it for bulleted lists (second level)"),
+                    N_("the renderer uses it for bulleted lists (third level)"))),
+        (s.number, (N_("the renderer uses it for numbered lists (first level)"),
+                    N_("the renderer uses it for numbered lists (second level)"),
+                    N_("the renderer uses it for numbered lists (third level)"))),
+        (s.list_continue, (N_("the renderer uses it for further paragraphs in a list item (first level)"),
+                           N_("the renderer uses it for further paragraphs in a list item (second level)"),
+                           N_("the renderer uses it for further paragraphs in a list item (third level)"))),
+    ):
+        uses.update(zip(style_ids, levels))
+    uses[s.quote] = N_("the renderer uses it for quotations ('>' in Markdown)")
+    uses[s.footnote_text] = N_("the renderer uses it for footnote text")
+    uses["FootnoteReference"] = N_("the renderer uses it for footnote numbers")
+    uses[s.hyperlink] = N_("the renderer uses it for links")
+    uses[Table.style] = N_("the renderer uses it for the tables it builds (budget, milestones)")
+    uses["Caption"] = N_("the built-in templates use it for figure captions")
     return uses
 
 
@@ -72,10 +79,17 @@ _CLOSER = re.compile(r"[}%#]\}")
 # docxtpl replaces the whole paragraph, table row or cell holding {%p ..%}, {%tr ..%}, {%tc ..%} (and
 # the {{ }} and {# #} forms) with the bare tag, so any other text there disappears without a word.
 _BLOCK_PREFIX = re.compile(r"^[{][{%#](p|tr|tc) ")
-_BLOCK_NAMES = {"p": "paragraph", "tr": "table row", "tc": "table cell"}
+_BLOCK_MESSAGES = {
+    "p": N_("tag {tag} replaces its whole paragraph, so the other text in it ('{rest}') will not appear ({found}); give the "
+            "tag a paragraph of its own"),
+    "tr": N_("tag {tag} replaces its whole table row, so the other text in it ('{rest}') will not appear ({found}); give the "
+             "tag a table row of its own"),
+    "tc": N_("tag {tag} replaces its whole table cell, so the other text in it ('{rest}') will not appear ({found}); give the "
+             "tag a table cell of its own"),
+}
 # docxtpl renders these core properties as templates too (DocxTemplate.render_properties).
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_EXPORT_HINT = "restore it from the built-in edition with 'agreement templates export'"
+_EXPORT_HINT = N_("restore it from the built-in edition with 'agreement templates export'")
 
 
 def check_template(
@@ -86,19 +100,21 @@ def check_template(
     `kind_styles` (style id -> what it is used for) besides `required_styles`."""
     try:
         if path.stat().st_size > TEMPLATE_MAX_BYTES:
-            return [TemplateProblem(path.name, f"is larger than {TEMPLATE_MAX_BYTES // MB} MB; a template is far smaller: "
-                                               "remove what makes it so large")]
+            return [TemplateProblem(path.name, _("is larger than {size} MB; a template is far smaller: remove what makes it so "
+                                                 "large").format(size=TEMPLATE_MAX_BYTES // MB))]
         data = path.read_bytes()
     except OSError as exc:
-        return [TemplateProblem(path.name, f"cannot be opened as a Word file: {exc}")]
-    return list(_check(path.name, data, frozenset(provided), tuple(required_styles), tuple((kind_styles or {}).items())))
+        return [TemplateProblem(path.name, _("cannot be opened as a Word file: {reason}").format(reason=exc))]
+    return list(_check(path.name, data, frozenset(provided), tuple(required_styles), tuple((kind_styles or {}).items()),
+                       language()))
 
 
 # What checking a template found, by the template's name and bytes and what was asked: `agreement watch` and
-# `agreement diff` check the same templates again and again in one process. The answer depends on nothing else.
+# `agreement diff` check the same templates again and again in one process. The answer depends on nothing else
+# (the language only says it in other words).
 @functools.lru_cache(maxsize=32)
 def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tuple[str, ...],
-           kind_styles: tuple[tuple[str, str], ...] = ()) -> tuple[TemplateProblem, ...]:
+           kind_styles: tuple[tuple[str, str], ...], in_language: str) -> tuple[TemplateProblem, ...]:
     return tuple(_problems(name, data, provided, required_styles, dict(kind_styles)))
 
 
@@ -116,7 +132,8 @@ def _problems(name: str, data: bytes, provided: Collection[str], required_styles
     except AgreementError as exc:
         return [TemplateProblem(name, exc.message)]
     except Exception as exc:  # a broken zip, XML or package: one problem, never a traceback
-        return [TemplateProblem(name, f"cannot be opened as a Word file: {str(exc).replace(str(stream), name)}")]
+        return [TemplateProblem(name, _("cannot be opened as a Word file: {reason}").format(
+            reason=str(exc).replace(str(stream), name)))]
     checker = _Checker(tpl, set(provided))
     for part in parts:
         checker.check_part(part)
@@ -140,24 +157,24 @@ def _parts(tpl: DocxTemplate) -> Iterator[_Part]:
     """The pieces docxtpl renders, in the order it renders them (DocxTemplate.render)."""
     doc = tpl.docx
     yield _Part("", root=doc.element.body)
-    for reltype, label in ((RT.HEADER, "header"), (RT.FOOTER, "footer")):
+    for reltype, label in ((RT.HEADER, _(" in the header")), (RT.FOOTER, _(" in the footer"))):
         for rel in doc.part.rels.values():
             if rel.reltype == reltype and not rel.is_external and rel.target_part.blob:
-                yield _xml_part(f" in the {label}", rel.target_part.blob)
+                yield _xml_part(label, rel.target_part.blob)
     for prop in _RENDERED_PROPERTIES:
         value = getattr(doc.core_properties, prop) or ""
         if _OPENER.search(value):
-            yield _Part(f" in the document's {prop} property", source=value)
+            yield _Part(_(" in the document's {property} property").format(property=prop), source=value)
     for part in doc.part.package.parts:
         if part.content_type == CT.WML_FOOTNOTES:
-            yield _xml_part(" in the footnotes", part.blob)
+            yield _xml_part(_(" in the footnotes"), part.blob)
 
 
 def _xml_part(where: str, blob: bytes) -> _Part:
     try:
         return _Part(where, root=parse_xml(blob))
     except etree.XMLSyntaxError as exc:
-        return _Part(where, error=f"the XML{where} cannot be read: {exc}")
+        return _Part(where, error=_("the XML{where} cannot be read: {reason}").format(where=where, reason=exc))
 
 
 # -- tags ------------------------------------------------------------------
@@ -219,7 +236,9 @@ class _Checker:
         owner: list[int] = []  # the index in `texts` of each character of `text`
         for i, piece in enumerate(pieces):
             owner += [i] * len(piece)
-        found = f"{where.strip()}, paragraph '{_excerpt(text)}'" if where else f"paragraph '{_excerpt(text)}'"
+        found = _("paragraph '{text}'").format(text=_excerpt(text))
+        if where:
+            found = f"{where.strip()}, {found}"
         pos = 0
         while True:
             opener = _OPENER.search(text, pos)
@@ -230,10 +249,8 @@ class _Checker:
             end = text.find(close, opener.end())
             if end < 0:
                 tag = text[opener.start() :]
-                self.problems.append(
-                    f"tag {tag} has no closing '{close}' in the same paragraph ({found}); "
-                    f"a tag must begin and end in one paragraph"
-                )
+                self.problems.append(_("tag {tag} has no closing '{close}' in the same paragraph ({found}); a tag must begin and end "
+                                       "in one paragraph").format(tag=tag, close=close, found=found))
                 return True
             end += len(close)
             tag = text[opener.start() : end]
@@ -247,10 +264,9 @@ class _Checker:
     def _stray_closers(self, segment: str, found: str) -> None:
         for closer in _CLOSER.finditer(segment):
             opener = next(o for o, c in _OPENERS.items() if c == closer.group(0))
-            self.problems.append(
-                f"'{closer.group(0)}' has no opening '{opener}' before it ({found}); "
-                f"look for a broken opening such as '{opener[0]} {opener[1]}' and retype the tag"
-            )
+            self.problems.append(_("'{closer}' has no opening '{opener}' before it ({found}); look for a broken opening such as "
+                                   "'{broken}' and retype the tag").format(
+                closer=closer.group(0), opener=opener, found=found, broken=f"{opener[0]} {opener[1]}"))
 
     def _block_tag(self, tag: str, t: etree._Element, found: str) -> None:
         """Report other text that docxtpl drops with the paragraph, row or cell of a {%p %}, {%tr %} or {%tc %}."""
@@ -262,29 +278,27 @@ class _Checker:
             return
         rest = "".join(x.text or "" for x in container.iter(w("t"))).replace(tag, "", 1).strip()
         if rest:
-            kind = _BLOCK_NAMES[prefix.group(1)]
-            self.problems.append(
-                f"tag {tag} replaces its whole {kind}, so the other text in it ('{_excerpt(rest)}') "
-                f"will not appear ({found}); give the tag a {kind} of its own"
-            )
+            self.problems.append(_(_BLOCK_MESSAGES[prefix.group(1)]).format(tag=tag, rest=_excerpt(rest), found=found))
 
     def _unknown_message(self, variable: str) -> str:
         tag = next((t for t in self.tags if variable in _names(t, self.env)), None)
-        what = f"unknown tag {tag}" if tag else f"unknown value '{variable}'"
-        message = f"{what}: the document kind provides no value '{variable}'"
+        if tag:
+            message = _("unknown tag {tag}: the document kind provides no value '{variable}'").format(tag=tag, variable=variable)
+        else:
+            message = _("unknown value '{variable}': the document kind provides no value '{variable}'").format(variable=variable)
         close = difflib.get_close_matches(variable, sorted(self.provided), n=1)
-        return message + (f" (did you mean '{close[0]}'?)" if close else "")
+        return message + (_(" (did you mean '{close}'?)").format(close=close[0]) if close else "")
 
 
 # Statements that make a template more than data, with the word its tag holds.
 _NOT_DATA: dict[type[nodes.Node], tuple[str, str]] = {
-    nodes.Include: ("include", "includes another template"),
-    nodes.Import: ("import", "imports another template"),
-    nodes.FromImport: ("import", "imports from another template"),
-    nodes.Extends: ("extends", "extends another template"),
-    nodes.Macro: ("macro", "defines a macro"),
-    nodes.CallBlock: ("call", "calls a macro"),
-    nodes.Pow: ("**", "raises to a power ('**', which can run for ever)"),
+    nodes.Include: ("include", N_("includes another template")),
+    nodes.Import: ("import", N_("imports another template")),
+    nodes.FromImport: ("import", N_("imports from another template")),
+    nodes.Extends: ("extends", N_("extends another template")),
+    nodes.Macro: ("macro", N_("defines a macro")),
+    nodes.CallBlock: ("call", N_("calls a macro")),
+    nodes.Pow: ("**", N_("raises to a power ('**', which can run for ever)")),
 }
 
 
@@ -300,26 +314,29 @@ def _programming(parsed: nodes.Template) -> Iterator[tuple[nodes.Node, str, str]
         elif isinstance(node, nodes.Filter) and node.name == "attr" and node.args and isinstance(node.args[0], nodes.Const):
             name = node.args[0].value
         if isinstance(name, str) and name.startswith("_"):
-            yield node, name, f"reads the hidden attribute '{name}'"
+            yield node, name, _("reads the hidden attribute '{name}'").format(name=name)
         elif type(node) in _NOT_DATA:
-            yield node, *_NOT_DATA[type(node)]
+            word, what = _NOT_DATA[type(node)]
+            yield node, word, _(what)
     # After those, so that a tag that does both is named for the worse (one problem is said per tag).
     for node in parsed.find_all((nodes.Filter, nodes.Call)):
         if isinstance(node, nodes.Call):
-            yield node, "(", "calls a function or method"
+            yield node, "(", _("calls a function or method")
         elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
-            yield node, node.name, (f"uses the filter '{node.name}' (a template may use only these: "
-                                    f"{', '.join(sorted(SAFE_FILTERS))})")
+            yield node, node.name, _("uses the filter '{name}' (a template may use only these: {filters})").format(
+                name=node.name, filters=", ".join(sorted(SAFE_FILTERS)))
 
 
 def _program_message(node: nodes.Node, word: str, what: str, tags: list[str], source: str, where: str) -> tuple[str | None, str]:
     lines = source.split("\n")
     text = html.unescape(re.sub(r"<[^>]+>", "", lines[node.lineno - 1])).strip() if node.lineno <= len(lines) else ""
     tag = next((t for t in tags if word in t and t in text), None) or next((t for t in tags if word in t), None)
-    found = f"paragraph '{_excerpt(text)}'" if text != tag else ""  # a paragraph of the tag alone: the tag says it
+    # A paragraph of the tag alone: the tag says which it is.
+    found = _("paragraph '{text}'").format(text=_excerpt(text)) if text != tag else ""
     found = ", ".join(filter(None, (where.strip(), found)))
-    return tag, (f"{'tag ' + tag if tag else 'a tag'} {what}, which a template may not do{f' ({found})' if found else ''}; "
-                 "a template shows the values its document kind provides and nothing else: remove it")
+    subject = _("tag {tag}").format(tag=tag) if tag else _("a tag")
+    return tag, _("{subject} {what}, which a template may not do{found}; a template shows the values its document kind provides "
+                  "and nothing else: remove it").format(subject=subject, what=what, found=f" ({found})" if found else "")
 
 
 def _names(tag: str, env: jinja2.Environment) -> set[str]:
@@ -334,12 +351,15 @@ def _names(tag: str, env: jinja2.Environment) -> set[str]:
 def _split_message(tag: str, texts: list[etree._Element], found: str) -> str:
     runs = list(dict.fromkeys(r for t in texts if (r := t.getparent()) is not None))
     if len(runs) == 1:
-        return f"tag {tag} is split into {len(texts)} pieces of text in one run ({found}); select the whole tag and retype it"
+        return _("tag {tag} is split into {count} pieces of text in one run ({found}); select the whole tag and retype it").format(
+            tag=tag, count=len(texts), found=found)
     looks = {etree.tostring(rpr) if (rpr := r.find(w("rPr"))) is not None else b"" for r in runs}
-    how = " with different formatting" if len(looks) > 1 else ""
-    return (
-        f"tag {tag} is split across {len(runs)} runs{how} ({found}); select the whole tag and retype it, or clear its formatting"
-    )
+    if len(looks) > 1:
+        message = _("tag {tag} is split across {count} runs with different formatting ({found}); select the whole tag and "
+                    "retype it, or clear its formatting")
+    else:
+        message = _("tag {tag} is split across {count} runs ({found}); select the whole tag and retype it, or clear its formatting")
+    return message.format(tag=tag, count=len(runs), found=found)
 
 
 def _syntax_message(exc: jinja2.TemplateSyntaxError, source: str, where: str) -> str:
@@ -347,8 +367,8 @@ def _syntax_message(exc: jinja2.TemplateSyntaxError, source: str, where: str) ->
     near = ""
     if exc.lineno and exc.lineno <= len(lines):
         text = html.unescape(re.sub(r"<[^>]+>", "", lines[exc.lineno - 1])).strip()
-        near = f" (near '{_excerpt(text)}')" if text else ""
-    return f"the tags{where} do not fit together: {exc.message}{near}"
+        near = _(" (near '{text}')").format(text=_excerpt(text)) if text else ""
+    return _("the tags{where} do not fit together: {reason}{near}").format(where=where, reason=exc.message, near=near)
 
 
 def _excerpt(text: str, width: int = 40) -> str:
@@ -369,7 +389,7 @@ def _style_messages(tpl: DocxTemplate, required: Collection[str], uses: Mapping[
         try:
             root = parse_xml(rel.target_part.blob)
         except etree.XMLSyntaxError as exc:
-            return [f"the styles (word/styles.xml) cannot be read: {exc}; {_EXPORT_HINT}"]
+            return [_("the styles (word/styles.xml) cannot be read: {reason}; {hint}").format(reason=exc, hint=_(_EXPORT_HINT))]
         for style in root.iter(w("style")):
             stored = style.find(w("name"))
             styles[style.get(w("styleId"), "")] = stored.get(w("val"), "") if stored is not None else ""
@@ -379,15 +399,14 @@ def _style_messages(tpl: DocxTemplate, required: Collection[str], uses: Mapping[
         if style_id in styles:
             continue
         name = _display_name(style_id)
-        use = uses.get(style_id, "the renderer uses it")
-        message = f"style '{style_id}' ({name}) is missing; {use}; {_EXPORT_HINT}"
+        use = _(uses.get(style_id, N_("the renderer uses it")))
+        message = _("style '{style}' ({name}) is missing; {use}; {hint}").format(style=style_id, name=name, use=use,
+                                                                                 hint=_(_EXPORT_HINT))
         other = by_name.get(name.casefold())
         if other is not None:
             # Word in some languages saves built-in styles under translated ids (Danish 'Overskrift2')
-            message += (
-                f" (the template has a style named '{styles[other]}' under the id '{other}', "
-                f"but the renderer looks styles up by id)"
-            )
+            message += _(" (the template has a style named '{stored}' under the id '{other}', but the renderer looks styles "
+                         "up by id)").format(stored=styles[other], other=other)
         messages.append(message)
     return messages
 

@@ -145,6 +145,17 @@ def test_the_previous_format_gets_one_message_per_file_and_upgrade_rewrites_it(c
     assert upgrade(content) == []  # a second run changes nothing
 
 
+def test_upgrade_says_what_it_changed_in_danish_by_default(content: Path) -> None:
+    old = ROOT / "tests" / "fixtures" / "previous-format"
+    shutil.copy(old / "strategic.yaml", content / "strategic.yaml")
+    shutil.copy(old / "beskaeftigelse.yaml", content / BESK)
+    result = CliRunner().invoke(main, ["upgrade", "--content", str(content)], env={"LANGUAGE": "da"})
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        f"{content / 'strategic.yaml'}: 'mål' er erstattet af 'baseline' (målene og indikatorerne i lbf-2019-26)",
+        f"{content / BESK}: 4 indikatorer under delmål har fået et id"]
+
+
 def test_init_writes_every_fixed_indicator_a_draft_accepts_and_a_final_refuses(tmp_path: Path) -> None:
     target = tmp_path / "nyt"
     assert CliRunner().invoke(main, ["init", str(target)]).exit_code == 0

@@ -6,9 +6,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from agreement import i18n
 from agreement.review.diff import Change, Comparison, DocumentChange, FigureChange, SectionChange
 from agreement.review.formats import MARKER, markdown, text
-from agreement.review.revisions import Author, Revision
+from agreement.review.revisions import WORKING_TREE, Author, Revision
+from agreement.review.text import FRONT_PAGE
 
 
 def comparison(*documents: DocumentChange) -> Comparison:
@@ -83,3 +85,34 @@ def test_names_from_git_show_their_invisible_characters() -> None:
     assert ("Comparing **main&lt;U+200B&gt; (aaaaaaa)** with **x&lt;U+202E&gt;txt.exe&lt;U+0085&gt; (bbbbbbb)**"
             in markdown(compared))
     assert head.display("content/budget.yaml") == "x<U+202E>txt.exe<U+0085>:content/budget.yaml"
+
+
+def test_the_comparison_is_in_danish_by_default() -> None:
+    i18n.set_language("da")
+    rows = SectionChange("Forside", "changed", (
+        Change("changed", True, "Udgifter | 1 kr.", "Udgifter | 2 kr.", (("=", "Udgifter |"), ("-", "1 kr."), ("+", "2 kr."))),
+        Change("removed", False, "gammel tekst", None)))
+    added = SectionChange(FRONT_PAGE, "added", (Change("added", False, None, "ny tekst"),))
+    doc = DocumentChange("budget", "Budget", "budget", "changed", old_title="Budget 2025", sections=(rows, added),
+                         figures=(FigureChange("Udgifter i alt", None, "2 kr."),))
+    docs = (doc, changed("Stor", 3000), DocumentChange("kommissorium", "Kommissorium", "kommissorium", "unchanged"))
+    compared = Comparison(Revision("main", "a" * 40, Path("base")), Revision(i18n._(WORKING_TREE), None, Path("content")),
+                          Author("K", "k@example.dk", dt.datetime(2025, 1, 2, tzinfo=dt.UTC)), docs)
+    plain = text(compared)
+    assert plain.startswith("Sammenligner main (aaaaaaa) med filerne, som de er nu\nændret    Budget\n"
+                            "    titel: Budget 2025 → Budget\n  nøgletal\n    Udgifter i alt: (ingen) → 2 kr.\n"
+                            "  afsnit Forside\n    ~ række ændret: Udgifter | [-1 kr.-]{+2 kr.+}\n"
+                            "    - tekst fjernet: gammel tekst\n  afsnit (forsiden) (tilføjet)\n    + tekst tilføjet: ny tekst\n"), plain
+    assert plain.endswith("uændret   Kommissorium\n2 af 3 dokumenter er ændret.\n"), plain
+    comment = markdown(compared, limit=5000)
+    assert ("### Hvad er ændret i dokumenterne\n\nSammenligner **main (aaaaaaa)** med **filerne, som de er nu**: "
+            "2 af 3 dokumenter er ændret.\n\n| Dokument | Status | Ændrede afsnit |") in comment
+    assert "| Budget | ændret | Forside; (forsiden) |" in comment and "| Kommissorium | uændret |  |" in comment
+    assert "<summary><b>Budget</b>: ændret</summary>" in comment and "Titel: ~~Budget 2025~~ **Budget**" in comment
+    assert "**Nøgletal**" in comment and "- Udgifter i alt: (ingen) → 2 kr." in comment
+    assert "- Række ændret: Udgifter | ~~1 kr.~~ **2 kr.**" in comment
+    assert "- Tekst fjernet: ~~gammel tekst~~" in comment and "**(forsiden)** (tilføjet)" in comment
+    assert comment.rstrip().endswith("**1 ændret dokument er udeladt** for at holde kommentaren under GitHubs grænse for "
+                                     "længde: Stor. Kør `agreement diff --format text` for at se alle ændringer.")
+    unchanged = Comparison(compared.base, compared.head, compared.author, docs[2:])
+    assert text(unchanged).endswith("ingen ændringer i 1 dokument.\n")

@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from agreement import i18n
 from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
@@ -199,6 +200,10 @@ def test_a_missing_engine_says_how_to_install_it(builds: tuple[Path, Path], tmp_
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "python_redlines", None)  # import fails as if it were not installed
     with pytest.raises(ToolError, match=r"not installed; install it with: pip install 'python-redlines\[docxodus\]'"):
+        write_redlines(_pairs(builds, ("budget",)), tmp_path, author=AUTHOR, date=DATE)
+    i18n.set_language("da")
+    with pytest.raises(ToolError, match=r"^sammenligningsprogrammet Docxodus \(python-redlines\) er ikke installeret; "
+                                        r"installér det med: pip install 'python-redlines\[docxodus\]'"):
         write_redlines(_pairs(builds, ("budget",)), tmp_path, author=AUTHOR, date=DATE)
 
 

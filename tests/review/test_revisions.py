@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from agreement import i18n
 from agreement.cli import main
 from agreement.errors import AgreementError, UsageError
 from agreement.review.revisions import Repository, versions
@@ -61,6 +62,15 @@ def test_bad_revisions_are_usage_errors(tmp_path: Path) -> None:
     for revision in ("nope", "--output=x", "", "HEAD~5"):
         with pytest.raises(UsageError):
             repository.commit(revision)
+
+
+def test_revisions_are_named_and_refused_in_danish_by_default(tmp_path: Path) -> None:
+    i18n.set_language("da")
+    repo = new_repo(tmp_path / "repo")
+    _, head, _ = versions(repo / "content", None, None, tmp_path / "scratch")
+    assert head.label == "filerne, som de er nu"
+    with pytest.raises(UsageError, match=r"^ukendt version 'nope': ingen branch, tag eller commit med det navn i repositoriet"):
+        Repository.of(repo).commit("nope")
 
 
 def test_a_repository_without_commits_says_so(tmp_path: Path) -> None:

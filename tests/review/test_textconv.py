@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from agreement import i18n
 from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
@@ -95,6 +96,8 @@ def test_xlsx_text_shows_each_row_with_its_formulas(builds: Builds) -> None:
     row = next(line.split("\t") for line in lines if line.startswith("Projektleder"))
     assert row[1:5] == ["580000"] * 4
     assert row[5].startswith("=SUM(") and row[5].endswith(")")
+    i18n.set_language("da")
+    assert xlsx_text(builds.before / "budget.xlsx").splitlines()[0] == "Ark: Budget"
 
 
 def test_pdf_text_has_the_sentences(built) -> None:
@@ -155,6 +158,13 @@ def test_a_file_it_cannot_read_is_one_clear_message(tmp_path: Path, name: str, d
     result = CliRunner().invoke(main, ["textconv", str(path)])
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_file_it_cannot_read_is_said_in_danish_by_default(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("just text\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["textconv", str(tmp_path / "notes.txt")], env={"LANGUAGE": "da"})
+    assert result.exit_code == 1
+    assert "notes.txt: dette er ikke en .docx-, .pdf- eller .xlsx-fil, så den kan ikke vises som tekst" in result.stderr
 
 
 NS = (

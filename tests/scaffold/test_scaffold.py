@@ -137,6 +137,15 @@ def test_a_folder_that_is_not_empty_is_refused_and_nothing_is_written(tmp_path: 
     assert snapshot(tmp_path) == before
 
 
+def test_init_refuses_a_folder_in_use_in_danish_by_default(tmp_path: Path) -> None:
+    (tmp_path / "omraade").mkdir()
+    (tmp_path / "omraade" / "noter.txt").write_text("noter\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "omraade")], env={"LANGUAGE": "da"})
+    assert result.exit_code == 1
+    assert result.stderr == (f"fejl: {tmp_path / 'omraade'} findes allerede og er ikke en tom mappe, så intet blev skrevet; "
+                             "skriv navnet på en ny mappe\n")
+
+
 def test_an_unknown_edition_is_a_usage_error_and_nothing_is_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "nyt"), "--skabelon", "lbf-2019-2"])
     assert result.exit_code == 2

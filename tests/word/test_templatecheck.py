@@ -24,6 +24,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 import agreement.word.templatecheck as templatecheck
+from agreement import i18n
 from agreement.cli import main
 from agreement.resources import EDITIONS
 from agreement.word.markdown import Styles
@@ -296,6 +297,27 @@ def test_a_missing_style_is_named_with_its_use(tmp_path: Path) -> None:
     ]
 
 
+def test_template_problems_are_in_danish_by_default(tmp_path: Path) -> None:
+    doc, path = copy_of(DELAFTALE, tmp_path)
+    remove_style(doc, "ListBullet2")
+    doc.save(str(path))
+    english = messages(check_template(path, used_by(DELAFTALE)))
+    i18n.set_language("da")
+    assert messages(check_template(path, used_by(DELAFTALE))) == [
+        "typografien 'ListBullet2' (List Bullet 2) mangler; programmet bruger den til punktopstillinger (andet niveau); "
+        "hent den igen fra den indbyggede udgave med 'agreement templates export'"
+    ]
+    tags = new_document(tmp_path, "Formål: {{p purpose }}", "{% include 'x' %}")
+    assert messages(check_template(tags, {"purpose"}, required_styles=())) == [
+        "feltet {{p purpose }} erstatter hele sit afsnit, så den anden tekst i det ('Formål:') kommer ikke med "
+        "(afsnittet 'Formål: {{p purpose }}'); giv feltet et afsnit for sig selv",
+        "feltet {% include 'x' %} indsætter en anden skabelon, og det må en skabelon ikke; en skabelon viser de værdier, "
+        "dens dokumenttype giver, og intet andet: fjern det",
+    ]
+    i18n.set_language("en")
+    assert messages(check_template(path, used_by(DELAFTALE))) == english  # the cache keeps each language's own words
+
+
 def test_a_style_saved_under_a_translated_id_is_explained(tmp_path: Path) -> None:
     doc, path = copy_of(DELAFTALE, tmp_path)
     style = doc.styles.element.find(f"{w('style')}[@{w('styleId')}='Heading2']")
@@ -355,9 +377,10 @@ def test_the_module_imports_only_word_libraries() -> None:
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     ours = {m for m in imported if m.split(".")[0] == "agreement"}
     assert ours, "expected imports from agreement.word"
-    # documents.blocks: the value types the renderer turns into Word (the tables' style), which import nothing of ours
-    assert all(m in ("agreement.errors", "agreement.officezip", "agreement.documents.blocks") or m.startswith("agreement.word")
-               for m in ours), ours
+    # documents.blocks: the value types the renderer turns into Word (the tables' style), which import nothing of ours;
+    # i18n: the messages' language
+    assert all(m in ("agreement.errors", "agreement.i18n", "agreement.officezip", "agreement.documents.blocks")
+               or m.startswith("agreement.word") for m in ours), ours
 
 
 # -- remembering what a check found ------------------------------------------
