@@ -100,7 +100,7 @@ def test_unknown_tags_are_exactly_what_docxtpl_finds_undeclared(template: Path) 
 
 
 def test_the_built_in_editions_have_every_required_style() -> None:
-    assert len(BUILT_IN) == 7
+    assert len(BUILT_IN) == 8
     for template in BUILT_IN:
         assert check_template(template, used_by(template), required_styles=REQUIRED_STYLES) == []
 
