@@ -61,11 +61,12 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
     Every name made from content goes through safe_name (shortened), so nothing is written outside `out_dir`.
     """
     check_out_dir(out_dir, content_dir)
+    registry = registry_or_default(registry).uploaded()  # the agreement's documents, not the yearly reports
     programme, specs = load(content_dir, registry)
     drafts = [spec for spec in specs if spec.draft_at is not None]
     if drafts and not allow_drafts:
         draft_files = {spec.draft_at.path for spec in drafts if spec.draft_at is not None}
-        checked, _errors = check_content(content_dir, registry_or_default(registry).kinds())
+        checked, _errors = check_content(content_dir, registry.kinds())
         raise ContentErrors([
             ContentError(_("'{title}' is a draft (status: udkast); set status: endelig when it is approved, or package drafts "
                            "on purpose with --draft").format(title=spec.title), spec.draft_at)

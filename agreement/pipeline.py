@@ -69,6 +69,8 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     problems: list[str] = []
     for template, names in provided.items():
         path = programme.edition.template(template)
+        if not path.is_file() and names is None:
+            continue  # a kind this content has no document of (a local edition made before the kind was added)
         if not path.is_file():
             problems.append(_("{template}: missing from the edition {name} ({path}); copy it from the built-in edition with 'agreement "
                               "templates export'").format(
@@ -223,8 +225,9 @@ def _plan(spec: DocumentSpec, programme: Programme, formats: tuple[str, ...], ca
 
 def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
     """What rendering `context` reads besides its values and the template: the figure files a Markdown text may
-    show, the installed Graphviz that draws a Diagram, the Carlito files a Table is measured in."""
-    from agreement.documents.blocks import Diagram, Markdown, Table, blocks
+    show, the installed Graphviz that draws a Diagram, the Carlito files a Table is measured in and a chart drawn
+    in, and the matplotlib that draws a chart."""
+    from agreement.documents.blocks import BudgetChart, Diagram, Markdown, Table, TrendChart, blocks
     from agreement.files import file_identity, sha256_file
     from agreement.publish.cache import CACHE_DIR
     from agreement.word.diagram import graphviz_version
@@ -236,10 +239,14 @@ def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
                             if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts}
     if any(isinstance(b, Diagram) for b in found):
         reads["graphviz"] = graphviz_version()  # not the drawing: an unchanged build runs no Graphviz
-    if any(isinstance(b, Table) for b in found):
+    if any(isinstance(b, (Table, TrendChart, BudgetChart)) for b in found):
         from agreement.word.measure import font_file
 
         reads["fonts"] = [file_identity(font_file(bold)) for bold in (False, True)]
+    if any(isinstance(b, (TrendChart, BudgetChart)) for b in found):
+        from importlib import metadata
+
+        reads["matplotlib"] = metadata.version("matplotlib")  # not the drawing: an unchanged build draws nothing
     return reads
 
 

@@ -5,8 +5,9 @@ Run:  make bench   (or .venv/bin/python benchmarks/bench.py [--rounds N])
 Each round times, one after the other: one `soffice --convert-to` call converting the sample's Word files
 (the bare conversion), a full build (--clean, into a new folder; the build starts its own LibreOffice and stops
 it), a rebuild with nothing changed, a rebuild after editing one delaftale, a full build of ten times the
-content (benchmarks/tenfold.py), `agreement check` as a new process, and `agreement watch` (in this process,
-on a copy of the sample) from saving one delaftale to its PDF published. It prints each median and the ratio
+content (benchmarks/tenfold.py), `agreement check` as a new process, `agreement watch` (in this process,
+on a copy of the sample) from saving one delaftale to its PDF published, and full builds of the sample without
+follow-up files and with four years of them (benchmarks/followups.py). It prints each median and the ratio
 the targets are stated in, and the peak memory of the largest process of a separate build of the tenfold
 content. Machines are shared and noisy: compare the ratios, measured in the same run, more than the seconds.
 """
@@ -28,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from agreement.outputs import pdf as convert  # noqa: E402
 from agreement.pipeline import build  # noqa: E402
+from benchmarks.followups import make as followups  # noqa: E402
 from benchmarks.tenfold import make as tenfold  # noqa: E402
 
 SAMPLE = ROOT / "content"
@@ -139,12 +141,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
-    times: dict[str, list[float]] = {k: [] for k in ("bare", "full", "noop", "one", "check", "tenfold", "watch")}
+    times: dict[str, list[float]] = {k: [] for k in ("bare", "full", "noop", "one", "check", "tenfold", "watch",
+                                                     "no-follow-up", "four-years")}
     with tempfile.TemporaryDirectory(prefix="agreement-bench-") as tmp_name:
         tmp = Path(tmp_name)
         content = tmp / "content"
         shutil.copytree(SAMPLE, content)
         ten = tenfold(tmp / "tenfold", SAMPLE)
+        without, four = followups(tmp / "followups", SAMPLE)
         reference = build(content, tmp / "reference", ("docx",)).out_dir
         documents = sorted(reference.glob("*.docx"))
         count = len(documents)
@@ -162,6 +166,8 @@ def main() -> None:
                 times["check"].append(_timed(lambda: _check(content)))
                 times["tenfold"].append(_timed(lambda n=n: build(ten, tmp / f"ten-{n}", clean=True)))
                 times["watch"].append(watch.save_to_pdf(n))
+                times["no-follow-up"].append(_timed(lambda n=n: build(without, tmp / f"without-{n}", clean=True)))
+                times["four-years"].append(_timed(lambda n=n: build(four, tmp / f"four-{n}", clean=True)))
                 print(f"round {n + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
         finally:
             watch.stop()
@@ -177,6 +183,9 @@ def main() -> None:
         ("full build, ten times the content (one LibreOffice)", med["tenfold"], f"{med['tenfold'] / med['full']:.2f}× full",
          "≤ 3× full"),
         ("agreement watch: save one delaftale → its PDF published", med["watch"], "", "≤ 1.5 s"),
+        ("full build without follow-up files", med["no-follow-up"], "1.00×", ""),
+        ("full build with four years of follow-up (four reports)", med["four-years"],
+         f"{med['four-years'] / med['no-follow-up']:.2f}× without", "≤ 1.5× without"),
     ]
     print(f"\nmedians of {rounds} rounds\n")
     print("| what | median | ratio | target |")

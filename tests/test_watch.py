@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from docx import Document
+
 from agreement import i18n
 from agreement.errors import ContentError, ContentErrors
 from agreement.pipeline import BuildResult
@@ -191,3 +193,19 @@ def test_a_content_folder_deleted_and_made_again_is_still_watched(monkeypatch, t
         (content / "a.yaml").write_text("2", encoding="utf-8")  # a save in the new folder
         while seen[-1] != "2":
             seen.append(built.get(timeout=WAIT))
+
+
+def test_watch_rebuilds_the_yearly_report_when_its_follow_up_file_changes(content: Path, tmp_path: Path,
+                                                                           built_docx: BuildResult) -> None:
+    """A changed measurement in opfoelgning/2022.yaml makes the 2022 report anew; the 2021 report does not read it."""
+    out = copy_build(built_docx.out_dir, tmp_path / "out")
+    with _watch_in_thread(content, out) as said:
+        seen: list[str] = []
+        _wait_for(said, "no changes in the documents", seen)
+        report = out / "opfoelgning-2022.docx"
+        before = report.read_bytes()
+        replace_line(content / "opfoelgning/2022.yaml", r"^    boligområde: 90.2$", "    boligområde: 90.8")
+        _wait_for(said, "built in", seen)
+    assert [line.rsplit("/", 1)[-1] for line in seen if line.startswith("updated ")] == ["opfoelgning-2022.docx"], seen
+    assert report.read_bytes() != before
+    assert "90,8" in " ".join(Document(str(report)).inline_shapes[0]._inline.docPr.get("descr").split())

@@ -87,7 +87,46 @@ class Table:
     text_style: str | None = None
 
 
-Block = Markdown | Footnote | Diagram | Table | Marked
+@dataclass(frozen=True)
+class Series:
+    """One line of a trend chart: a value (or None) per year of the chart, and each value as the text shows it."""
+
+    label: str
+    values: tuple[float | None, ...]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """A line chart over years for {{p ...}} (word/charts.py draws it): the area and the municipality, the baseline
+    year marked, a target line where there is one; `unit` follows the values on the axis ("%", "" ...).
+    With `description` as alt text and `caption` under it as "Figur N: caption"."""
+
+    years: tuple[int, ...]
+    series: tuple[Series, ...]
+    baseline_year: int | None
+    target: float | None
+    target_text: str
+    unit: str
+    description: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class BudgetChart:
+    """Budget against spending per budget line and in total, as horizontal bars (word/charts.py draws it); a line
+    spent above its budget is marked. With `description` as alt text and `caption` under it."""
+
+    labels: tuple[str, ...]
+    budget: tuple[int, ...]
+    spent: tuple[int | None, ...]  # None: the follow-up gives no spending for the line
+    year: str
+    description: str
+    caption: str
+
+
+Chart = TrendChart | BudgetChart
+Block = Markdown | Footnote | Diagram | Table | Marked | TrendChart | BudgetChart
 
 
 def blocks(value: Any) -> Iterator[Block]:

@@ -7,9 +7,10 @@ from agreement.documents import (
     indberetningsskema,
     kommissorium,
     milepaelsplan,
+    opfoelgning,
     strategic,
 )
 from agreement.documents.registry import Registry
 
 KINDS = Registry((strategic.KIND, delaftale.KIND, budget.KIND, beredskabsplan.KIND, milepaelsplan.KIND, kommissorium.KIND,
-                  indberetningsskema.KIND))
+                  indberetningsskema.KIND, opfoelgning.KIND))

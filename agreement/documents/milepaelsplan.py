@@ -15,7 +15,7 @@ from agreement.kinds import MILEPAELSPLAN
 from agreement.model import period as periods
 from agreement.model.budget import years as budget_years
 from agreement.model.content import MilestonePlan
-from agreement.model.followup import milestone_statuses
+from agreement.model.followup import FollowUp, milestone_statuses
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -39,12 +39,13 @@ class Milestone:
     status: str
 
 
-def milestones(programme: Programme) -> list[Milestone]:
-    """Every milestone, sorted by its end date, then by delaftale and activity."""
+def milestones(programme: Programme, follow_ups: tuple[FollowUp, ...] | None = None) -> list[Milestone]:
+    """Every milestone, sorted by its end date, then by delaftale and activity, with its status as of the
+    follow-ups `follow_ups` (the programme's when None)."""
     orgs = programme.strategic.organisations
     activities = {ident: (d.focus_area, a.name) for ident, (d, a) in programme.activities().items()}
     out = []
-    _, statuses = milestone_statuses(programme.milestone_plan, programme.follow_ups)
+    _, statuses = milestone_statuses(programme.milestone_plan, programme.follow_ups if follow_ups is None else follow_ups)
     for m, status in zip(programme.milestone_plan.milestones, statuses):
         if m.date is not None:
             when, when_text = periods.Span(m.date, m.date), fmt.date_long(m.date)

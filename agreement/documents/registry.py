@@ -29,6 +29,9 @@ class DocumentKind:
 
     A kind made wholly from other kinds' content (the indberetningsskema) declares `reads_content=False` and
     has no source, schema or model of its own: the loader reads no file for it.
+
+    A kind with `upload=False` is built but not put in the upload package of the agreement (`agreement package`):
+    the yearly follow-up reports are the board's, made years after LBF approved the agreement.
     """
 
     name: str
@@ -41,6 +44,7 @@ class DocumentKind:
     rules: tuple[Rule, ...] = ()
     reads_content: bool = True
     styles: Mapping[str, str] = field(default_factory=dict)
+    upload: bool = True
 
 
 class Registry:
@@ -74,6 +78,10 @@ class Registry:
 
     def kinds(self) -> list[DocumentKind]:
         return list(self._kinds.values())
+
+    def uploaded(self) -> Registry:
+        """The kinds whose documents go in the upload package."""
+        return Registry(tuple(kind for kind in self._kinds.values() if kind.upload))
 
     def __iter__(self) -> Iterator[DocumentKind]:
         return iter(self.kinds())

@@ -40,9 +40,16 @@ def figure(part: DocumentPart, root: Path, src: str, alt: str, caption: str, *, 
     if info.kind == "svg":
         data = svg_to_png(data, min(MAX_SVG_PIXELS, round(width / EMU_PER_INCH * SVG_DPI)), src)
         info = probe(data)
+    return captioned(part, data, info, width, height, alt, path.name, caption, body_style=body_style,
+                     caption_style=caption_style)
+
+
+def captioned(part: DocumentPart, data: bytes, info: ImageInfo, width: int, height: int, alt: str, name: str,
+              caption: str, *, body_style: str, caption_style: str) -> list[etree._Element]:
+    """The picture `data`, `width` x `height` EMU with alt text `alt`, kept with its caption 'Figur N: caption'."""
     inline = _picture(part, data, info, width, height)
     inline.docPr.set("descr", alt)
-    inline.docPr.set("name", path.name)
+    inline.docPr.set("name", name)
     picture = paragraph(body_style, el("r", None, el("drawing", None, inline)))
     ppr = picture[0]
     ppr.append(el("keepNext"))

@@ -26,7 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from agreement.documents.blocks import Diagram, Footnote, Markdown, Marked, Table
+from agreement.documents.blocks import BudgetChart, Diagram, Footnote, Markdown, Marked, Table, TrendChart
 from agreement.errors import TemplateError
 from agreement.files import write_zip
 from agreement.model.metadata import Metadata
@@ -167,6 +167,8 @@ class DocxRenderer:
             return self._paragraphs([tables.element(value, self._text_width_cm(), self._styles())])
         if isinstance(value, Diagram):
             return self._diagram(value)
+        if isinstance(value, (TrendChart, BudgetChart)):
+            return self._chart(value)
         if isinstance(value, Footnote):
             return self._footnote(value.markdown)
         if isinstance(value, Marked):
@@ -219,6 +221,18 @@ class DocxRenderer:
         drawing = el("r", None, el("drawing"))
         drawing[0].append(inline)
         return raw(to_xml(drawing))
+
+    def _chart(self, chart: TrendChart | BudgetChart) -> Markup:
+        """The chart drawn by matplotlib, with its alt text, kept with its caption 'Figur N: ...'."""
+        from agreement.images import probe
+        from agreement.word import charts
+        from agreement.word.figures import captioned
+
+        png = charts.render_png(chart)
+        width_cm, height_cm = charts.size_cm(chart)
+        return self._paragraphs(captioned(self.part, png, probe(png), Cm(width_cm), Cm(height_cm), chart.description,
+                                          chart.caption, chart.caption, body_style=self.md.styles.body,
+                                          caption_style=self.md.styles.caption))
 
     # -- output ------------------------------------------------------------
 

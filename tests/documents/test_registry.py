@@ -138,8 +138,9 @@ def test_a_kind_reads_content_or_declares_that_it_reads_none() -> None:
 def test_a_kind_that_reads_no_content_is_built_from_the_others(content: Path) -> None:
     from agreement.documents.loader import load_content
 
-    (kind,) = [k for k in KINDS if not k.reads_content]
+    kind, report = [k for k in KINDS if not k.reads_content]  # the yearly report is made from the follow-up files
     assert kind.name == "indberetningsskema" and kind.source == "" and kind.model is None
+    assert report.name == "opfoelgningsrapport" and report.source == "" and report.model is None and not report.upload
     programme = load_content(content)
     assert programme.all("indberetningsskema") == ()  # no file of its own was read
     (spec,) = kind.documents(programme)

@@ -61,6 +61,9 @@ def test_names_exactly_the_changed_documents_and_sections(as_json: dict) -> None
         "delaftale-beskaeftigelse": ["5. Aktiviteter"],
         "budget": ["1. Udgifter", "2. Finansiering", "3. Finansieringsregler"],
         "milepaelsplan": ["1. Milepæle", "2. Tidslinje"],
+        # the yearly reports show the activities, the budget lines and the milestones
+        "opfoelgning-2021": ["3. Aktiviteter", "4. Økonomi", "5. Milepæle"],
+        "opfoelgning-2022": ["3. Aktiviteter", "4. Økonomi", "5. Milepæle"],
     }
     unchanged = {doc["file"] for doc in as_json["documents"] if doc["status"] == "unchanged"}
     assert unchanged == {"delaftale-uddannelse-og-livschancer", "beredskabsplan", "kommissorium", "indberetningsskema"}
@@ -92,7 +95,7 @@ def test_unchanged_documents_are_one_line(as_text: str) -> None:
     for title in ("Beredskabsplan", "Kommissorium for bestyrelsen", "Delaftale om Uddannelse og livschancer"):
         (at,) = [i for i, line in enumerate(lines) if line.startswith("unchanged") and title in line]
         assert at == len(lines) - 2 or not lines[at + 1].startswith(" "), lines[at + 1]
-    assert lines[-1] == "4 of 8 documents changed."
+    assert lines[-1] == "6 of 10 documents changed."
     assert "\x1b[" not in as_text  # no colours when the output is not a terminal
 
 
@@ -100,7 +103,7 @@ def test_markdown_is_one_pull_request_comment(as_markdown: str) -> None:
     assert as_markdown.splitlines()[0] == "<!-- agreement-diff -->"
     assert "| Budget, Albertslund 2021-2025 | changed | 1. Udgifter; 2. Finansiering; 3. Finansieringsregler |" in as_markdown
     assert "| Beredskabsplan, Albertslund 2021-2025 | unchanged |  |" in as_markdown
-    assert as_markdown.count("<details>") == as_markdown.count("</details>") == 4
+    assert as_markdown.count("<details>") == as_markdown.count("</details>") == 6
     assert "~~attraktive~~ **eftertragtede**" in as_markdown
     assert plain("Udgifter i alt: 6.380.000 kr. → 6.400.000 kr.") in plain(as_markdown)
     assert "Row removed: ~~Fremskudt rådgivning | 60.000 | 60.000 | 60.000 | 60.000 | 240.000~~" in as_markdown

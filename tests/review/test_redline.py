@@ -87,9 +87,10 @@ def redlines(head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "content"), "--redline", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"wrote 4 redline file\(s\) for 2 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
+    assert re.fullmatch(r"wrote 6 redline file\(s\) for 3 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
     # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline; and the record of them.
-    expected = sorted(f"{s}.{ext}" for s in DOCUMENTS for ext in ("docx", "pdf"))
+    # The 2022 follow-up report changed too: its budget for 2022 is most of project year 2, whose amount changed.
+    expected = sorted(f"{s}.{ext}" for s in (*DOCUMENTS, "opfoelgning-2022") for ext in ("docx", "pdf"))
     assert sorted(path.name for path in out.iterdir()) == sorted([*expected, RECORD])
     assert sorted(json.loads((out / RECORD).read_text(encoding="utf-8"))["files"]) == expected
     return out

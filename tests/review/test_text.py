@@ -21,7 +21,8 @@ def documents(built_docx, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 def test_every_document_with_its_manifest_kind_and_title(documents: dict[str, DocumentText]) -> None:
     assert sorted(documents) == ["beredskabsplan", "budget", "delaftale-beskaeftigelse", "delaftale-uddannelse-og-livschancer",
-                                 "indberetningsskema", "kommissorium", "milepaelsplan", "strategisk-samarbejdsaftale"]
+                                 "indberetningsskema", "kommissorium", "milepaelsplan", "opfoelgning-2021", "opfoelgning-2022",
+                                 "strategisk-samarbejdsaftale"]
     budget = documents["budget"]
     assert (budget.kind, budget.title) == ("budget", "Budget, Albertslund 2021-2025")
     assert budget.docx.suffix == ".docx" and budget.docx.is_file()

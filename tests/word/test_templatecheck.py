@@ -101,7 +101,7 @@ def test_unknown_tags_are_exactly_what_docxtpl_finds_undeclared(template: Path) 
 
 
 def test_the_built_in_editions_have_every_required_style() -> None:
-    assert len(BUILT_IN) == 8  # the seven kinds of every build and the ændringsbilag of a revision
+    assert len(BUILT_IN) == 9  # the seven kinds of every build, the yearly report and the ændringsbilag of a revision
     for template in BUILT_IN:
         assert check_template(template, used_by(template), required_styles=REQUIRED_STYLES) == []
 

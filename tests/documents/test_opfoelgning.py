@@ -1,0 +1,261 @@
+"""The yearly follow-up report: its charts, numbers and alternative texts agree with the follow-up files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from fractions import Fraction
+from pathlib import Path
+
+import pypdf
+import pytest
+import yaml
+from docx import Document
+from lxml import etree
+
+from agreement import formatting as fmt
+from agreement.documents import opfoelgning
+from agreement.documents.blocks import BudgetChart, TrendChart, blocks
+from agreement.documents.loader import load_content
+from agreement.documents.opfoelgning import describe
+from agreement.pipeline import load
+from agreement.word import charts
+from tests.conftest import RINGPARKEN, SAMPLE, SOLHAVEN, pdf_text, replace_line
+
+KIND = "opfoelgningsrapport"
+
+
+def _yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _alts(docx: Path) -> list[str]:
+    """The alternative text of every picture in the Word file, in reading order."""
+    with zipfile.ZipFile(docx) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    return [d.get("descr") for d in body.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")]
+
+
+def _pdf_alts(node) -> list[str]:
+    """The /Alt of every Figure in a tagged PDF's structure tree, in order."""
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, list):
+        return [alt for child in node for alt in _pdf_alts(child)]
+    if not isinstance(node, dict):
+        return []
+    own = [str(node["/Alt"])] if node.get("/S") == "/Figure" and "/Alt" in node else []
+    return own + (_pdf_alts(node["/K"]) if "/K" in node else [])
+
+
+def _number(baseline) -> float | None:
+    """A baseline as strategic.yaml writes it: a number, or one value with a note (more values: none to chart)."""
+    if isinstance(baseline, (int, float)):
+        return baseline
+    values = baseline.get("værdier", []) if isinstance(baseline, dict) else []
+    return values[0]["værdi"] if len(values) == 1 else None
+
+
+def _pct(value: float) -> str:
+    return fmt.percent(value)
+
+
+# -- the sample's reports, built ---------------------------------------------------------------
+
+
+def test_the_sample_builds_a_report_per_follow_up_year(built) -> None:
+    reports = [d for d in built.documents if d.kind == KIND]
+    assert [d.files for d in reports] == [{"docx": f"opfoelgning-{y}.docx", "pdf": f"opfoelgning-{y}.pdf"} for y in (2021, 2022)]
+    assert [d.title for d in reports] == [f"Årlig opfølgning {y}, Albertslund 2021-2025" for y in (2021, 2022)]
+    assert all(d.status == "udkast" for d in reports)  # the sample's follow-ups are drafts
+
+
+def test_each_chart_carries_alt_text_from_the_yaml_into_the_docx_and_the_tagged_pdf(built) -> None:
+    """The alt text of the first chart (dagtilbud) is worked out here from strategic.yaml and the follow-up files."""
+    base = _yaml(SAMPLE / "strategic.yaml")["baseline"]["dagtilbud"]
+    _, specs = load(SAMPLE)
+    charted = {int(s.stem[-4:]): sum(isinstance(b, TrendChart) for b in blocks(s.context)) for s in specs if s.kind == KIND}
+    for year in (2021, 2022):
+        measured = [m for y in range(2021, year + 1) for m in _yaml(SAMPLE / f"opfoelgning/{y}.yaml")["målinger"]
+                    if m["indikator"] == "dagtilbud"]
+        last = max(measured, key=lambda m: m["dataår"])
+        verb = "steg" if last["boligområde"] > base["boligområde"] else "faldt"
+        expected = (f"Andelen {verb} fra {_pct(base['boligområde'])} i {base['år']} (baseline) til {_pct(last['boligområde'])} "
+                    f"i {last['dataår']}; kommunen: {_pct(base['kommune'])} og {_pct(last['kommune'])}.")
+        docx = built.out_dir / f"opfoelgning-{year}.docx"
+        alts = _alts(docx)
+        assert alts[0] == expected
+        assert len(alts) == charted[year] + 1  # the fixed indicators with a number, and the budget
+        pdf = built.out_dir / f"opfoelgning-{year}.pdf"
+        assert _pdf_alts(pypdf.PdfReader(str(pdf)).trailer["/Root"]["/StructTreeRoot"]) == alts
+        text = " ".join(pdf_text(pdf).split())
+        assert "Figur 1: Andel 1-5-årige i dagtilbud, boligområdet og kommunen" in text
+        assert f"Figur {charted[year] + 1}: Budget og forbrug {year} pr. budgetlinje og i alt" in text
+
+
+def test_the_pictures_are_the_charts_of_the_yaml_numbers(built) -> None:
+    """Every chart's values are the baselines and measurements written in content, and the picture in the Word
+    file is the drawing of exactly those values."""
+    strategic = _yaml(SAMPLE / "strategic.yaml")["baseline"]
+    programme, specs = load(SAMPLE)
+    for spec in (s for s in specs if s.kind == KIND):
+        year = int(spec.stem.rsplit("-", 1)[1])
+        measured = {(m["indikator"], m.get("dataår", y)): m for y in range(2021, year + 1)
+                    for m in _yaml(SAMPLE / f"opfoelgning/{y}.yaml")["målinger"]}
+        trends = [b for b in blocks(spec.context) if isinstance(b, TrendChart)]
+        fixed = [ind for goal in programme.edition.goals for ind in goal.indicators]
+        shown = [i for i in fixed if (i.id in strategic and _number(strategic[i.id]["boligområde"]) is not None)
+                 or any(k[0] == i.id for k in measured)]
+        assert len(trends) == len(shown) >= 8  # a chart for each indicator with a baseline of one number or a measurement
+        for chart, ind in zip(trends, shown):
+            assert chart.caption.startswith(ind.text)
+            area = dict(zip(chart.years, chart.series[0].values))
+            municipality = dict(zip(chart.years, chart.series[1].values))
+            base = strategic.get(ind.id, {})
+            expected_area = {base["år"]: _number(base["boligområde"])} if base and _number(base["boligområde"]) is not None else {}
+            expected_municipality = {base["år"]: _number(base["kommune"])} if base and _number(base["kommune"]) is not None else {}
+            for (ident, data_year), m in measured.items():
+                if ident == ind.id:
+                    expected_area[data_year] = m["boligområde"]
+                    expected_municipality[data_year] = m["kommune"]
+            assert {y: v for y, v in area.items() if v is not None} == expected_area, ind.id
+            assert {y: v for y, v in municipality.items() if v is not None} == expected_municipality, ind.id
+            has_baseline = bool(base) and (_number(base["boligområde"]) is not None or _number(base["kommune"]) is not None)
+            assert chart.baseline_year == (base["år"] if has_baseline else None), ind.id
+        docx = Document(str(built.out_dir / f"{spec.stem}.docx"))
+        pictures = [rel.target_part.blob for rel in docx.part.rels.values() if "image" in rel.reltype]
+        drawn = {charts.render_png(b) for b in blocks(spec.context) if isinstance(b, (TrendChart, BudgetChart))}
+        assert set(pictures) == drawn
+
+
+def test_the_budget_table_and_chart_hold_the_spending_of_the_yaml(built) -> None:
+    budget = _yaml(SAMPLE / "budget.yaml")
+    for year in (2021, 2022):
+        spending = _yaml(SAMPLE / f"opfoelgning/{year}.yaml")["forbrug"]
+        doc = Document(str(built.out_dir / f"opfoelgning-{year}.docx"))
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Udgifter (kr.)")
+        rows = {r.cells[0].text: [c.text for c in r.cells[1:]] for r in table.rows}
+        assert rows["Faglig støtte"][1] == fmt.number(spending["faglig-stoette"])
+        assert rows["Kontorhold og IT"][1] == fmt.number(spending["Kontorhold og IT"])
+        assert rows["Udgifter i alt"][1] == fmt.number(sum(spending.values()))
+        # the year's budget: the days of each project year (from 1 March) that fall in the calendar year
+        days = (dt.date(year, 2, 28) - dt.date(year - 1, 3, 1)).days + 1, (dt.date(year + 1, 2, 28) - dt.date(year, 3, 1)).days + 1
+        weights = [Fraction(59, days[0]), Fraction(306, days[1])] if year == 2022 else [Fraction(0), Fraction(306, days[1])]
+        line = next(line for g in budget["udgifter"] for line in g["linjer"] if line.get("aktivitet") == "faglig-stoette")
+        index = year - 2022  # project year 2021/22 is index 0
+        share = sum((line["beløb"][index + i] * w for i, w in enumerate(weights) if index + i >= 0), Fraction(0))
+        assert rows["Faglig støtte"][0] == fmt.number(int(share + Fraction(1, 2)))
+        _, specs = load(SAMPLE)
+        chart = next(b for s in specs if s.stem == f"opfoelgning-{year}" for b in blocks(s.context) if isinstance(b, BudgetChart))
+        assert sum(s for s in chart.spent if s is not None) == sum(spending.values())
+        assert chart.description.startswith(f"Forbruget i {year} var {fmt.amount(sum(spending.values()))} mod et budget på")
+
+
+def test_delmaal_activities_milestones_and_the_assessment_are_shown(built) -> None:
+    follow_up = _yaml(SAMPLE / "opfoelgning/2022.yaml")
+    earlier = _yaml(SAMPLE / "opfoelgning/2021.yaml")
+    doc = Document(str(built.out_dir / "opfoelgning-2022.docx"))
+    delmaal = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][:3] == ["Indikator", "Baseline", "Mål"])
+    row = next(r for r in delmaal.rows if r.cells[0].text.startswith("Antal børn og unge, der deltager fast"))
+    before = next(m for m in earlier["målinger"] if m["indikator"] == "fagligt-loeft-1")["boligområde"]
+    now = next(m for m in follow_up["målinger"] if m["indikator"] == "fagligt-loeft-1")["boligområde"]
+    assert [c.text for c in row.cells] == [row.cells[0].text, "Ny aktivitet", "Mindst 40 deltagere pr. skoleår",
+                                           fmt.number(before), fmt.number(now)]
+    text = " ".join(pdf_text(built.out_dir / "opfoelgning-2022.pdf").split())
+    assert "UDKAST – IKKE GODKENDT" in text and "Opfølgningen er et udkast, som bestyrelsen endnu ikke har behandlet." in text
+    assert "Aktivt liv for ledige i gang 26" in text  # status and participants from the file
+    assert "Rådgivningen har åbent hver tirsdag i beboerhuset." in text  # an activity's note
+    assert "forsinket" in text and "status pr. 31. december 2022" in text  # this file's milestone status
+    assert " ".join(follow_up["vurdering"].split()) in text and " ".join(follow_up["justeringer"].split()) in text
+
+
+def test_two_builds_give_byte_identical_reports(built, tmp_path: Path) -> None:
+    """A build in a new process (no drawing remembered) makes the same bytes as the shared build."""
+    from tests.conftest import run_cli
+
+    result = run_cli(["build", "--quiet", "--out", str(tmp_path / "again")], cwd=SAMPLE.parent)
+    assert result.returncode == 0, result.stderr
+    for name in ("opfoelgning-2021.docx", "opfoelgning-2021.pdf", "opfoelgning-2022.docx", "opfoelgning-2022.pdf"):
+        assert (tmp_path / "again" / name).read_bytes() == (built.out_dir / name).read_bytes(), name
+
+
+def test_a_chart_png_holds_no_time_or_version() -> None:
+    _, specs = load(SAMPLE)
+    chart = next(b for s in specs for b in blocks(s.context) if isinstance(b, TrendChart))
+    first = charts.render_png(chart)
+    charts.render_png.cache_clear()
+    assert charts.render_png(chart) == first
+    assert b"tIME" not in first and b"Software" not in first and b"matplotlib" not in first.lower()
+
+
+# -- without follow-up, and a final follow-up ---------------------------------------------------
+
+
+@pytest.mark.parametrize("area", [SOLHAVEN, RINGPARKEN])
+def test_an_area_without_follow_up_files_has_no_report(area: Path) -> None:
+    _, specs = load(area)
+    assert not [s for s in specs if s.kind == KIND]
+
+
+def test_a_local_edition_made_before_the_report_builds_without_follow_up(tmp_path: Path) -> None:
+    """An edition exported before the report kind existed lacks its template: no follow-up, no problem; with one,
+    the message says where to get it."""
+    from agreement import editions
+    from agreement.pipeline import check_templates
+
+    area = shutil.copytree(SOLHAVEN, tmp_path / "area")
+    name = _yaml(area / "strategic.yaml")["skabelon"]
+    editions.export(name, area / "skabeloner" / name)
+    (area / "skabeloner" / name / "opfoelgning.docx").unlink()
+    programme, specs = load(area)
+    assert check_templates(programme, specs) == []
+    (area / "opfoelgning").mkdir()
+    start = str(_yaml(area / "strategic.yaml")["periode"]["fra"])[:4]
+    (area / "opfoelgning" / f"{start}.yaml").write_text(f"status: udkast\når: {start}\n", encoding="utf-8")
+    programme, specs = load(area)
+    problems = check_templates(programme, specs)
+    assert len(problems) == 1 and problems[0].startswith("opfoelgning.docx: missing from the edition") and \
+        "agreement templates export" in problems[0]
+
+
+def test_a_final_follow_up_is_no_draft_and_says_when_the_board_dealt_with_it(content: Path) -> None:
+    replace_line(content / "opfoelgning/2022.yaml", r"^status: udkast$", "status: endelig\nbehandlet: 2023-03-15")
+    programme = load_content(content)
+    final = opfoelgning.spec(programme, programme.follow_ups[1])
+    assert final.draft_at is None and final.context["handled"] == "15. marts 2023"
+    assert final.metadata.date == dt.date(2023, 3, 15)
+    draft = opfoelgning.spec(programme, programme.follow_ups[0])
+    assert draft.draft_at is not None and draft.context["handled"] == "" and draft.metadata.date == dt.date(2021, 12, 31)
+
+
+def test_a_report_shows_no_later_year_and_a_year_without_spending_says_so(content: Path) -> None:
+    text = (content / "opfoelgning/2021.yaml").read_text(encoding="utf-8")
+    (content / "opfoelgning/2021.yaml").write_text(text.split("\nforbrug:")[0] + "\n", encoding="utf-8")
+    programme = load_content(content)
+    first = opfoelgning.spec(programme, programme.follow_ups[0])
+    assert first.context["budget"] is None
+    assert all(max(b.years) <= 2021 for b in blocks(first.context) if isinstance(b, TrendChart))  # not 2022's data
+
+
+def test_the_budget_of_a_calendar_year_is_the_days_of_the_budget_years_in_it(tmp_path: Path) -> None:
+    programme = load_content(SAMPLE)
+    assert opfoelgning.year_weights(programme, 2021) == [(0, Fraction(306, 365))]
+    assert opfoelgning.year_weights(programme, 2022) == [(0, Fraction(59, 365)), (1, Fraction(306, 365))]
+    calendar = load_content(RINGPARKEN)  # budget.yaml per calendar year
+    assert opfoelgning.year_weights(calendar, 2022) == [(1, Fraction(1))]
+
+
+# -- the alternative text ---------------------------------------------------------------------
+
+
+def test_the_alt_text_says_how_the_values_went() -> None:
+    show = fmt.percent
+    assert describe("Andelen", {2019: 88.9, 2022: 91.2}, {2019: 92.5, 2022: 92.0}, 2019, show) == \
+        "Andelen steg fra 88,9 % i 2019 (baseline) til 91,2 % i 2022; kommunen: 92,5 % og 92,0 %.".replace(" %", "\u00a0%")
+    assert describe("Andelen", {2020: 5.0, 2021: 4.8}, {}, None, show) == \
+        "Andelen faldt fra 5,0 % i 2020 til 4,8 % i 2021.".replace(" %", "\u00a0%")
+    assert describe("Antallet", {2022: 18}, {2022: 13}, None, fmt.number) == "Antallet var 18 i 2022; kommunen: 13."
+    assert describe("Andelen", {2019: 7.0, 2021: 7.0}, {2021: 6.0}, 2019, show) == \
+        "Andelen var 7,0 % både i 2019 (baseline) og i 2021; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
+    assert describe("Andelen", {}, {2021: 6.0}, None, show) == \
+        "Ingen tal for boligområdet; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
