@@ -48,7 +48,7 @@ def context(programme: Programme, deal: Delaftale) -> dict[str, Any]:
                 "text": goal.heading,
                 "more": Markdown(goal.text.partition("\n\n")[2].strip() or None, 4),
                 "indicators": [
-                    {"text": i.text, "baseline": _baseline(i), "target": i.target, "source": i.source} for i in goal.indicators
+                    {"text": i.text, "baseline": baseline_text(i), "target": i.target, "source": i.source} for i in goal.indicators
                 ],
             }
             for goal in deal.goals
@@ -84,7 +84,7 @@ def metadata(programme: Programme, deal: Delaftale) -> Metadata:
     )
 
 
-def _baseline(indicator: SubIndicator) -> str:
+def baseline_text(indicator: SubIndicator) -> str:
     """A delmål indicator's baseline: its words, or its number in its unit with the year it describes."""
     if isinstance(indicator.baseline, str):
         return indicator.baseline

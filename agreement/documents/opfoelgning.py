@@ -11,11 +11,12 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import BudgetChart, Cell, Markdown, Row, Series, Table, TrendChart
+from agreement.documents.delaftale import baseline_text
 from agreement.documents.milepaelsplan import milestones
 from agreement.documents.parties import programme_context, programme_metadata
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
-from agreement.documents.strategic import UNITS
+from agreement.documents.strategic import UNITS, unit_text
 from agreement.editions import FixedIndicator
 from agreement.kinds import OPFOELGNINGSRAPPORT
 from agreement.model import period as periods
@@ -176,8 +177,9 @@ def subgoals(programme: Programme, follow_ups: list[FollowUp]) -> list[dict[str,
             table.rows.append(Row([Cell(goal.heading, bold=True, span=3 + len(years))], fill=LIGHT, keep_with_next=True))
             for ind in goal.indicators:
                 values = found.get(ind.id, {})
-                table.rows.append(Row([Cell(ind.text), Cell(ind.baseline), Cell(ind.target)]
-                                      + [Cell(fmt.number(values[y].area) if y in values else NONE, align="right") for y in years]))
+                table.rows.append(Row([Cell(ind.text), Cell(baseline_text(ind)), Cell(ind.target)]
+                                      + [Cell(unit_text(values[y].area, ind.unit) if y in values else NONE, align="right")
+                                         for y in years]))
                 notes += [f"{ind.text} ({y}): {m.note}" for y, m in sorted(values.items()) if m.note]
         out.append({"name": deal.focus_area, "table": table, "notes": notes})
     return out
