@@ -171,9 +171,9 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """`old` and `new` as runs of words and punctuation kept ('='), removed ('-') and added ('+'), in reading order.
 
     Each run's text is exactly as written, spaces included: the kept and added runs together are `new`, the kept
-    (as `new` spaces them) and removed ones `old`. The space before added words is the kept run's, and so is the
-    space before removed words that added words replace with the same space; a change's run starts with a space
-    only otherwise ('attraktivt', '-' ' og', '+' ',', '=' ' trygt ', '+' 'og grønt').
+    (as `new` spaces them) and removed ones `old`. The space before added words is the kept run's (where they
+    replace removed words, the space both start with); a change's run starts with a space only otherwise
+    ('attraktivt', '-' ' og', '+' ',', '=' ' trygt ', '+' 'og grønt').
     The words kept are the most text the two have in common, in whole words ('trygt' rather than 'og' in
     'attraktivt og trygt' -> 'attraktivt, trygt og grønt'), and a short kept run between two longer changes
     becomes part of them (see _cleaned), so a rewritten sentence reads as old and new, not as scattered words.
@@ -187,7 +187,9 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
             continue
         removed, added = _text(old, a, i1, i2), _text(new, b, j1, j2)
         space = added[:len(added) - len(added.lstrip())]
-        if space and segments and (not removed or removed.startswith(space)):
+        if removed:  # only the space both start with
+            space = space[:next((n for n, (x, y) in enumerate(zip(space, removed)) if x != y), min(len(space), len(removed)))]
+        if space and segments:
             segments[-1] = ("=", segments[-1][1] + space)  # the space both sides have stays outside the change
             removed, added = removed[len(space):], added[len(space):]
         segments.extend((op, text) for op, text in (("-", removed), ("+", added)) if text)

@@ -48,10 +48,11 @@ REVISIONS = frozenset(w(tag) for tag in (
 _TEXT_PART = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
 # Inline containers where a w:ins and a w:del are runs side by side; elsewhere (w:rPr, w:trPr) their order is fixed.
 _INLINE_PARENTS = frozenset(w(tag) for tag in ("p", "hyperlink", "sdtContent", "smartTag", "customXml", "fldSimple"))
-# The PDF shows deleted words red and struck through, inserted words blue and underlined, whoever made them
-# (LibreOffice's default colours each author's changes alike): Tools > Options > LibreOffice Writer > Changes.
+# The PDF shows deleted words red and struck through, inserted words green and underlined (not blue: links are),
+# whoever made them (LibreOffice's default colours all of one author's changes alike): Tools > Options >
+# LibreOffice Writer > Changes.
 COLOURS = (("/org.openoffice.Office.Writer/Revision/TextDisplay/Delete", "Color", str(0xC00000)),
-           ("/org.openoffice.Office.Writer/Revision/TextDisplay/Insert", "Color", str(0x0070C0)))
+           ("/org.openoffice.Office.Writer/Revision/TextDisplay/Insert", "Color", str(0x00803C)))
 _NOT_XML = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]+")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -63,7 +64,7 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
     Every revision carries `author` and `date`, so the same inputs give the same bytes. With `pdf`, all
     redlines then go through one LibreOffice (started before the comparing, so it boots meanwhile, and stopped at
     the end) into `out_dir/<stem>.pdf`, where the changes show (deleted words struck through in red, inserted
-    words underlined in blue; see stamp_revisions for how old and new stay readable side by side). Returns the
+    words underlined in green; see stamp_revisions for how old and new stay readable side by side). Returns the
     files written, DOCX first.
     """
     stems = [stem for stem, _, _ in pairs]
