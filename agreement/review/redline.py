@@ -52,7 +52,7 @@ _INLINE_PARENTS = frozenset(w(tag) for tag in ("p", "hyperlink", "sdtContent", "
 # whoever made them (LibreOffice's default colours all of one author's changes alike): Tools > Options >
 # LibreOffice Writer > Changes.
 COLOURS = (("/org.openoffice.Office.Writer/Revision/TextDisplay/Delete", "Color", str(0xC00000)),
-           ("/org.openoffice.Office.Writer/Revision/TextDisplay/Insert", "Color", str(0x00803C)))
+           ("/org.openoffice.Office.Writer/Revision/TextDisplay/Insert", "Color", str(0x00703C)))  # as the ændringsbilag marks them
 _NOT_XML = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]+")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
