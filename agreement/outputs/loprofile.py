@@ -16,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from agreement.files import write_atomic
 
@@ -25,13 +27,15 @@ BUILD_ID = "buildid"  # in the profile's user/extensions folder
 _BUILD_ID = re.compile(rb"^buildid=([\x21-\x7e]{1,100})\r?$", re.MULTILINE)  # program/versionrc; printable ASCII
 # The product version (major.minor) in the installation's main configuration, share/registry/main.xcd.
 _VERSION = re.compile(rb'<prop oor:name="ooSetupVersion">\s*<value>(\d{1,4}\.\d{1,4})</value>')
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">\
-<value>{version}</value></prop></item>
-</oor:items>
 """
+_ITEM = '<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+_TAIL = "</oor:items>\n"
+_XCU = _HEAD + _ITEM.format(path="/org.openoffice.Setup/Product", name="ooSetupLastVersion", value="{version}") + _TAIL
+
+Setting = tuple[str, str, str]  # (configuration path, property, value), as in Tools > Options > Advanced > Expert
 
 
 def prepare(profile: Path, soffice: str) -> None:
@@ -51,6 +55,24 @@ def prepare(profile: Path, soffice: str) -> None:
         if build is not None:
             (user / "extensions").mkdir(mode=0o700, exist_ok=True)
             write_atomic(user / "extensions" / BUILD_ID, build)
+
+
+def configure(profile: Path, settings: Sequence[Setting]) -> None:
+    """Give the profile in `profile` (prepared, or an empty folder) these settings of LibreOffice's configuration."""
+    if not settings:
+        return
+    user = profile / "user"
+    quote = {'"': "&quot;"}
+    items = "".join(_ITEM.format(path=escape(path, quote), name=escape(name, quote), value=escape(value))
+                    for path, name, value in settings)
+    # As in prepare: a profile that cannot be written here is left to LibreOffice, which says what is wrong.
+    with contextlib.suppress(OSError):
+        try:
+            text = (user / SETTINGS).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            text = _HEAD + _TAIL
+        user.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(user / SETTINGS, text.replace(_TAIL, items + _TAIL).encode("utf-8"))
 
 
 def product_version(soffice: str) -> str | None:

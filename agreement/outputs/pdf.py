@@ -10,6 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -55,8 +56,9 @@ class Office:
     run instead, with the same export options.
     """
 
-    def __init__(self, profile_parent: Path | None = None) -> None:
+    def __init__(self, profile_parent: Path | None = None, settings: Sequence[loprofile.Setting] = ()) -> None:
         self.profile_parent = profile_parent
+        self.settings = tuple(settings)  # LibreOffice's own settings for its profile (loprofile.configure)
         self._profile: tempfile.TemporaryDirectory[str] | None = None
         self._office: subprocess.Popen[bytes] | None = None
         self._client: subprocess.Popen[bytes] | None = None
@@ -76,6 +78,7 @@ class Office:
         self._profile = tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=self.profile_parent)
         profile = Path(self._profile.name).resolve()
         loprofile.prepare(profile, exe)
+        loprofile.configure(profile, self.settings)
         pipe = f"agreement-{os.getpid()}-{secrets.token_hex(6)}"
         command = [exe, f"-env:UserInstallation={profile.as_uri()}", *OFFICE_FLAGS,
                    f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
@@ -122,7 +125,7 @@ class Office:
             for docx, pdf in batch:
                 groups.setdefault(pdf.parent, []).append(docx)
             for out_dir, documents in groups.items():
-                to_pdf(documents, out_dir, timeout=timeout, profile_parent=self.profile_parent)
+                to_pdf(documents, out_dir, timeout=timeout, profile_parent=self.profile_parent, settings=self.settings)
             return [pdf for _, pdf in batch]
         deadline = time.monotonic() + timeout
         failed: list[str] = []
@@ -237,17 +240,19 @@ def libreoffice_version() -> str:
 
 
 def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
-           profile_parent: Path | None = None) -> list[Path]:
+           profile_parent: Path | None = None, settings: Sequence[loprofile.Setting] = ()) -> list[Path]:
     """Convert every DOCX in `documents` into `out_dir` in one LibreOffice run; return the PDFs.
 
     LibreOffice's throw-away profile goes into `profile_parent` (the system's temporary folder if None), so
-    a build's stage, deleted however the build ends, takes it along.
+    a build's stage, deleted however the build ends, takes it along; `settings` go into that profile
+    (loprofile.configure).
     """
     exe = find_soffice()
     if exe is None:
         raise ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
     with tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=profile_parent) as profile:
         loprofile.prepare(Path(profile), exe)
+        loprofile.configure(Path(profile), settings)
         command = [
             exe,
             f"-env:UserInstallation={Path(profile).resolve().as_uri()}",

@@ -19,8 +19,14 @@ ADDED, REMOVED, CHANGED, UNCHANGED = "added", "removed", "changed", "unchanged"
 SIMILAR = 0.5  # two paragraphs sharing at least this share of their words are one paragraph changed, not two
 # '3. Organisering' is still the same section when a section before it is added and it becomes '4. Organisering'.
 _NUMBERING = re.compile(r"^\d+(\.\d+)*\.?\s+")
+# What word_diff compares: a word (an amount, a date or a compound held together by its dots, commas, slashes and
+# hyphens: '1.595.000', '88,9', '2021-2025', 'Bæk-Fosgården'; a name with its '@') or one punctuation mark, each with
+# the space before it.
+_TOKEN = re.compile(r"\s*(@?\w+(?:[.,:/'’-]\w+)*|\S)")
+# Beyond this many word pairs in the changed middle of two texts, the alignment is difflib's, not the best one.
+_MOST_PAIRS = 250_000
 
-Segment = tuple[str, str]  # ('=' | '-' | '+', words)
+Segment = tuple[str, str]  # ('=' | '-' | '+', text): see word_diff
 
 
 @dataclass(frozen=True)
@@ -164,31 +170,128 @@ def compare_items(old: Sequence[Item], new: Sequence[Item]) -> list[Change]:
 
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
-    """The words of `old` and `new` as runs kept ('='), removed ('-') and added ('+'), in reading order."""
-    a, b = old.split(), new.split()
+    """`old` and `new` as runs of words and punctuation kept ('='), removed ('-') and added ('+'), in reading order.
+
+    Each run's text is exactly as written, spaces included: the kept and added runs together are `new`, the kept
+    (as `new` spaces them) and removed ones `old`. The space before added words is the kept run's (where they
+    replace removed words, the space both start with); a change's run starts with a space only otherwise
+    ('attraktivt', '-' ' og', '+' ',', '=' ' trygt ', '+' 'og grønt').
+    The words kept are the most text the two have in common, in whole words ('trygt' rather than 'og' in
+    'attraktivt og trygt' -> 'attraktivt, trygt og grønt'), and a short kept run between two longer changes
+    becomes part of them (see _cleaned), so a rewritten sentence reads as old and new, not as scattered words.
+    """
+    a, b = list(_TOKEN.finditer(old)), list(_TOKEN.finditer(new))
+    runs = _cleaned(_runs([m.group(1) for m in a], [m.group(1) for m in b]), a, b)
     segments: list[Segment] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            segments.append(("=", " ".join(a[i1:i2])))
+    for kept, i1, i2, j1, j2 in runs:
+        if kept:
+            segments.append(("=", _text(new, b, j1, j2)))
             continue
-        if i2 > i1:
-            segments.append(("-", " ".join(a[i1:i2])))
-        if j2 > j1:
-            segments.append(("+", " ".join(b[j1:j2])))
+        removed, added = _text(old, a, i1, i2), _text(new, b, j1, j2)
+        space = added[:len(added) - len(added.lstrip())]
+        if removed:  # only the space both start with
+            space = space[:next((n for n, (x, y) in enumerate(zip(space, removed)) if x != y), min(len(space), len(removed)))]
+        if space and segments:
+            segments[-1] = ("=", segments[-1][1] + space)  # the space both sides have stays outside the change
+            removed, added = removed[len(space):], added[len(space):]
+        segments.extend((op, text) for op, text in (("-", removed), ("+", added)) if text)
     return tuple(segments)
 
 
+Run = tuple[bool, int, int, int, int]  # kept?, old tokens [i1, i2), new tokens [j1, j2)
+
+
+def _runs(a: list[str], b: list[str]) -> list[Run]:
+    """Alternating kept and changed runs of the token lists `a` and `b`, keeping the common tokens longest in
+    characters (a longest common subsequence weighted by length)."""
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    middle_a, middle_b = a[start:len(a) - end], b[start:len(b) - end]
+    pairs = [(i, i) for i in range(start)]
+    if len(middle_a) * len(middle_b) > _MOST_PAIRS:
+        matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
+        pairs += [(start + i + k, start + j + k) for i, j, size in matcher.get_matching_blocks() for k in range(size)]
+    else:
+        pairs += [(start + i, start + j) for i, j in _heaviest_common(middle_a, middle_b)]
+    pairs += [(len(a) - end + k, len(b) - end + k) for k in range(end)]
+    runs: list[Run] = []
+    i = j = 0
+    for x, y in [*pairs, (len(a), len(b))]:
+        if x > i or y > j:
+            runs.append((False, i, x, j, y))
+        if x < len(a):
+            if runs and runs[-1][0]:
+                runs[-1] = (True, runs[-1][1], x + 1, runs[-1][3], y + 1)
+            else:
+                runs.append((True, x, x + 1, y, y + 1))
+        i, j = x + 1, y + 1
+    return runs
+
+
+def _heaviest_common(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """The index pairs of the common subsequence of `a` and `b` with the most characters; deletions first on a tie."""
+    best = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]  # best[i][j]: of a[i:] and b[j:]
+    for i in range(len(a) - 1, -1, -1):
+        row, below, token = best[i], best[i + 1], a[i]
+        for j in range(len(b) - 1, -1, -1):
+            row[j] = below[j + 1] + len(token) if token == b[j] else max(below[j], row[j + 1])
+    pairs = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j] and best[i][j] == best[i + 1][j + 1] + len(a[i]):
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i + 1][j] >= best[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _cleaned(runs: list[Run], a: list[re.Match[str]], b: list[re.Match[str]]) -> list[Run]:
+    """A kept run between two changes, under half as long as what either of them removes or adds, joins them
+    (so a rewritten sentence's 'og' joins its changes, while ' kr., ' between two changed amounts stays)."""
+    def size(tokens: list[re.Match[str]], start: int, stop: int) -> int:
+        return sum(len(m.group(1)) for m in tokens[start:stop])
+
+    def change(run: Run) -> int:
+        return max(size(a, run[1], run[2]), size(b, run[3], run[4]))
+
+    merged = True
+    while merged:
+        merged = False
+        for n in range(1, len(runs) - 1):
+            kept = runs[n]
+            if kept[0] and 2 * size(b, kept[3], kept[4]) < min(change(runs[n - 1]), change(runs[n + 1])):
+                before, after = runs[n - 1], runs[n + 1]
+                runs[n - 1:n + 2] = [(False, before[1], after[2], before[3], after[4])]
+                merged = True
+                break
+    return runs
+
+
+def _text(source: str, tokens: list[re.Match[str]], start: int, stop: int) -> str:
+    """The text of tokens [start, stop) as written, with the space before it (none before the first token)."""
+    if start >= stop:
+        return ""
+    return source[tokens[start].start(0 if start else 1):tokens[stop - 1].end()]
+
+
 def row_diff(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[Segment, ...]:
-    """A table row's changed words cell by cell, the cells joined by '|' (a changed amount stays in its column)."""
+    """A table row's changed words cell by cell, the cells joined by ' | ' (a changed amount stays in its column)."""
     segments: list[Segment] = []
     for n, (a, b) in enumerate(zip(old, new)):
         if n:
-            segments.append(("=", "|"))
+            segments.append(("=", " | "))
         segments.extend(word_diff(a, b) if a != b else [("=", a)] if a else [])
     merged: list[Segment] = []
     for op, words in segments:
         if merged and merged[-1][0] == op:
-            merged[-1] = (op, f"{merged[-1][1]} {words}")
+            merged[-1] = (op, merged[-1][1] + words)
         else:
             merged.append((op, words))
     return tuple(merged)

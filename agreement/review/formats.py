@@ -120,6 +120,7 @@ def as_json(comparison: Comparison) -> str:
 FORMATS: dict[str, Callable[..., str]] = {"text": text, "markdown": markdown, "json": as_json}
 
 _COLOURS = {ADDED: "green", REMOVED: "red", CHANGED: "yellow"}
+_CLOSING = ",.;:!?)]}%»”’"
 _SIGNS = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
 # The statuses are the JSON's words; the text and the comment show them in the reader's language.
 _STATUSES = {ADDED: N_("added"), REMOVED: N_("removed"), CHANGED: N_("changed"), UNCHANGED: N_("unchanged")}
@@ -154,8 +155,8 @@ def _text_change(change: Change, style: Style) -> str:
         removed = _("- row removed: {text}") if change.row else _("- paragraph removed: {text}")
         return style(removed.format(text=change.old), fg="red")
     marks = {"-": lambda w: style(f"[-{w}-]", fg="red"), "+": lambda w: style(f"{{+{w}+}}", fg="green")}
-    return (_("~ row changed:") if change.row else _("~ paragraph changed:")) + " " + _joined(
-        [(op, marks[op](w) if op in marks else w) for op, w in _shortened(change)])
+    return (_("~ row changed:") if change.row else _("~ paragraph changed:")) + " " + _marked(
+        _shortened(change), marks, lambda words: words)
 
 
 def _md_block(doc: DocumentChange) -> str:
@@ -188,18 +189,26 @@ def _md_change(change: Change) -> str:
     if change.status == REMOVED:
         return (_("Row removed: {text}") if change.row else _("Paragraph removed: {text}")).format(
             text=f"~~{_md(change.old or '')}~~")
-    marks = {"-": "~~{}~~", "+": "**{}**"}
-    return (_("Row changed:") if change.row else _("Paragraph changed:")) + " " + _joined(
-        [(op, marks[op].format(_md(w)) if op in marks else _md(w)) for op, w in _shortened(change)], tight=False)
+    marks = {"-": lambda w: f"~~{_md(w)}~~", "+": lambda w: f"**{_md(w)}**"}
+    return (_("Row changed:") if change.row else _("Paragraph changed:")) + " " + _marked(
+        _shortened(change), marks, _md, apart=True)
 
 
-def _joined(segments: list[Segment], tight: bool = True) -> str:
-    """Rendered segments with a space between; `tight`: none between removed words and the words replacing them."""
+def _marked(segments: list[Segment], marks: dict[str, Callable[[str], str]], kept: Callable[[str], str],
+            apart: bool = False) -> str:
+    """The segments (see diff.word_diff) as one line, each change marked, its leading space outside the mark;
+    `apart`: a space between removed words and the words that replace them, where they would otherwise touch
+    ('~~attraktive~~ **eftertragtede**'), unless these start with punctuation that closes ('~~og~~**,**')."""
     out = ""
     for n, (op, words) in enumerate(segments):
-        if n and not (tight and op == "+" and segments[n - 1][0] == "-"):
+        if op not in marks:
+            out += kept(words)
+            continue
+        core = words.lstrip()
+        out += words[:len(words) - len(core)]
+        if apart and op == "+" and n and segments[n - 1][0] == "-" and core == words and core[:1] not in _CLOSING:
             out += " "
-        out += words
+        out += marks[op](core)
     return out
 
 
@@ -224,14 +233,15 @@ def _shortened(change: Change) -> list[Segment]:
     out: list[Segment] = []
     last = len(segments) - 1
     for n, (op, words) in enumerate(segments):
-        split = words.split(" ")
+        body = words.rstrip()
+        split = re.findall(r"\s*\S+", body)  # the words, each with the space before it
         keep_start = CONTEXT if n > 0 else 0  # words after the change before this run
         keep_end = CONTEXT if n < last else 0  # words before the change after it
         if op != "=" or not (n > 0 or n < last) or len(split) <= keep_start + keep_end + 1:
             out.append((op, words))
             continue
-        kept = [*split[:keep_start], "…", *split[len(split) - keep_end:]] if keep_end else [*split[:keep_start], "…"]
-        out.append((op, " ".join(kept)))
+        head = "".join(split[:keep_start]) + (" …" if keep_start else "…")
+        out.append((op, head + ("".join(split[len(split) - keep_end:]) if keep_end else "") + words[len(body):]))
     return out
 
 

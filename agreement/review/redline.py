@@ -21,7 +21,9 @@ from agreement.files import write_atomic
 from agreement.i18n import N_, _
 from agreement.officezip import open_zip_bounded
 from agreement.source.yamlload import invisible
-from agreement.word.ooxml import w
+from agreement.word.layout import Styles, fit_table
+from agreement.word.measure import BREAKS
+from agreement.word.ooxml import XML_SPACE, w
 
 if TYPE_CHECKING:
     from python_redlines import DocxodusEngine
@@ -47,6 +49,11 @@ REVISIONS = frozenset(w(tag) for tag in (
 _TEXT_PART = re.compile(r"word/(document|footnotes|endnotes|comments|header\d*|footer\d*)\.xml")
 # Inline containers where a w:ins and a w:del are runs side by side; elsewhere (w:rPr, w:trPr) their order is fixed.
 _INLINE_PARENTS = frozenset(w(tag) for tag in ("p", "hyperlink", "sdtContent", "smartTag", "customXml", "fldSimple"))
+# The PDF shows deleted words red and struck through, inserted words green and underlined (not blue: links are),
+# whoever made them (LibreOffice's default colours all of one author's changes alike): Tools > Options >
+# LibreOffice Writer > Changes.
+COLOURS = (("/org.openoffice.Office.Writer/Revision/TextDisplay/Delete", "Color", str(0xC00000)),
+           ("/org.openoffice.Office.Writer/Revision/TextDisplay/Insert", "Color", str(0x00703C)))  # as the ændringsbilag marks them
 _NOT_XML = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]+")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 
@@ -57,8 +64,9 @@ def write_redlines(pairs: list[tuple[str, Path, Path]], out_dir: Path, *, author
 
     Every revision carries `author` and `date`, so the same inputs give the same bytes. With `pdf`, all
     redlines then go through one LibreOffice (started before the comparing, so it boots meanwhile, and stopped at
-    the end) into `out_dir/<stem>.pdf`, where the changes show (inserted
-    words underlined, deleted words struck through, both coloured). Returns the files written, DOCX first.
+    the end) into `out_dir/<stem>.pdf`, where the changes show (deleted words struck through in red, inserted
+    words underlined in green; see stamp_revisions for how old and new stay readable side by side). Returns the
+    files written, DOCX first.
     """
     stems = [stem for stem, _, _ in pairs]
     for stem in stems:
@@ -148,19 +156,25 @@ def word_date(date: dt.datetime) -> str:
 
 
 def stamp_revisions(path: Path, author: str, stamp: str) -> None:
-    """Give every revision in `path` this author and date, put each deletion before its insertion, normalise the zip.
+    """Give every revision in `path` this author and date, put each deletion before its insertion and keep old and
+    new words apart, widen table columns for the deleted words, normalise the zip.
 
     The engine stamps its own revisions already; doing it here as well keeps the result the same whatever
     the engine's version does with dates, and covers revision kinds it may leave unstamped.
+    A deletion right before its insertion ('580.000' then '600.000') would read as one word ('580.000600.000'),
+    which a narrow table cell breaks anywhere: it ends in a deleted space, so old and new are two words that go on
+    two lines where they do not fit on one (and accepting every change still gives exactly the new document).
     """
     from agreement.files import normalise_zip as normalise
 
     with zipfile.ZipFile(path) as src:
         entries = [(info.filename, src.read(info)) for info in src.infolist()]
+    styles_xml = dict(entries).get("word/styles.xml")
+    styles = Styles.from_xml(etree.fromstring(styles_xml, _PARSER) if styles_xml else None)
     rewritten = []
     for name, data in entries:
         if _TEXT_PART.fullmatch(name):
-            data = _stamp_part(data, author, stamp)
+            data = _stamp_part(data, author, stamp, styles)
         rewritten.append((name, data))
     with zipfile.ZipFile(path, "w") as dst:
         for name, data in rewritten:
@@ -168,7 +182,7 @@ def stamp_revisions(path: Path, author: str, stamp: str) -> None:
     normalise(path)
 
 
-def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
+def _stamp_part(data: bytes, author: str, stamp: str, styles: Styles) -> bytes:
     root = etree.fromstring(data, _PARSER)
     changed = False
     for node in root.iter(*REVISIONS):
@@ -183,14 +197,32 @@ def _stamp_part(data: bytes, author: str, stamp: str) -> bytes:
         following = ins.getnext()
         if parent is not None and parent.tag in _INLINE_PARENTS and following is not None and following.tag == w("del"):
             ins.addprevious(following)
+    for deleted in root.iter(w("del")):
+        _apart(deleted)
+    for table in root.iter(w("tbl")):
+        fit_table(table, styles)  # only where a word, old or new, is wider than its column
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _apart(deleted: etree._Element) -> None:
+    """End a deletion that runs straight into its insertion with a deleted space (see stamp_revisions)."""
+    inserted = deleted.getnext()
+    parent = deleted.getparent()
+    if inserted is None or inserted.tag != w("ins") or parent is None or parent.tag not in _INLINE_PARENTS:
+        return
+    texts = list(deleted.iter(w("delText")))
+    new = "".join(t.text or "" for t in inserted.iter(w("t")))
+    if not texts or not new or new[0] in BREAKS or (texts[-1].text or " ")[-1:] in BREAKS:
+        return
+    texts[-1].text = f"{texts[-1].text} "
+    texts[-1].set(XML_SPACE, "preserve")
 
 
 def _office() -> Office:
     """LibreOffice for the PDFs, started now so it boots while the engine compares; see agreement.outputs.pdf.Office."""
     from agreement.outputs.pdf import Office
 
-    return Office().start()
+    return Office(settings=COLOURS).start()
 
 
 def _engine() -> DocxodusEngine:

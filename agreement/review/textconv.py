@@ -25,6 +25,10 @@ from agreement.officezip import MB, open_zip_bounded
 from agreement.word.ooxml import block_elements, w
 from agreement.word.reading import PARSER, TextWalker, footnotes
 
+# For `git config diff.agreement.wordRegex`: what `git diff --word-diff` compares, as agreement.review.diff's word
+# diff does: a word (an amount, a date span, a compound: '1.595.000', '2021-2025', 'Bæk-Fosgården') or one
+# punctuation mark. Bytes outside ASCII are neither space nor punctuation to git, so they are part of words.
+WORD_REGEX = "[^[:space:][:punct:]]+([.,:/'-][^[:space:][:punct:]]+)*|[^[:space:]]"
 PDF_TIMEOUT = 120
 # textconv reads any commit's files, made by anyone: bounds far above what a built agreement needs (its largest
 # XML part is about 1 MB, its PDF's text 100 KB, pdftotext's memory 30 MB), far below what hurts a machine.

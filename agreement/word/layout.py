@@ -182,7 +182,7 @@ class TableLayout:
             font = Font(bool(bold), int(size))
             for child in r:
                 tag = etree.QName(child).localname
-                if tag == "t" and child.text:
+                if tag in ("t", "delText") and child.text:  # a redline's deleted words take room in the cell too
                     yield child.text, font
                 elif tag in ("tab", "br", "cr"):
                     yield " ", font

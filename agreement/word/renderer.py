@@ -311,15 +311,28 @@ _MARKS = {"-": (el("strike"), el("color", {"val": "C00000"})),
 
 
 def marked(block: Marked) -> etree._Element:
-    """The paragraph of a Marked block: its label in bold, then the words, with unmarked spaces between the runs."""
-    runs = [run(block.label, bold=True)] if block.label else []
+    """The paragraph of a Marked block: its label in bold, then the words as diff.word_diff gives them, spaces
+    included; a marked run's spaces stand outside its mark, and removed words are kept apart from the words that
+    replace them ('attraktive eftertragtede', not 'attraktiveeftertragtede')."""
+    runs = [run(block.label, bold=True), run(" ")] if block.label else []
+    previous, spaced = "", True
     for op, words in block.segments:
-        if runs:
-            runs.append(run(" "))
-        r = run(words)
-        if op in _MARKS:
-            r.insert(0, el("rPr", None, *(copy.deepcopy(mark) for mark in _MARKS[op])))
+        if op not in _MARKS:
+            runs.append(run(words))
+            previous, spaced = op, words[-1:].isspace()
+            continue
+        core = words.strip()
+        lead = words[:len(words) - len(words.lstrip())]
+        if not lead and not spaced and op == "+" and previous == "-" and core[:1] not in ",.;:!?)":
+            lead = " "
+        if lead:
+            runs.append(run(lead))
+        r = run(core)
+        r.insert(0, el("rPr", None, *(copy.deepcopy(mark) for mark in _MARKS[op])))
         runs.append(r)
+        if words.rstrip() != words:
+            runs.append(run(words[len(words.rstrip()):]))
+        previous, spaced = op, words[-1:].isspace()
     return paragraph(None, *runs)
 
 

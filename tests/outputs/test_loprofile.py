@@ -98,3 +98,22 @@ def test_every_libreoffice_this_program_starts_gets_a_prepared_profile(built, tm
     assert to_pdf([built.out_dir / "beredskabsplan.docx"], tmp_path / "batch", timeout=60,
                   profile_parent=tmp_path / "one-call") == [tmp_path / "batch" / "beredskabsplan.pdf"]
     assert len(prepared) == 2 and prepared[1].parent == tmp_path / "one-call"
+
+
+def test_settings_are_added_to_the_prepared_profile_or_an_empty_one(tmp_path: Path) -> None:
+    soffice = _installation(tmp_path / "lo", MAIN_XCD, VERSIONRC)
+    setting = ("/org.openoffice.Office.Writer/Revision/TextDisplay/Delete", "Color", "12582912")
+    for name, prepared in (("prepared", True), ("empty", False)):
+        profile = tmp_path / name
+        profile.mkdir()
+        if prepared:
+            loprofile.prepare(profile, soffice)
+        loprofile.configure(profile, [setting, ("/a&b", 'x"y', "<1>")])
+        settings = (profile / "user" / loprofile.SETTINGS).read_text(encoding="utf-8")
+        assert ('<item oor:path="/org.openoffice.Office.Writer/Revision/TextDisplay/Delete"><prop oor:name="Color" '
+                'oor:op="fuse"><value>12582912</value></prop></item>') in settings
+        assert '<item oor:path="/a&amp;b"><prop oor:name="x&quot;y" oor:op="fuse"><value>&lt;1&gt;</value>' in settings
+        assert ("ooSetupLastVersion" in settings) == prepared
+        assert settings.rstrip().endswith("</oor:items>")
+    loprofile.configure(tmp_path / "untouched", [])
+    assert not (tmp_path / "untouched").exists()

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from agreement.cli import main
 from agreement.formatting import NBSP
@@ -188,7 +190,7 @@ def test_working_tree_and_index_untouched(tmp_path: Path) -> None:
     result = diff(repo)
     assert result.exit_code == 0
     # HEAD defaults to the working tree, not the index
-    assert "[-hurtigt,-]{+med det samme,+}" in result.stdout and "straks" not in result.stdout
+    assert "[-hurtigt-]{+med det samme+}," in result.stdout and "straks" not in result.stdout
     assert state() == before
 
 
@@ -252,9 +254,49 @@ def test_rows_change_cell_by_cell_and_paragraphs_word_by_word() -> None:
     old = [Item(("Projektleder", "580.000", "580.000"), row=True), Item(("Vi gør det her i år.",))]
     new = [Item(("Projektleder", "600.000", "580.000"), row=True), Item(("Vi gør det hele her i år.",))]
     row, paragraph = compare_items(old, new)
-    assert row.words == (("=", "Projektleder |"), ("-", "580.000"), ("+", "600.000"), ("=", "| 580.000"))
-    assert paragraph.words == (("=", "Vi gør det"), ("+", "hele"), ("=", "her i år."))
-    assert word_diff("a b c", "a x c") == (("=", "a"), ("-", "b"), ("+", "x"), ("=", "c"))
+    assert row.words == (("=", "Projektleder | "), ("-", "580.000"), ("+", "600.000"), ("=", " | 580.000"))
+    assert paragraph.words == (("=", "Vi gør det "), ("+", "hele"), ("=", " her i år."))
+    assert word_diff("a b c", "a x c") == (("=", "a "), ("-", "b"), ("+", "x"), ("=", " c"))
+
+
+def test_the_word_diff_keeps_unchanged_words_unchanged() -> None:
+    """Words and punctuation are compared apart, and the words kept are the most text the versions share: not
+    '[-attraktivt-]{+attraktivt, trygt+} og [-trygt-]{+grønt+}' (issue 22)."""
+    old, new = "Området skal være attraktivt og trygt for alle.", "Området skal være attraktivt, trygt og grønt for alle."
+    assert word_diff(old, new) == (("=", "Området skal være attraktivt"), ("-", " og"), ("+", ","), ("=", " trygt "),
+                                   ("+", "og grønt"), ("=", " for alle."))
+    # An amount, a share, a date span and a compound are one word each; the punctuation after a word is not part of it.
+    assert word_diff("i alt 1.595.000 kr., 75,0 % i 2021-2025", "i alt 1.615.000 kr., 74,8 % i 2021-2026") == (
+        ("=", "i alt "), ("-", "1.595.000"), ("+", "1.615.000"), ("=", " kr., "), ("-", "75,0"), ("+", "74,8"),
+        ("=", " % i "), ("-", "2021-2025"), ("+", "2021-2026"))
+    assert word_diff("bliver kaldt hurtigt, og", "bliver kaldt med det samme, og") == (
+        ("=", "bliver kaldt "), ("-", "hurtigt"), ("+", "med det samme"), ("=", ", og"))
+    # A short word kept between two longer changes is part of them: old and new read as phrases.
+    assert word_diff("Indsatsen styrker beboernes tilknytning og deres uddannelse.",
+                     "Vi hjælper flere ledige i arbejde og samarbejder med skolerne.") == (
+        ("-", "Indsatsen styrker beboernes tilknytning og deres uddannelse"),
+        ("+", "Vi hjælper flere ledige i arbejde og samarbejder med skolerne"), ("=", "."))
+    assert word_diff("", "Ny sætning.") == (("+", "Ny sætning."),)
+    assert word_diff("Gammel sætning.", "") == (("-", "Gammel sætning."),)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["og", "trygt", "grønt", ",", ".", " ", " ", "  ", "\u00a0", "580.000", "%", "(a)"]),
+                max_size=14),
+       st.lists(st.sampled_from(["og", "trygt", "attraktivt", ",", ".", " ", " ", "\n", "600.000", "%", "(b)"]),
+                max_size=14))
+def test_the_word_diff_gives_back_both_texts(old: list[str], new: list[str]) -> None:
+    """The kept and added runs are the new text exactly, the kept and removed ones the old text (spaces aside)."""
+    a, b = "".join(old), "".join(new)
+    segments = word_diff(a, b)
+    assert "".join(run for op, run in segments if op != "-") == b.strip()
+    assert re.sub(r"\s", "", "".join(run for op, run in segments if op != "+")) == re.sub(r"\s", "", a)
+    assert all(run for _, run in segments)
+    for n, (op, run) in enumerate(segments):  # a space both sides of a change have is outside it
+        before = segments[n - 1] if n else ("=", "")
+        if op == "+" and run[:1].isspace():
+            assert before[0] == "-" and not before[1].startswith(run[0]), segments
+    assert all(segments[n][0] != segments[n + 1][0] for n in range(len(segments) - 1))
 
 
 def test_errors_are_plain(tmp_path: Path, changed_repo: Path) -> None:

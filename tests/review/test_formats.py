@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from agreement import i18n
-from agreement.review.diff import Change, Comparison, DocumentChange, FigureChange, SectionChange
+from agreement.review.diff import Change, Comparison, DocumentChange, FigureChange, SectionChange, word_diff
 from agreement.review.formats import MARKER, markdown, text
 from agreement.review.revisions import WORKING_TREE, Author, Revision
 from agreement.review.text import FRONT_PAGE
@@ -39,7 +39,7 @@ def test_markdown_leaves_out_whole_blocks_with_a_note() -> None:
 
 def test_markdown_shows_content_as_text_not_markup() -> None:
     section = SectionChange("1. <b>Formål</b>", "changed", (
-        Change("changed", False, "a *b* c", "a [x](http://e.dk) c", (("=", "a"), ("-", "*b*"), ("+", "[x](http://e.dk)"), ("=", "c"))),))
+        Change("changed", False, "a *b* c", "a [x](http://e.dk) c", (("=", "a "), ("-", "*b*"), ("+", "[x](http://e.dk)"), ("=", " c"))),))
     doc = DocumentChange("delaftale", "A & B | C", "a", "changed", sections=(section,),
                          figures=(FigureChange("Udgifter i alt", "1 kr.", "2 kr."),))
     out = markdown(comparison(doc))
@@ -52,7 +52,7 @@ def test_markdown_shows_content_as_text_not_markup() -> None:
 def test_markdown_mentions_nobody() -> None:
     """@names from content are code in the comment, where GitHub and GitLab notify nobody; e-mail addresses stay."""
     section = SectionChange("1. Til @org/team-a", "changed", (
-        Change("changed", False, "ring til @kirsten_m", "ring til @octocat.", (("=", "ring til"), ("-", "@kirsten_m"),
+        Change("changed", False, "ring til @kirsten_m", "ring til @octocat.", (("=", "ring til "), ("-", "@kirsten_m"),
                                                                            ("+", "@octocat."))),
         Change("added", False, None, "skriv til kirsten@example.dk, (@Anne-B) eller ø@x_y*"),))
     doc = DocumentChange("delaftale", "Hej @octocat", "a", "changed", sections=(section,))
@@ -68,7 +68,7 @@ def test_markdown_mentions_nobody() -> None:
 
 def test_text_shortens_long_unchanged_runs_and_colours_only_when_asked() -> None:
     words = " ".join(f"w{n}" for n in range(30))
-    change = Change("changed", False, words, words + " ny", (("=", words), ("+", "ny")))
+    change = Change("changed", False, words, words + " ny", (("=", words + " "), ("+", "ny")))
     doc = DocumentChange("delaftale", "A", "a", "changed", sections=(SectionChange("1. Formål", "changed", (change,)),))
     plain = text(comparison(doc))
     assert "~ paragraph changed: … w22 w23 w24 w25 w26 w27 w28 w29 {+ny+}\n" in plain
@@ -116,3 +116,16 @@ def test_the_comparison_is_in_danish_by_default() -> None:
                                      "længde: Stor. Kør `agreement diff --format text` for at se alle ændringer.")
     unchanged = Comparison(compared.base, compared.head, compared.author, docs[2:])
     assert text(unchanged).endswith("ingen ændringer i 1 dokument.\n")
+
+
+def test_the_comment_and_the_text_show_the_aligned_word_diff() -> None:
+    """Issue 22: 'attraktivt ~~og~~, trygt og grønt', not '[-attraktivt-]{+attraktivt, trygt+} og [-trygt-]{+grønt+}';
+    each mark has the changed words alone, the spaces around them outside it."""
+    old = "Området skal være attraktivt og trygt for alle, også om aftenen."
+    new = "Området skal være attraktivt, trygt og grønt for alle, også om natten."
+    section = SectionChange("2. Vision", "changed", (Change("changed", False, old, new, word_diff(old, new)),))
+    doc = DocumentChange("strategisk-samarbejdsaftale", "Aftale", "aftale", "changed", sections=(section,))
+    assert ("Paragraph changed: Området skal være attraktivt ~~og~~**,** trygt **og grønt** for alle, også om "
+            "~~aftenen~~ **natten**.\n") in markdown(comparison(doc))
+    assert ("~ paragraph changed: Området skal være attraktivt [-og-]{+,+} trygt {+og grønt+} for alle, også om "
+            "[-aftenen-]{+natten+}.\n") in text(comparison(doc))

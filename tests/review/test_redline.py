@@ -5,6 +5,7 @@ whose name and date, the PDFs) is checked with them; the other tests call write_
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import re
@@ -22,8 +23,8 @@ from agreement import i18n
 from agreement.cli import main
 from agreement.errors import AgreementError, ToolError
 from agreement.pipeline import build
-from agreement.review.redline import RECORD, word_date, write_redlines
-from tests.conftest import SAMPLE, copy_build, pdf_text
+from agreement.review.redline import RECORD, stamp_revisions, word_date, write_redlines
+from tests.conftest import SAMPLE, copy_build, pdf_text, poppler
 from tests.review.conftest import commit, new_repo
 from tests.zipbomb import with_zeros
 
@@ -43,7 +44,8 @@ def _change(path: Path, old: str, new: str) -> None:
 
 @pytest.fixture(scope="module")
 def head_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with a changed sentence and a changed (balanced) budget amount."""
+    """The sample with a changed sentence and changed (balanced) budget amounts: one that keeps its width, one that
+    grows by two digits (30.000 -> 1.250.000), and with them the totals and every party's share."""
     head_content = tmp_path_factory.mktemp("redline") / "content"
     shutil.copytree(SAMPLE, head_content)
     _change(head_content / "strategic.yaml",
@@ -56,6 +58,16 @@ def head_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _change(head_content / "budget.yaml",
             "organisation: ab\n    beløb: [60000, 60000, 60000, 60000]",
             "organisation: ab\n    beløb: [60000, 75000, 60000, 60000]")
+    # 20.000 kr. more for the project leader in year 1, 1.220.000 more for IT in year 4, paid by the municipality.
+    _change(head_content / "budget.yaml",
+            "rolle: projektleder\n        beløb: [580000, 580000, 580000, 580000]",
+            "rolle: projektleder\n        beløb: [600000, 580000, 580000, 580000]")
+    _change(head_content / "budget.yaml",
+            "tekst: Kontorhold og IT\n        beløb: [30000, 30000, 30000, 30000]",
+            "tekst: Kontorhold og IT\n        beløb: [30000, 30000, 30000, 1250000]")
+    _change(head_content / "budget.yaml",
+            "organisation: albertslund-kommune\n    beløb: [200000, 200000, 200000, 195000]",
+            "organisation: albertslund-kommune\n    beløb: [220000, 200000, 200000, 1415000]")
     return head_content
 
 
@@ -108,13 +120,16 @@ def _texts(nodes: list[etree._Element], tag: str) -> list[str]:
 
 def test_the_changed_words_are_tracked_insertions_and_deletions(redlines: Path) -> None:
     strategic = _revisions(redlines / "strategisk-samarbejdsaftale.docx")
-    assert _texts(strategic, "del") == ["beton", "1970"]
+    # Each deletion ends in a deleted space, so the old word and the new one are two words (see the PDF tests).
+    assert _texts(strategic, "del") == ["beton ", "1970 "]
     assert _texts(strategic, "ins") == ["tegl", "1975"]
     budget = _revisions(redlines / "budget.docx")
-    # The changed amount, its row and group totals, the grand totals and the shares all show old and new.
-    assert "60.000" in _texts(budget, "del") and "75.000" in _texts(budget, "ins")
-    assert "6.380.000" in _texts(budget, "del") and "6.395.000" in _texts(budget, "ins")
-    assert "1.600.000" in _texts(budget, "del") and "1.615.000" in _texts(budget, "ins")
+    # The changed amounts, their row and group totals, the grand totals and the shares all show old and new.
+    assert "60.000 " in _texts(budget, "del") and "75.000" in _texts(budget, "ins")
+    assert "30.000 " in _texts(budget, "del") and "1.250.000" in _texts(budget, "ins")
+    assert "6.380.000 " in _texts(budget, "del") and "7.635.000" in _texts(budget, "ins")
+    assert "1.600.000 " in _texts(budget, "del") and "1.615.000" in _texts(budget, "ins")
+    assert "75,0\N{NO-BREAK SPACE}% " in _texts(budget, "del") and "62,7\N{NO-BREAK SPACE}%" in _texts(budget, "ins")
 
 
 def test_every_revision_has_the_given_author_and_date(redlines: Path) -> None:
@@ -142,7 +157,67 @@ def test_libreoffice_shows_old_and_new_words_in_the_pdf(redlines: Path) -> None:
     text = pdf_text(redlines / "strategisk-samarbejdsaftale.pdf")
     assert "beton" in text and "tegl" in text and "1970" in text and "1975" in text
     text = pdf_text(redlines / "budget.pdf")
-    assert "6.380.000" in text and "6.395.000" in text
+    assert "6.380.000" in text and "7.635.000" in text
+
+
+# An amount (580.000, 1.250.000) or a share (75,0) as a whole word: not part of a longer run of digits.
+_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d{1,3},\d)(?![\d]|[.,]\d)")
+
+
+def _numbers_by_revision(docx_path: Path) -> collections.Counter[str]:
+    """Every amount and share in the redline's body, old and new, each read from its own revision."""
+    with zipfile.ZipFile(docx_path) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    found: collections.Counter[str] = collections.Counter()
+    for paragraph in root.iter(W + "p"):
+        text, state = "", None
+        for node in paragraph.iter(W + "t", W + "delText"):
+            here = next((a.tag for a in node.iterancestors(W + "ins", W + "del")), None)
+            text += (" " if here != state else "") + (node.text or "")
+            state = here
+        found.update(_NUMBER.findall(text))
+    return found
+
+
+def test_the_pdf_shows_every_old_and_new_amount_whole(redlines: Path) -> None:
+    """Old and new amounts in a narrow budget cell stand as two words (on two lines where they do not fit on one),
+    never broken inside a number ('580.00' then '0600.000'); every amount and share of the redline, old and new,
+    is in the PDF's text exactly as often as in the document."""
+    expected = _numbers_by_revision(redlines / "budget.docx")
+    shown = collections.Counter(_NUMBER.findall(pdf_text(redlines / "budget.pdf", "-layout")))
+    assert {"580.000", "600.000", "30.000", "1.250.000", "6.380.000", "7.635.000", "75,0", "62,7"} <= set(expected)
+    assert shown == expected
+
+
+def _word_colour(pdf: Path, word: str) -> tuple[int, int, int]:
+    """The colour of the first `word` in the PDF: its boldest pixel, rendered at 150 dpi."""
+    boxes = pdf_text(pdf, "-bbox")
+    page = 0
+    for line in boxes.splitlines():
+        page += "<page " in line
+        found = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>', line)
+        if found and found.group(5) == word:
+            break
+    else:
+        raise AssertionError(f"{word} is not in {pdf.name}")
+    x0, y0, x1, y1 = (float(v) * 150 / 72 for v in found.group(1, 2, 3, 4))
+    data = poppler("pdftoppm", pdf, "-r", "150", "-f", str(page), "-l", str(page), "-x", str(int(x0)),
+                   "-y", str(int(y0)), "-W", str(int(x1 - x0)), "-H", str(int(y1 - y0)))
+    header = data.split(b"\n", 3)  # P6, width height, 255, pixels
+    pixels = header[3]
+    rgb = [tuple(pixels[i:i + 3]) for i in range(0, len(pixels) - 2, 3)]
+    return min(rgb, key=sum)  # type: ignore[return-value]
+
+
+def test_deletions_are_red_and_insertions_green_in_the_pdf(redlines: Path) -> None:
+    """LibreOffice would colour both by their author, one colour for all of one person's changes."""
+    pdf = redlines / "budget.pdf"
+    red, green, blue = _word_colour(pdf, "6.380.000")  # deleted everywhere
+    assert red > 150 and green < 60 and blue < 60, (red, green, blue)
+    red, green, blue = _word_colour(pdf, "7.635.000")  # inserted everywhere
+    assert green > 100 and red < 60 and green - blue > 40, (red, green, blue)
+    red, green, blue = _word_colour(pdf, "2.000.000")  # unchanged
+    assert max(red, green, blue) < 60 and max(red, green, blue) - min(red, green, blue) < 20, (red, green, blue)
 
 
 def test_two_runs_give_identical_bytes(builds: tuple[Path, Path], redlines: Path, tmp_path: Path) -> None:
@@ -295,3 +370,37 @@ def test_a_document_that_unpacks_to_too_much_is_refused_before_the_engine_reads_
     with pytest.raises(AgreementError, match=r"budget\.docx: unpacks to more than 200 MB \(the part word/media/image9"):
         write_redlines([("budget", base / "budget.docx", bomb)], tmp_path / "out", author=AUTHOR, date=DATE, pdf=False)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_column_is_widened_for_a_deleted_amount_wider_than_the_new_one(tmp_path: Path) -> None:
+    """The engine keeps HEAD's columns, fitted for the new amounts: an old amount that was longer ('1.250.000'
+    replaced by '30.000') gets room taken from the widest column, the table keeping its width."""
+    from agreement.word.layout import Styles, TableLayout
+    from agreement.word.measure import Font, width
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    tbl = table._tbl
+    narrow = int(width("30.000", Font(False, 22))) + 216 + 40  # the new amount fits, with Word's cell margins
+    for col, value in zip(tbl.findall(f"{W}tblGrid/{W}gridCol"), (9000 - narrow, narrow)):
+        col.set(W + "w", str(value))
+    label, amount = table.rows[0].cells
+    label.paragraphs[0].add_run("Kontorhold og IT")
+    revision = f'w:author="{AUTHOR}" w:id="{{}}" w:date="{STAMP}"'
+    amount._tc.remove(amount.paragraphs[0]._p)
+    amount._tc.append(etree.fromstring(
+        f'<w:p xmlns:w="{W[1:-1]}"><w:del {revision.format(1)}><w:r><w:delText>1.250.000</w:delText></w:r></w:del>'
+        f'<w:ins {revision.format(2)}><w:r><w:t>30.000</w:t></w:r></w:ins></w:p>'))
+    path = tmp_path / "table.docx"
+    document.save(str(path))
+
+    def layout() -> TableLayout:
+        with zipfile.ZipFile(path) as z:
+            styles = Styles.from_xml(etree.fromstring(z.read("word/styles.xml")))
+            return TableLayout(etree.fromstring(z.read("word/document.xml")).find(f".//{W}tbl"), styles)
+
+    assert layout().problems()  # '1.250.000' does not fit
+    stamp_revisions(path, AUTHOR, STAMP)
+    after = layout()
+    assert after.problems() == []
+    assert after.grid[1] > narrow and sum(after.grid) == 9000

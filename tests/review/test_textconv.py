@@ -394,3 +394,34 @@ def test_a_pdf_whose_text_unpacks_to_too_much_is_refused_in_little_memory(tmp_pa
     assert message == (f"{path}: pdftotext needed more than 512 MB of memory or wrote more than 32 MB of text to read "
                        "the file, so it is not shown as text")
     assert peak_kb < 600 * 1024  # without the limit, pdftotext took 2 GB
+
+
+def _word_file(path: Path, *paragraphs: str) -> None:
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    document.save(str(path))
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_word_diff_with_the_readmes_word_regex_aligns_words_and_punctuation(tmp_path: Path) -> None:
+    """Issue 22: git's word diff with the README's setup keeps the unchanged words unchanged, like agreement diff."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f'git config diff.agreement.wordRegex "{textconv.WORD_REGEX}"' in readme
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".gitattributes").write_text("*.docx diff=agreement\n", encoding="utf-8")
+    _git(repo, "config", "diff.agreement.textconv", f"{shlex.quote(sys.executable)} -m agreement.cli textconv")
+    _git(repo, "config", "diff.agreement.wordRegex", textconv.WORD_REGEX)
+    _word_file(repo / "a.docx", "Området skal være attraktivt og trygt for alle.",
+               "VA Bæk-Fosgården får 580.000 kr. i 2021-2025, højst 75,0 %.")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "before")
+    _word_file(repo / "a.docx", "Området skal være attraktivt, trygt og grønt for alle.",
+               "VA Bæk-Fosgården får 600.000 kr. i 2021-2026, højst 74,8 %.")
+    words = _git(repo, "diff", "--word-diff=plain", "--", "a.docx").splitlines()
+    assert "Området skal være attraktivt[-og-]{+,+} trygt {+og grønt+} for alle." in words
+    assert "VA Bæk-Fosgården får [-580.000-]{+600.000+} kr. i [-2021-2025-]{+2021-2026+}, højst [-75,0-]{+74,8+} %." in words
