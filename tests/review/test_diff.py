@@ -342,8 +342,9 @@ def test_console_script(changed_repo: Path, as_markdown: str) -> None:
 
 
 def test_changed_follow_up_measurements_show_old_and_new_in_every_format(tmp_path: Path) -> None:
-    """A corrected measurement changes no document (the follow-up files are drafts), yet every format shows it, with
-    the indicator's name, the place and the data year, in the indicator's unit and Danish number format."""
+    """A corrected measurement changes no agreement document (the follow-up files are drafts), only that year's
+    report, yet every format shows it, with the indicator's name, the place and the data year, in the indicator's
+    unit and Danish number format."""
     repo = new_repo(tmp_path / "repo")
     follow_up = repo / "content" / "opfoelgning" / "2022.yaml"
     replace_line(follow_up, r"^    boligområde: 90.2$", "    boligområde: 91.05")  # dagtilbud, procent, data 2021
@@ -365,11 +366,11 @@ def test_changed_follow_up_measurements_show_old_and_new_in_every_format(tmp_pat
     data = json.loads(outputs["json"])
     assert [(f["name"], f["old"], f["new"]) for f in data["follow_up"]] == expected
     assert data["changed"] is True
-    assert {doc["status"] for doc in data["documents"]} == {"unchanged"}
+    assert {doc["file"] for doc in data["documents"] if doc["status"] != "unchanged"} == {"opfoelgning-2022"}
     lines = outputs["text"].splitlines()
     at = lines.index("follow-up measurements")
     assert lines[at + 1:at + 5] == [f"    {name}: {old or '(none)'} → {new or '(none)'}" for name, old, new in expected]
-    assert lines[-1] == "no changes in the 8 documents. 4 follow-up measurements changed."
+    assert lines[-1] == "1 of 10 documents changed. 4 follow-up measurements changed."
     markdown = outputs["markdown"]
     assert "\n**Follow-up measurements**\n\n- Opfølgning 2022: Andel 1-5-årige i dagtilbud (boligområdet, dataår 2021): " \
            f"90,2{NBSP}% → 91,05{NBSP}%\n" in markdown

@@ -90,7 +90,7 @@ def test_names_from_git_show_their_invisible_characters() -> None:
 def test_the_comparison_is_in_danish_by_default() -> None:
     i18n.set_language("da")
     rows = SectionChange("Forside", "changed", (
-        Change("changed", True, "Udgifter | 1 kr.", "Udgifter | 2 kr.", (("=", "Udgifter |"), ("-", "1 kr."), ("+", "2 kr."))),
+        Change("changed", True, "Udgifter | 1 kr.", "Udgifter | 2 kr.", (("=", "Udgifter | "), ("-", "1 kr."), ("+", "2 kr."))),
         Change("removed", False, "gammel tekst", None)))
     added = SectionChange(FRONT_PAGE, "added", (Change("added", False, None, "ny tekst"),))
     doc = DocumentChange("budget", "Budget", "budget", "changed", old_title="Budget 2025", sections=(rows, added),

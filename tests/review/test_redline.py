@@ -58,7 +58,8 @@ def head_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _change(head_content / "budget.yaml",
             "organisation: ab\n    beløb: [60000, 60000, 60000, 60000]",
             "organisation: ab\n    beløb: [60000, 75000, 60000, 60000]")
-    # 20.000 kr. more for the project leader in year 1, 1.220.000 more for IT in year 4, paid by the municipality.
+    # 20.000 kr. more for the project leader in year 1, 1.220.000 more for IT in year 4, paid by the municipality
+    # (year 1, 2021/22, is budgeted in both yearly reports).
     _change(head_content / "budget.yaml",
             "rolle: projektleder\n        beløb: [580000, 580000, 580000, 580000]",
             "rolle: projektleder\n        beløb: [600000, 580000, 580000, 580000]")
@@ -99,10 +100,10 @@ def redlines(head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "content"), "--redline", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"wrote 6 redline file\(s\) for 3 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
+    assert re.fullmatch(r"wrote 8 redline file\(s\) for 4 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
     # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline; and the record of them.
     # The 2022 follow-up report changed too: its budget for 2022 is most of project year 2, whose amount changed.
-    expected = sorted(f"{s}.{ext}" for s in (*DOCUMENTS, "opfoelgning-2022") for ext in ("docx", "pdf"))
+    expected = sorted(f"{s}.{ext}" for s in (*DOCUMENTS, "opfoelgning-2021", "opfoelgning-2022") for ext in ("docx", "pdf"))
     assert sorted(path.name for path in out.iterdir()) == sorted([*expected, RECORD])
     assert sorted(json.loads((out / RECORD).read_text(encoding="utf-8"))["files"]) == expected
     return out
