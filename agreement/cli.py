@@ -66,15 +66,20 @@ def main(ctx: click.Context, debug: bool) -> None:
 @CONTENT_OPTION
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help="text: path:line:column: message lines; github: workflow annotations; json: one JSON document.")
-def check(content_dir: Path, fmt: str) -> None:
-    """Validate the content; print every error as path:line:column: message."""
+@click.option("--streng", "strict", is_flag=True,
+              help="Treat warnings (words the Danish spell-check does not know) as errors: exit 1 if there are any.")
+def check(content_dir: Path, fmt: str, strict: bool) -> None:
+    """Validate the content and spell-check its text; print every error and warning as path:line:column: message."""
     errors: list[ContentError] = []
+    warnings: list[ContentError] = []
     with _reported(consequence="", path=content_dir):
         try:
-            load_content(content_dir)
+            load_content(content_dir, warnings=warnings)
         except ContentErrors as exc:
             errors = exc.errors
-    report = REPORTERS[fmt](display_path(content_dir), errors)
+    if strict:
+        errors, warnings = ContentErrors([*errors, *warnings]).errors, []
+    report = REPORTERS[fmt](display_path(content_dir), errors, warnings)
     if report.stdout:
         click.echo(report.stdout, nl=False)
     if report.stderr:
