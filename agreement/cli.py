@@ -199,16 +199,25 @@ def templates_export(name: str, target: Path, content_dir: Path) -> None:
 
 @templates.command(name="check")
 @CONTENT_OPTION
-def templates_check(content_dir: Path) -> None:
-    """Check every template of the content's edition: unknown or split tags, broken tags, missing styles."""
-    from agreement.pipeline import check_templates, load
+@click.option("--streng", "strict", is_flag=True,
+              help="Treat warnings (words of the fixed text the Danish spell-check does not know) as problems: exit 1.")
+def templates_check(content_dir: Path, strict: bool) -> None:
+    """Check every template of the content's edition: unknown or split tags, broken tags, missing styles; and
+    spell-check its fixed text."""
+    from agreement.pipeline import check_edition_spelling, check_templates, load
 
     with _reported(consequence=""):
         programme, specs = load(content_dir)
         problems = check_templates(programme, specs)
+        warnings = check_edition_spelling(programme)
+        if strict:
+            problems, warnings = problems + [str(w) for w in warnings], []
+        for warning in warnings:
+            click.echo(f"{warning.location}: warning: {warning.message}", err=True)
         if problems:
             raise TemplateProblems(problems)
-        click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine")
+        click.echo(f"the templates of the edition {programme.edition.name} ({display_path(programme.edition.folder)}) are fine"
+                   + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''} about spelling" if warnings else ""))
 
 
 def _check_out_option(out_dir: Path, content_dir: Path, option: str = "--out") -> None:

@@ -19,14 +19,18 @@ NOT_PROSE_FIELDS = frozenset({"adresse", "email", "e-mail", "mail", "telefon", "
 MAX_WORD_LIST_BYTES = 1024 * 1024
 
 
-def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], root: Path,
-                      speller: Speller) -> list[ContentError]:
+def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], root: Path, speller: Speller, *,
+                      fixed: Iterable[tuple[str, str]] = (), edition: Path | None = None) -> list[ContentError]:
     """A warning for every word of the documents' text fields that neither the dictionary, the content's
-    ordliste.txt nor the content's names know, with the dictionary's suggestions."""
+    ordliste.txt nor the content's names know, with the dictionary's suggestions; also for every word of the
+    `fixed` texts (a template's paragraphs: where each stands, and its text). The `edition` folder's own
+    ordliste.txt, if it has one, is accepted too."""
     documents = list(documents)
     accepted = WordList()
     warnings = _word_list(root, accepted)
-    spots: list[tuple[YamlDocument, JsonPath, str, int, str]] = []
+    if edition is not None:
+        warnings += _word_list(edition, accepted)
+    spots: list[tuple[YamlDocument | str, JsonPath, str, int, str]] = []
     for doc, _schema in documents:
         for name in _names(doc.data):
             for _, word in words(name):
@@ -34,15 +38,18 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
     for doc, schema in documents:
         for path, text in _texts(doc, schema):
             spots.extend((doc, path, text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
+    for where, text in fixed:
+        spots.extend((where, (), text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
     if not spots:
         return warnings
     unknown = speller.unknown(word for *_, word in spots)
     if speller.unavailable is not None:
         return [*warnings, ContentError(f"spelling was not checked: {speller.unavailable}", Location(display_path(root)))]
     speller.save()
-    for doc, path, text, offset, word in spots:
+    for source, path, text, offset, word in spots:
         if word in unknown:
-            warnings.append(ContentError(_message(word, unknown[word]), _locate(doc, path, text, offset)))
+            place = Location(source) if isinstance(source, str) else _locate(source, path, text, offset)
+            warnings.append(ContentError(_message(word, unknown[word]), place))
     return warnings
 
 
@@ -50,8 +57,7 @@ def _message(word: str, suggestions: list[str]) -> str:
     quoted = [f"'{s}'" for s in suggestions]
     hint = f" (did you mean {' or '.join([', '.join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)}?)" \
         if quoted else ""
-    return (f"'{shown(word)}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {WORD_LIST} "
-            "in the content folder")
+    return f"'{shown(word)}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {WORD_LIST} in the content folder"
 
 
 def _locate(doc: YamlDocument, path: JsonPath, text: str, offset: int) -> Location:

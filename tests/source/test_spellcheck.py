@@ -113,3 +113,45 @@ def test_without_the_dictionary_check_says_once_that_spelling_was_not_checked(
                          "1 warning found"]
     code, lines = _check(content, "--streng")
     assert code == 1 and "spelling was not checked" in lines[0]
+
+
+def _templates_check(content: Path, *args: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(main, ["templates", "check", "--content", str(content), *args])
+    return result.exit_code, result.output.splitlines()
+
+
+def test_the_built_in_edition_has_no_unknown_words() -> None:
+    code, lines = _templates_check(ROOT / "content", "--streng")
+    assert code == 0, lines
+    assert len(lines) == 1 and lines[0].endswith("are fine"), lines
+
+
+def test_templates_check_spell_checks_the_edition_s_fixed_text(content: Path) -> None:
+    import io
+    import zipfile
+
+    local = content / "skabeloner" / "lbf-2019-26"
+    assert CliRunner().invoke(main, ["templates", "export", "lbf-2019-26", str(local)]).exit_code == 0
+    edition = local / "edition.yaml"
+    line = replace_line(edition, r"^regulativ: .*$", "regulativ: Regulativ om tilskud til boligsocial indstas")
+    template = local / "strategisk-samarbejdsaftale.docx"
+    with zipfile.ZipFile(template) as old, io.BytesIO() as new:
+        with zipfile.ZipFile(new, "w") as out:
+            for info in old.infolist():
+                data = old.read(info)
+                if info.filename == "word/document.xml":
+                    data = data.replace(b"den kernedrift,", b"den kernerdrift,")
+                out.writestr(info, data, compress_type=info.compress_type)
+        template.write_bytes(new.getvalue())
+
+    code, lines = _templates_check(content)
+    assert code == 0, lines
+    column = len("regulativ: Regulativ om tilskud til boligsocial ") + 1
+    warned = sorted(lines[:2], key=lambda printed: "docx" in printed)  # edition.yaml first
+    assert warned[0].startswith(f"{edition}:{line}:{column}: warning: 'indstas' is not in the Danish dictionary")
+    assert warned[1].startswith("strategisk-samarbejdsaftale.docx, the paragraph “Formålet med de faste overordnede "
+                                "mål …”: warning: 'kernerdrift' is not in the Danish dictionary")
+    assert lines[2].endswith("are fine; 2 warnings about spelling")
+    code, lines = _templates_check(content, "--streng")
+    assert code == 1
+    assert lines[-1] == "2 problems found in the templates"
