@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 # the fonts the templates name or metric-compatible ones, poppler-utils (pdftotext, used by the tests),
 # pandoc (a second DOCX reader in the tests), hyphen-da (LibreOffice's Danish hyphenation patterns,
 # for table cells whose words must break) and python3-uno (the system Python's bridge to LibreOffice,
-# so the build renders while LibreOffice starts). The list is package data, so the CI files install the same
+# so the build renders while LibreOffice starts), hunspell-da and libenchant-2-2 (the Danish dictionary
+# and the library pyenchant reaches it through, for the spell-check). The list is package data, so the CI files install the same
 # set from the agreement they install.
 SYSTEM_PACKAGES := $(shell cat agreement/system-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

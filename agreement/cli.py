@@ -130,18 +130,23 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-@main.command(help=N_("Validate the content; print every error as path:line:column: message."))
+@main.command(help=N_("Validate the content and spell-check its text; print every error and warning as path:line:column: message."))
 @CONTENT_OPTION
 @option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help=N_("text: path:line:column: message lines; github: workflow annotations; json: one JSON document."))
-def check(content_dir: Path, fmt: str) -> None:
+@option("--streng", "strict", is_flag=True,
+        help=N_("Treat warnings (words the Danish spell-check does not know) as errors: exit 1 if there are any."))
+def check(content_dir: Path, fmt: str, strict: bool) -> None:
     errors: list[ContentError] = []
+    warnings: list[ContentError] = []
     with _reported(consequence="", path=content_dir):
         try:
-            load_content(content_dir)
+            load_content(content_dir, warnings=warnings)
         except ContentErrors as exc:
             errors = exc.errors
-    report = REPORTERS[fmt](display_path(content_dir), errors)
+    if strict:
+        errors, warnings = ContentErrors([*errors, *warnings]).errors, []
+    report = REPORTERS[fmt](display_path(content_dir), errors, warnings)
     if report.stdout:
         click.echo(report.stdout, nl=False)
     if report.stderr:
@@ -255,18 +260,29 @@ def templates_export(name: str, target: Path, content_dir: Path) -> None:
 
 
 @templates.command(name="check", help=N_("Check every template of the content's edition: unknown or split tags, broken tags, "
-                                         "missing styles."))
+                                         "missing styles; and spell-check its fixed text."))
 @CONTENT_OPTION
-def templates_check(content_dir: Path) -> None:
-    from agreement.pipeline import check_templates, load
+@option("--streng", "strict", is_flag=True,
+        help=N_("Treat warnings (words of the fixed text the Danish spell-check does not know) as problems: exit 1."))
+def templates_check(content_dir: Path, strict: bool) -> None:
+    from agreement.pipeline import check_edition_spelling, check_templates, load
 
     with _reported(consequence=""):
         programme, specs = load(content_dir)
         problems = check_templates(programme, specs)
+        warnings = check_edition_spelling(programme)
+        if strict:
+            problems, warnings = problems + [str(w) for w in warnings], []
+        for warning in warnings:
+            click.echo(f"{warning.location}: " + _("warning: ") + warning.message, err=True)
         if problems:
             raise TemplateProblems(problems)
-        click.echo(_("the templates of the edition {name} ({folder}) are fine").format(
-            name=programme.edition.name, folder=display_path(programme.edition.folder)))
+        fine = _("the templates of the edition {name} ({folder}) are fine").format(
+            name=programme.edition.name, folder=display_path(programme.edition.folder))
+        if warnings:
+            fine += ngettext("; {count} warning about spelling", "; {count} warnings about spelling", len(warnings)).format(
+                count=len(warnings))
+        click.echo(fine)
 
 
 def _check_out_option(out_dir: Path, content_dir: Path, option: str = "--out") -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agreement.documents.loader import load_content
-from agreement.errors import TemplateProblems, ToolError, display_path
+from agreement.errors import ContentError, TemplateProblems, ToolError, display_path
 from agreement.i18n import _, decimal, ngettext
 from agreement.options import DEFAULT_TIMEOUT, FORMATS
 from agreement.publish.atomic import Publication
@@ -97,6 +97,25 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     for workbook in sorted(w for w in workbooks if w is not None):
         problems.extend(f"{workbook.name}: {p}" for p in workbook_problems(workbook))
     return problems
+
+
+def check_edition_spelling(programme: Programme, registry: Registry | None = None) -> list[ContentError]:
+    """A warning for every word of the edition's fixed text (its templates' paragraphs and edition.yaml) that the
+    Danish dictionary and the ordliste.txt of the content and of the edition do not know."""
+    from agreement.editions import EDITION_FILE
+    from agreement.source.schema import load_schema
+    from agreement.source.spellcheck import spelling_warnings
+    from agreement.source.yamlload import load_yaml
+    from agreement.spelling import Speller, cache_file
+    from agreement.word.templatecheck import fixed_text
+
+    edition = programme.edition
+    templates = dict.fromkeys(kind.template for kind in registry_or_default(registry))
+    paragraphs = [p for template in templates if edition.template(template).is_file()
+                  for p in fixed_text(edition.template(template))]
+    document = load_yaml(edition.folder / EDITION_FILE)  # read before, by load_edition: no errors left in it
+    return spelling_warnings([(document, load_schema("edition"))], programme.root, Speller(cache_file()), fixed=paragraphs,
+                             edition=edition.folder)
 
 
 @dataclass

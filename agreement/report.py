@@ -1,4 +1,4 @@
-"""Reporters for `agreement check`: the same errors as terminal text, GitHub annotations or JSON."""
+"""Reporters for `agreement check`: the same errors and warnings as terminal text, GitHub annotations or JSON."""
 
 from __future__ import annotations
 
@@ -21,47 +21,70 @@ class Report:
     stderr: str = ""
 
 
-# A reporter gets the content folder as the user should read it and every error found (none: valid).
-Reporter = Callable[[str, Sequence[AgreementError]], Report]
+# A reporter gets the content folder as the user should read it, every error found (none: valid) and every
+# warning (unknown words: the content is still valid).
+Reporter = Callable[[str, Sequence[AgreementError], Sequence[AgreementError]], Report]
 
 
-def text_report(content: str, errors: Sequence[AgreementError]) -> Report:
-    """`path:line:column: message` lines and a count on stderr; one line on stdout when valid."""
-    if not errors:
-        return Report(stdout=_valid(content))
-    count = len(errors)
-    lines = [str(error) for error in errors]
-    lines.append(_found(count))
-    return Report(stderr="".join(f"{line}\n" for line in lines))
+def text_report(content: str, errors: Sequence[AgreementError], warnings: Sequence[AgreementError] = ()) -> Report:
+    """`path:line:column: message` lines (`path:line:column: warning: message` for a warning), in the order of
+    the files, and a count on stderr; one line on stdout when valid."""
+    valid = "" if errors else _valid(content)
+    if not errors and not warnings:
+        return Report(stdout=valid)
+    marked = [(error, "") for error in errors] + [(warning, _("warning: ")) for warning in warnings]
+    lines = [_prefixed(error, mark) for error, mark in sorted(marked, key=lambda em: _place(em[0]))]
+    lines.append(_count(errors, warnings))
+    return Report(stdout=valid, stderr="".join(f"{line}\n" for line in lines))
 
 
-def github_report(content: str, errors: Sequence[AgreementError]) -> Report:
-    """One `::error` workflow command per error on stdout, so GitHub marks the line in the pull request."""
-    if not errors:
-        return Report(stdout=_valid(content))
-    annotations = [_annotation(error) for error in errors]
+def github_report(content: str, errors: Sequence[AgreementError], warnings: Sequence[AgreementError] = ()) -> Report:
+    """One `::error` (or `::warning`) workflow command per error on stdout, so GitHub marks the line in the pull request."""
+    valid = "" if errors else _valid(content)
+    if not errors and not warnings:
+        return Report(stdout=valid)
+    annotations = [_annotation(error) for error in errors] + [_annotation(w, "warning") for w in warnings]
     # The count also goes to the log as plain text: a reader of the log sees how many there are.
-    count = len(errors)
-    return Report(stdout="".join(annotations), stderr=_found(count) + "\n")
+    return Report(stdout=valid + "".join(annotations), stderr=_count(errors, warnings) + "\n")
 
 
-def json_report(content: str, errors: Sequence[AgreementError]) -> Report:
-    """One JSON document on stdout: {"valid": bool, "errors": [{"file", "line", "column", "message"}]}.
+def json_report(content: str, errors: Sequence[AgreementError], warnings: Sequence[AgreementError] = ()) -> Report:
+    """One JSON document on stdout: {"valid": bool, "errors": [...], "warnings": [...]}, each problem
+    {"file", "line", "column", "message"}.
 
     A line or column that is not known is null; so is the file of an error that belongs to no file.
     """
-    items = []
-    for error in errors:
-        location = error.location
-        items.append(
-            {
-                "file": location.path if location and location.path else None,
-                "line": location.line if location and location.line else None,
-                "column": (location.column or 1) if location and location.line else None,
-                "message": error.message,
-            }
-        )
-    return Report(stdout=json.dumps({"valid": not errors, "errors": items}, ensure_ascii=False, indent=2) + "\n")
+    document = {"valid": not errors, "errors": [_item(e) for e in errors], "warnings": [_item(w) for w in warnings]}
+    return Report(stdout=json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _item(error: AgreementError) -> dict[str, object]:
+    location = error.location
+    return {
+        "file": location.path if location and location.path else None,
+        "line": location.line if location and location.line else None,
+        "column": (location.column or 1) if location and location.line else None,
+        "message": error.message,
+    }
+
+
+def _prefixed(error: AgreementError, mark: str) -> str:
+    return f"{error.location}: {mark}{error.message}" if error.location is not None else f"{mark}{error.message}"
+
+
+def _place(error: AgreementError) -> tuple[str, int, int]:
+    location = error.location
+    return (location.path, location.line, location.column) if location is not None else ("", 0, 0)
+
+
+def _count(errors: Sequence[AgreementError], warnings: Sequence[AgreementError]) -> str:
+    if not warnings:
+        return _found(len(errors))
+    found_warnings = ngettext("{count} warning", "{count} warnings", len(warnings)).format(count=len(warnings))
+    if not errors:
+        return _("{warnings} found").format(warnings=found_warnings)
+    found_errors = ngettext("{count} error", "{count} errors", len(errors)).format(count=len(errors))
+    return _("{errors} and {warnings} found").format(errors=found_errors, warnings=found_warnings)
 
 
 def _valid(content: str) -> str:
@@ -79,7 +102,7 @@ REPORTERS: dict[str, Reporter] = {
 }
 
 
-def _annotation(error: AgreementError) -> str:
+def _annotation(error: AgreementError, command: str = "error") -> str:
     location = error.location
     properties = []
     if location and location.path:
@@ -88,7 +111,7 @@ def _annotation(error: AgreementError) -> str:
             properties.append(f"line={location.line}")
             properties.append(f"col={location.column or 1}")
     properties.append(f"title={escape_property(ANNOTATION_TITLE)}")
-    return f"::error {','.join(properties)}::{escape_data(error.message)}\n"
+    return f"::{command} {','.join(properties)}::{escape_data(error.message)}\n"
 
 
 def escape_data(text: str) -> str:

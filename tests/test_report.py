@@ -88,8 +88,9 @@ def test_json_uses_null_for_what_is_not_known() -> None:
             {"file": "content/a.yaml", "line": 2, "column": 4, "message": "here"},
             {"file": "content/b.yaml", "line": None, "column": None, "message": "file only"},
         ],
+        "warnings": [],
     }
-    assert json.loads(json_report("content", []).stdout) == {"valid": True, "errors": []}
+    assert json.loads(json_report("content", []).stdout) == {"valid": True, "errors": [], "warnings": []}
 
 
 def test_every_format_is_a_choice_of_the_command() -> None:
@@ -125,7 +126,7 @@ def test_check_json_and_github_on_valid_content(content: Path, monkeypatch: pyte
     monkeypatch.chdir(content.parent)
     result = _check(content, "--format", "json")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == {"valid": True, "errors": []}
+    assert json.loads(result.stdout) == {"valid": True, "errors": [], "warnings": []}
     result = _check(content, "--format", "github")
     assert result.exit_code == 0
     assert "::error" not in result.stdout

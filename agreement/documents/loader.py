@@ -54,8 +54,13 @@ class ContentFiles:
 FOLLOW_UP = ContentFiles(OPFOELGNING, followup.SOURCE, "opfoelgning", followup.FollowUp.from_doc, followup.RULES)
 
 
-def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Programme:
-    """Load and check everything under `root`; return the typed programme or raise ContentErrors listing every problem."""
+def load_content(root: Path, kinds: Sequence[ContentKind] | None = None, *,
+                 warnings: list[ContentError] | None = None) -> Programme:
+    """Load and check everything under `root`; return the typed programme or raise ContentErrors listing every problem.
+
+    With a `warnings` list, the content is also spell-checked, and every unknown word is added to it (also
+    when there are errors, so one check shows every problem).
+    """
     from agreement.model.programme import Programme
 
     if kinds is None:
@@ -63,6 +68,8 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None) -> Prog
 
         kinds = KINDS.kinds()
     checked, errors = check_content(root, kinds)
+    if warnings is not None:
+        warnings.extend(check_spelling(checked, kinds))
     if errors:
         raise ContentErrors(errors)
     parts = {kind.name: tuple(kind.model(doc) for doc in checked.docs.get(kind.name, [])) if kind.model else ()
@@ -105,6 +112,17 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             checked.docs[kind.name].append(doc)
     errors.extend(checked.run([*RULES, *SET_RULES, *(rule for kind in kinds for rule in kind.rules)]))
     return checked, errors
+
+
+def check_spelling(checked: Checked, kinds: Sequence[ContentKind]) -> list[ContentError]:
+    """A warning for every unknown word in the text fields of what `check_content` read."""
+    from agreement.source.spellcheck import spelling_warnings
+    from agreement.spelling import Speller, cache_file
+
+    focus_areas = checked.edition.focus_areas if checked.edition is not None else None
+    documents = [(doc, load_schema(kind.schema, focus_areas))
+                 for kind in [*kinds, FOLLOW_UP] for doc in checked.docs.get(kind.name, [])]
+    return spelling_warnings(documents, checked.root, Speller(cache_file()))
 
 
 def _files(root: Path, source: str, errors: list[ContentError]) -> Iterable[Path]:

@@ -7,6 +7,7 @@ import functools
 import html
 import io
 import re
+import zipfile
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,3 +415,30 @@ def _style_messages(tpl: DocxTemplate, required: Collection[str], uses: Mapping[
 def _display_name(style_id: str) -> str:
     """The name Word shows for a style id: 'ListBullet2' -> 'List Bullet 2', 'LBFTabel' -> 'LBF Tabel'."""
     return re.sub(r"(?<=[a-z])(?=[A-Z0-9])|(?<=[A-Z])(?=[A-Z][a-z])", " ", style_id)
+
+
+# -- fixed text ------------------------------------------------------------
+
+_STORY = re.compile(r"word/(document|header[0-9]*|footer[0-9]*|footnotes)\.xml")
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def fixed_text(path: Path) -> list[tuple[str, str]]:
+    """The fixed text of the template at `path`, paragraph by paragraph without its tags: (where it stands, the
+    text), for the spell-check. A template that cannot be read has none (check_template says why)."""
+    try:
+        with open_zip_bounded(path, max_bytes=TEMPLATE_MAX_BYTES) as package:
+            stories = [(i.filename, package.read(i)) for i in package.infolist() if _STORY.fullmatch(i.filename)]
+        found = []
+        for name, blob in stories:
+            where = "" if name == "word/document.xml" else f" in the {_STORY.fullmatch(name).group(1).rstrip('0123456789')}"  # type: ignore[union-attr]
+            root = etree.fromstring(blob, _SAFE_XML)
+            for p in root.iter(w("p")):
+                text = "".join(t.text or "" for t in p.iter(w("t")) if next(t.iterancestors(w("p")), None) is p)
+                text = _TAG.sub(" ", text)
+                if text.strip():
+                    found.append((f"{path.name}{where}, the paragraph “{_excerpt(text)}”", text))
+        return found
+    except (AgreementError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
+        return []

@@ -1,0 +1,119 @@
+"""Spell-check the content's text fields in Danish: every unknown word located at its file, line and column."""
+
+from __future__ import annotations
+
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from agreement.errors import ContentError, Location, display_path
+from agreement.source.values import _free_text, _is_markdown, _walk
+from agreement.source.yamlload import JsonPath, YamlDocument
+from agreement.spelling import WORD_LIST, Speller, WordList, read_word_list, shown, words
+
+# Fields that hold names: not checked, and their words are accepted in every text of the content.
+NAME_FIELDS = frozenset({"navn", "forkortelse"})
+# Fields that hold no prose at all.
+NOT_PROSE_FIELDS = frozenset({"adresse", "email", "e-mail", "mail", "telefon", "web", "url", "link", "hjemmeside"})
+MAX_WORD_LIST_BYTES = 1024 * 1024
+
+
+def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], root: Path, speller: Speller, *,
+                      fixed: Iterable[tuple[str, str]] = (), edition: Path | None = None) -> list[ContentError]:
+    """A warning for every word of the documents' text fields that neither the dictionary, the content's
+    ordliste.txt nor the content's names know, with the dictionary's suggestions; also for every word of the
+    `fixed` texts (a template's paragraphs: where each stands, and its text). The `edition` folder's own
+    ordliste.txt, if it has one, is accepted too."""
+    documents = list(documents)
+    accepted = WordList()
+    warnings = _word_list(root, accepted)
+    if edition is not None:
+        warnings += _word_list(edition, accepted)
+    spots: list[tuple[YamlDocument | str, JsonPath, str, int, str]] = []
+    for doc, _schema in documents:
+        for name in _names(doc.data):
+            for _, word in words(name):
+                accepted.add(word)
+    for doc, schema in documents:
+        for path, text in _texts(doc, schema):
+            spots.extend((doc, path, text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
+    for where, text in fixed:
+        spots.extend((where, (), text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
+    if not spots:
+        return warnings
+    unknown = speller.unknown(word for *_, word in spots)
+    if speller.unavailable is not None:
+        return [*warnings, ContentError(f"spelling was not checked: {speller.unavailable}", Location(display_path(root)))]
+    speller.save()
+    for source, path, text, offset, word in spots:
+        if word in unknown:
+            place = Location(source) if isinstance(source, str) else _locate(source, path, text, offset)
+            warnings.append(ContentError(_message(word, unknown[word]), place))
+    return warnings
+
+
+def _message(word: str, suggestions: list[str]) -> str:
+    quoted = [f"'{s}'" for s in suggestions]
+    hint = f" (did you mean {' or '.join([', '.join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)}?)" \
+        if quoted else ""
+    return f"'{shown(word)}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {WORD_LIST} in the content folder"
+
+
+def _locate(doc: YamlDocument, path: JsonPath, text: str, offset: int) -> Location:
+    line = text.count("\n", 0, offset)
+    column = offset - (text.rfind("\n", 0, offset) + 1)
+    return doc.locate_text(path, line, column) or doc.locate(path)
+
+
+def _texts(doc: YamlDocument, schema: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
+    """The free-text and Markdown values of `doc`, without names, addresses and other fields that are not prose."""
+    for path, value, schemas in _walk(doc.data, schema, schema, ()):
+        if not isinstance(value, str) or not schemas:
+            continue
+        key = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if key in NAME_FIELDS or key in NOT_PROSE_FIELDS:
+            continue
+        if any(_free_text(s) or _is_markdown(s) for s in schemas):
+            yield path, value
+
+
+def _names(data: Any) -> Iterator[str]:
+    """Every value of a name field, anywhere in the data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in NAME_FIELDS and isinstance(value, str):
+                yield value
+            else:
+                yield from _names(value)
+    elif isinstance(data, list):
+        for item in data:
+            yield from _names(item)
+
+
+def _word_list(root: Path, accepted: WordList) -> list[ContentError]:
+    """Read the content's ordliste.txt into `accepted`, if there is one; the problems with it as warnings."""
+    path = root / WORD_LIST
+    shown = display_path(path)
+    try:
+        info = path.stat()
+        if not path.resolve().is_relative_to(root.resolve()):
+            return [ContentError("this is a link to a place outside the content folder; copy the file into the "
+                                 "content folder instead", Location(shown))]
+    except FileNotFoundError:
+        return []
+    except (OSError, RuntimeError):
+        return [ContentError("the word list cannot be read; check that it is an ordinary file you may read",
+                             Location(shown))]
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_WORD_LIST_BYTES:
+        return [ContentError("the word list must be an ordinary text file under 1 MB, one word per line",
+                             Location(shown))]
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return [ContentError(f"the word list cannot be read ({exc.strerror}); check that you may read it",
+                             Location(shown))]
+    except UnicodeDecodeError:
+        return [ContentError("the word list is not UTF-8 text; save it with UTF-8 encoding in your editor",
+                             Location(shown))]
+    return [ContentError(message, Location(shown, line, 1)) for line, message in read_word_list(text, accepted)]
