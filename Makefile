@@ -35,10 +35,18 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed system-packages
 	$(BIN)/python benchmarks/bench.py
 
+# The layout corpus the tests hold to the layout promises: the sample and the test areas.
+CORPUS := solhaven ringparken skovparken albertslund-udvidet
+
 # Contact sheets of every page of every PDF in build/ (pdftoppm thumbnails put together with Pillow):
-# build/preview/contact-sheet.png shows the whole set, build/preview/<document>.png one document.
+# build/preview/contact-sheet.png shows the whole set, build/preview/<document>.png one document; the other areas of
+# the layout corpus are built into build/corpus/<area>/ and shown in build/preview/corpus/<area>/.
 preview: build
 	$(BIN)/python tools/contact_sheet.py build build/preview
+	@for area in $(CORPUS); do \
+		$(BIN)/agreement build -q --content tests/fixtures/areas/$$area --out build/corpus/$$area && \
+		$(BIN)/python tools/contact_sheet.py build/corpus/$$area build/preview/corpus/$$area || exit 1; \
+	done
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

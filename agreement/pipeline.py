@@ -58,8 +58,10 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
     from agreement.files import sha256_file
 
     provided: dict[str, set[str] | None] = {}
+    kind_styles: dict[str, dict[str, str]] = {}
     for kind in registry_or_default(registry):
         provided.setdefault(kind.template, None)
+        kind_styles.setdefault(kind.template, {}).update(kind.styles)
     for spec in specs:
         if provided.get(spec.template) is None:
             provided[spec.template] = set(spec.context) | SHARED_VALUES
@@ -72,12 +74,13 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
             continue
         key = None
         if cache is not None:
-            key = document_key({"check": template, "template": sha256_file(path), "names": sorted(names or ())})
+            key = document_key({"check": template, "template": sha256_file(path), "names": sorted(names or ()),
+                                "styles": sorted(kind_styles[template])})
             if cache.lookup(key, []) is not None:
                 continue
         from agreement.word.templatecheck import check_template
 
-        found = check_template(path, names if names is not None else set())
+        found = check_template(path, names if names is not None else set(), kind_styles=kind_styles[template])
         if names is None:  # no document of this kind to say what it provides: only the form of the tags
             found = [p for p in found if not p.message.startswith(("unknown tag", "unknown value"))]
         problems.extend(str(p) for p in found)

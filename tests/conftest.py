@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content"
 SOLHAVEN = ROOT / "tests" / "fixtures" / "areas" / "solhaven"  # the invented second area
 RINGPARKEN = ROOT / "tests" / "fixtures" / "areas" / "ringparken"  # groups per housing area, a formandskab
+SKOVPARKEN = ROOT / "tests" / "fixtures" / "areas" / "skovparken"  # what `agreement init` writes, filled in
+LONG_AREA = ROOT / "tests" / "fixtures" / "areas" / "albertslund-udvidet"  # all four focus areas, long texts
 # A copy of ../shared/seed/000_79d7aa746dae0730.txt, so the suite runs without the shared folder.
 SEED = ROOT / "tests" / "fixtures" / "seed-albertslund-2021-2025.txt"
 
@@ -212,6 +214,8 @@ _SHARED: dict[str, Callable[[Path], BuildResult]] = {
     "build": lambda out: build(SAMPLE, out),
     "solhaven": lambda out: build(SOLHAVEN, out),
     "ringparken": lambda out: build(RINGPARKEN, out),
+    "skovparken": lambda out: build(SKOVPARKEN, out),
+    "long-area": lambda out: build(LONG_AREA, out),
     "build-docx": lambda out: build(SAMPLE, out, ("docx",)),
 }
 
@@ -252,6 +256,22 @@ def built_solhaven(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> 
 def built_ringparken(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
     """The third test area (Slagelse og Korsør) built once, DOCX and PDF."""
     return _shared_build(tmp_path_factory, worker_id, "ringparken")
+
+
+@pytest.fixture(scope="session")
+def built_skovparken(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+    """The `init` area filled in as a secretariat would, built once, DOCX and PDF."""
+    return _shared_build(tmp_path_factory, worker_id, "skovparken")
+
+
+@pytest.fixture(scope="session")
+def built_long_area(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> BuildResult:
+    """The area with all four focus areas, many activities and long texts, built once, DOCX and PDF."""
+    return _shared_build(tmp_path_factory, worker_id, "long-area")
+
+
+# The layout corpus: every area whose pages the layout tests hold to the layout promises.
+CORPUS = ["built", "built_solhaven", "built_ringparken", "built_skovparken", "built_long_area"]
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 TEXT_WIDTH_CM = 16.0  # A4 less the templates' 2.5 cm margins
-TABLE_HALF_POINTS = 18  # 9 pt, the LBF Tabel style's size
+TABLE_HALF_POINTS = 18  # 9 pt, the LBF Tabel style's size in the budget: the size assumed without a template
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,9 @@ class Diagram:
     max_width_cm: float
     max_height_cm: float
     description: str
+    # The largest size of the drawing's text once shown, in points (never larger than the body text): a small drawing
+    # is not enlarged to fill its box. None: as large as fits.
+    text_points: tuple[float, float] | None = None  # (size the drawing's text is drawn at, largest size shown)
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,16 @@ class Table:
 
     `total_cm` is the table's width ("text": the template's text width; None: as wide as its text on one line,
     at most TEXT_WIDTH_CM); `min_cm` gives a column a least width (a colour swatch has no text); `uniform` lists
-    groups of columns that share one width (the years of a budget). `text_style`, a paragraph style of the
-    template, gives the cells' text its size, and the table style's first row the header's bold and shading, so
-    no run carries them (`font_half_points` is then that style's size, for measuring)."""
+    groups of columns that share one width (the years of a budget).
+
+    The text's size, the header row's bold and shading come from the template's table `style` (LBF Tabel), so a
+    Word user changes them in one place; `font_half_points` sets a size on every run instead, for a size the
+    template has no table style for. `text_style`, a paragraph style of the template, gives the cells' text its
+    size instead of the table style (LibreOffice lets a paragraph style's size win over a table style's)."""
 
     rows: list[Row] = field(default_factory=list)
     style: str = "LBFTabel"
-    font_half_points: int = TABLE_HALF_POINTS
+    font_half_points: int | None = None
     total_cm: float | Literal["text"] | None = TEXT_WIDTH_CM
     min_cm: dict[int, float] = field(default_factory=dict)
     uniform: tuple[tuple[int, ...], ...] = ()

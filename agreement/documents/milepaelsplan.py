@@ -22,6 +22,9 @@ from agreement.model.programme import Programme
 TEMPLATE = "milepaelsplan.docx"
 COMMON = "Hele helhedsplanen"
 QUARTER_CM = 0.55
+# The template's table styles for the timeline (7 pt) and its legend (8 pt): their size is set there, not on the runs.
+TIMELINE_STYLE = "LBFTidsplan"
+LEGEND_STYLE = "LBFSignaturforklaring"
 STATUS_FILL = {"planlagt": "9FBFC7", "i gang": "4F8A99", "nået": "1F4E5A", "forsinket": "C0504D", "aflyst": "BFBFBF"}
 
 
@@ -58,7 +61,7 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
     """Rows per delaftale and activity, a column per quarter, a shaded cell where a milestone falls."""
     quarters = periods.quarters(_shown(programme, items))
     # the quarters share one width, at least QUARTER_CM so a shaded cell reads as a mark; the label takes the rest
-    table = Table(font_half_points=14, min_cm=dict.fromkeys(range(1, len(quarters) + 1), QUARTER_CM),
+    table = Table(style=TIMELINE_STYLE, min_cm=dict.fromkeys(range(1, len(quarters) + 1), QUARTER_CM),
                   uniform=(tuple(range(1, len(quarters) + 1)),))
     years: list[tuple[int, int]] = []
     for q in quarters:
@@ -87,7 +90,7 @@ def timeline(programme: Programme, items: list[Milestone]) -> Table:
 
 def legend(status_date: dt.date) -> Table:
     """What each status colour in the timeline means, on the plan's status date."""
-    table = Table(font_half_points=16, total_cm=None, min_cm={0: 0.8})
+    table = Table(style=LEGEND_STYLE, total_cm=None, min_cm={0: 0.8})
     table.rows.append(Row([Cell(f"Status pr. {fmt.date_long(status_date)}", span=2)], header=True))
     for status, fill in STATUS_FILL.items():
         table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
@@ -136,4 +139,6 @@ def metadata(programme: Programme) -> Metadata:
 
 
 KIND = DocumentKind(name=MILEPAELSPLAN, label="Milepælsplan", source="milepaelsplan.yaml", schema="milepaelsplan",
-                    template=TEMPLATE, model=MilestonePlan.from_doc, documents=specs)
+                    template=TEMPLATE, model=MilestonePlan.from_doc, documents=specs,
+                    styles={TIMELINE_STYLE: "the renderer uses it for the timeline's table (its text size: 7 pt)",
+                            LEGEND_STYLE: "the renderer uses it for the timeline's legend (its text size: 8 pt)"})

@@ -12,6 +12,8 @@ from agreement.model.content import Board, Strategic
 _INK = "#1F4E5A"
 _FILL = "#E6EFF1"
 _FONT = "Carlito"
+NODE_POINTS = 14  # the boxes' text size, as Graphviz draws it
+BODY_POINTS = 11  # the templates' body text: the diagram's text is never shown larger
 
 
 def meeting_count(board: Board) -> str:
@@ -70,7 +72,7 @@ def organisation_dot(strategic: Strategic) -> str:
         "digraph organisation {",
         f'  graph [rankdir=TB, ordering=out, nodesep=0.25, ranksep=0.35, fontname="{_FONT}", fontsize=13, bgcolor="white", pad=0.1];',
         f'  node [shape=box, style="rounded,filled", fillcolor="{_FILL}", color="{_INK}", '
-        f'fontname="{_FONT}", fontsize=14, margin="0.12,0.06"];',
+        f'fontname="{_FONT}", fontsize={NODE_POINTS}, margin="0.12,0.06"];',
         f'  edge [color="{_INK}", arrowhead=none, penwidth=1.2];',
         "  subgraph cluster_helhedsplan {",
         f'    label="Den boligsociale helhedsplan"; style="solid"; color="{_INK}"; fontcolor="{_INK}";',

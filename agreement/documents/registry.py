@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,9 @@ class DocumentKind:
     edition; `model` turns one checked file into a typed record; `documents` makes the specs (context,
     metadata, upload name, file stem) of the documents the programme has of this kind.
 
+    `styles` names the styles its template needs besides the ones every template has (templatecheck's
+    REQUIRED_STYLES), each with what it is used for.
+
     A kind made wholly from other kinds' content (the indberetningsskema) declares `reads_content=False` and
     has no source, schema or model of its own: the loader reads no file for it.
     """
@@ -37,6 +40,7 @@ class DocumentKind:
     documents: Callable[[Programme], list[DocumentSpec]]
     rules: tuple[Rule, ...] = ()
     reads_content: bool = True
+    styles: Mapping[str, str] = field(default_factory=dict)
 
 
 class Registry:

@@ -7,7 +7,7 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import Diagram, Footnote, Markdown
-from agreement.documents.organisation import board_context, organisation_description, organisation_dot
+from agreement.documents.organisation import BODY_POINTS, NODE_POINTS, board_context, organisation_description, organisation_dot
 from agreement.documents.parties import document_date, programme_context, signature_rows, upload_name, years_label
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
@@ -38,7 +38,7 @@ def context(programme: Programme) -> dict[str, Any]:
         "section2": Markdown(s.vision, 2),
         "org_diagram_text": Markdown(org.diagram_text, 3),
         "org_diagram": Diagram(organisation_dot(s), max_width_cm=16, max_height_cm=12,
-                               description=organisation_description(s)),
+                               description=organisation_description(s), text_points=(NODE_POINTS, BODY_POINTS)),
         "board": board_context(s),
         "board_text": Markdown(org.board.text, 3),
         "groups_text": Markdown(org.groups_text, 3),

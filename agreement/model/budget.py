@@ -82,7 +82,11 @@ class Budget:
     def financing_shares(self) -> list[int]:
         """Each financing line's share of the expenses in tenths of a percent, as displayed: they add up to the
         displayed share of the financing total (largest remainder), so the table never shows 100,1 % over 100,0 %."""
-        return rounded_shares([line.total for line in self.financing], self.expense_total)
+        return [share.shown for share in self.financing_rounding()]
+
+    def financing_rounding(self) -> list[RoundedShare]:
+        """How each financing line's displayed share is rounded (see largest_remainder)."""
+        return largest_remainder([line.total for line in self.financing], self.expense_total)
 
     def grant_share(self) -> int:
         """The grantor's displayed share in tenths of a percent: the sum of its lines' displayed shares."""
@@ -150,19 +154,40 @@ def compute(programme: Programme) -> Budget:
                      max_grant_percent=max_grant, min_local_percent=min_local)
 
 
-def rounded_shares(parts: list[int], whole: int, decimals: int = 1) -> list[int]:
-    """The percentages `parts` make of `whole`, in units of 10**-decimals percent, rounded by largest remainder:
-    each is its exact value rounded down or up, and together they make their exact sum rounded half up."""
+@dataclass(frozen=True)
+class RoundedShare:
+    """One part's share of a whole, rounded by largest remainder, with the steps the budget workbook shows in
+    formulas; in units of 10**-decimals percent (tenths of a percent)."""
+
+    floor: int  # the exact share rounded down
+    rest: Fraction  # what rounding down left, 0 <= rest < 1
+    rank: int  # 1 for the largest rest; equal rests in the order of the parts
+    extra: int  # 1 where the rank is within the units the rounded-down shares miss of the rounded total, else 0
+
+    @property
+    def shown(self) -> int:
+        return self.floor + self.extra
+
+
+def largest_remainder(parts: list[int], whole: int, decimals: int = 1) -> list[RoundedShare]:
+    """The percentages `parts` make of `whole`, rounded by largest remainder: each is rounded down, and the units
+    missing from their exact sum rounded half up go one each to the parts with the largest rests."""
     if not whole:
-        return [0] * len(parts)
+        return [RoundedShare(0, Fraction(0), i + 1, 0) for i in range(len(parts))]
     scale = 100 * 10**decimals
     exact = [Fraction(part * scale, whole) for part in parts]
     floors = [math.floor(x) for x in exact]
-    target = math.floor(sum(exact, Fraction(0)) + Fraction(1, 2))
-    order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - floors[i]), i))
-    for i in order[:max(0, target - sum(floors))]:
-        floors[i] += 1
-    return floors
+    rests = [x - f for x, f in zip(exact, floors)]
+    missing = math.floor(sum(exact, Fraction(0)) + Fraction(1, 2)) - sum(floors)
+    order = sorted(range(len(parts)), key=lambda i: (-rests[i], i))
+    ranks = {i: place for place, i in enumerate(order, start=1)}
+    return [RoundedShare(floors[i], rests[i], ranks[i], int(ranks[i] <= missing)) for i in range(len(parts))]
+
+
+def rounded_shares(parts: list[int], whole: int, decimals: int = 1) -> list[int]:
+    """The percentages `parts` make of `whole`, in units of 10**-decimals percent, rounded by largest remainder:
+    each is its exact value rounded down or up, and together they make their exact sum rounded half up."""
+    return [share.shown for share in largest_remainder(parts, whole, decimals)]
 
 
 def tenths_text(tenths: int) -> str:

@@ -29,6 +29,13 @@ from agreement.namespaces import EXTENDED_NS, PKG_REL_NS, R_NS, SHEET_NS, TYPES_
 
 AMOUNT = "#,##0"
 PERCENT = "0.0%"
+EXACT_PERCENT = "0.000%"
+# The steps of rounding a financing share as the budget PDF does (largest remainder), one column each.
+ROUNDING_HEADINGS = ("Præcis andel", "Rundet ned", "Rest (af 0,1 %)", "Plads efter rest", "Tillæg")
+ROUNDING_NOTE = ("Andel ({share}) er den præcise andel rundet til 0,1 %, så andelene tilsammen giver den afrundede samlede "
+                 "andel: hver andel rundes ned, og de 0,1 %-point, der så mangler, gives ét ad gangen til linjerne med "
+                 "størst rest (største rests metode). Kolonne {first}-{last} viser hvert trin; andelene er de samme som "
+                 "i budgettets PDF.")
 DIV0 = "#DIV/0!"  # what Excel shows for a share of a budget of nothing
 
 Cached = int | float | str  # a formula's value: a number, or an Excel error such as DIV0
@@ -72,6 +79,10 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
 
     def share(part: int) -> Cached:
         return float(Fraction(part, budget.expense_total)) if budget.expense_total else DIV0
+
+    def known(value: float) -> Cached:
+        """A value computed from shares, or the error Excel shows for a share of a budget of nothing."""
+        return value if budget.expense_total else DIV0
 
     def header(row: int, label: str, share: bool) -> None:
         labels = [label, *budget.year_labels, "I alt"] + (["Andel"] if share else [])
@@ -119,36 +130,63 @@ def write_budget(path: Path, budget: Budget, *, title: str, date: dt.date) -> No
 
     row += 2
     header(row, "Finansiering", share=True)
+    steps = [share_col + i for i in range(1, len(ROUNDING_HEADINGS) + 1)]
+    exact_col, down_col, rest_col, rank_col, extra_col = (col(c) for c in steps)
+    for c, text in zip(steps, ROUNDING_HEADINGS, strict=True):
+        ws.cell(row=row, column=c, value=text).font = Font(bold=True)
+        ws.cell(row=row, column=c).alignment = Alignment(horizontal="right", wrap_text=True)
     first = row + 1
-    for line in budget.financing:
+    last = row + len(budget.financing)
+    financing_row = last + 1
+    total = f"{col(total_col)}${expenses_row}"
+    rounding = budget.financing_rounding()
+    shown = [step.floor / 1000 + (0.001 if step.extra else 0.0) for step in rounding]  # as the formulas add them up
+    for line, step, value in zip(budget.financing, rounding, shown, strict=True):
         row += 1
         text_cell(ws, row, 1, line.label)
         amounts(row, line.amounts)
-        formula(row, share_col, f"={col(total_col)}{row}/{col(total_col)}${expenses_row}", share(line.total), PERCENT)
-    last = row
+        # The share the budget PDF shows (rounded by largest remainder), computed one step per column.
+        amount = f"{col(total_col)}{row}"
+        formula(row, share_col, f"={down_col}{row}+{extra_col}{row}", known(value), PERCENT)
+        formula(row, steps[0], f"={amount}/{total}", share(line.total), EXACT_PERCENT)
+        formula(row, steps[1], f"=INT(1000*{amount}/{total})/1000", known(step.floor / 1000), PERCENT)
+        formula(row, steps[2], f"=MOD(1000*{amount},{total})/{total}", known(float(step.rest)), "0.000")
+        formula(row, steps[3], f"=RANK({rest_col}{row},{rest_col}${first}:{rest_col}${last})"
+                               f"+COUNTIF({rest_col}${first}:{rest_col}{row},{rest_col}{row})-1", known(step.rank), "0")
+        formula(row, steps[4], f"=IF({rank_col}{row}<=ROUND(1000*{extra_col}${financing_row},0),0.001,0)",
+                known(0.001 if step.extra else 0.0), PERCENT)
     row += 1
-    financing_row = row
     sums(row, "Finansiering i alt", lambda c: f"=SUM({c}{first}:{c}{last})", budget.financing_totals + [budget.financing_total])
-    formula(row, share_col, f"={col(total_col)}{row}/{col(total_col)}${expenses_row}", share(budget.financing_total), PERCENT)
+    formula(row, share_col, f"=SUM({col(share_col)}{first}:{col(share_col)}{last})", known(sum(shown)), PERCENT).font = bold
+    formula(row, steps[0], f"={col(total_col)}{row}/{total}", share(budget.financing_total), EXACT_PERCENT)
+    down = sum(step.floor / 1000 for step in rounding)
+    formula(row, steps[1], f"=SUM({down_col}{first}:{down_col}{last})", known(down), PERCENT)
+    target = sum(step.shown for step in rounding)  # the financing's share rounded half up, in tenths of a percent
+    formula(row, steps[4], f"=ROUND(1000*{col(total_col)}{row}/{total},0)/1000-{down_col}{row}",
+            known(target / 1000 - down), PERCENT)
     row += 1
     sums(row, "Difference (finansiering minus udgifter)", lambda c: f"={c}{financing_row}-{c}{expenses_row}",
          [f - e for f, e in zip(budget.financing_totals + [budget.financing_total],
                                 budget.expense_totals + [budget.expense_total], strict=True)])
+    row += 1
+    note = text_cell(ws, row, 1, ROUNDING_NOTE.format(share=col(share_col), first=exact_col, last=extra_col))
+    note.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=steps[-1])
+    ws.row_dimensions[row].height = 45
 
-    grant_rows = [first + i for i in budget.grant_lines]
-    grant = "+".join(f"{col(total_col)}{r}" for r in grant_rows) or "0"
+    grant = "+".join(f"{col(share_col)}{first + i}" for i in budget.grant_lines) or "0"
+    grant_shown = sum(shown[i] for i in budget.grant_lines)
     row += 2
     ws.cell(row=row, column=1, value=f"Tilskud fra {budget.grantor}, andel af udgifterne").font = bold
-    formula(row, 2, f"=({grant})/{col(total_col)}{expenses_row}", share(budget.grant_total), PERCENT)
+    formula(row, 2, f"={grant}", known(grant_shown), PERCENT)
     ws.cell(row=row, column=3, value=f"højst {float(budget.max_grant):.0%}")
     row += 1
     ws.cell(row=row, column=1, value="Lokal medfinansiering, andel af udgifterne").font = bold
-    formula(row, 2, f"=({col(total_col)}{financing_row}-({grant}))/{col(total_col)}{expenses_row}",
-            share(budget.financing_total - budget.grant_total), PERCENT)
+    formula(row, 2, f"={col(share_col)}{financing_row}-({grant})", known(sum(shown) - grant_shown), PERCENT)
     ws.cell(row=row, column=3, value=f"mindst {float(budget.min_local):.0%}")
 
     ws.column_dimensions["A"].width = 52
-    for c in range(2, share_col + 1):
+    for c in range(2, share_col + len(ROUNDING_HEADINGS) + 1):
         ws.column_dimensions[col(c)].width = 14
     ws.freeze_panes = "B5"
     print_setup(ws, header_row=4)

@@ -16,8 +16,13 @@ from agreement.word.ooxml import el, w
 
 DEFAULT_MARGIN = 108  # twips; Word's default left and right cell margin
 DEFAULT_HALF_POINTS = 22
-# A table with at most this many body rows moves as a whole rather than leaving one row on a page.
-SHORT_TABLE = 3
+# A table with at most this many body rows, and at most SHORT_TABLE_POINTS high, moves as a whole rather than
+# being split. A higher one may break between rows: moved whole, it could leave the page before it under a third full.
+SHORT_TABLE = 15
+SHORT_TABLE_SHARE = 0.62  # of the page's text height: under two thirds, with room for the estimate's error
+A4_TEXT_POINTS = 709.0  # the templates' A4 portrait text height, for a body without a section size
+LINE_FACTOR = 1.22  # Calibri's (and Carlito's) line height, as a multiple of its size
+ROW_PADDING = 4.0  # points above and below a row's text, as the table styles space it
 SMALLEST_HALF_POINTS = 15  # 7,5 pt: a table's text is never set smaller to make its words fit
 
 
@@ -114,7 +119,7 @@ class TableLayout:
         size, bold, left, right = styles.table.get(self.style, (None, None, None, None))
         self.table_half_points, self.table_bold = size, bold
         own = tbl_pr.find(w("tblCellMar")) if tbl_pr is not None else None
-        self.margins = (_pick(_margin(own, "left"), left, DEFAULT_MARGIN), _pick(_margin(own, "right"), right, DEFAULT_MARGIN))
+        self.margins = (pick(_margin(own, "left"), left, DEFAULT_MARGIN), pick(_margin(own, "right"), right, DEFAULT_MARGIN))
         look = tbl_pr.find(w("tblLook")) if tbl_pr is not None else None
         self.first_row_look = look is not None and (look.get(w("firstRow")) == "1"
                                                     or int(look.get(w("val"), "0"), 16) & 0x0020 != 0)
@@ -139,7 +144,7 @@ class TableLayout:
 
     def cell_margins(self, tc: etree._Element) -> int:
         mar = tc.find(f"{w('tcPr')}/{w('tcMar')}")
-        return _pick(_margin(mar, "left"), self.margins[0], 0) + _pick(_margin(mar, "right"), self.margins[1], 0)
+        return pick(_margin(mar, "left"), self.margins[0], 0) + pick(_margin(mar, "right"), self.margins[1], 0)
 
     def cell_text(self, r: int, tc: etree._Element) -> CellText:
         """The words and longest line of a cell; remembered until the table's sizes change (limit_size)."""
@@ -171,9 +176,9 @@ class TableLayout:
         p_size, p_bold = self.styles.paragraph.get(style_id, (None, None))
         for r in p.iter(w("r")):
             rpr = r.find(w("rPr"))
-            size = _pick(_half_points(rpr), p_size, self.table_half_points, self.styles.default_half_points)
+            size = pick(_half_points(rpr), p_size, self.table_half_points, self.styles.default_half_points)
             bold_node = rpr.find(w("b")) if rpr is not None else None
-            bold = _pick(_on(bold_node), p_bold, True if header else None, self.table_bold, False)
+            bold = pick(_on(bold_node), p_bold, True if header else None, self.table_bold, False)
             font = Font(bool(bold), int(size))
             for child in r:
                 tag = etree.QName(child).localname
@@ -295,7 +300,7 @@ def _set_size(rpr: etree._Element, half_points: int) -> None:
 T = TypeVar("T")
 
 
-def _pick(*values: T | None) -> T:
+def pick(*values: T | None) -> T:
     """The first value that is not None."""
     return cast(T, next((v for v in values if v is not None), None))  # every caller ends with a value that is never None
 
@@ -361,14 +366,43 @@ def fit_table(tbl: etree._Element | TableLayout, styles: Styles) -> bool:
     return True
 
 
-def keep_rows_together(tbl: etree._Element) -> None:
-    """Rows never split; header rows stay with the first body row; a short table moves as a whole; a long one
-    keeps its first and last two body rows together (no lone row at either end) but may break anywhere else."""
+def estimated_height(table: TableLayout) -> float:
+    """About how high the table is printed, in points: per row its tallest cell, each paragraph as many lines as its
+    longest line needs at its column's width."""
+    heights: dict[int, float] = {}
+    for r, column, span, tc in table.cells():
+        room = max(1, sum(table.grid[column:column + span]) - table.cell_margins(tc))
+        lines = 0.0
+        for p in tc.findall(w("p")):
+            pieces = list(table._pieces(p, False))
+            width = sum(measure.width(text, font) for text, font in pieces)
+            size = max((font.half_points for _, font in pieces), default=table.styles.default_half_points)
+            lines += max(1, math.ceil(width / room)) * size / 2 * LINE_FACTOR
+        heights[r] = max(heights.get(r, 0.0), lines + 2 * ROW_PADDING)
+    return sum(heights.values())
+
+
+def text_height(body: etree._Element) -> float:
+    """The height between the top and bottom margins of the body's last section, in points."""
+    sect = body.find(w("sectPr"))
+    size = sect.find(w("pgSz")) if sect is not None else None
+    margins = sect.find(w("pgMar")) if sect is not None else None
+    if size is None or margins is None:
+        return A4_TEXT_POINTS
+    twips = int(size.get(w("h"), "0")) - int(margins.get(w("top"), "0")) - int(margins.get(w("bottom"), "0"))
+    return twips / 20 if twips > 0 else A4_TEXT_POINTS
+
+
+def keep_rows_together(tbl: etree._Element, styles: Styles | None = None, page_points: float = A4_TEXT_POINTS) -> None:
+    """Rows never split; header rows stay with the first body row; a short table (SHORT_TABLE rows, at most
+    SHORT_TABLE_SHARE of the page's text height `page_points`) moves as a whole; a long one keeps its first and last
+    two body rows together (no lone row at either end) but may break anywhere else."""
     rows = tbl.findall(w("tr"))
     header = [tr for tr in rows if tr.find(f"{w('trPr')}/{w('tblHeader')}") is not None]
     body = [tr for tr in rows if tr not in header]
     keep = set(header)
-    if len(body) <= SHORT_TABLE:
+    short = len(body) <= SHORT_TABLE and (styles is None or estimated_height(TableLayout(tbl, styles)) <= SHORT_TABLE_SHARE * page_points)
+    if short:
         keep.update(body[:-1])
     else:
         keep.update((body[0], body[-2]))
@@ -427,12 +461,13 @@ def _insert_after(parent: etree._Element, child: etree._Element, before: tuple[s
 
 def lay_out(body: etree._Element, styles: Styles) -> None:
     """The post-render pass over every table of a document body."""
+    page_points = text_height(body)
     for tbl in body.iter(w("tbl")):
         table = TableLayout(tbl, styles)  # one measuring of the cells serves both steps
         fit_table(table, styles)
         hyphenate_cells(table, styles)
         if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is not None:  # data tables; layout tables keep their own rules
-            keep_rows_together(tbl)
+            keep_rows_together(tbl, styles, page_points)
 
 
 def join_full_stops(body: etree._Element) -> None:

@@ -50,6 +50,7 @@ SAFE_FILTERS = frozenset({"abs", "capitalize", "count", "d", "default", "e", "es
                           "last", "length", "list", "lower", "max", "min", "reverse", "round", "sort", "string", "sum",
                           "title", "trim", "truncate", "unique", "upper", "wordcount"})
 MAX_REPEAT = 10_000  # the longest text or list `*` may make
+DIAGRAM_DPI = 200  # Graphviz draws at this resolution; at it the drawing's text has the size the DOT source gives
 RENDER_SECONDS = 30.0  # a template that takes longer to fill in loops too much (templates take a tenth of a second)
 RENDER_MEMORY = 2**30  # more memory than filling in a template may take (the sample's largest takes a few MB)
 
@@ -163,7 +164,7 @@ class DocxRenderer:
         if isinstance(value, Markdown):
             return self._paragraphs(self.md.blocks(value.text or "", value.level))
         if isinstance(value, Table):
-            return self._paragraphs([tables.element(value, self._text_width_cm())])
+            return self._paragraphs([tables.element(value, self._text_width_cm(), self._styles())])
         if isinstance(value, Diagram):
             return self._diagram(value)
         if isinstance(value, Footnote):
@@ -186,6 +187,11 @@ class DocxRenderer:
             body.append(element)
         return raw(_BODY_TAG.sub("", etree.tostring(body, encoding="unicode", pretty_print=False)))
 
+    @functools.cache  # noqa: B019 - one renderer renders one document
+    def _styles(self) -> layout.Styles:
+        """What the table layout needs from the template's styles."""
+        return layout.Styles.from_xml(self.tpl.docx.styles.element)
+
     def _text_width_cm(self) -> float:
         """The width between the margins of the template's first section, so a template edited in Word is honoured."""
         section = self.tpl.docx.sections[0]
@@ -201,9 +207,12 @@ class DocxRenderer:
         """The drawing as an inline picture run, as large as fits its box, with alternative text for screen readers."""
         from agreement.word.diagram import render_png
 
-        png = render_png(diagram.dot_source)
+        png = render_png(diagram.dot_source, dpi=DIAGRAM_DPI)
         width_px, height_px = struct.unpack(">II", png[16:24])
         width_cm = min(diagram.max_width_cm, diagram.max_height_cm * width_px / height_px)
+        if diagram.text_points is not None:  # never enlarged beyond the size at which its text is the largest allowed
+            drawn, largest = diagram.text_points
+            width_cm = min(width_cm, width_px / DIAGRAM_DPI * 2.54 * largest / drawn)
         inline = self.part.new_pic_inline(io.BytesIO(png), Cm(width_cm), None)
         inline.docPr.set("descr", diagram.description)
         inline.docPr.set("name", diagram.description)
@@ -232,7 +241,7 @@ class DocxRenderer:
             raise TemplateError(f"template {self.template.name} has a tag that cannot be filled in ({type(exc).__name__}: "
                                 f"{exc}); show the values as they are, without arithmetic") from None
         layout.join_full_stops(self.tpl.docx.element.body)
-        layout.lay_out(self.tpl.docx.element.body, layout.Styles.from_xml(self.tpl.docx.styles.element))
+        layout.lay_out(self.tpl.docx.element.body, self._styles())
         number_figures(self.tpl.docx.element.body)
         self._write_footnotes()
 

@@ -6,9 +6,9 @@ import math
 
 from lxml import etree
 
-from agreement.documents.blocks import TEXT_WIDTH_CM, Row, Table
+from agreement.documents.blocks import TABLE_HALF_POINTS, TEXT_WIDTH_CM, Row, Table
 from agreement.word import measure
-from agreement.word.layout import distribute
+from agreement.word.layout import Styles, distribute, pick
 from agreement.word.measure import Font
 from agreement.word.ooxml import el, paragraph, run
 
@@ -16,9 +16,25 @@ TWIPS_PER_CM = 567
 CELL_MARGIN = 80  # twips left and right, as the LBF Tabel style; written on the table so the sizes hold without it
 
 
-def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM) -> list[int]:
+def style_half_points(table: Table, styles: Styles | None) -> int | None:
+    """The size the template's styles give the table's text (its `text_style`'s or the default paragraph style's,
+    if it has one, else the table style's: a paragraph style wins over a table style); None without styles."""
+    if styles is None:
+        return None
+    paragraph_style = table.text_style or styles.default_paragraph or ""
+    paragraph_size = styles.paragraph.get(paragraph_style, (None, None))[0]
+    table_size = styles.table.get(table.style, (None, None, None, None))[0]
+    return pick(paragraph_size, table_size, styles.default_half_points)
+
+
+def half_points(table: Table, styles: Styles | None = None) -> int:
+    """The size the table's text is set in."""
+    return pick(table.font_half_points, style_half_points(table, styles), TABLE_HALF_POINTS)
+
+
+def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles | None = None) -> list[int]:
     """Each column's width in twips, from the widest word and the widest line of its cells; `text_width_cm` is
-    the template's text width, the width of a table of total_cm "text"."""
+    the template's text width, the width of a table of total_cm "text"; `styles` the template's."""
     count = max((sum(c.span for c in row.cells) for row in table.rows), default=0)
     mins = [table.min_cm.get(i, 0.0) * TWIPS_PER_CM for i in range(count)]
     maxs = list(mins)
@@ -26,7 +42,7 @@ def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM) -> list[int]:
     for row in table.rows:
         column = 0
         for cell in row.cells:
-            font = Font(cell.bold or row.bold or row.header, table.font_half_points)
+            font = Font(cell.bold or row.bold or row.header, half_points(table, styles))
             word = max((measure.width(x, font) for x in measure.words(cell.text)), default=0.0) + 2 * CELL_MARGIN
             line = measure.width(cell.text, font) + 2 * CELL_MARGIN
             if cell.span == 1:
@@ -48,9 +64,10 @@ def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM) -> list[int]:
     return distribute(mins, maxs, total, table.uniform)
 
 
-def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM) -> etree._Element:
-    """The table as a w:tbl, its columns sized by `widths`."""
-    sizes = widths(table, text_width_cm)
+def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles | None = None) -> etree._Element:
+    """The table as a w:tbl, its columns sized by `widths`. Only what the template's styles do not give is set on
+    the runs: a size other than the style's, bold other than the style's header row."""
+    sizes = widths(table, text_width_cm, styles)
     tbl = el("tbl")
     look = el("tblLook", {"val": "04A0", "firstRow": "1", "lastRow": "0", "firstColumn": "0",
                           "lastColumn": "0", "noHBand": "1", "noVBand": "1"})
@@ -62,12 +79,15 @@ def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM) -> etree._Elemen
     for width in sizes:
         grid.append(el("gridCol", {"w": str(width)}))
     tbl.append(grid)
+    size = half_points(table, styles) if half_points(table, styles) != style_half_points(table, styles) else None
+    header_bold = styles is not None and styles.first_row_bold.get(table.style, False)
     for row in table.rows:
-        tbl.append(_row(table, row, sizes))
+        tbl.append(_row(row, sizes, size, header_bold, table.text_style))
     return tbl
 
 
-def _row(table: Table, row: Row, widths: list[int]) -> etree._Element:
+def _row(row: Row, widths: list[int], size: int | None, header_bold: bool, text_style: str | None
+         ) -> etree._Element:
     tr = el("tr")
     tr_pr = el("trPr", None, el("cantSplit"))
     if row.header:
@@ -85,28 +105,25 @@ def _row(table: Table, row: Row, widths: list[int]) -> etree._Element:
         if fill:
             tc_pr.append(el("shd", {"val": "clear", "color": "auto", "fill": fill}))
         tc.append(tc_pr)
-        styled = table.text_style is not None
-        bold = cell.bold or row.bold or (row.header and not styled)
+        bold = cell.bold or row.bold or (row.header and not header_bold)
         p = paragraph(None, run(cell.text, bold=bold) if cell.text else run(""))
         ppr = el("pPr")
-        if table.text_style is not None:
-            ppr.append(el("pStyle", {"val": table.text_style}))
+        if text_style is not None:
+            ppr.append(el("pStyle", {"val": text_style}))
         if row.keep_with_next or row.header:
             ppr.append(el("keepNext"))
         if cell.align:
             ppr.append(el("jc", {"val": cell.align}))
+        if size is not None:
+            ppr.append(el("rPr", None, el("sz", {"val": str(size)})))
+            for r in p.findall(f"{{{p.nsmap['w']}}}r"):
+                rpr = r.find(f"{{{p.nsmap['w']}}}rPr")
+                if rpr is None:
+                    rpr = el("rPr")
+                    r.insert(0, rpr)
+                rpr.append(el("sz", {"val": str(size)}))
+                rpr.append(el("szCs", {"val": str(size)}))
         p.insert(0, ppr)
         tc.append(p)
         tr.append(tc)
-        if styled:
-            continue
-        size = str(table.font_half_points)
-        ppr.append(el("rPr", None, el("sz", {"val": size})))
-        for r in p.findall(f"{{{p.nsmap['w']}}}r"):
-            rpr = r.find(f"{{{p.nsmap['w']}}}rPr")
-            if rpr is None:
-                rpr = el("rPr")
-                r.insert(0, rpr)
-            rpr.append(el("sz", {"val": size}))
-            rpr.append(el("szCs", {"val": size}))
     return tr

@@ -7,7 +7,7 @@ import functools
 import html
 import io
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,9 +79,11 @@ _EXPORT_HINT = "restore it from the built-in edition with 'agreement templates e
 
 
 def check_template(
-    path: Path, provided: Collection[str], *, required_styles: Collection[str] = REQUIRED_STYLES
+    path: Path, provided: Collection[str], *, required_styles: Collection[str] = REQUIRED_STYLES,
+    kind_styles: Mapping[str, str] | None = None,
 ) -> list[TemplateProblem]:
-    """Every problem found in the template at `path`, for a document kind that supplies `provided`."""
+    """Every problem found in the template at `path`, for a document kind that supplies `provided` and needs
+    `kind_styles` (style id -> what it is used for) besides `required_styles`."""
     try:
         if path.stat().st_size > TEMPLATE_MAX_BYTES:
             return [TemplateProblem(path.name, f"is larger than {TEMPLATE_MAX_BYTES // MB} MB; a template is far smaller: "
@@ -89,17 +91,19 @@ def check_template(
         data = path.read_bytes()
     except OSError as exc:
         return [TemplateProblem(path.name, f"cannot be opened as a Word file: {exc}")]
-    return list(_check(path.name, data, frozenset(provided), tuple(required_styles)))
+    return list(_check(path.name, data, frozenset(provided), tuple(required_styles), tuple((kind_styles or {}).items())))
 
 
 # What checking a template found, by the template's name and bytes and what was asked: `agreement watch` and
 # `agreement diff` check the same templates again and again in one process. The answer depends on nothing else.
 @functools.lru_cache(maxsize=32)
-def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tuple[str, ...]) -> tuple[TemplateProblem, ...]:
-    return tuple(_problems(name, data, provided, required_styles))
+def _check(name: str, data: bytes, provided: frozenset[str], required_styles: tuple[str, ...],
+           kind_styles: tuple[tuple[str, str], ...] = ()) -> tuple[TemplateProblem, ...]:
+    return tuple(_problems(name, data, provided, required_styles, dict(kind_styles)))
 
 
-def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str]) -> list[TemplateProblem]:
+def _problems(name: str, data: bytes, provided: Collection[str], required_styles: Collection[str],
+              kind_styles: Mapping[str, str]) -> list[TemplateProblem]:
     stream = io.BytesIO(data)
     try:
         with open_zip_bounded(data, max_bytes=TEMPLATE_MAX_BYTES) as package:  # before any library reads it whole
@@ -117,7 +121,7 @@ def _problems(name: str, data: bytes, provided: Collection[str], required_styles
     for part in parts:
         checker.check_part(part)
     messages = checker.messages()
-    messages += _style_messages(tpl, required_styles)
+    messages += _style_messages(tpl, [*required_styles, *kind_styles], {**_USES, **kind_styles})
     return [TemplateProblem(name, m) for m in dict.fromkeys(messages)]  # a text box's fallback copy repeats its tags
 
 
@@ -358,7 +362,7 @@ def _excerpt(text: str, width: int = 40) -> str:
 # -- styles ----------------------------------------------------------------
 
 
-def _style_messages(tpl: DocxTemplate, required: Collection[str]) -> list[str]:
+def _style_messages(tpl: DocxTemplate, required: Collection[str], uses: Mapping[str, str]) -> list[str]:
     styles: dict[str, str] = {}  # style id -> the name Word stores
     rel = next((r for r in tpl.docx.part.rels.values() if r.reltype == RT.STYLES and not r.is_external), None)
     if rel is not None:
@@ -375,7 +379,7 @@ def _style_messages(tpl: DocxTemplate, required: Collection[str]) -> list[str]:
         if style_id in styles:
             continue
         name = _display_name(style_id)
-        use = _USES.get(style_id, "the renderer uses it")
+        use = uses.get(style_id, "the renderer uses it")
         message = f"style '{style_id}' ({name}) is missing; {use}; {_EXPORT_HINT}"
         other = by_name.get(name.casefold())
         if other is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import poppler
+from tests.conftest import CORPUS, poppler
 
 PAGE_HEIGHT = 842.0  # A4, in points
 TOP, BOTTOM = 1417 / 20, 1247 / 20  # the templates' page margins, in points: the body lies between them
@@ -72,7 +72,7 @@ def half_empty_pages(pdf: Path) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize("area", ["built", "built_solhaven", "built_ringparken"])
+@pytest.mark.parametrize("area", CORPUS)
 def test_no_page_is_half_empty(area: str, request: pytest.FixtureRequest) -> None:
     result = request.getfixturevalue(area)
     checked = 0

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from agreement.model.budget import compute
 from agreement.outputs import loprofile
 from agreement.outputs.pdf import find_soffice
 from agreement.outputs.xlsx import write_budget
-from tests.conftest import SAMPLE, SOLHAVEN, replace_line
+from tests.conftest import SAMPLE, SOLHAVEN, pdf_text, replace_line
 
 CSV_RAW_VALUES = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false"
 
@@ -31,22 +32,25 @@ def _xlsx(built) -> Path:
 
 
 @pytest.fixture(scope="module")
-def recalculated(built, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[str]]]:
-    """The sample's budget workbook, and a copy without its cached values, opened by LibreOffice Calc (which
-    computes every formula) and saved as CSV: file stem -> rows. One Calc run converts both."""
+def recalculated(built, built_solhaven, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[list[str]]]:
+    """The sample's budget workbook, and copies of the sample's and Solhaven's without their cached values, opened
+    by LibreOffice Calc (which computes every formula) and saved as CSV: file stem -> rows. One Calc run converts
+    them all."""
     out = tmp_path_factory.mktemp("recalculated")
     xlsx = _xlsx(built)
     bare = out / "bare.xlsx"
     _without_cached_values(xlsx, bare)
+    _without_cached_values(_xlsx(built_solhaven), out / "solhaven-bare.xlsx")
     soffice = find_soffice()
     assert soffice is not None
     with tempfile.TemporaryDirectory() as profile:
         loprofile.prepare(Path(profile), soffice)  # as the build's own profiles: no first-start graphics tests
         subprocess.run([soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(out), str(xlsx), str(bare)],
+                        "--convert-to", CSV_RAW_VALUES, "--outdir", str(out), str(xlsx), str(bare),
+                        str(out / "solhaven-bare.xlsx")],
                        check=True, capture_output=True, timeout=300)
     grids = {}
-    for stem in (xlsx.stem, bare.stem):
+    for stem in (xlsx.stem, bare.stem, "solhaven-bare"):
         with (out / f"{stem}.csv").open(encoding="utf-8") as fh:
             grids[stem] = list(csv.reader(fh))
     return grids
@@ -74,6 +78,39 @@ def test_formula_values_equal_the_computed_budget(built, recalculated: dict[str,
         assert [int(v) for v in rows[label][:5]] == group.totals + [group.total]
     assert [int(v) for v in rows["Difference (finansiering minus udgifter)"][:5]] == [0] * 5
     assert rows["Tilskud fra Landsbyggefonden (LBF), andel af udgifterne"][0] == "75%"
+
+
+def _tenths(percent: str) -> int:
+    """A share as the workbook or the PDF shows it ('12.4%' from Calc, '12,4 %' from the PDF) in tenths of a percent."""
+    return round(float(percent.replace(",", ".").rstrip("% \u00a0")) * 10)
+
+
+@pytest.mark.parametrize("area", ["sample", "solhaven"])
+def test_the_workbook_shows_the_shares_the_pdf_shows_and_they_add_up(area: str, built, built_solhaven,
+                                                                      recalculated: dict[str, list[list[str]]]) -> None:
+    result, folder, stem = (built, SAMPLE, "bare") if area == "sample" else (built_solhaven, SOLHAVEN, "solhaven-bare")
+    budget = compute(load_content(folder))
+    grid = recalculated[stem]  # Calc's values of the formulas: the copy has no cached values to show instead
+    header = next(row for row in grid if row and row[0] == "Finansiering")
+    rows = {row[0]: row for row in grid if row and row[0]}
+    share = header.index("Andel")
+    workbook = {line.label: _tenths(rows[line.label][share]) for line in budget.financing}
+
+    (doc,) = [d for d in result.documents if d.kind == "budget"]
+    lines = pdf_text(result.out_dir / doc.files["pdf"], "-layout").splitlines()
+    pdf = {}
+    for line in budget.financing:
+        (text,) = [t for t in lines if t.strip().startswith(line.label)]
+        pdf[line.label] = _tenths(re.findall(r"(\d+,\d)\s%", text)[-1])
+    (total,) = [t for t in lines if t.strip().startswith("Finansiering i alt")]
+
+    assert workbook == pdf
+    assert sum(workbook.values()) == _tenths(rows["Finansiering i alt"][share]) == _tenths(re.findall(r"(\d+,\d)\s%", total)[-1]) == 1000
+    # the area is one where rounding each share on its own would show them adding up to more or less than 100,0 %
+    one_by_one = [int(Fraction(line.total * 1000, budget.expense_total) + Fraction(1, 2)) for line in budget.financing]
+    assert sum(one_by_one) != 1000
+    grant = rows[f"Tilskud fra {budget.grantor}, andel af udgifterne"][1]
+    assert _tenths(grant) == sum(workbook[budget.financing[i].label] for i in budget.grant_lines)
 
 
 def test_a_label_starting_with_equals_stays_text(content: Path, tmp_path: Path) -> None:
@@ -156,12 +193,15 @@ def test_cached_totals_and_shares_equal_the_model(folder: Path, tmp_path: Path) 
     assert values("Difference (finansiering minus udgifter)") == [0] * (years + 1)
     for group in budget.groups:
         assert values(f"I alt, {group.name[:1].lower()}{group.name[1:]}") == group.totals + [group.total]
-    for line in budget.financing:
+    for line, shown in zip(budget.financing, budget.financing_shares(), strict=True):
         row = labels[line.label]
         assert ws.cell(row=row, column=years + 2).value == line.total
-        assert ws.cell(row=row, column=years + 3).value == pytest.approx(float(budget.share(line.total)))
+        assert ws.cell(row=row, column=years + 3).value == pytest.approx(shown / 1000)  # the share the PDF shows
+        assert ws.cell(row=row, column=years + 4).value == pytest.approx(float(budget.share(line.total)))  # exact
     grant = labels[f"Tilskud fra {budget.grantor}, andel af udgifterne"]
-    assert ws.cell(row=grant, column=2).value == pytest.approx(float(budget.share(budget.grant_total)))
+    assert ws.cell(row=grant, column=2).value == pytest.approx(budget.grant_share() / 1000)
+    local = labels["Lokal medfinansiering, andel af udgifterne"]
+    assert ws.cell(row=local, column=2).value == pytest.approx(budget.local_share() / 1000)
 
 
 def _without_cached_values(src: Path, dst: Path) -> None:
@@ -179,9 +219,11 @@ def _without_cached_values(src: Path, dst: Path) -> None:
             zout.writestr(name, data)
 
 
-def test_libreoffice_calculates_every_cached_value(built, recalculated: dict[str, list[list[str]]]) -> None:
-    xlsx = _xlsx(built)
-    grid = recalculated["bare"]
+@pytest.mark.parametrize("area", ["sample", "solhaven"])  # Solhaven's two equal co-financiers tie for a rest
+def test_libreoffice_calculates_every_cached_value(area: str, built, built_solhaven,
+                                                   recalculated: dict[str, list[list[str]]]) -> None:
+    xlsx = _xlsx(built if area == "sample" else built_solhaven)
+    grid = recalculated["bare" if area == "sample" else "solhaven-bare"]
     ws = load_workbook(xlsx, data_only=True).active
     formulas = load_workbook(xlsx).active
     checked = 0
@@ -191,7 +233,9 @@ def test_libreoffice_calculates_every_cached_value(built, recalculated: dict[str
                 continue
             shown = grid[cell.row - 1][cell.column - 1]
             calculated = float(shown[:-1]) / 100 if shown.endswith("%") else float(shown)
-            assert ws[cell.coordinate].value == pytest.approx(calculated, abs=1e-3 if shown.endswith("%") else 0), \
+            # Calc writes 15 significant digits: amounts come out exact, shares and rests to their last digits
+            exact = not shown.endswith("%") and calculated.is_integer()
+            assert ws[cell.coordinate].value == pytest.approx(calculated, abs=0 if exact else 1e-12, rel=0 if exact else 1e-12), \
                 cell.coordinate
             checked += 1
     assert checked > 40

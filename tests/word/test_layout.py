@@ -15,7 +15,8 @@ from agreement.word.ooxml import el, paragraph, run, w
 from agreement.word.tables import widths as table_widths
 
 # The Word files of the shared builds (tests/conftest.py) of the sample and the two test areas.
-BUILDS = {"sample": "built", "solhaven": "built_solhaven", "ringparken": "built_ringparken"}
+BUILDS = {"sample": "built", "solhaven": "built_solhaven", "ringparken": "built_ringparken", "skovparken": "built_skovparken",
+          "long-area": "built_long_area"}
 
 
 @pytest.fixture(scope="module", params=sorted(BUILDS))
@@ -41,11 +42,18 @@ def test_no_word_is_wider_than_its_column(docx_build: list[Path]) -> None:
 
 def test_table_rows_never_split_and_long_tables_are_not_chained(docx_build: list[Path]) -> None:
     for path in docx_build:
-        body, _ = _parts(path)
+        body, styles = _parts(path)
         for tbl in body.iter(w("tbl")):
             rows = tbl.findall(w("tr"))
             assert all(tr.find(f"{w('trPr')}/{w('cantSplit')}") is not None for tr in rows), path.name
-            if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is None or len(rows) < 8:
+            if tbl.find(f"{w('tblPr')}/{w('tblStyle')}") is None:
+                continue
+            body_rows = [tr for tr in rows if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None]
+            page = layout.text_height(body.find(w("body")))
+            high = layout.estimated_height(layout.TableLayout(tbl, styles)) > layout.SHORT_TABLE_SHARE * page
+            if len(body_rows) <= layout.SHORT_TABLE and not high:
+                kept = [any(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in tr.iter(w("p"))) for tr in rows]
+                assert all(kept[:-1]), f"{path.name}: a short table does not move as a whole"
                 continue
             kept = [any(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for p in tr.iter(w("p"))) for tr in rows]
             assert not all(kept[:-1]), f"{path.name}: a long table is chained with keepNext into one block"
