@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
 from agreement import editions
 from agreement.errors import display_path
 from agreement.files import write_atomic
+from agreement.resources import EDITOR_SCHEMAS
+from agreement.scaffold import schema_line, write_editor_schemas
 from agreement.scaffold.goals import baseline_block
 from agreement.source.yamlload import YamlDocument, load_yaml
 
@@ -35,6 +38,33 @@ def upgrade(content: Path) -> list[str]:
         if added:
             write_atomic(path, text.encode("utf-8"))
             report.append(f"{display_path(path)}: ids given to {added} delmål indicator(s)")
+    report.extend(_editor_help(content))
+    return report
+
+
+# Any schema line, wherever it pointed (the package on the machine that ran `init`, ../agreement/schemas, ...).
+_MODELINE = re.compile(r"^# yaml-language-server: \$schema=\S*$")
+
+
+def _editor_help(content: Path) -> list[str]:
+    """Refresh the schemas in .schemas/ to this agreement's, and point every content file's schema line at them."""
+    from agreement.documents.builtin import KINDS
+    from agreement.documents.loader import FOLLOW_UP
+
+    report = []
+    changed = write_editor_schemas(content)
+    if changed:
+        report.append(f"{display_path(content / EDITOR_SCHEMAS)}: the schemas editors check with were brought up to date "
+                      f"({len(changed)} file(s))")
+    sources: list[tuple[str, str | Path]] = [(k.source, k.schema) for k in KINDS if k.reads_content]
+    for source, schema in [*sources, (FOLLOW_UP.source, FOLLOW_UP.schema)]:
+        for path in sorted(content.glob(source)):
+            text = path.read_text(encoding="utf-8")
+            first, newline, rest = text.partition("\n")
+            line = schema_line(path.relative_to(content).as_posix(), schema)
+            if _MODELINE.match(first) and first != line:
+                write_atomic(path, (line + newline + rest).encode("utf-8"))
+                report.append(f"{display_path(path)}: the schema line now names {line.split('=', 1)[1]} in the content folder")
     return report
 
 
