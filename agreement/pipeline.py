@@ -249,13 +249,15 @@ def _reads(context: dict[str, Any], content_root: Path) -> dict[str, Any]:
     from agreement.documents.blocks import BudgetChart, Diagram, Markdown, Table, TrendChart, blocks
     from agreement.files import file_identity, sha256_file
     from agreement.publish.cache import CACHE_DIR
+    from agreement.resources import EDITOR_SCHEMAS
     from agreement.word.diagram import graphviz_version
 
     found = list(blocks(context))
     reads: dict[str, Any] = {}
     if any(isinstance(b, Markdown) and "![" in (b.text or "") for b in found):
         reads["figures"] = {str(path.relative_to(content_root)): sha256_file(path) for path in sorted(content_root.rglob("*"))
-                            if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts}
+                            if path.is_file() and path.suffix not in (".yaml", ".yml") and CACHE_DIR not in path.parts
+                            and EDITOR_SCHEMAS not in path.relative_to(content_root).parts}
     if any(isinstance(b, Diagram) for b in found):
         reads["graphviz"] = graphviz_version()  # not the drawing: an unchanged build runs no Graphviz
     if any(isinstance(b, (Table, TrendChart, BudgetChart)) for b in found):

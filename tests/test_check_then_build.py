@@ -305,7 +305,7 @@ def test_an_adobe_cmyk_jpeg_passes_the_check_and_builds(built_docx, tmp_path: Pa
     """The issue's example end to end: a JPEG with Adobe's header and no JFIF or Exif one, from a print workflow."""
     content = tmp_path / "content"
     shutil.copytree(SAMPLE, content)
-    (content / "figurer").mkdir()
+    (content / "figurer").mkdir(exist_ok=True)  # the sample has its stand-ins there
     cmyk = _jpeg_corpus()["adobe-cmyk.jpg"]
     (content / "figurer" / "tryk.jpg").write_bytes(cmyk)
     add_figure(content, '![Et billede fra trykkeriet](figurer/tryk.jpg "Trykfil")')

@@ -10,15 +10,12 @@ import pytest
 
 from agreement.documents.builtin import KINDS
 from agreement.documents.loader import FOLLOW_UP, load_content
-from tests.conftest import RINGPARKEN, ROOT, SAMPLE, SOLHAVEN
+from tests.conftest import LONG_AREA, RINGPARKEN, ROOT, SAMPLE, SKOVPARKEN, SOLHAVEN
 
 SCHEMAS = ROOT / "agreement" / "schemas"
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
-CONTENT_FILES = sorted(
-    [*SAMPLE.glob("*.yaml"), *SAMPLE.glob("delaftaler/*.yaml"), *SAMPLE.glob("opfoelgning/*.yaml"), *SOLHAVEN.rglob("*.yaml"),
-     *RINGPARKEN.rglob("*.yaml")],
-    key=lambda p: str(p),
-)
+AREAS = [SAMPLE, SOLHAVEN, RINGPARKEN, SKOVPARKEN, LONG_AREA]
+CONTENT_FILES = sorted([path for area in AREAS for path in area.rglob("*.yaml")], key=lambda p: str(p))
 
 
 def _kind(path: Path) -> str:
@@ -43,16 +40,25 @@ def test_the_content_files_are_found() -> None:
 
 
 @pytest.mark.parametrize("path", CONTENT_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_first_line_names_the_schema_of_its_kind(path: Path) -> None:
+def test_first_line_names_the_schema_of_its_kind_in_the_content_folder(path: Path) -> None:
     first = path.read_text(encoding="utf-8").split("\n", 1)[0]
     match = MODELINE.match(first)
     assert match, f"{path.relative_to(ROOT)} must start with '# yaml-language-server: $schema=<relative path>'"
     relative = match["path"]
     assert not Path(relative).is_absolute() and "\\" not in relative
     schema = (path.parent / relative).resolve()
+    area = next(a for a in AREAS if path.is_relative_to(a))
+    # In the content folder's own .schemas/, so the line holds wherever the folder is moved or copied.
+    assert schema == (area / ".schemas" / f"{_kind(path)}.schema.json").resolve(), relative
     assert schema.is_file(), f"{relative} does not exist next to {path.relative_to(ROOT)}"
-    assert schema == (SCHEMAS / f"{_kind(path)}.schema.json").resolve()
     assert json.loads(schema.read_text(encoding="utf-8"))["$schema"].startswith("https://json-schema.org/")
+
+
+@pytest.mark.parametrize("area", AREAS, ids=lambda p: p.name)
+def test_the_schemas_in_the_content_folder_are_the_packages(area: Path) -> None:
+    copies = {p.name: p.read_bytes() for p in (area / ".schemas").glob("*")}
+    assert copies == {p.name: p.read_bytes() for p in SCHEMAS.glob("*.schema.json")}, (
+        f"run: agreement upgrade --content {area.relative_to(ROOT)}")
 
 
 @pytest.mark.parametrize("folder", [SAMPLE, SOLHAVEN, RINGPARKEN], ids=["sample", "solhaven", "ringparken"])

@@ -65,13 +65,15 @@ def test_a_wheel_installed_elsewhere_builds_the_sample(tmp_path: Path, built) ->
     with zipfile.ZipFile(work / "build" / "kommissorium.docx") as z:
         assert "senest to uger før mødet" in z.read("word/document.xml").decode()
 
-    # `init` from the installed package: its files name the installed package's schemas, and they check.
+    # `init` from the installed package: its files name copies of the installed package's schemas in the new folder,
+    # and they check.
     result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "init", "nyt"],
                             cwd=work, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     first = (work / "nyt" / "strategic.yaml").read_text(encoding="utf-8").split("\n", 1)[0]
     schema = (work / "nyt" / first.removeprefix("# yaml-language-server: $schema=")).resolve()
-    assert schema == (Path(site) / "agreement" / "schemas" / "strategic.schema.json").resolve()
+    assert schema == (work / "nyt" / ".schemas" / "strategic.schema.json").resolve()
+    assert schema.read_bytes() == (Path(site) / "agreement" / "schemas" / "strategic.schema.json").read_bytes()
     result = subprocess.run([str(python), "-c", "from agreement.cli import main; main()", "check", "--content", "nyt"],
                             cwd=work, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr

@@ -100,8 +100,14 @@ def test_docx_structure(built) -> None:
 
     assert len(body.findall(f".//{W}hyperlink")) >= 2
     assert "http://driftsstoette.lbf.dk" in rels and "https://www.dst.dk/da/Statistik/nyt/NytHtml?cid=30304" in rels
-    assert len(media) == 1 and media[0].endswith(".png")
-    docpr = body.find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    # The organisation diagram and the three stand-ins for the seed's lost maps and flower, all as PNG.
+    assert len(media) == 4 and all(m.endswith(".png") for m in media)
+    pictures = body.findall(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    stand_ins = [p for p in pictures if p.get("name", "").startswith("eksempel-")]
+    assert [p.get("name") for p in stand_ins] == ["eksempel-kort-jernbanen.png", "eksempel-kort-boligtyper.png",
+                                                  "eksempel-blomsten.png"]
+    assert all(p.get("descr").startswith("Eksempel, en skitse og ikke ") for p in stand_ins)
+    (docpr,) = [p for p in pictures if p not in stand_ins]
     # The alt text describes the diagram's structure, not only its caption.
     assert docpr.get("descr").startswith("Organisationsdiagram for den boligsociale indsats i Albertslund. Øverst "
                                          "bestyrelsen (Albertslund Kommune, AKB Albertslund")

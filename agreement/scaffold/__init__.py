@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -11,8 +10,9 @@ from pathlib import Path
 
 from agreement.documents.registry import DocumentKind, Registry
 from agreement.errors import PublishError, UsageError, display_path
+from agreement.files import write_atomic
 from agreement.i18n import _
-from agreement.resources import SCHEMAS
+from agreement.resources import EDITOR_SCHEMAS, SCHEMAS
 
 SCAFFOLD = Path(str(files(__name__)))
 MODELINE = "# yaml-language-server: $schema={path}"
@@ -40,9 +40,9 @@ def scaffold_files(registry: Registry | None = None) -> list[tuple[str, Document
 def init_content(target: Path, *, edition: str | None = None, registry: Registry | None = None) -> list[Path]:
     """Write a new content folder at `target` (new, or an empty folder) and return the files written.
 
-    Every file starts with the line naming its schema in this installed package, so editors check it while
-    it is typed. All files appear at once or not at all: they are written into a hidden folder beside
-    `target`, which is then renamed.
+    Every file starts with the line naming its schema, copied into the folder's .schemas/ so that editors check
+    it while it is typed wherever the folder is moved. All files appear at once or not at all: they are written
+    into a hidden folder beside `target`, which is then renamed.
     """
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise PublishError(_("{folder} already exists and is not an empty folder, so nothing was written; give the name of a new "
@@ -55,9 +55,8 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
         text = (SCAFFOLD / name).read_text(encoding="utf-8")
         if edition is not None:
             text = _with_edition(text, edition)
-        destination = final / name
-        texts[name] = MODELINE.format(path=_schema_reference(kind.schema, destination.parent)) + "\n" + text
-    texts.update(_first_follow_up(texts, final))
+        texts[name] = schema_line(name, kind.schema) + "\n" + text
+    texts.update(_first_follow_up(texts))
     final.parent.mkdir(parents=True, exist_ok=True)
     # Created like any new folder (not 0700 as a temporary folder would be), so the renamed folder is too.
     staging = final.parent / f".{final.name}.agreement-init-{secrets.token_hex(4)}"
@@ -67,6 +66,7 @@ def init_content(target: Path, *, edition: str | None = None, registry: Registry
             path = staging / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        write_editor_schemas(staging, [kind.schema for _, kind in scaffold_files(registry) if isinstance(kind.schema, Path)])
         if final.is_dir():
             _fill(final, staging)  # an empty folder, perhaps the one the user is in: keep it, fill it
         else:
@@ -122,7 +122,7 @@ def _check_edition(name: str) -> None:
             name=name, suggestion=suggest(name, set(known)), editions=", ".join(known) or _("none")))
 
 
-def _first_follow_up(texts: dict[str, str], final: Path) -> dict[str, str]:
+def _first_follow_up(texts: dict[str, str]) -> dict[str, str]:
     """opfoelgning/<the period's first year>.yaml for the edition strategic.yaml names, when it names one."""
     from agreement import editions
     from agreement.documents.loader import FOLLOW_UP
@@ -133,14 +133,32 @@ def _first_follow_up(texts: dict[str, str], final: Path) -> dict[str, str]:
     if edition is None or start is None:
         return {}
     name = f"opfoelgning/{start[1]}.yaml"
-    modeline = MODELINE.format(path=_schema_reference(FOLLOW_UP.schema, (final / name).parent))
-    return {name: modeline + "\n" + follow_up_file(editions.find(edition["name"]), int(start[1]))}
+    return {name: schema_line(name, FOLLOW_UP.schema) + "\n" + follow_up_file(editions.find(edition["name"]), int(start[1]))}
 
 
-def _schema_reference(schema_name: str | Path, folder: Path) -> str:
-    """The path from `folder` to a schema: relative where possible, else absolute; always with '/'."""
-    schema = (schema_name if isinstance(schema_name, Path) else SCHEMAS / f"{schema_name}.schema.json").resolve()
-    try:
-        return Path(os.path.relpath(schema, folder)).as_posix()
-    except ValueError:  # another drive on Windows: no relative path exists
-        return schema.as_posix()
+def schema_line(name: str, schema: str | Path) -> str:
+    """The first line of the content file `name` (relative to the content folder, '/'-separated): its schema (a
+    name in agreement/schemas or a kind's own file) in the folder's own .schemas/, by a relative path, so it holds
+    wherever the folder is moved or copied."""
+    up = "../" * name.count("/")
+    file = schema.name if isinstance(schema, Path) else f"{schema}.schema.json"
+    return MODELINE.format(path=f"{up}{EDITOR_SCHEMAS}/{file}")
+
+
+def write_editor_schemas(content: Path, extra: list[Path] | None = None) -> list[str]:
+    """Make `content`/.schemas/ hold exactly this agreement's schemas (and `extra` ones); return the names written
+    or removed."""
+    folder = content / EDITOR_SCHEMAS
+    folder.mkdir(exist_ok=True)
+    wanted = {path.name: path.read_bytes() for path in [*sorted(SCHEMAS.glob("*.schema.json")), *(extra or [])]}
+    changed = []
+    for name, data in wanted.items():
+        target = folder / name
+        if not target.is_file() or target.read_bytes() != data:
+            write_atomic(target, data)
+            changed.append(name)
+    for stale in sorted(folder.glob("*.schema.json")):
+        if stale.name not in wanted:  # a schema this agreement no longer has
+            stale.unlink()
+            changed.append(stale.name)
+    return changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ from agreement import editions
 from agreement.errors import display_path
 from agreement.files import write_atomic
 from agreement.i18n import _, ngettext
+from agreement.resources import EDITOR_SCHEMAS
+from agreement.scaffold import schema_line, write_editor_schemas
 from agreement.scaffold.goals import baseline_block
 from agreement.source.yamlload import YamlDocument, load_yaml
 
@@ -38,6 +41,35 @@ def upgrade(content: Path) -> list[str]:
             write_atomic(path, text.encode("utf-8"))
             report.append(ngettext("{path}: an id given to {count} delmål indicator", "{path}: ids given to {count} delmål indicators",
                                    added).format(path=display_path(path), count=added))
+    report.extend(_editor_help(content))
+    return report
+
+
+# Any schema line, wherever it pointed (the package on the machine that ran `init`, ../agreement/schemas, ...).
+_MODELINE = re.compile(r"^# yaml-language-server: \$schema=\S*$")
+
+
+def _editor_help(content: Path) -> list[str]:
+    """Refresh the schemas in .schemas/ to this agreement's, and point every content file's schema line at them."""
+    from agreement.documents.builtin import KINDS
+    from agreement.documents.loader import FOLLOW_UP
+
+    report = []
+    changed = write_editor_schemas(content)
+    if changed:
+        report.append(ngettext("{path}: the schemas editors check with were brought up to date ({count} file)",
+                               "{path}: the schemas editors check with were brought up to date ({count} files)",
+                               len(changed)).format(path=display_path(content / EDITOR_SCHEMAS), count=len(changed)))
+    sources: list[tuple[str, str | Path]] = [(k.source, k.schema) for k in KINDS if k.reads_content]
+    for source, schema in [*sources, (FOLLOW_UP.source, FOLLOW_UP.schema)]:
+        for path in sorted(content.glob(source)):
+            text = path.read_text(encoding="utf-8")
+            first, newline, rest = text.partition("\n")
+            line = schema_line(path.relative_to(content).as_posix(), schema)
+            if _MODELINE.match(first) and first != line:
+                write_atomic(path, (line + newline + rest).encode("utf-8"))
+                report.append(_("{path}: the schema line now names {schema} in the content folder").format(
+                    path=display_path(path), schema=line.split("=", 1)[1]))
     return report
 
 

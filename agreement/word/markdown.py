@@ -154,6 +154,8 @@ class MarkdownRenderer:
         elif tok.type == "inline" and self._is_figure(tok, state):
             image = next(c for c in tok.children or [] if c.type == "image")
             assert self.figures is not None  # _is_figure says so
+            if out and out[-1].tag == w("p") and _text(out[-1]).rstrip().endswith(":"):
+                _keep_with_next(out[-1])  # "..., her markeret med orange:" never ends a page with its figure overleaf
             out.extend(figure(self.part, self.figures, unquote(str(image.attrGet("src") or "")), _plain(image),
                               " ".join(str(image.attrGet("title") or "").split()), body_style=s.body,
                               caption_style=s.caption))
@@ -299,3 +301,16 @@ def styles_for(part: DocumentPart) -> Styles:
 
 
 __all__ = ["Footnotes", "MarkdownRenderer", "Styles", "styles_for", "w"]
+
+
+def _text(p: etree._Element) -> str:
+    return "".join(t.text or "" for t in p.iter(w("t")))
+
+
+def _keep_with_next(p: etree._Element) -> None:
+    ppr = p.find(w("pPr"))
+    if ppr is None:
+        ppr = el("pPr")
+        p.insert(0, ppr)
+    # keepNext follows pStyle in the schema's sequence of pPr
+    ppr.insert(1 if ppr.find(w("pStyle")) is not None else 0, el("keepNext"))

@@ -16,6 +16,8 @@ PAGE_HEIGHT = 842.0
 BOTTOM = 1247 / 20  # the templates' bottom margin in points: lines below it are the footer
 TOP = 1417 / 20
 LONGEST_SHORT_TABLE = 15  # body rows; a table of at most this many moves as a whole
+# pdftotext writes UTF-8 without saying so in its HTML head; read otherwise, æ, ø and å match nothing in the Word file.
+_UTF8 = etree.HTMLParser(encoding="utf-8")
 
 
 def _norm(text: str) -> str:
@@ -31,7 +33,7 @@ class Line:
 
 def body_lines(pdf: Path) -> list[list[Line]]:
     """Each page's lines of text between the header and the footer, top to bottom (pdftotext -bbox-layout)."""
-    root = etree.fromstring(poppler("pdftotext", pdf, "-bbox-layout"), etree.HTMLParser())
+    root = etree.fromstring(poppler("pdftotext", pdf, "-bbox-layout"), _UTF8)
     pages = []
     for n, page in enumerate(root.iter("page")):
         found = []
@@ -66,8 +68,13 @@ def _styles_keeping(z: zipfile.ZipFile) -> set[str]:
     return kept
 
 
+# An activity's "Understøtter: delmål 2" line stays with the body below it, whatever the Word file says.
+ALWAYS_KEPT = re.compile(r"^Understøtter: ")
+
+
 def kept_paragraphs(docx: Path) -> list[str]:
-    """The text of every paragraph outside tables that is to stay with the next one (keepNext, own or by style)."""
+    """The text of every paragraph outside tables that is to stay with the next one (keepNext, own or by style),
+    and of every paragraph ALWAYS_KEPT matches."""
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml")).find(w("body"))
         styles = _styles_keeping(z)
@@ -80,7 +87,7 @@ def kept_paragraphs(docx: Path) -> list[str]:
         style = ppr.find(w("pStyle")) if ppr is not None else None
         keep = (own.get(w("val"), "true") not in ("0", "false")) if own is not None else (
             style is not None and style.get(w("val")) in styles)
-        if keep and _text(p):
+        if (keep or ALWAYS_KEPT.match(_text(p))) and _text(p):
             found.append(_text(p))
     return found
 

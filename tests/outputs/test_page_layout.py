@@ -4,16 +4,19 @@ no page under a third full but the last, no signatures alone, no diagram enlarge
 from __future__ import annotations
 
 import re
+import shutil
 import struct
 import zipfile
 from pathlib import Path
 
 import pytest
+from docx import Document
 from lxml import etree
 
+from agreement.pipeline import build
 from agreement.word import layout
 from agreement.word.ooxml import w
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, SAMPLE, copy_build
 from tests.outputs.pagelayout import BOTTOM, PAGE_HEIGHT, TOP, body_lines, kept_paragraphs, short_tables, split_tables, stranded
 from tests.outputs.test_page_fill import _grey_pages, body_fill
 
@@ -32,6 +35,49 @@ def test_no_heading_or_activity_title_ends_a_page(area: str, request: pytest.Fix
     for pdf, docx in _documents(request, area):
         assert kept_paragraphs(docx), docx.name  # the check sees the headings it is about
         assert stranded(pdf, docx) == [], pdf.name
+
+
+@pytest.mark.parametrize("area", CORPUS)
+def test_the_check_sees_every_activity_title_and_its_understoetter_line(area: str, request: pytest.FixtureRequest) -> None:
+    for _, docx in _documents(request, area):
+        if docx.name.startswith("delaftale-"):
+            kept = kept_paragraphs(docx)
+            supports = [p.text for p in Document(str(docx)).paragraphs if p.text.startswith("Understøtter: ")]
+            assert supports and set(supports) <= set(kept), docx.name
+            i = kept.index(supports[0])
+            assert i > 0 and kept[i + 1] == "Formål", docx.name  # kept: the title before it, the heading after it
+
+
+def test_an_activity_title_and_its_understoetter_line_never_end_a_page(built, tmp_path: Path) -> None:
+    """Eighteen activities with purposes of one to eighteen sentences put the next activity's title at every height
+    of a page; without keep-with-next on the Understøtter line, "Fremskudt rådgivning" and "Understøtter: delmål 2"
+    ended page 13 with their body overleaf."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE, content)
+    path = content / "delaftaler" / "beskaeftigelse.yaml"
+    sentence = "Beboerne mødes hver uge, og medarbejderne følger op på hver enkelt deltagers plan og næste skridt."
+    extra = "".join(f"""
+  - id: ekstra-{n}
+    navn: Ekstra aktivitet {n}
+    delmål:
+      - jobparathed
+    formål: |
+      {" ".join([sentence] * n)}
+    målgruppe: |
+      Ledige beboere.
+    indhold: |
+      Forløb i små hold.
+    ansvarlig: abc
+""" for n in range(1, 19))
+    marker = "\n  - id: fremskudt-raadgivning\n"
+    text = path.read_text(encoding="utf-8")
+    assert marker in text
+    path.write_text(text.replace(marker, extra + marker), encoding="utf-8")
+    result = build(content, copy_build(built.out_dir, tmp_path / "out"))
+    (doc,) = [d for d in result.documents if d.files["docx"] == "delaftale-beskaeftigelse.docx"]
+    pdf, docx = result.out_dir / doc.files["pdf"], result.out_dir / doc.files["docx"]
+    assert len(body_lines(pdf)) > 10
+    assert stranded(pdf, docx) == []
 
 
 @pytest.mark.parametrize("area", CORPUS)

@@ -176,6 +176,18 @@ def test_a_figure_file_counts_in_the_key_of_a_text_that_shows_it(tmp_path: Path)
     assert _reads({"text": Markdown("Ingen figur")}, tmp_path) == plain
 
 
+def test_the_schemas_for_editors_count_in_no_key(tmp_path: Path) -> None:
+    (tmp_path / "figurer").mkdir()
+    (tmp_path / "figurer" / "kort.png").write_bytes(b"one")
+    (tmp_path / ".schemas").mkdir()
+    (tmp_path / ".schemas" / "strategic.schema.json").write_text("{}", encoding="utf-8")
+    text = "![Kort over området](figurer/kort.png)"
+    before = _reads({"text": Markdown(text)}, tmp_path)
+    # `agreement upgrade` brings them up to date: no document is made again for that.
+    (tmp_path / ".schemas" / "strategic.schema.json").write_text('{"type": "object"}', encoding="utf-8")
+    assert _reads({"text": Markdown(text)}, tmp_path) == before
+
+
 def test_a_file_in_a_key_counts_by_its_bytes_and_fractions_by_their_value(tmp_path: Path) -> None:
     form = tmp_path / "indberetningsskema.xlsx"
     form.write_bytes(b"LBF's form")

@@ -19,6 +19,7 @@ from agreement.errors import PublishError, UsageError
 from agreement.pipeline import build
 from agreement.resources import SCHEMAS
 from agreement.scaffold import SCAFFOLD, init_content, scaffold_files
+from agreement.scaffold.upgrade import upgrade
 from tests.conftest import run_cli, snapshot
 
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")
@@ -64,14 +65,13 @@ def test_init_output_builds_every_document_as_docx(tmp_path: Path) -> None:
 
 
 def test_every_file_is_a_draft_with_placeholders_and_names_its_schema(tmp_path: Path) -> None:
-    # Far from this checkout, so the schema line must climb out of tmp_path into the package.
     written = init_content(tmp_path / "a" / "b" / "nyt")
     by_name = {name: kind.schema for name, kind in scaffold_files()}
     by_name["opfoelgning/2027.yaml"] = FOLLOW_UP.schema  # the first follow-up, made for the period's first year
     assert sorted(p.relative_to(tmp_path / "a" / "b" / "nyt").as_posix() for p in written) == sorted(by_name)
     for path in written:
         schema = by_name[path.relative_to(tmp_path / "a" / "b" / "nyt").as_posix()]
-        assert _schema_of(path) == (SCHEMAS / f"{schema}.schema.json").resolve()
+        assert _schema_of(path) == (tmp_path / "a" / "b" / "nyt" / ".schemas" / f"{schema}.schema.json").resolve()
         text = path.read_text(encoding="utf-8")
         assert yaml.safe_load(text)["status"] == "udkast"
         assert "[Skriv her" in text or "[Aktivitetens navn]" in text or path.name == "budget.yaml"
@@ -185,14 +185,42 @@ def test_a_failure_while_writing_leaves_nothing_behind(tmp_path: Path, monkeypat
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_the_schema_line_is_absolute_when_no_relative_path_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def no_relative_path(path, start=None):
-        raise ValueError("path is on mount 'C:', start on mount 'D:'")
+def test_the_schema_lines_hold_wherever_the_folder_is_moved_or_copied(tmp_path: Path) -> None:
+    written = init_content(tmp_path / "here" / "nyt")
+    names = [p.relative_to(tmp_path / "here" / "nyt") for p in written]
+    moved = tmp_path / "elsewhere" / "deeper" / "omraade"
+    moved.parent.mkdir(parents=True)
+    (tmp_path / "here" / "nyt").rename(moved)
+    # Another machine: the package is not where it was installed here, and the folder lies at another depth.
+    other = tmp_path / "other-machine" / "omraade"
+    shutil.copytree(moved, other)
+    shutil.rmtree(moved)
+    for name in names:
+        schema = _schema_of(other / name)
+        assert schema.is_relative_to(other / ".schemas"), name
+        assert schema.read_bytes() == (SCHEMAS / schema.name).read_bytes(), name
+    assert run_cli(["check", "--content", "omraade"], cwd=other.parent).returncode == 0
 
-    monkeypatch.setattr(agreement.scaffold.os.path, "relpath", no_relative_path)
-    written = init_content(tmp_path / "nyt")
-    first = written[0].read_text(encoding="utf-8").split("\n", 1)[0]
-    assert first == f"# yaml-language-server: $schema={(SCHEMAS / 'strategic.schema.json').resolve().as_posix()}"
+
+def test_upgrade_refreshes_the_schemas_and_points_old_schema_lines_at_them(tmp_path: Path) -> None:
+    content = tmp_path / "nyt"
+    init_content(content)
+    assert upgrade(content) == []  # what init writes is current
+    strategic = content / "strategic.yaml"
+    # What init wrote before: a path climbing to the package of the machine that ran it.
+    old = "# yaml-language-server: $schema=../../../../home/anna/.venv/lib/python3.11/site-packages/agreement/schemas/strategic.schema.json"
+    strategic.write_text(old + "\n" + strategic.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    (content / ".schemas" / "budget.schema.json").unlink()
+    (content / ".schemas" / "delaftale.schema.json").write_text("{}", encoding="utf-8")  # an older agreement's
+    (content / ".schemas" / "fjernet.schema.json").write_text("{}", encoding="utf-8")  # one this agreement dropped
+    result = run_cli(["upgrade", "--content", "nyt"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "the schemas editors check with were brought up to date (3 file(s))" in result.stdout
+    assert "strategic.yaml: the schema line now names .schemas/strategic.schema.json" in result.stdout
+    assert strategic.read_text(encoding="utf-8").split("\n", 1)[0] == "# yaml-language-server: $schema=.schemas/strategic.schema.json"
+    assert {p.name: p.read_bytes() for p in (content / ".schemas").iterdir()} == {
+        p.name: p.read_bytes() for p in SCHEMAS.glob("*.schema.json")}
+    assert upgrade(content) == []
 
 
 def test_a_refused_folder_from_the_library_is_a_publish_error(tmp_path: Path) -> None:
@@ -218,7 +246,7 @@ def test_init_writes_a_first_follow_up_with_the_fixed_indicators_to_fill_in(tmp_
     content = tmp_path / "nyt"
     init_content(content)
     path = content / "opfoelgning" / "2027.yaml"  # the scaffold's period starts in 2027
-    assert _schema_of(path) == (SCHEMAS / "opfoelgning.schema.json").resolve()
+    assert _schema_of(path) == (content / ".schemas" / "opfoelgning.schema.json").resolve()
     text = path.read_text(encoding="utf-8")
     assert "status: udkast\når: 2027\n" in text
     for ident in agreement.editions.find("lbf-2019-26").indicators:

@@ -19,6 +19,7 @@ WIDE_ALT = "Kort over Hedemarken, Blokland og Albertslund Nord med de tre boliga
 SMALL_ALT = "Logo for helhedsplanen"
 SVG_ALT = "Blomsten: visionens fire temaer som kronblade"
 EMU_PER_INCH = 914_400
+MAPS = 2  # the sample's two stand-in maps in section 1 come before the figures added to its vision
 NS = {"wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
       "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 
@@ -29,7 +30,7 @@ def figures_built(built, tmp_path_factory: pytest.TempPathFactory):
     (into a copy of the shared build of the sample: the documents without the vision come from its cache)."""
     content = tmp_path_factory.mktemp("figures") / "content"
     shutil.copytree(SAMPLE, content)
-    (content / "figurer").mkdir()
+    (content / "figurer").mkdir(exist_ok=True)  # the sample has its stand-ins there
     (content / "figurer" / "kort.png").write_bytes(png_bytes(1600, 800))
     (content / "figurer" / "logo.png").write_bytes(png_bytes(150, 75, (200, 40, 40)))
     (content / "figurer" / "blomst.svg").write_text(
@@ -50,10 +51,11 @@ def _body(figures_built) -> etree._Element:
 def test_pictures_carry_their_alt_text_and_unique_ids(figures_built) -> None:
     body = _body(figures_built)
     descr = body.xpath("//wp:docPr/@descr")
-    assert descr[:3] == [WIDE_ALT, SMALL_ALT, SVG_ALT]
-    assert descr[3].startswith("Organisationsdiagram")  # the template's own figure comes after the vision
+    assert all(d.startswith("Eksempel") for d in descr[:MAPS])  # the sample's own stand-ins in section 1
+    assert descr[MAPS:MAPS + 3] == [WIDE_ALT, SMALL_ALT, SVG_ALT]
+    assert descr[MAPS + 3].startswith("Organisationsdiagram")  # the template's own figure comes after the vision
     ids = body.xpath("//wp:docPr/@id")
-    assert len(set(ids)) == len(ids) == 4
+    assert len(set(ids)) == len(ids) == MAPS + 5  # and the sample's flower in section 4
 
 
 def test_pictures_fit_the_text_width_and_are_never_upscaled(figures_built) -> None:
@@ -61,7 +63,7 @@ def test_pictures_fit_the_text_width_and_are_never_upscaled(figures_built) -> No
     section = word.sections[-1]
     text_width = section.page_width - section.left_margin - section.right_margin
     extents = [(int(e.get("cx")), int(e.get("cy"))) for e in word.element.body.xpath("//wp:extent")]
-    wide, small, svg = extents[:3]
+    wide, small, svg = extents[MAPS:MAPS + 3]
     assert abs(wide[0] - text_width) <= 1 and abs(wide[0] - 2 * wide[1]) <= 2  # 1600 px at 150 dpi is wider
     assert small == (EMU_PER_INCH, EMU_PER_INCH // 2)  # 150 x 75 px at 150 dpi: one inch, not the text width
     assert abs(svg[0] - 8 * 360_000) <= 2 and abs(svg[1] - 4 * 360_000) <= 2  # the SVG's own 8 x 4 cm
@@ -73,18 +75,18 @@ def test_captions_are_numbered_with_seq_fields(figures_built) -> None:
     word = Document(str(figures_built.out_dir / "strategisk-samarbejdsaftale.docx"))
     captions = [p for p in word.paragraphs if p.style is not None and p.style.style_id == "Caption"]
     texts = [p.text for p in captions]
-    assert texts[:3] == ["Figur 1: Boligområderne", "Figur 2: Helhedsplanens logo", "Figur 3"]
-    assert texts[3].startswith("Figur 4: Organisationsdiagram")  # the template's caption counts on
+    assert texts[MAPS:MAPS + 3] == ["Figur 3: Boligområderne", "Figur 4: Helhedsplanens logo", "Figur 5"]
+    assert texts[MAPS + 3].startswith("Figur 6: Organisationsdiagram")  # the template's caption counts on
     for p in captions:
         assert "SEQ Figur" in "".join(p._p.xpath(".//w:instrText/text()"))
-    picture = captions[0]._p.getprevious()
+    picture = captions[MAPS]._p.getprevious()
     assert picture.xpath("boolean(.//w:drawing) and boolean(w:pPr/w:keepNext)")  # kept with its caption
 
 
 def test_the_pdf_shows_the_figures_with_captions_and_alt_text(figures_built) -> None:
     pdf = figures_built.out_dir / "strategisk-samarbejdsaftale.pdf"
     text = pdf_text(pdf)
-    assert "Figur 1: Boligområderne" in text and "Figur 2: Helhedsplanens logo" in text and "Figur 4: Organisations" in text
+    assert "Figur 3: Boligområderne" in text and "Figur 4: Helhedsplanens logo" in text and "Figur 6: Organisations" in text
     listing = poppler("pdfimages", pdf, "-list").decode("utf-8")
     sizes = {tuple(line.split()[3:5]) for line in listing.splitlines()[2:] if line.split()[2] == "image"}
     assert ("1600", "800") in sizes and ("150", "75") in sizes

@@ -101,3 +101,19 @@ def test_special_characters_and_tag_like_text_are_literal(md) -> None:
 def test_inline_renders_runs_only(md) -> None:
     runs = md.inline("Hvor **andet** ikke er angivet")
     assert [r.tag for r in runs] == [w("r")] * 3
+
+
+def test_a_sentence_introducing_a_figure_keeps_with_it(tmp_path) -> None:
+    from tests.conftest import png_bytes
+
+    (tmp_path / "kort.png").write_bytes(png_bytes(300, 150))
+    doc = Document(str(TEMPLATE))
+    md = MarkdownRenderer(doc.part, Footnotes(), styles_for(doc.part), figures=tmp_path)
+    ps = md.blocks("Et afsnit for sig.\n\nDe tre boligområder, her markeret med orange:\n\n![Kort](kort.png \"Kort\")\n\n"
+                   "Et afsnit før en figur uden kolon.\n\n![Kort](kort.png)")
+    kept = [(_text(p), p.find(f"{w('pPr')}/{w('keepNext')}") is not None) for p in ps if p.find(f".//{w('drawing')}") is None
+            and not _text(p).startswith("Figur")]
+    assert kept == [("Et afsnit for sig.", False), ("De tre boligområder, her markeret med orange:", True),
+                    ("Et afsnit før en figur uden kolon.", False)]
+    intro = ps[1].find(w("pPr"))
+    assert [child.tag for child in intro][:2] == [w("pStyle"), w("keepNext")]  # in the schema's order
