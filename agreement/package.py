@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -172,6 +173,10 @@ def _revised(stack: contextlib.ExitStack, content_dir: Path, since: str | None, 
     except AgreementError as exc:  # an unknown revision, or no content folder in it
         raise wrong(exc.message) from None
     by_stem = {safe_name(spec.stem): spec for spec in specs}
+    # The yearly reports are the board's, not part of what LBF approves: the bilag and the redlines leave them out.
+    board_only = {kind.name for kind in registry_or_default(None).kinds() if not kind.upload}
+    comparison = dataclasses.replace(comparison, documents=tuple(
+        doc for doc in comparison.documents if doc.kind not in board_only))
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="agreement-redlines-")))
     pairs = comparison.redline_pairs()
     written = write_redlines(pairs, scratch, author=comparison.author.name, date=comparison.author.date, pdf=False,

@@ -406,10 +406,10 @@ def _word_file(path: Path, *paragraphs: str) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_git_word_diff_with_the_readmes_word_regex_aligns_words_and_punctuation(tmp_path: Path) -> None:
-    """Issue 22: git's word diff with the README's setup keeps the unchanged words unchanged, like agreement diff."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert f'git config diff.agreement.wordRegex "{textconv.WORD_REGEX}"' in readme
+def test_git_word_diff_with_the_manuals_word_regex_aligns_words_and_punctuation(tmp_path: Path) -> None:
+    """Issue 22: git's word diff with the manual's setup (docs/reference.md) keeps the unchanged words unchanged, like agreement diff."""
+    manual = (ROOT / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert f'git config diff.agreement.wordRegex "{textconv.WORD_REGEX}"' in manual
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q")
