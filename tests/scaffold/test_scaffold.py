@@ -215,7 +215,7 @@ def test_upgrade_refreshes_the_schemas_and_points_old_schema_lines_at_them(tmp_p
     (content / ".schemas" / "fjernet.schema.json").write_text("{}", encoding="utf-8")  # one this agreement dropped
     result = run_cli(["upgrade", "--content", "nyt"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "the schemas editors check with were brought up to date (3 file(s))" in result.stdout
+    assert "the schemas editors check with were brought up to date (3 files)" in result.stdout
     assert "strategic.yaml: the schema line now names .schemas/strategic.schema.json" in result.stdout
     assert strategic.read_text(encoding="utf-8").split("\n", 1)[0] == "# yaml-language-server: $schema=.schemas/strategic.schema.json"
     assert {p.name: p.read_bytes() for p in (content / ".schemas").iterdir()} == {
