@@ -65,6 +65,11 @@ def _no_colon(lines: list[str], line: int, column: int) -> tuple[str, int, int] 
     rest = rest.strip()
     if not key:
         return None
+    if key[:1] in "'\"" or len(rest.split()) >= 4:
+        # A sentence, most likely a note whose '# ' was taken away (the files init writes explain in notes).
+        return (_("'{key}' has no ':' after it, so YAML cannot tell a field name from its value; if the line is a "
+                  "note, start it with '# '; if it is a field, write '{key}: {rest}'").format(
+                    key=key.strip("'\""), rest=rest), line, column)
     return (_("'{key}' has no ':' after it, so YAML cannot tell the field name from its value; write '{key}: {rest}'"
               ).format(key=key, rest=rest) if rest
             else _("'{key}' has no ':' after it; write '{key}:' and then its value").format(key=key),

@@ -16,6 +16,12 @@ AMOUNT = r"beløb: \[580000, 580000, 580000, 580000\]$"
 MISTAKES = [
     ("missing-colon", "strategic.yaml", r"^    møder_pr_år: 2$", "    møder_pr_år 2", 16,
      ["'møder_pr_år' has no ':' after it", "write 'møder_pr_år: 2'"]),
+    # A note whose '# ' was taken away (the files init writes explain themselves in notes).
+    ("note-without-its-hash", "strategic.yaml", r"^    møder_pr_år: 2$", "    'møder_pr_år' er antallet af møder om året", 5,
+     ["'møder_pr_år' has no ':' after it", "if the line is a note, start it with '# '",
+      "if it is a field, write 'møder_pr_år: er antallet af møder om året'"]),
+    ("sentence-without-its-hash", "strategic.yaml", r"^    møder_pr_år: 2$", "    Bestyrelsen mødes mindst fire gange om året.", 5,
+     ["'Bestyrelsen' has no ':' after it", "if the line is a note, start it with '# '"]),
     ("missing-colon-before-a-block", "strategic.yaml", r"^vision: \|$", "vision |", 7,
      ["'vision' has no ':' after it", "write 'vision: |'"]),
     ("indented-less-than-its-group", "strategic.yaml", r"^  til: 2025-02-28$", " til: 2025-02-28", 2,
