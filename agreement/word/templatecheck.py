@@ -420,6 +420,12 @@ def _display_name(style_id: str) -> str:
 # -- fixed text ------------------------------------------------------------
 
 _STORY = re.compile(r"word/(document|header[0-9]*|footer[0-9]*|footnotes)\.xml")
+_STORIES = {
+    "document": N_("{template}, the paragraph “{paragraph}”"),
+    "header": N_("{template} in the header, the paragraph “{paragraph}”"),
+    "footer": N_("{template} in the footer, the paragraph “{paragraph}”"),
+    "footnotes": N_("{template} in the footnotes, the paragraph “{paragraph}”"),
+}
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -432,13 +438,13 @@ def fixed_text(path: Path) -> list[tuple[str, str]]:
             stories = [(i.filename, package.read(i)) for i in package.infolist() if _STORY.fullmatch(i.filename)]
         found = []
         for name, blob in stories:
-            where = "" if name == "word/document.xml" else f" in the {_STORY.fullmatch(name).group(1).rstrip('0123456789')}"  # type: ignore[union-attr]
+            story = _STORY.fullmatch(name).group(1).rstrip("0123456789")  # type: ignore[union-attr]
             root = etree.fromstring(blob, _SAFE_XML)
             for p in root.iter(w("p")):
                 text = "".join(t.text or "" for t in p.iter(w("t")) if next(t.iterancestors(w("p")), None) is p)
                 text = _TAG.sub(" ", text)
                 if text.strip():
-                    found.append((f"{path.name}{where}, the paragraph “{_excerpt(text)}”", text))
+                    found.append((_(_STORIES[story]).format(template=path.name, paragraph=_excerpt(text)), text))
         return found
     except (AgreementError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return []
