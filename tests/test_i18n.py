@@ -266,7 +266,8 @@ def test_a_spelling_warning_is_danish(content: Path) -> None:
 
 
 @pytest.mark.parametrize(("data", "danish"), [
-    (b"a:\n\tb: 1\n", "filen kan ikke læses som YAML: her står et tegn, som ikke kan begynde en værdi"),
+    (b"a:\n\tb: 1\n", "filen kan ikke læses som YAML: her står et tegn (f.eks. @, ` eller et tabulatortegn), som ikke kan stå "
+                       "først i en værdi (ved læsning af næste del); ryk ind med mellemrum, ikke tabulatorer"),
     (b"a: 1\n---\nb: 2\n", "filen kan ikke læses som YAML: men her begynder et nyt ('---') (filen må kun indeholde ét YAML-dokument)"),
     (b"a: \"tekst\n", "filen kan ikke læses som YAML: filen slutter, før værdien er afsluttet"),
 ])
