@@ -180,9 +180,18 @@ def build_command(content_dir: Path, out_dir: Path, fmt: str, quiet: bool, clean
 
     with _reported(consequence=N_("; nothing was built"), path=out_dir):
         result = build(content_dir, out_dir, formats, progress=progress, timeout=timeout, clean=clean)
-        files = sum(len(d.files) for d in result.documents)
-        click.echo(_("wrote {files} file(s) for {documents} document(s) to {folder}; see {manifest}").format(
-            files=files, documents=len(result.documents), folder=display_path(result.out_dir), manifest=display_path(result.manifest)))
+        if not quiet:
+            click.echo(_("wrote {files} for {documents} to {folder}; see {manifest}").format(
+                files=_files(sum(len(d.files) for d in result.documents)), documents=_documents(len(result.documents)),
+                folder=display_path(result.out_dir), manifest=display_path(result.manifest)))
+
+
+def _files(count: int) -> str:
+    return ngettext("{count} file", "{count} files", count).format(count=count)
+
+
+def _documents(count: int) -> str:
+    return ngettext("{count} document", "{count} documents", count).format(count=count)
 
 
 @main.command(name="watch", help=N_("Build, then check and rebuild what changed on every save in --content, until Ctrl-C."))
@@ -223,8 +232,9 @@ def package_command(content_dir: Path, out_dir: Path, draft: bool, since: str | 
         from agreement.package import package
 
         result = package(content_dir, out_dir, allow_drafts=draft, progress=progress, timeout=timeout, since=since)
-        click.echo(_("wrote {files} file(s) to {folder} and {archive}").format(
-            files=len(result.files), folder=display_path(result.folder), archive=display_path(result.archive)))
+        if not quiet:
+            click.echo(_("wrote {files} to {folder} and {archive}").format(
+                files=_files(len(result.files)), folder=display_path(result.folder), archive=display_path(result.archive)))
 
 
 @main.group(help=N_("LBF's Word templates, one edition per funding period: list, export, check."))
@@ -374,8 +384,8 @@ def init_command(directory: Path, edition: str | None) -> None:
 
     with _reported(consequence=N_("; nothing was written"), path=directory):
         written = init_content(directory, edition=edition)
-        click.echo(_("wrote {files} file(s) to {folder}; replace the text in [brackets] with your own, then run: {command}").format(
-            files=len(written), folder=display_path(directory),
+        click.echo(_("wrote {files} to {folder}; replace the text in [brackets] with your own, then run: {command}").format(
+            files=_files(len(written)), folder=display_path(directory),
             command=f"agreement check --content {shlex.quote(display_path(directory))}"))
 
 
@@ -421,8 +431,10 @@ def diff_command(base: str | None, head: str | None, content_dir: Path, fmt: str
 
             pairs = comparison.redline_pairs()
             written = write_redlines(pairs, redline_dir, author=comparison.author.name, date=comparison.author.date)
-            click.echo(_("wrote {files} redline file(s) for {documents} changed document(s) to {folder}").format(
-                files=len(written), documents=len(pairs), folder=display_path(redline_dir)), err=True)
+            click.echo(_("wrote {files} for {documents} to {folder}").format(
+                files=ngettext("{count} redline file", "{count} redline files", len(written)).format(count=len(written)),
+                documents=ngettext("{count} changed document", "{count} changed documents", len(pairs)).format(count=len(pairs)),
+                folder=display_path(redline_dir)), err=True)
     if exit_code and comparison.changed:
         sys.exit(1)
 

@@ -65,3 +65,13 @@ def decimal(value: float, places: int = 1) -> str:
     """`value` with `places` decimals, written the way the current language writes them: '2,5' in Danish, '2.5' in English."""
     text = f"{value:.{places}f}"
     return text.replace(".", ",") if language() == "da" else text
+
+
+def number(value: float) -> str:
+    """`value` as short as it goes, written the way the current language writes it: a timeout ('0,5' in Danish,
+    '0.5' in English), a count ('1.000.000' in Danish, '1,000,000' in English)."""
+    if isinstance(value, int):
+        text = f"{value:,}"
+        return text.replace(",", ".") if language() == "da" else text
+    text = f"{value:g}"
+    return text.replace(".", ",") if language() == "da" else text

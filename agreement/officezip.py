@@ -14,6 +14,7 @@ from typing import cast
 from lxml import etree
 
 from agreement.errors import AgreementError, Location
+from agreement.i18n import _
 from agreement.images import FigureProblem, probe
 from agreement.namespaces import R_NS, W_NS
 
@@ -39,13 +40,13 @@ def open_zip_bounded(source: Path | bytes, *, max_bytes: int = MAX_BYTES, max_pa
     try:
         parts = archive.infolist()
         if len(parts) > max_parts:
-            raise AgreementError(f"holds {len(parts)} parts, more than the {max_parts} a Word or Excel file needs; "
-                                 "open it in Word or Excel and save it again", where)
+            raise AgreementError(_("holds {count} parts, more than the {max_parts} a Word or Excel file needs; open it in Word or "
+                                   "Excel and save it again").format(count=len(parts), max_parts=max_parts), where)
         if sum(part.file_size for part in parts) > max_bytes:
             largest = max(parts, key=lambda part: part.file_size)
-            raise AgreementError(f"unpacks to more than {max_bytes // MB} MB (the part {largest.filename} alone to "
-                                 f"{largest.file_size // MB} MB); remove what makes it so large, or open it in Word or "
-                                 "Excel and save it again", where)
+            raise AgreementError(_("unpacks to more than {megabytes} MB (the part {part} alone to {part_megabytes} MB); remove "
+                                   "what makes it so large, or open it in Word or Excel and save it again").format(
+                                     megabytes=max_bytes // MB, part=largest.filename, part_megabytes=largest.file_size // MB), where)
         for part in parts:
             _unpacks_as_declared(archive, part, where)
     except BaseException:
@@ -67,9 +68,9 @@ def _unpacks_as_declared(archive: zipfile.ZipFile, part: zipfile.ZipInfo, where:
     except zipfile.BadZipFile:  # its checksum: the bytes are not those the part was stored with
         size = -1
     if size != part.file_size:
-        raise AgreementError(f"the part {part.filename} does not unpack to the {part.file_size} bytes the file's "
-                             "directory declares, so the file is damaged or made to mislead; open it in Word or "
-                             "Excel and save it again", where)
+        raise AgreementError(_("the part {part} does not unpack to the {size} bytes the file's directory declares, so the file "
+                               "is damaged or made to mislead; open it in Word or Excel and save it again")
+                                 .format(part=part.filename, size=part.file_size), where)
 
 
 # What a Word or Excel file from outside may not hold, by the relationship that brings it in.
@@ -136,7 +137,7 @@ def package_problems(archive: zipfile.ZipFile, office: Office) -> list[str]:
         return []
     if types.getroottree().docinfo.internalDTD is not None:
         problems.append(_doctype("[Content_Types].xml"))
-    problems += [f"the file is macro-enabled ({kind}); save it without macros (as .docx or .xlsx)"
+    problems += [_("the file is macro-enabled ({kind}); save it without macros (as .docx or .xlsx)").format(kind=kind)
                  for kind in sorted({t.get("ContentType", "") for t in types}) if "macroEnabled" in kind]
     defaults = {t.get("Extension", "").lower(): t.get("ContentType", "") for t in types if t.get("Extension")}
     overrides = {t.get("PartName", "").lstrip("/"): t.get("ContentType", "") for t in types if t.get("PartName")}
@@ -146,14 +147,15 @@ def package_problems(archive: zipfile.ZipFile, office: Office) -> list[str]:
         extension = name.rsplit(".", 1)[-1].lower() if "." in posixpath.basename(name) else ""
         kind = overrides.get(name, defaults.get(extension, ""))
         if posixpath.basename(name).lower().startswith("vbaproject"):
-            problems.append(f"the part {name} holds macros; save the file without macros (as .docx or .xlsx)")
+            problems.append(_("the part {name} holds macros; save the file without macros (as .docx or .xlsx)").format(name=name))
         elif kind not in office.content_types and not (kind == "application/xml" and name.startswith("customXml/")):
-            problems.append(f"the part {name} ({kind or 'no content type'}) is not one {office.name} writes for a "
-                            f"document; save the file again in {office.name} without it")
+            problems.append(_("the part {name} ({kind}) is not one {program} writes for a document; save the file again in "
+                              "{program} without it").format(
+                                name=name, kind=kind or _("no content type"), program=office.name))
         elif name.endswith(".xml") and archive.getinfo(name).file_size > MAX_XML_PART:
-            problems.append(f"the part {name} is {archive.getinfo(name).file_size // MB} MB of XML, more than the "
-                            f"{MAX_XML_PART // MB} MB a part of a {office.name} file needs; remove what makes it so "
-                            f"large, or save the file again in {office.name} without it")
+            problems.append(_("the part {name} is {megabytes} MB of XML, more than the {limit} MB a part of a {program} file "
+                              "needs; remove what makes it so large, or save the file again in {program} without it").format(
+                                name=name, megabytes=archive.getinfo(name).file_size // MB, limit=MAX_XML_PART // MB, program=office.name))
         elif kind in _IMAGES:
             problems += _picture_problems(name, kind, archive.read(name))
         elif name.endswith(".rels"):
@@ -192,14 +194,14 @@ def _picture_problems(name: str, kind: str, data: bytes) -> list[str]:
         try:
             found = probe(data).kind
         except FigureProblem as exc:
-            return [f"the picture {name} cannot be used: {exc}; insert the picture again in Word"]
+            return [_("the picture {name} cannot be used: {exc}; insert the picture again in Word").format(name=name, exc=exc)]
         ok = {"image/png": "png", "image/jpeg": "jpeg", "image/svg+xml": "svg"}[kind] == found
     elif kind == "image/x-emf":
         ok = data[40:44] == b" EMF"
     else:
         ok = data.startswith(_MAGIC[kind])
-    return [] if ok else [f"the part {name} is named a picture ({kind}) but holds something else; insert the picture "
-                          "again in Word, or remove it"]
+    return [] if ok else [_("the part {name} is named a picture ({kind}) but holds something else; insert the picture again "
+                            "in Word, or remove it").format(name=name, kind=kind)]
 
 
 _ADDRESS = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:|\\\\|/)")  # a URL, a network path or an absolute path
@@ -212,13 +214,14 @@ def _address_problems(name: str, root: etree._Element) -> list[str]:
     problems = []
     for element in root.iter():
         if element.tag in _PULLED_IN:
-            problems.append(f"the part {name} pulls in another document (<{etree.QName(element).localname}>); copy what "
-                            "it should show into the file itself, or remove it")
+            problems.append(_("the part {name} pulls in another document (<{element}>); copy what it should show into the "
+                              "file itself, or remove it").format(name=name, element=etree.QName(element).localname))
             continue
         for attribute, value in element.attrib.items():
             if etree.QName(attribute).localname in ("src", "href") and _ADDRESS.match(str(value)):
-                problems.append(f"the part {name} refers from <{etree.QName(element).localname}> to '{_short(str(value))}' "
-                                "outside the file; insert the picture again in Word (from a file, not linked), or remove it")
+                problems.append(_("the part {name} refers from <{element}> to '{address}' outside the file; insert the picture "
+                                  "again in Word (from a file, not linked), or remove it").format(
+                                    name=name, element=etree.QName(element).localname, address=_short(str(value))))
     return problems
 
 
@@ -233,8 +236,8 @@ def _parse(archive: zipfile.ZipFile, name: str, problems: list[str]) -> etree._E
 
 
 def _doctype(name: str) -> str:
-    return (f"the part {name} has a DOCTYPE, which Word and Excel never write (it can declare entities that read other "
-            "files); remove it")
+    return (_("the part {name} has a DOCTYPE, which Word and Excel never write (it can declare entities that "
+              "read other files); remove it").format(name=name))
 
 
 _ROOT = re.compile(rb"<[^?!]")  # the root element's start tag: after the XML declaration, comments and any DOCTYPE
@@ -260,22 +263,25 @@ def _relationship_problems(source: str, rels: etree._Element, office: Office) ->
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
         target = rel.get("Target", "")
         if kind in _MACROS:
-            problems.append(f"the part {source} refers to macros ({target}); save the file without macros (as .docx or .xlsx)")
+            problems.append(_("the part {source} refers to macros ({target}); save the file without macros (as .docx or .xlsx)")
+              .format(source=source, target=target))
         elif kind in _OBJECTS:
-            problems.append(f"the part {source} holds an embedded object or control ({kind}: {target}); "
-                            "replace it with a picture, or remove it")
+            problems.append(_("the part {source} holds an embedded object or control ({kind}: {target}); replace it with a "
+                              "picture, or remove it").format(source=source, kind=kind, target=target))
         elif kind in _DOCUMENTS:
-            problems.append(f"the part {source} pulls in another document ({kind}: {target}); "
-                            "copy what it should show into the file itself, or remove it")
+            problems.append(_("the part {source} pulls in another document ({kind}: {target}); copy what it should show into "
+                              "the file itself, or remove it").format(source=source, kind=kind, target=target))
         elif rel.get("TargetMode") == "External" and not (kind == "hyperlink" and target.lower().startswith(_WEB)):
-            problems.append(f"the part {source} links to '{target}' outside the file ({kind}); a file may link only to "
-                            "web and mail addresses: embed what it shows, or remove the link")
+            problems.append(_("the part {source} links to '{target}' outside the file ({kind}); a file may link only to web "
+                              "and mail addresses: embed what it shows, or remove the link")
+                                .format(source=source, target=target, kind=kind))
         elif kind == "font":
-            problems.append(f"the part {source} embeds a font ({target}); in {office.name}, untick 'Embed fonts in the "
-                            "file' (File > Options > Save) and save the file again")
+            problems.append(_("the part {source} embeds a font ({target}); in {program}, untick 'Embed fonts in the file' "
+                              "(File > Options > Save) and save the file again").format(source=source, target=target, program=office.name))
         elif kind not in office.relationships:
-            problems.append(f"the part {source} refers to {target} by a relationship {office.name} does not write for a "
-                            f"document ({rel.get('Type', '')}); save the file again in {office.name} without it")
+            problems.append(_("the part {source} refers to {target} by a relationship {program} does not write for a document "
+                              "({relationship}); save the file again in {program} without it").format(
+                                source=source, target=target, program=office.name, relationship=rel.get("Type", "")))
     return problems
 
 
@@ -300,10 +306,11 @@ def _reference_problems(name: str, root: etree._Element, rels: dict[str, etree._
             external = rel.get("TargetMode") == "External"
             expected = _REFERS_TO.get(tag)
             if str(attribute).endswith("}link") or (expected and kind != expected) or (external and expected != "hyperlink"):
-                problems.append(f"the part {name} refers from <{tag}> to '{rel.get('Target', '')}' ({kind}"
-                                f"{', outside the file' if external else ''}), which is not what <{tag}> may refer to; "
-                                "insert the picture or link again in Word (a picture inserted from a file, not linked "
-                                "to it), or remove it")
+                problems.append(_("the part {name} refers from <{tag}> to '{target}' ({kind}{outside}), which is not what <{tag}> "
+                                  "may refer to; insert the picture or link again in Word (a picture inserted from a file, not "
+                                  "linked to it), or remove it").format(
+                                    name=name, tag=tag, target=rel.get("Target", ""), kind=kind,
+                                    outside=_(", outside the file") if external else ""))
     return problems
 
 
@@ -348,12 +355,13 @@ def _field_problems(name: str, root: etree._Element) -> list[str]:
         field = (words[0][2] if words else "").upper()
         field = "=" if field.startswith("=") else field
         if field not in _FIELDS:
-            problems.append(f"the part {name} has a field {field or '(of no type)'} ('{_short(code)}'), which reads "
-                            "files or addresses or runs commands when the document is built or opened; remove the "
-                            "field (select it in Word and press Ctrl+Shift+F9 to keep its text)")
+            problems.append(_("the part {name} has a field {field} ('{code}'), which reads files or addresses or runs "
+                              "commands when the document is built or opened; remove the field (select it in Word and press "
+                              "Ctrl+Shift+F9 to keep its text)").format(
+                                name=name, field=field or _("(of no type)"), code=_short(code)))
         elif field == "HYPERLINK" and not _web_field(words[1:]):
-            problems.append(f"the part {name} has a field HYPERLINK ('{_short(code)}') to something other than a web "
-                            "or mail address; a template may link only to those: remove the link")
+            problems.append(_("the part {name} has a field HYPERLINK ('{code}') to something other than a web or mail "
+                              "address; a template may link only to those: remove the link").format(name=name, code=_short(code)))
     return problems
 
 

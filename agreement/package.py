@@ -160,11 +160,11 @@ def _revised(stack: contextlib.ExitStack, content_dir: Path, since: str | None, 
     try:
         repo = Repository.of(content_dir)
     except AgreementError:
-        raise wrong(f"{display_path(content_dir)} is not in a git repository, so there is no approved version "
-                    f"{revision!r} to compare it with; keep the content in git and tag the version LBF approved "
-                    "(git tag lbf-godkendt COMMIT), or leave the ændringsbilag out") from None
+        raise wrong(_("{folder} is not in a git repository, so there is no approved version '{revision}' to compare it "
+                      "with; keep the content in git and tag the version LBF approved (git tag lbf-godkendt COMMIT), or "
+                      "leave the ændringsbilag out").format(folder=display_path(content_dir), revision=revision)) from None
     say = progress or (lambda _message: None)
-    say(f"comparing with the approved version {revision} for the ændringsbilag")
+    say(_("comparing with the approved version {revision} for the ændringsbilag").format(revision=revision))
     try:
         base = repo.commit(revision)
         comparison = stack.enter_context(compare(content_dir, revision))

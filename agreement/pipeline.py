@@ -86,7 +86,7 @@ def check_templates(programme: Programme, specs: list[DocumentSpec], registry: R
 
         found = check_template(path, names if names is not None else set(), kind_styles=kind_styles[template])
         if names is None:  # no document of this kind to say what it provides: only the form of the tags
-            found = [p for p in found if not p.message.startswith(("unknown tag", "unknown value"))]
+            found = [p for p in found if not p.unknown_name]
         problems.extend(str(p) for p in found)
         if key is not None and not found:
             cache.pending_marks.append(key)  # type: ignore[union-attr]

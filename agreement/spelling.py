@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agreement.files import write_atomic
+from agreement.i18n import N_, _
 
 LANGUAGE = "da_DK"
 WORD_LIST = "ordliste.txt"
 MAX_SUGGESTIONS = 3
-INSTALL = "install the Debian packages hunspell-da and libenchant-2-2 (make build does) to check it"
+INSTALL = N_("install the Debian packages hunspell-da and libenchant-2-2 (make build does) to check it")
 # Bumped when what the cache holds changes meaning.
 CACHE_FORMAT = 1
 
@@ -78,11 +79,12 @@ def read_word_list(text: str, words_into: WordList) -> list[tuple[int, str]]:
         if not entry:
             continue
         if len(entry.split()) > 1:
-            problems.append((number, f"write one word per line; '{entry}' is {len(entry.split())} words"))
+            problems.append((number, _("write one word per line; '{entry}' is {count} words").format(
+                entry=entry, count=len(entry.split()))))
             continue
-        for _, word in words(entry):
+        for __, word in words(entry):
             words_into.add(word)
-        if not any(True for _ in words(entry)):
+        if not any(True for __ in words(entry)):
             words_into.add(entry)
     return problems
 
@@ -153,12 +155,13 @@ class Speller:
         try:
             import enchant
         except ImportError as exc:  # pyenchant is missing, or cannot find the enchant library
-            self.unavailable = f"{_first_line(exc)}; {INSTALL}"
+            self.unavailable = f"{_first_line(exc)}; {_(INSTALL)}"
             return None
         try:
             self._dictionary = enchant.Dict(LANGUAGE)
         except enchant.errors.Error:
-            self.unavailable = f"there is no Danish dictionary ({LANGUAGE}); {INSTALL}"
+            self.unavailable = _("there is no Danish dictionary ({language}); {install}").format(
+                language=LANGUAGE, install=_(INSTALL))
         return self._dictionary
 
 

@@ -11,6 +11,7 @@ from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec, single
+from agreement.i18n import N_
 from agreement.kinds import MILEPAELSPLAN
 from agreement.model import period as periods
 from agreement.model.budget import years as budget_years
@@ -141,5 +142,5 @@ def metadata(programme: Programme) -> Metadata:
 
 KIND = DocumentKind(name=MILEPAELSPLAN, label="Milepælsplan", source="milepaelsplan.yaml", schema="milepaelsplan",
                     template=TEMPLATE, model=MilestonePlan.from_doc, documents=specs,
-                    styles={TIMELINE_STYLE: "the renderer uses it for the timeline's table (its text size: 7 pt)",
-                            LEGEND_STYLE: "the renderer uses it for the timeline's legend (its text size: 8 pt)"})
+                    styles={TIMELINE_STYLE: N_("the renderer uses it for the timeline's table (its text size: 7 pt)"),
+                            LEGEND_STYLE: N_("the renderer uses it for the timeline's legend (its text size: 8 pt)")})

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from agreement.errors import ToolError
+from agreement.i18n import N_, _, number
 from agreement.outputs import loprofile
 
 # PDF/A-2b, tagged for screen readers, with bookmarks from the headings (LibreOffice's JSON filter options).
@@ -22,7 +23,7 @@ PDF_EXPORT = ('pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":
               '"UseTaggedPDF":{"type":"boolean","value":"true"},'
               '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 OFFICE_FLAGS = ("--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo")
-INSTALL_HINT = "install it with: sudo apt-get install libreoffice-writer-nogui (or run 'make build')"
+INSTALL_HINT = N_("install it with: sudo apt-get install libreoffice-writer-nogui (or run 'make build')")
 
 
 def find_soffice() -> str | None:
@@ -70,7 +71,7 @@ class Office:
     def start(self) -> Office:
         exe = find_soffice()
         if exe is None:
-            self._error = ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
+            self._error = ToolError(_("LibreOffice is not installed, so no PDF was made; {install}").format(install=_(INSTALL_HINT)))
             return self
         python = uno_python()
         if python is None:
@@ -88,7 +89,8 @@ class Office:
                                                 stdin=subprocess.DEVNULL, env={**os.environ, "HOME": str(profile)},
                                                 start_new_session=True)
         except OSError as exc:
-            self._error = ToolError(f"LibreOffice could not be started ({exc.strerror}); {INSTALL_HINT}")
+            self._error = ToolError(_("LibreOffice could not be started ({reason}); {install}")
+              .format(reason=exc.strerror, install=_(INSTALL_HINT)))
             return self
         try:
             with (profile / "client.log").open("wb") as log:
@@ -97,8 +99,8 @@ class Office:
                                                 stdout=subprocess.PIPE, stderr=log, start_new_session=True, env=_client_env())
         except OSError as exc:
             self.close()
-            self._error = ToolError(f"the LibreOffice UNO client could not be started ({exc.strerror}); "
-                                    "install it with: sudo apt-get install python3-uno (or run 'make build')")
+            self._error = ToolError(_("the LibreOffice UNO client could not be started ({reason}); install it with: sudo apt-get "
+                                      "install python3-uno (or run 'make build')").format(reason=exc.strerror))
         return self
 
     def submit(self, docx: Path, pdf: Path) -> None:
@@ -126,18 +128,19 @@ class Office:
                 groups.setdefault(pdf.parent, []).append(docx)
             for out_dir, documents in groups.items():
                 to_pdf(documents, out_dir, timeout=timeout, profile_parent=self.profile_parent, settings=self.settings)
-            return [pdf for _, pdf in batch]
+            return [pdf for __, pdf in batch]
         deadline = time.monotonic() + timeout
         failed: list[str] = []
         for docx, _pdf in batch[:submitted]:
             reply = self._reply(deadline, timeout)
             if reply != "ok":
                 failed.append(f"{docx.name}: {reply.partition(chr(9))[2] or reply}")
-        missing = [pdf.name for _, pdf in batch if not pdf.exists() or pdf.stat().st_size == 0]
+        missing = [pdf.name for __, pdf in batch if not pdf.exists() or pdf.stat().st_size == 0]
         if failed or missing or submitted < len(batch):
             detail = f" ({failed[0]})" if failed else ""
-            raise ToolError(f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{detail}")
-        return [pdf for _, pdf in batch]
+            raise ToolError(_("LibreOffice failed to convert {files} to PDF{detail}").format(
+                                files=", ".join(missing) or _("the documents"), detail=detail))
+        return [pdf for __, pdf in batch]
 
     def _reply(self, deadline: float, timeout: float) -> str:
         client, office = self._client, self._office
@@ -146,8 +149,8 @@ class Office:
             left = deadline - time.monotonic()
             if left <= 0:
                 self.close()
-                raise ToolError(f"LibreOffice did not finish converting to PDF within {timeout:g} seconds and was stopped; "
-                                "try again, or check that LibreOffice works: soffice --version")
+                raise ToolError(_("LibreOffice did not finish converting to PDF within {seconds} seconds and was stopped; try "
+                                  "again, or check that LibreOffice works: soffice --version").format(seconds=number(timeout)))
             line = self._line(client, min(left, 0.1))
             if line is not None:
                 if line:
@@ -167,7 +170,7 @@ class Office:
         """
         assert client.stdout is not None
         while b"\n" not in self._unread:
-            ready, _, _ = select.select([client.stdout], [], [], wait)
+            ready, __, __ = select.select([client.stdout], [], [], wait)
             if not ready:
                 return None
             chunk = os.read(client.stdout.fileno(), 65536)
@@ -175,7 +178,7 @@ class Office:
                 return ""
             self._unread += chunk
             wait = 0
-        line, _, self._unread = self._unread.partition(b"\n")
+        line, _newline, self._unread = self._unread.partition(b"\n")
         return line.decode("utf-8", "replace") or "error\tan empty reply"
 
     def _died(self, what: str, returncode: int | None, log: str) -> NoReturn:
@@ -188,8 +191,13 @@ class Office:
             pass
         self.close()
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = detail[-1] if detail else f"{what} stopped" + (f" with exit code {returncode}" if returncode is not None else "")
-        raise ToolError(f"LibreOffice failed to convert the documents to PDF ({reason})")
+        if detail:
+            reason = detail[-1]
+        elif returncode is not None:
+            reason = _("{program} stopped with exit code {code}").format(program=what, code=returncode)
+        else:
+            reason = _("{program} stopped").format(program=what)
+        raise ToolError(_("LibreOffice failed to convert the documents to PDF ({reason})").format(reason=reason))
 
     def close(self) -> None:
         """Stop the client and LibreOffice (their whole process groups) and delete the profile."""
@@ -249,7 +257,7 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
     """
     exe = find_soffice()
     if exe is None:
-        raise ToolError(f"LibreOffice is not installed, so no PDF was made; {INSTALL_HINT}")
+        raise ToolError(_("LibreOffice is not installed, so no PDF was made; {install}").format(install=_(INSTALL_HINT)))
     with tempfile.TemporaryDirectory(prefix="agreement-lo-profile-", dir=profile_parent) as profile:
         loprofile.prepare(Path(profile), exe)
         loprofile.configure(Path(profile), settings)
@@ -266,13 +274,14 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
             proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
         except OSError as exc:
-            raise ToolError(f"LibreOffice could not be started ({exc.strerror}); {INSTALL_HINT}") from None
+            raise ToolError(_("LibreOffice could not be started ({reason}); {install}")
+              .format(reason=exc.strerror, install=_(INSTALL_HINT))) from None
         try:
-            _, stderr = proc.communicate(timeout=timeout)
+            __, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
-            raise ToolError(f"LibreOffice did not finish converting to PDF within {timeout:g} seconds and was stopped; "
-                            "try again, or check that LibreOffice works: soffice --version") from None
+            raise ToolError(_("LibreOffice did not finish converting to PDF within {seconds} seconds and was stopped; try "
+                              "again, or check that LibreOffice works: soffice --version").format(seconds=number(timeout))) from None
         except BaseException:
             _kill_group(proc)  # Ctrl-C: LibreOffice runs in its own session and would not hear it
             raise
@@ -280,8 +289,9 @@ def to_pdf(documents: list[Path], out_dir: Path, *, timeout: float,
     missing = [p.name for p in pdfs if not p.exists() or p.stat().st_size == 0]
     if proc.returncode != 0 or missing:
         detail = stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = f" ({detail[-1]})" if detail else f" (exit code {proc.returncode})"
-        raise ToolError(f"LibreOffice failed to convert {', '.join(missing) or 'the documents'} to PDF{reason}")
+        reason = f" ({detail[-1]})" if detail else " (" + _("exit code {code}").format(code=proc.returncode) + ")"
+        raise ToolError(_("LibreOffice failed to convert {files} to PDF{reason}").format(
+                            files=", ".join(missing) or _("the documents"), reason=reason))
     return pdfs
 
 

@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 
 from agreement.errors import ToolError
 from agreement.files import replacing
+from agreement.i18n import _
 from agreement.interrupts import held
 from agreement.model.metadata import Metadata
 
@@ -30,7 +31,7 @@ def finish(path: Path, meta: Metadata, seed: bytes) -> None:
     try:
         pdf = pikepdf.open(path)
     except Exception as exc:  # qpdf raises several kinds for a damaged file
-        raise ToolError(f"the PDF LibreOffice wrote cannot be read ({exc}); try the build again") from None
+        raise ToolError(_("the PDF LibreOffice wrote cannot be read ({exc}); try the build again").format(exc=exc)) from None
     with replacing(path) as tmp, pdf:  # pdf is closed before tmp replaces path
         when = dt.datetime.combine(meta.date, dt.time(12, 0), tzinfo=dt.UTC)
         old_info = pdf.trailer.get("/Info")

@@ -24,6 +24,7 @@ from agreement import __version__
 from agreement.documents.spec import BudgetWorkbook, Quantity, ReportValue, ReportWorkbook
 from agreement.errors import TemplateError
 from agreement.files import write_zip
+from agreement.i18n import _
 from agreement.model.budget import Budget
 from agreement.namespaces import EXTENDED_NS, PKG_REL_NS, R_NS, SHEET_NS, TYPES_NS
 
@@ -309,8 +310,8 @@ def _fill_report(template: Path, path: Path, headings: Sequence[str], rows: Sequ
     try:
         wb = load_workbook(template)
     except Exception as exc:  # not a workbook openpyxl can read: say which file, not a traceback
-        raise TemplateError(f"{template.name}: cannot be opened as an Excel workbook ({exc}); save it again as .xlsx",
-                            ) from None
+        raise TemplateError(f"{template.name}: " + _("cannot be opened as an Excel workbook ({exc}); save it again as .xlsx")
+                            .format(exc=exc)) from None
     wanted = {_normal(h): i for i, h in enumerate(headings)}
     best: tuple[int, Worksheet, int, dict[int, int]] | None = None
     for ws in wb.worksheets:
@@ -319,9 +320,10 @@ def _fill_report(template: Path, path: Path, headings: Sequence[str], rows: Sequ
             if len(columns) >= 2 and (best is None or len(columns) > best[0]):
                 best = (len(columns), ws, row[0].row, columns)
     if best is None:
-        raise TemplateError(f"{template.name}: no row names at least two of the indberetningsskema's columns "
-                            f"({', '.join(headings)}); give the header row those headings")
-    _, ws, header_row, columns = best
+        raise TemplateError(f"{template.name}: " + _("no row names at least two of the indberetningsskema's columns "
+                                                     "({headings}); give the header row those headings")
+                            .format(headings=", ".join(headings)))
+    __, ws, header_row, columns = best
     first = header_row + 1
     styles = {c: ws.cell(row=first, column=c)._style for c in columns}
     for r, values in enumerate(rows, start=first):

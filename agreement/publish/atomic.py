@@ -29,6 +29,7 @@ from types import TracebackType
 
 from agreement.errors import PublishError, display_path
 from agreement.files import fsync
+from agreement.i18n import _, ngettext, number
 from agreement.publish.manifest import MANIFEST, listed_files
 
 STAGE_PREFIX = ".agreement-stage-"
@@ -68,8 +69,8 @@ class Publication:
 
     def __enter__(self) -> Publication:
         if self.out_dir.exists() and not self.out_dir.is_dir():
-            raise PublishError(f"{display_path(self.out_dir)} is a file, but the output must go into a folder; "
-                               "choose another output folder")
+            raise PublishError(_("{folder} is a file, but the output must go into a folder; choose another output folder")
+                               .format(folder=display_path(self.out_dir)))
         self._created = _missing_parents(self.out_dir)
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -95,8 +96,8 @@ class Publication:
         publish = list(publish)
         twice = sorted({name for name in publish if publish.count(name) > 1})
         if twice:
-            raise PublishError(f"two files would both be published as {twice[0]} in {display_path(self.out_dir)}; "
-                               "rename one of the content files or names they come from")
+            raise PublishError(_("two files would both be published as {name} in {folder}; rename one of the content files "
+                                 "or names they come from").format(name=twice[0], folder=display_path(self.out_dir)))
         for name in publish:
             if name in ("", "..") or Path(name).name != name or not os.path.lexists(files / name):
                 raise ValueError(f"{name!r} is to be published but is not a file name written to the stage")
@@ -151,16 +152,20 @@ class Publication:
                 shutil.rmtree(stage, ignore_errors=True)  # a LibreOffice a killed build left may still write there
                 deleted += 1
         if finished:
-            self.say(f"finished publishing into {display_path(self.out_dir)}, which an interrupted run had begun")
+            self.say(_("finished publishing into {folder}, which an interrupted run had begun").format(
+                folder=display_path(self.out_dir)))
         if deleted:
-            self.say(f"removed {deleted} unfinished build folder(s) an interrupted run left in {display_path(self.out_dir)}")
+            self.say(ngettext("removed {count} unfinished build folder an interrupted run left in {folder}",
+                              "removed {count} unfinished build folders an interrupted run left in {folder}", deleted)
+                     .format(count=deleted, folder=display_path(self.out_dir)))
 
     def _check_target(self, src: Path, dst: Path) -> None:
         if dst.is_symlink() or not dst.exists() or src.is_dir() == dst.is_dir():
             return
-        kind = "folder" if dst.is_dir() else "file"
-        raise PublishError(f"{display_path(dst)} is a {kind}, but the build makes a "
-                           f"{'file' if kind == 'folder' else 'folder'} of that name; move it away and run again")
+        message = (_("{path} is a folder, but the build makes a file of that name; move it away and run again")
+                   if dst.is_dir() else
+                   _("{path} is a file, but the build makes a folder of that name; move it away and run again"))
+        raise PublishError(message.format(path=display_path(dst)))
 
     def _stage_root(self) -> Path:
         if self._root is None:
@@ -189,11 +194,13 @@ def locked(out_dir: Path, timeout: float, say: Say | None = None) -> Iterator[No
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise PublishError(
-                        f"another agreement command is writing to {display_path(out_dir)} and did not finish within "
-                        f"{timeout:g} seconds; wait for it to finish and run again, or choose another output folder"
+                        _("another agreement command is writing to {folder} and did not finish within {seconds} seconds; "
+                          "wait for it to finish and run again, or choose another output folder").format(
+                            folder=display_path(out_dir), seconds=number(timeout))
                     ) from None
                 if not told and say is not None:
-                    say(f"waiting for another agreement command to finish writing to {display_path(out_dir)}")
+                    say(_("waiting for another agreement command to finish writing to {folder}").format(
+                        folder=display_path(out_dir)))
                     told = True
                 time.sleep(0.05)
         yield
@@ -221,8 +228,8 @@ def _finish(out_dir: Path, root: Path) -> None:
                 (commit / MANIFEST).replace(out_dir / MANIFEST)
             fsync(out_dir)
     except OSError as exc:
-        raise PublishError(f"could not finish publishing into {display_path(out_dir)} ({exc.strerror or exc}); "
-                           "run the command again to finish it") from exc
+        raise PublishError(_("could not finish publishing into {folder} ({reason}); run the command again to finish it")
+                           .format(folder=display_path(out_dir), reason=exc.strerror or exc)) from exc
     shutil.rmtree(root, ignore_errors=True)
 
 

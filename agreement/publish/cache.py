@@ -40,6 +40,7 @@ from typing import Any
 
 from agreement.errors import display_path
 from agreement.files import sha256_file
+from agreement.i18n import _
 
 CACHE_DIR = ".agreement_cache"
 ENTRY = "entry.json"
@@ -133,7 +134,7 @@ class Cache:
         self.used: set[str] = set()
         self.pending_marks: list[str] = []  # keys of checks that passed, stored with the build's entries
         if self.root.is_symlink() or (self.root.exists() and not self.root.is_dir()):
-            self._bypass("it is a link or a file, not a folder")
+            self._bypass(_("it is a link or a file, not a folder"))
 
     def lookup(self, key: str, names: list[str]) -> dict[str, Path] | None:
         """The cached files `names` of entry `key`, if it has them all with the hashes it recorded."""
@@ -200,9 +201,9 @@ class Cache:
     def _bypass(self, reason: str) -> None:
         if self.usable:
             shown = str(Path(display_path(self.root.parent)) / self.root.name)  # a link's own name, not its target's
-            what = f"the link {shown} (not the folder it points to)" if self.root.is_symlink() else shown
-            self.say(f"warning: cannot use the build cache {shown} ({reason}), so every document is made anew; "
-                     f"delete {what} and the next build makes a new one")
+            what = _("the link {link} (not the folder it points to)").format(link=shown) if self.root.is_symlink() else shown
+            self.say(_("warning: cannot use the build cache {cache} ({reason}), so every document is made anew; "
+                       "delete {what} and the next build makes a new one").format(cache=shown, reason=reason, what=what))
         self.usable = False
 
 

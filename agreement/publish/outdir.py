@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from agreement.errors import UsageError, display_path
+from agreement.i18n import N_, _
 
-_ADVICE = "choose a folder of its own for the output, such as build"
+_ADVICE = N_("choose a folder of its own for the output, such as build")
 
 
 def check_out_dir(out_dir: Path, content_dir: Path) -> None:
@@ -19,15 +20,18 @@ def check_out_dir(out_dir: Path, content_dir: Path) -> None:
     content = content_dir.resolve()
     shown = display_path(out_dir)
     if out == Path(out.anchor):
-        raise UsageError(f"the output folder {shown} is the root of the file system; {_ADVICE}")
+        raise UsageError(_("the output folder {folder} is the root of the file system; {advice}").format(folder=shown, advice=_(_ADVICE)))
     if out == _home():
-        raise UsageError(f"the output folder {shown} is your home folder; {_ADVICE}")
+        raise UsageError(_("the output folder {folder} is your home folder; {advice}").format(folder=shown, advice=_(_ADVICE)))
     if out == content:
-        raise UsageError(f"the output folder {shown} is the content folder, and a build would write over it; {_ADVICE}")
+        raise UsageError(_("the output folder {folder} is the content folder, and a build would write over it; {advice}").format(
+            folder=shown, advice=_(_ADVICE)))
     if out.is_relative_to(content):
-        raise UsageError(f"the output folder {shown} is inside the content folder {display_path(content_dir)}; {_ADVICE}")
+        raise UsageError(_("the output folder {folder} is inside the content folder {content}; {advice}").format(
+            folder=shown, content=display_path(content_dir), advice=_(_ADVICE)))
     if content.is_relative_to(out):
-        raise UsageError(f"the output folder {shown} contains the content folder {display_path(content_dir)}; {_ADVICE}")
+        raise UsageError(_("the output folder {folder} contains the content folder {content}; {advice}").format(
+            folder=shown, content=display_path(content_dir), advice=_(_ADVICE)))
 
 
 def _home() -> Path | None:

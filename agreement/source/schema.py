@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from agreement.errors import ContentError, TemplateError, unique
-from agreement.i18n import N_, _, ngettext
+from agreement.i18n import N_, _, language, ngettext
 from agreement.resources import SCHEMAS
 from agreement.source.syntax import quoted
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -367,7 +367,9 @@ def _value_words(value: Any) -> str:
     if isinstance(value, list):
         return _("a list")
     if isinstance(value, (int, float)):
-        return _("the number {value}").format(value=value)
+        # as YAML read it (600.000 is 600.0), with the language's decimal mark
+        written = str(value).replace(".", ",") if isinstance(value, float) and language() == "da" else str(value)
+        return _("the number {value}").format(value=written)
     text = str(value)
     return _("the text '{text}'").format(text=text[:60] + ("…" if len(text) > 60 else ""))
 

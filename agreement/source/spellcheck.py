@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from agreement.errors import ContentError, Location, display_path
+from agreement.i18n import _
 from agreement.source.values import _free_text, _is_markdown, _walk
 from agreement.source.yamlload import JsonPath, YamlDocument
 from agreement.spelling import WORD_LIST, Speller, WordList, read_word_list, shown, words
@@ -33,7 +34,7 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
     spots: list[tuple[YamlDocument | str, JsonPath, str, int, str]] = []
     for doc, _schema in documents:
         for name in _names(doc.data):
-            for _, word in words(name):
+            for __, word in words(name):
                 accepted.add(word)
     for doc, schema in documents:
         for path, text in _texts(doc, schema):
@@ -44,7 +45,8 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
         return warnings
     unknown = speller.unknown(word for *_, word in spots)
     if speller.unavailable is not None:
-        return [*warnings, ContentError(f"spelling was not checked: {speller.unavailable}", Location(display_path(root)))]
+        return [*warnings, ContentError(_("spelling was not checked: {reason}").format(reason=speller.unavailable),
+                                         Location(display_path(root)))]
     speller.save()
     for source, path, text, offset, word in spots:
         if word in unknown:
@@ -55,9 +57,10 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
 
 def _message(word: str, suggestions: list[str]) -> str:
     quoted = [f"'{s}'" for s in suggestions]
-    hint = f" (did you mean {' or '.join([', '.join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)}?)" \
-        if quoted else ""
-    return f"'{shown(word)}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {WORD_LIST} in the content folder"
+    choices = _(" or ").join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else "".join(quoted)
+    hint = _(" (did you mean {choices}?)").format(choices=choices) if quoted else ""
+    return _("'{word}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {word_list} in the content "
+             "folder").format(word=shown(word), hint=hint, word_list=WORD_LIST)
 
 
 def _locate(doc: YamlDocument, path: JsonPath, text: str, offset: int) -> Location:
@@ -98,22 +101,22 @@ def _word_list(root: Path, accepted: WordList) -> list[ContentError]:
     try:
         info = path.stat()
         if not path.resolve().is_relative_to(root.resolve()):
-            return [ContentError("this is a link to a place outside the content folder; copy the file into the "
-                                 "content folder instead", Location(shown))]
+            return [ContentError(_("this is a link to a place outside the content folder; copy the file into the "
+                                   "content folder instead"), Location(shown))]
     except FileNotFoundError:
         return []
     except (OSError, RuntimeError):
-        return [ContentError("the word list cannot be read; check that it is an ordinary file you may read",
+        return [ContentError(_("the word list cannot be read; check that it is an ordinary file you may read"),
                              Location(shown))]
     if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_WORD_LIST_BYTES:
-        return [ContentError("the word list must be an ordinary text file under 1 MB, one word per line",
+        return [ContentError(_("the word list must be an ordinary text file under 1 MB, one word per line"),
                              Location(shown))]
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
-        return [ContentError(f"the word list cannot be read ({exc.strerror}); check that you may read it",
+        return [ContentError(_("the word list cannot be read ({reason}); check that you may read it").format(reason=exc.strerror),
                              Location(shown))]
     except UnicodeDecodeError:
-        return [ContentError("the word list is not UTF-8 text; save it with UTF-8 encoding in your editor",
+        return [ContentError(_("the word list is not UTF-8 text; save it with UTF-8 encoding in your editor"),
                              Location(shown))]
     return [ContentError(message, Location(shown, line, 1)) for line, message in read_word_list(text, accepted)]

@@ -7,11 +7,72 @@ import re
 import yaml
 
 from agreement.errors import ContentError, Location
-from agreement.i18n import _, ngettext
+from agreement.i18n import N_, _, ngettext
 
 # A field whose text follows on the next lines: 'vision: |', 'tekst: >-', with a comment after it or not.
 _BLOCK = re.compile(r"^\s*(?:- )?([^\s#][^:#]*?):\s+[|>][-+0-9]*\s*(?:#.*)?$")
 _KEY = re.compile(r"^([^\s#'\"\[{][^:#]*?):(?:\s|$)")
+
+# libyaml's own words for what it could not read (and those of PyYAML's composer), translated where they are shown;
+# a text not listed here is shown as libyaml wrote it.
+_PHRASES = frozenset((
+    N_("found character that cannot start any token"),
+    N_("did not find expected node content"),
+    N_("did not find expected key"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected comment or line break"),
+    N_("did not find expected whitespace or line break"),
+    N_("did not find expected alphabetic or numeric character"),
+    N_("did not find expected <document start>"),
+    N_("could not find expected ':'"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected ':'"),
+    N_("found unexpected document indicator"),
+    N_("found unknown escape character"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found undefined tag handle"),
+    N_("found an indentation indicator equal to 0"),
+    N_("block sequence entries are not allowed in this context"),
+    N_("mapping keys are not allowed in this context"),
+    N_("mapping values are not allowed in this context"),
+    N_("control characters are not allowed"),
+    N_("expected a single document in the stream"),
+    N_("but found another document"),
+    N_("second occurrence"),
+    N_("while scanning a simple key"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a block scalar"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+    N_("while scanning a tag"),
+    N_("while scanning for the next token"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a flow node"),
+    N_("while parsing a node"),
+))
+_PATTERNS = (
+    (re.compile(r"found undefined alias (.+)"), N_("found undefined alias {name}")),
+    (re.compile(r"found duplicate anchor (.+); first occurrence"), N_("found duplicate anchor {name}; first occurrence")),
+)
+
+
+def _words(text: str) -> str:
+    """libyaml's `text` in the current language, where the catalogue has it."""
+    if text in _PHRASES:
+        return _(text)
+    for pattern, message in _PATTERNS:
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return _(message).format(name=match.group(1))
+    return text
 
 
 def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> ContentError:
@@ -33,8 +94,8 @@ def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Con
 
 def _generic(shown: str, exc: yaml.MarkedYAMLError, lines: list[str], hint: str) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or "invalid YAML"
-    context = f" ({exc.context})" if exc.context and exc.context != problem else ""
+    problem = _words(exc.problem) if exc.problem else _("it is not YAML")
+    context = f" ({_words(exc.context)})" if exc.context and exc.context != exc.problem else ""
     location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
     return ContentError(_("invalid YAML: {problem}").format(problem=problem) + context + hint, location)
 

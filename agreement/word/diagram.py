@@ -9,14 +9,15 @@ from pathlib import Path
 
 from agreement.errors import ToolError
 from agreement.files import file_identity
+from agreement.i18n import _, number
 
 
 def render_png(dot_source: str, *, dpi: int = 200, timeout: float = 60) -> bytes:
     """Run Graphviz; raise ToolError with what to install when it is missing or fails."""
     exe = shutil.which("dot")
     if exe is None:
-        raise ToolError("Graphviz is not installed, so the organisation diagram cannot be drawn; "
-                        "install it with: sudo apt-get install graphviz (or run 'make build')")
+        raise ToolError(_("Graphviz is not installed, so the organisation diagram cannot be drawn; "
+                          "install it with: sudo apt-get install graphviz (or run 'make build')"))
     return _draw(graphviz_version(), exe, dot_source, dpi, timeout)
 
 
@@ -29,10 +30,12 @@ def _draw(graphviz: str, exe: str, dot_source: str, dpi: int, timeout: float) ->
         result = subprocess.run([exe, "-Tpng", f"-Gdpi={dpi}"], input=dot_source.encode("utf-8"),
                                 capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise ToolError(f"Graphviz did not finish drawing the organisation diagram within {timeout:g} seconds") from None
+        raise ToolError(_("Graphviz did not finish drawing the organisation diagram within {seconds} seconds").format(
+            seconds=number(timeout))) from None
     if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolError("Graphviz failed to draw the organisation diagram" + (f": {detail[-1]}" if detail else ""))
+        raise ToolError(_("Graphviz failed to draw the organisation diagram: {reason}").format(reason=detail[-1]) if detail
+                        else _("Graphviz failed to draw the organisation diagram"))
     return result.stdout
 
 

@@ -16,6 +16,8 @@ from docx.shared import Emu
 from lxml import etree
 
 from agreement.errors import ToolError
+from agreement.i18n import _
+from agreement.i18n import number as written_number
 from agreement.images import NATURAL_DPI, ImageInfo, figure_path, probe, read_figure
 from agreement.word.ooxml import el, field_runs, paragraph, run, w
 
@@ -101,17 +103,20 @@ def svg_to_png(svg: bytes, width_px: int, shown: str, *, timeout: float = 60) ->
     """Draw an SVG as a PNG `width_px` wide with librsvg's rsvg-convert; ToolError saying what to install or what failed."""
     exe = shutil.which("rsvg-convert")
     if exe is None:
-        raise ToolError(f"rsvg-convert is not installed, so the SVG figure {shown} cannot be drawn; install it with: "
-                        "sudo apt-get install librsvg2-bin (or run 'make build'), or save the figure as PNG")
+        raise ToolError(_("rsvg-convert is not installed, so the SVG figure {figure} cannot be drawn; install it with: "
+                          "sudo apt-get install librsvg2-bin (or run 'make build'), or save the figure as PNG").format(figure=shown))
     try:
         result = subprocess.run([exe, "--format=png", f"--width={max(1, width_px)}", "--keep-aspect-ratio"],
                                 input=svg, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise ToolError(f"rsvg-convert did not finish drawing the SVG figure {shown} within {timeout:g} seconds") from None
+        raise ToolError(_("rsvg-convert did not finish drawing the SVG figure {figure} within {seconds} seconds").format(
+            figure=shown, seconds=written_number(timeout))) from None
     if result.returncode != 0 or not result.stdout.startswith(b"\x89PNG"):
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ToolError(f"the SVG figure {shown} cannot be drawn" + (f": {detail[-1]}" if detail else "")
-                        + "; open it in a drawing program and save it again, or save it as PNG")
+        message = (_("the SVG figure {figure} cannot be drawn: {reason}; open it in a drawing program and save it again, "
+                     "or save it as PNG") if detail else
+                   _("the SVG figure {figure} cannot be drawn; open it in a drawing program and save it again, or save it as PNG"))
+        raise ToolError(message.format(figure=shown, reason=detail[-1] if detail else ""))
     return result.stdout
 
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from agreement.errors import ToolError
+from agreement.i18n import _
 
 TWIPS_PER_POINT = 20
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts",
@@ -60,8 +61,8 @@ def font_file(bold: bool) -> Path:
                              check=False).stdout.strip()
         if out.endswith(name) and Path(out).is_file():
             return Path(out)
-    raise ToolError(f"the font Carlito ({name}) is not installed; the tables are sized with it. Install it with "
-                    "'sudo apt-get install fonts-crosextra-carlito' (or run 'make build')")
+    raise ToolError(_("the font Carlito ({name}) is not installed; the tables are sized with it. Install it with "
+                      "'sudo apt-get install fonts-crosextra-carlito' (or run 'make build')").format(name=name))
 
 
 @lru_cache(maxsize=1 << 16)  # the same words come again and again, in every cell and every pass

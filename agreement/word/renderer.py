@@ -29,6 +29,7 @@ from markupsafe import Markup
 from agreement.documents.blocks import BudgetChart, Diagram, Footnote, Markdown, Marked, Table, TrendChart
 from agreement.errors import TemplateError
 from agreement.files import write_zip
+from agreement.i18n import _, number
 from agreement.model.metadata import Metadata
 from agreement.officezip import WORD, package_problems
 from agreement.word import layout, tables
@@ -62,15 +63,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" or (operator == "%" and isinstance(left, str)):
-            raise SecurityError(f"the operator '{operator}' is not for templates")
+            raise SecurityError(_("the operator '{operator}' is not for templates").format(operator=operator))
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
-                    raise SecurityError(f"a tag makes a value of more than {MAX_REPEAT:,} items with '*'")
+                    raise SecurityError(_("a tag makes a value of more than {count} items with '*'").format(count=number(MAX_REPEAT)))
         return super().call_binop(context, operator, left, right)
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        raise SecurityError("a template may not call functions or methods")
+        raise SecurityError(_("a template may not call functions or methods"))
 
 
 def environment() -> jinja2.Environment:
@@ -96,8 +97,8 @@ def _limits(template: str) -> Iterator[None]:
         return
 
     def expired(_signum: int, _frame: object) -> None:
-        raise TemplateError(f"template {template} took more than {RENDER_SECONDS:g} seconds to fill in, so it loops too "
-                            "much; remove the loops it does not need")
+        raise TemplateError(_("template {template} took more than {seconds} seconds to fill in, so it loops too much; "
+                              "remove the loops it does not need").format(template=template, seconds=number(RENDER_SECONDS)))
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, RENDER_SECONDS)
@@ -108,8 +109,9 @@ def _limits(template: str) -> Iterator[None]:
     try:
         yield
     except MemoryError:
-        raise TemplateError(f"template {template} makes values too large to hold in memory (more than "
-                            f"{RENDER_MEMORY // 2**30} GB); remove the tags that repeat or join values") from None
+        raise TemplateError(_("template {template} makes values too large to hold in memory (more than {gigabytes} GB); "
+                              "remove the tags that repeat or join values").format(
+                                template=template, gigabytes=RENDER_MEMORY // 2**30)) from None
     finally:
         resource.setrlimit(resource.RLIMIT_AS, limits)
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -145,13 +147,13 @@ class DocxRenderer:
     def __init__(self, template: Path, content_root: Path | None = None) -> None:
         """`content_root` is the content folder the Markdown's figures are read from."""
         if not template.is_file():
-            raise TemplateError(f"template not found: {template}; run 'make templates' to generate it")
+            raise TemplateError(_("template not found: {template}; run 'make templates' to generate it").format(template=template))
         self.template = template
         try:
             self.tpl = DocxTemplate(str(template))
             self.tpl.init_docx()
         except Exception as exc:  # a broken zip or XML: say which file, not a traceback
-            raise TemplateError(f"template {template} cannot be opened: {exc}") from None
+            raise TemplateError(_("template {template} cannot be opened: {exc}").format(template=template, exc=exc)) from None
         self.part = self.tpl.docx.part
         self.footnotes = Footnotes()
         self.md = MarkdownRenderer(self.part, self.footnotes, figures=content_root)
@@ -245,15 +247,18 @@ class DocxRenderer:
         except TemplateError:
             raise
         except jinja2.UndefinedError as exc:
-            raise TemplateError(f"template {self.template.name} uses a value the content does not provide: {exc.message}") from None
+            raise TemplateError(_("template {template} uses a value the content does not provide: {reason}")
+              .format(template=self.template.name, reason=exc.message)) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template {self.template.name} has a broken tag: {exc.message}") from None
+            raise TemplateError(_("template {template} has a broken tag: {reason}")
+              .format(template=self.template.name, reason=exc.message)) from None
         except SecurityError as exc:  # `templates check` refuses what it can see; what values do shows only here
-            raise TemplateError(f"template {self.template.name} does what a template may not ({exc}); show the values "
-                                "the document kind provides, as they are") from None
+            raise TemplateError(_("template {template} does what a template may not ({exc}); show the values the document kind "
+                                  "provides, as they are").format(template=self.template.name, exc=exc)) from None
         except Exception as exc:  # a tag that cannot be worked out, such as {{ 1/0 }} or {{ 1 + "a" }}
-            raise TemplateError(f"template {self.template.name} has a tag that cannot be filled in ({type(exc).__name__}: "
-                                f"{exc}); show the values as they are, without arithmetic") from None
+            raise TemplateError(_("template {template} has a tag that cannot be filled in ({kind}: {exc}); show the values as "
+                                  "they are, without arithmetic").format(
+                                    template=self.template.name, kind=type(exc).__name__, exc=exc)) from None
         layout.join_full_stops(self.tpl.docx.element.body)
         layout.lay_out(self.tpl.docx.element.body, self._styles())
         number_figures(self.tpl.docx.element.body)
@@ -279,8 +284,8 @@ class DocxRenderer:
             # (from pieces of the values it is given), and what it wrote must not fetch, run or pull in anything.
             problems = package_problems(package, WORD)
             if problems:
-                raise TemplateError(f"template {self.template.name} made a document that {problems[0]}; a tag in it "
-                                    "writes Word code of its own: remove it")
+                raise TemplateError(_("template {template} made a document that {problem}; a tag in it writes Word code of its own: "
+                                      "remove it").format(template=self.template.name, problem=problems[0]))
             entries = {info.filename: package.read(info) for info in package.infolist()}
         write_zip(path, finish_entries(entries, meta).items())
 

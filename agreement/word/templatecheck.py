@@ -35,6 +35,7 @@ class TemplateProblem:
 
     template: str  # file name, e.g. "delaftale.docx"
     message: str  # in the language of the check, names the tag or style
+    unknown_name: bool = False  # a tag reads a value the document kind does not provide (not a fault of its form)
 
     def __str__(self) -> str:
         return f"{self.template}: {self.message}"
@@ -138,9 +139,11 @@ def _problems(name: str, data: bytes, provided: Collection[str], required_styles
     checker = _Checker(tpl, set(provided))
     for part in parts:
         checker.check_part(part)
-    messages = checker.messages()
-    messages += _style_messages(tpl, [*required_styles, *kind_styles], {**_USES, **kind_styles})
-    return [TemplateProblem(name, m) for m in dict.fromkeys(messages)]  # a text box's fallback copy repeats its tags
+    problems = [TemplateProblem(name, m) for m in checker.problems]
+    problems += [TemplateProblem(name, checker.unknown_message(v), unknown_name=True) for v in checker.unknown]
+    problems += [TemplateProblem(name, m) for m in
+                 _style_messages(tpl, [*required_styles, *kind_styles], {**_USES, **kind_styles})]
+    return list(dict.fromkeys(problems))  # a text box's fallback copy repeats its tags
 
 
 # -- parts -----------------------------------------------------------------
@@ -224,9 +227,6 @@ class _Checker:
             if variable not in self.provided:
                 self.unknown[variable] = None
 
-    def messages(self) -> list[str]:
-        return self.problems + [self._unknown_message(v) for v in self.unknown]
-
     def _paragraph(self, p: etree._Element, where: str) -> bool:
         """Report broken and split tags in one paragraph; True when a tag is left open."""
         texts = [t for t in p.iter(w("t")) if next(t.iterancestors(w("p")), None) is p]
@@ -281,7 +281,7 @@ class _Checker:
         if rest:
             self.problems.append(_(_BLOCK_MESSAGES[prefix.group(1)]).format(tag=tag, rest=_excerpt(rest), found=found))
 
-    def _unknown_message(self, variable: str) -> str:
+    def unknown_message(self, variable: str) -> str:
         tag = next((t for t in self.tags if variable in _names(t, self.env)), None)
         if tag:
             message = _("unknown tag {tag}: the document kind provides no value '{variable}'").format(tag=tag, variable=variable)
@@ -420,6 +420,12 @@ def _display_name(style_id: str) -> str:
 # -- fixed text ------------------------------------------------------------
 
 _STORY = re.compile(r"word/(document|header[0-9]*|footer[0-9]*|footnotes)\.xml")
+_STORIES = {
+    "document": N_("{template}, the paragraph “{paragraph}”"),
+    "header": N_("{template} in the header, the paragraph “{paragraph}”"),
+    "footer": N_("{template} in the footer, the paragraph “{paragraph}”"),
+    "footnotes": N_("{template} in the footnotes, the paragraph “{paragraph}”"),
+}
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -432,13 +438,13 @@ def fixed_text(path: Path) -> list[tuple[str, str]]:
             stories = [(i.filename, package.read(i)) for i in package.infolist() if _STORY.fullmatch(i.filename)]
         found = []
         for name, blob in stories:
-            where = "" if name == "word/document.xml" else f" in the {_STORY.fullmatch(name).group(1).rstrip('0123456789')}"  # type: ignore[union-attr]
+            story = _STORY.fullmatch(name).group(1).rstrip("0123456789")  # type: ignore[union-attr]
             root = etree.fromstring(blob, _SAFE_XML)
             for p in root.iter(w("p")):
                 text = "".join(t.text or "" for t in p.iter(w("t")) if next(t.iterancestors(w("p")), None) is p)
                 text = _TAG.sub(" ", text)
                 if text.strip():
-                    found.append((f"{path.name}{where}, the paragraph “{_excerpt(text)}”", text))
+                    found.append((_(_STORIES[story]).format(template=path.name, paragraph=_excerpt(text)), text))
         return found
     except (AgreementError, OSError, zipfile.BadZipFile, etree.XMLSyntaxError, ValueError):
         return []

@@ -253,7 +253,7 @@ def test_killed_at_any_step_the_next_publication_gives_all_or_nothing(tmp_path: 
     assert not _stages(out)
     assert snapshot(out) == (before if step == 0 else _new_tree(before))
     assert said == [f"finished publishing into {out}, which an interrupted run had begun" if step != 0
-                    else f"removed 1 unfinished build folder(s) an interrupted run left in {out}"]
+                    else f"removed 1 unfinished build folder an interrupted run left in {out}"]
     assert (tmp_path / "outside.txt").read_text(encoding="utf-8") == "not ours"
 
 
@@ -513,7 +513,7 @@ def test_the_next_build_repairs_a_killed_one(versions: SimpleNamespace, tmp_path
     monkeypatch.chdir(tmp_path)  # the messages name --out as given, relative to here
     result = CliRunner().invoke(main, ["build", "--content", str(versions.new), "--out", "out", "--format", "docx"])
     assert result.exit_code == 0, result.output
-    said = "finished publishing into out" if step != 0 else "removed 1 unfinished build folder(s)"
+    said = "finished publishing into out" if step != 0 else "removed 1 unfinished build folder"
     assert said in result.stderr
     assert snapshot(out) == _published(versions, earlier) and manifest_mismatches(out) == []
 

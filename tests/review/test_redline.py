@@ -100,7 +100,7 @@ def redlines(head_content: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     result = CliRunner().invoke(main, ["diff", "HEAD~1", "HEAD", "--content", str(repo / "content"), "--redline", str(out)],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"wrote 8 redline file\(s\) for 4 changed document\(s\) to \S*redlines\n", result.stderr), result.stderr
+    assert re.fullmatch(r"wrote 8 redline files for 4 changed documents to \S*redlines\n", result.stderr), result.stderr
     # Only the changed documents: the unchanged ones (kommissorium, ...) get no redline; and the record of them.
     # The 2022 follow-up report changed too: its budget for 2022 is most of project year 2, whose amount changed.
     expected = sorted(f"{s}.{ext}" for s in (*DOCUMENTS, "opfoelgning-2021", "opfoelgning-2022") for ext in ("docx", "pdf"))

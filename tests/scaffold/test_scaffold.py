@@ -46,7 +46,7 @@ def test_every_document_kind_has_scaffold_files_and_nothing_else_is_there() -> N
 def test_init_from_the_command_line_writes_content_that_checks(tmp_path: Path) -> None:
     result = run_cli(["init", "mit-omraade"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "wrote 7 file(s) to mit-omraade" in result.stdout  # six documents' files and a first follow-up
+    assert "wrote 7 files to mit-omraade" in result.stdout  # six documents' files and a first follow-up
     check = run_cli(["check", "--content", "mit-omraade"], cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert _leftovers(tmp_path) == []
