@@ -155,7 +155,7 @@ DANISH_MUTATIONS = [
     (r"^  navn: Albertslund$", "  nanv: Albertslund", "ukendt felt 'nanv' i område (mente du 'navn'?); de tilladte felter er:"),
     (r"^  til: 2025-02-28$", "  til: 2025-02-30",
      "'2025-02-30' er ikke en gyldig dato i periode.til; der er ingen 30. februar, som har 28 dage; ret dagen"),
-    (r"møder_pr_år: 2$", "møder_pr_år: 2.5", "organisering.bestyrelse.møder_pr_år skal være et helt tal eller tekst, men er tallet 2.5"),
+    (r"møder_pr_år: 2$", "møder_pr_år: 2.5", "organisering.bestyrelse.møder_pr_år skal være et helt tal eller tekst, men er tallet 2,5"),
     (r"underskrevet: true  # skrev under uden at datere underskriften$", "underskrevet: false",
      "underskrifter[1].underskrevet kan kun være true, men er false (ja/nej)"),
     (r"^        årsværk: 1$", "        årsværk: 0", "skal være mere end 0, men er 0"),
