@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from agreement.i18n import set_language  # noqa: E402
 from agreement.outputs import pdf as convert  # noqa: E402
 from agreement.pipeline import build  # noqa: E402
 from benchmarks.followups import make as followups  # noqa: E402
@@ -141,6 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     rounds = parser.parse_args().rounds
+    set_language("en")  # _Watch waits for watch's English 'watching ...'
     times: dict[str, list[float]] = {k: [] for k in ("bare", "full", "noop", "one", "check", "tenfold", "watch",
                                                      "no-follow-up", "four-years")}
     with tempfile.TemporaryDirectory(prefix="agreement-bench-") as tmp_name:
