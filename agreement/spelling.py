@@ -18,6 +18,8 @@ MAX_SUGGESTIONS = 3
 INSTALL = N_("install the Debian packages hunspell-da and libenchant-2-2 (make build does) to check it")
 # Bumped when what the cache holds changes meaning.
 CACHE_FORMAT = 1
+# Texts found free of unknown words, kept by digest (see Speller.is_clean); the most recent ones.
+MAX_CLEAN_TEXTS = 5000
 
 # What is not prose: inline code, link targets, footnote labels, autolinks and tags, URLs, e-mail addresses and
 # domain names. Masked out with spaces, so the offsets of the words around them stay.
@@ -100,6 +102,7 @@ class Speller:
         self.unavailable: str | None = None
         self._good: set[str] = set()
         self._bad: dict[str, list[str]] = {}
+        self._clean: dict[str, None] = {}  # an ordered set: the oldest go first when it is full
         self._new = False
         self._dictionary: object | None = None
         self._read_cache()
@@ -123,11 +126,22 @@ class Speller:
             self._new = True
         return found
 
+    def is_clean(self, key: str) -> bool:
+        """Whether the text of digest `key` (its words and the accepted words) had no unknown word before."""
+        return key in self._clean
+
+    def mark_clean(self, key: str) -> None:
+        """Remember a text with no unknown word, so the next check need not read its words again."""
+        if key not in self._clean:
+            self._clean[key] = None
+            self._new = True
+
     def save(self) -> None:
         """Keep the answers for the next check; a cache that cannot be written is only slower, never an error."""
         if not self._new or self.cache_file is None:
             return
-        data = {"format": CACHE_FORMAT, "language": LANGUAGE, "good": sorted(self._good), "bad": self._bad}
+        clean = list(self._clean)[-MAX_CLEAN_TEXTS:]
+        data = {"format": CACHE_FORMAT, "language": LANGUAGE, "good": sorted(self._good), "bad": self._bad, "clean": clean}
         try:
             self.cache_file.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.cache_file, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
@@ -148,6 +162,9 @@ class Speller:
         if isinstance(good, list) and isinstance(bad, dict):
             self._good = {w for w in good if isinstance(w, str)}
             self._bad = {w: [s for s in v if isinstance(s, str)] for w, v in bad.items() if isinstance(v, list)}
+        clean = data.get("clean")
+        if isinstance(clean, list):
+            self._clean = dict.fromkeys(k for k in clean if isinstance(k, str))
 
     def _load(self) -> object | None:
         if self._dictionary is not None or self.unavailable is not None:

@@ -65,3 +65,25 @@ def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
     cache.write_text("{not json", encoding="utf-8")
     speller = Speller(cache)
     assert speller.unknown([]) == {}
+
+
+@needs_danish
+def test_a_text_found_clean_is_not_read_again_until_it_or_the_word_list_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 21: check stays fast because a text read before, with the same accepted words, is not read again."""
+    from agreement.source import spellcheck
+
+    cache = tmp_path / "stavning.json"
+    texts = [("skabelon.docx", "Boligområdet skal være trygt."), ("skabelon.docx", "Beboerne mødes i reoveringen.")]
+    first = spellcheck.spelling_warnings([], tmp_path, Speller(cache), fixed=texts)
+    assert [w.message.split("'")[1] for w in first] == ["reoveringen"]
+    read: list[str] = []
+    real_words = spellcheck.words
+    monkeypatch.setattr(spellcheck, "words", lambda text: (read.append(text), real_words(text))[1])
+    again = spellcheck.spelling_warnings([], tmp_path, Speller(cache), fixed=texts)
+    assert [w.message for w in again] == [w.message for w in first]
+    assert read == ["Beboerne mødes i reoveringen."]  # the clean text was not read again
+    read.clear()
+    (tmp_path / "ordliste.txt").write_text("reoveringen\n", encoding="utf-8")
+    assert spellcheck.spelling_warnings([], tmp_path, Speller(cache), fixed=texts) == []
+    assert sorted(read) == ["Beboerne mødes i reoveringen.", "Boligområdet skal være trygt."]  # read again: new words

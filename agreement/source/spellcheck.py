@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -36,17 +37,32 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
         for name in _names(doc.data):
             for __, word in words(name):
                 accepted.add(word)
-    for doc, schema in documents:
-        for path, text in _texts(doc, schema):
-            spots.extend((doc, path, text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
-    for where, text in fixed:
-        spots.extend((where, (), text, offset, word) for offset, word in words(text) if not accepted.accepts(word))
+    # A text read before with the same accepted words and found clean is not read again: most texts of a check
+    # are the ones the last check read.
+    digest = hashlib.sha256("\n".join(sorted(accepted.exact)).encode()).hexdigest()
+    read: list[tuple[str, set[str]]] = []  # each text's key and the words the dictionary must answer for
+    sources: list[tuple[YamlDocument | str, JsonPath, str]] = [
+        (doc, path, text) for doc, schema in documents for path, text in _texts(doc, schema)]
+    sources += [(where, (), text) for where, text in fixed]
+    for source, path, text in sources:
+        key = hashlib.sha256(f"{digest}\n{text}".encode()).hexdigest()[:32]
+        if speller.is_clean(key):
+            continue
+        found = [(source, path, text, offset, word) for offset, word in words(text) if not accepted.accepts(word)]
+        spots.extend(found)
+        read.append((key, {spot[-1] for spot in found}))
     if not spots:
+        for key, _candidates in read:
+            speller.mark_clean(key)
+        speller.save()
         return warnings
     unknown = speller.unknown(word for *_, word in spots)
     if speller.unavailable is not None:
         return [*warnings, ContentError(_("spelling was not checked: {reason}").format(reason=speller.unavailable),
                                          Location(display_path(root)))]
+    for key, candidates in read:
+        if not candidates & unknown.keys():
+            speller.mark_clean(key)
     speller.save()
     for source, path, text, offset, word in spots:
         if word in unknown:
