@@ -93,7 +93,8 @@ def kept_paragraphs(docx: Path) -> list[str]:
 
 
 def short_tables(docx: Path) -> list[tuple[str, str]]:
-    """(first row's text, last row's text) of every data table of at most LONGEST_SHORT_TABLE body rows."""
+    """(first row's text, last row's text) of every data table of at most LONGEST_SHORT_TABLE body rows that the
+    layout moves as a whole."""
     with zipfile.ZipFile(docx) as z:
         body = etree.fromstring(z.read("word/document.xml")).find(w("body"))
     found = []
@@ -102,7 +103,10 @@ def short_tables(docx: Path) -> list[tuple[str, str]]:
             continue
         rows = [tr for tr in tbl.findall(w("tr")) if _text(tr)]
         body_rows = [tr for tr in rows if tr.find(f"{w('trPr')}/{w('tblHeader')}") is None]
-        if len(rows) > 1 and len(body_rows) <= LONGEST_SHORT_TABLE:
+        # A table the layout moves whole (tests/word/test_layout.py holds it to which ones: up to
+        # LONGEST_SHORT_TABLE body rows and under two thirds of a page, so the page before it stays a third full).
+        whole = all(p.find(f"{w('pPr')}/{w('keepNext')}") is not None for tr in rows[:-1] for p in tr.iter(w("p")))
+        if len(rows) > 1 and len(body_rows) <= LONGEST_SHORT_TABLE and whole:
             found.append((_first_words(rows[0]), _first_words(rows[-1])))
     return found
 
@@ -133,7 +137,7 @@ def split_tables(pdf: Path, docx: Path) -> list[str]:
 
     Rows are found in the text of the whole document read in pdftotext's order (a cell's lines together), without
     spaces, each after the one before, so a row text that occurs twice is taken where the table is."""
-    root = etree.fromstring(poppler("pdftotext", pdf, "-bbox-layout"), etree.HTMLParser())
+    root = etree.fromstring(poppler("pdftotext", pdf, "-bbox-layout"), _UTF8)
     text, page_of = "", []
     for n, page in enumerate(root.iter("page")):
         for word in page.iter("word"):
