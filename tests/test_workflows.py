@@ -144,7 +144,7 @@ def test_a_missing_diff_command_does_not_fail_the_job(tmp_path: Path, where: str
     }
     result = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "no 'diff' command" in (tmp_path / "diff.md").read_text(encoding="utf-8")
+    assert "ingen 'diff'-kommando" in (tmp_path / "diff.md").read_text(encoding="utf-8")
 
 
 def test_gitlab_job_runs_for_merge_requests_and_keeps_one_note() -> None:
