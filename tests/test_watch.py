@@ -125,20 +125,27 @@ def _watch_in_thread(content: Path, out: Path) -> Iterator[queue.Queue]:
     assert not thread.is_alive()
 
 
-def test_any_error_is_reported_and_the_watch_waits_for_the_next_save(monkeypatch, tmp_path: Path) -> None:
-    """A bug (here, the error python-docx raised for an Adobe JPEG) and an OSError are reported; the next save builds."""
+def _failing_builds(monkeypatch, tmp_path: Path, failures: list[Exception]) -> tuple[Path, Path]:
+    """A content folder and an out folder, with the watch's build raising each of `failures` in turn, then
+    building nothing."""
     import agreement.watch
 
     content, out = tmp_path / "content", tmp_path / "out"
     content.mkdir()
     (content / "a.yaml").write_text("0", encoding="utf-8")
-    failures = [ValueError("UnrecognizedImageError"), PermissionError(13, "Permission denied")]
 
     def build(content_dir: Path, *args, **kwargs) -> None:
         if failures:
             raise failures.pop(0)
 
     monkeypatch.setattr(agreement.watch, "build", build)
+    return content, out
+
+
+def test_any_error_is_reported_and_the_watch_waits_for_the_next_save(monkeypatch, tmp_path: Path) -> None:
+    """A bug (here, the error python-docx raised for an Adobe JPEG) and an OSError are reported; the next save builds."""
+    content, out = _failing_builds(monkeypatch, tmp_path,
+                                   [ValueError("UnrecognizedImageError"), PermissionError(13, "Permission denied")])
     with _watch_in_thread(content, out) as said:
         seen: list[str] = []
         _wait_for(said, "this is a bug in agreement (ValueError: UnrecognizedImageError); nothing was built", seen)
@@ -150,19 +157,8 @@ def test_any_error_is_reported_and_the_watch_waits_for_the_next_save(monkeypatch
 
 
 def test_the_watch_speaks_danish_by_default(monkeypatch, tmp_path: Path) -> None:
-    import agreement.watch
-
     i18n.set_language("da")
-    content, out = tmp_path / "content", tmp_path / "out"
-    content.mkdir()
-    (content / "a.yaml").write_text("0", encoding="utf-8")
-    failures = [ContentErrors([ContentError("a"), ContentError("b")])]
-
-    def build(content_dir: Path, *args, **kwargs) -> None:
-        if failures:
-            raise failures.pop(0)
-
-    monkeypatch.setattr(agreement.watch, "build", build)
+    content, out = _failing_builds(monkeypatch, tmp_path, [ContentErrors([ContentError("a"), ContentError("b")])])
     with _watch_in_thread(content, out) as said:
         seen: list[str] = []
         _wait_for(said, "2 fejl fundet; intet blev bygget", seen)
