@@ -61,6 +61,11 @@ def N_(message: str) -> str:
     return message
 
 
+def join_or(words: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c' in the messages' language."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
+
+
 def decimal(value: float, places: int = 1) -> str:
     """`value` with `places` decimals, written the way the current language writes them: '2,5' in Danish, '2.5' in English."""
     text = f"{value:.{places}f}"

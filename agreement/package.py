@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import shutil
 import subprocess
@@ -86,7 +85,7 @@ def package(content_dir: Path, out_dir: Path, *, allow_drafts: bool = False, pro
         revision: _Revision | None = None
         if since is not None or approved is not None:
             revision = _revised(stack, content_dir, since, approved, specs, area, timeout, progress)
-            registry = Registry((*registry_or_default(registry).kinds(), revision.kind))
+            registry = Registry((*registry.kinds(), revision.kind))
             specs = registry.specs(programme)
         with Publication(out_dir, progress=progress) as publication:
             try:
@@ -167,16 +166,13 @@ def _revised(stack: contextlib.ExitStack, content_dir: Path, since: str | None, 
     say(_("comparing with the approved version {revision} for the ændringsbilag").format(revision=revision))
     try:
         base = repo.commit(revision)
-        comparison = stack.enter_context(compare(content_dir, revision))
+        # The yearly reports are the board's, not part of what LBF approves: neither version builds them.
+        comparison = stack.enter_context(compare(content_dir, revision, uploaded_only=True))
     except (ContentErrors, TemplateProblems, ToolError):
         raise  # located in the approved version already ('lbf-godkendt:content/budget.yaml:12:5: ...')
     except AgreementError as exc:  # an unknown revision, or no content folder in it
         raise wrong(exc.message) from None
     by_stem = {safe_name(spec.stem): spec for spec in specs}
-    # The yearly reports are the board's, not part of what LBF approves: the bilag and the redlines leave them out.
-    board_only = {kind.name for kind in registry_or_default(None).kinds() if not kind.upload}
-    comparison = dataclasses.replace(comparison, documents=tuple(
-        doc for doc in comparison.documents if doc.kind not in board_only))
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="agreement-redlines-")))
     pairs = comparison.redline_pairs()
     written = write_redlines(pairs, scratch, author=comparison.author.name, date=comparison.author.date, pdf=False,

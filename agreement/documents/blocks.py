@@ -99,14 +99,13 @@ class Series:
 @dataclass(frozen=True)
 class TrendChart:
     """A line chart over years for {{p ...}} (word/charts.py draws it): the area and the municipality, the baseline
-    year marked, a target line where there is one; `unit` follows the values on the axis ("%", "" ...).
+    year marked (LBF's fixed goals have no target: the area is followed against the municipality); `unit` follows
+    the values on the axis ("%", "" ...).
     With `description` as alt text and `caption` under it as "Figur N: caption"."""
 
     years: tuple[int, ...]
     series: tuple[Series, ...]
     baseline_year: int | None
-    target: float | None
-    target_text: str
     unit: str
     description: str
     caption: str

@@ -11,12 +11,13 @@ from typing import Any
 
 from agreement import formatting as fmt
 from agreement.documents.blocks import BudgetChart, Cell, Markdown, Row, Series, Table, TrendChart
+from agreement.documents.budget import LIGHT
 from agreement.documents.delaftale import baseline_text
 from agreement.documents.milepaelsplan import milestones
 from agreement.documents.parties import programme_context, programme_metadata
 from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
-from agreement.documents.strategic import UNITS, unit_text
+from agreement.documents.strategic import UNITS, capitalise, unit_text
 from agreement.editions import FixedIndicator
 from agreement.kinds import OPFOELGNINGSRAPPORT
 from agreement.model import period as periods
@@ -29,7 +30,6 @@ from agreement.model.programme import Programme
 
 TEMPLATE = "opfoelgning.docx"
 NAME = "Årlig opfølgning"
-LIGHT = "E6EFF1"
 OVER = "F2DCDB"  # a line spent above its budget
 NONE = "–"
 # What a chart's alternative text calls the values of a unit ("Andelen steg fra ...").
@@ -114,18 +114,16 @@ def trend(ind: FixedIndicator, baseline: FixedBaseline | None, found: Iterable[M
     if not area and not municipality:
         return None
     years = tuple(range(min([*area, *municipality]), max([*area, *municipality]) + 1))
-    show = value_text(ind.unit)
+    def show(value: float | int) -> str:
+        return unit_text(value, ind.unit)
+
     series = tuple(Series(label, tuple(points.get(y) for y in years), tuple(show(points[y]) if y in points else "" for y in years))
                    for label, points in (("Boligområdet", area), ("Kommunen", municipality)))
     shown_base = base_year if base_year is not None and (base_year in area or base_year in municipality) else None
-    unit = "" if ind.unit in UNITS or ind.unit in AXIS_UNITS else f" ({ind.unit})"
-    return TrendChart(years, series, shown_base, None, "", AXIS_UNITS.get(ind.unit, ""),
+    unit = "" if ind.unit in UNITS else f" ({ind.unit})"
+    return TrendChart(years, series, shown_base, AXIS_UNITS.get(ind.unit, ""),
                       describe(SUBJECTS.get(ind.unit, "Værdien"), area, municipality, shown_base, show),
                       f"{ind.text}{unit}, boligområdet og kommunen")
-
-
-def value_text(unit: str) -> Callable[[float | int], str]:
-    return UNITS.get(unit, lambda number: f"{fmt.number(number)} {unit}")
 
 
 def describe(subject: str, area: dict[int, float], municipality: dict[int, float], base_year: int | None,
@@ -241,7 +239,7 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
         table.rows.append(Row([Cell(group.name, bold=True, span=4)], fill=LIGHT, keep_with_next=True))
         for data, line in zip(group_data.lines, group.lines):
             amount = _part(data.amounts, weights)
-            used = follow_up.spending.get(str(data.role or data.activity or data.text))
+            used = follow_up.spending.get(data.follow_up_name)
             labels.append(line.label)
             budgets.append(amount)
             spent.append(used)
@@ -318,12 +316,8 @@ def milestone_context(programme: Programme, follow_up: FollowUp) -> dict[str, An
                                Cell(m.status, bold=m.status == "forsinket")]))
     later = len(items) - len(due)
     return {"milestones": table if due else None, "status_date": fmt.date_long(status_date),
-            "later": "" if not later else ("Én senere milepæl står" if later == 1 else f"{_capitalise(fmt.count(later))} senere "
+            "later": "" if not later else ("Én senere milepæl står" if later == 1 else f"{capitalise(fmt.count(later))} senere "
                                                                                       "milepæle står") + " i milepælsplanen."}
-
-
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 KIND = DocumentKind(name=OPFOELGNINGSRAPPORT, label=NAME, source="", schema="", template=TEMPLATE, model=None,

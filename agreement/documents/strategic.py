@@ -45,7 +45,7 @@ def context(programme: Programme) -> dict[str, Any]:
         "groups": [{"name": g.name, "members": list(g.members)} for g in org.groups],
         "steering": Markdown(org.steering, 2),
         "team_size": fmt.count(sum(role.full_time_equivalents for role in org.roles)),
-        "team_roles": _capitalise(fmt.join_and([f"en {role.title}" for role in org.roles])),
+        "team_roles": capitalise(fmt.join_and([f"en {role.title}" for role in org.roles])),
         "team_text": Markdown(org.team_text, 3),
         "section4": Markdown(s.interplay, 2),
         "goals": [
@@ -120,7 +120,7 @@ def baseline_text(value: Baseline | None, unit: str) -> str:
     return text + (f" ({value.note})" if value.note else "")
 
 
-def _capitalise(text: str) -> str:
+def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 

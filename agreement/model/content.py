@@ -405,6 +405,16 @@ class BudgetLineData:
     activity: str | None
     amounts: tuple[int, ...]
 
+    @property
+    def follow_up_name(self) -> str:
+        """What a follow-up file calls the line (see followup.line_name, which checks those names)."""
+        return budget_line_name(self.role, self.activity, self.text)
+
+
+def budget_line_name(role: str | None, activity: str | None, text: str | None) -> str:
+    """What a follow-up file calls a budget line: its role or activity id, else its text as written."""
+    return str(role or activity or text)
+
 
 @dataclass(frozen=True)
 class BudgetGroupData:

@@ -12,7 +12,7 @@ from agreement.errors import ContentError
 from agreement.i18n import N_, _
 from agreement.kinds import BUDGET, DELAFTALE, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
-from agreement.model.content import MilestonePlan, Source
+from agreement.model.content import MilestonePlan, Source, budget_line_name
 from agreement.model.setrules import reference
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -83,8 +83,8 @@ class FollowUp:
 
 
 def line_name(line: Mapping[str, Any]) -> str:
-    """What a follow-up file calls a budget line: its role or activity id, else its text as written."""
-    return str(line.get("rolle") or line.get("aktivitet") or line.get("tekst"))
+    """What a follow-up file calls a budget line of budget.yaml as read (budget_line_name)."""
+    return budget_line_name(line.get("rolle"), line.get("aktivitet"), line.get("tekst"))
 
 
 def milestone_statuses(plan: MilestonePlan, follow_ups: tuple[FollowUp, ...]) -> tuple[dt.date, tuple[str, ...]]:

@@ -89,8 +89,10 @@ class Comparison:
 
 
 @contextmanager
-def compare(content_dir: Path, base: str | None = None, head: str | None = None) -> Iterator[Comparison]:
+def compare(content_dir: Path, base: str | None = None, head: str | None = None, *,
+            uploaded_only: bool = False) -> Iterator[Comparison]:
     """Build both versions' DOCX files in a temporary folder and compare them; the files live until the block ends.
+    `uploaded_only`: only the documents of the upload package (no yearly reports).
 
     `base` and `head` are git revisions; HEAD defaults to the working tree, BASE to the merge-base of HEAD and
     the default branch (see agreement.review.revisions). A version whose content does not pass `check` raises
@@ -100,11 +102,11 @@ def compare(content_dir: Path, base: str | None = None, head: str | None = None)
         folder = Path(scratch)
         base_rev, head_rev, author = versions(content_dir, base, head, folder / "source")
         base_out, head_out = folder / "base", folder / "head"
-        old = _documents(base_rev, folder / "source" / "base", base_out)
+        old = _documents(base_rev, folder / "source" / "base", base_out, uploaded_only)
         # A document HEAD did not change is the same in both builds: HEAD is built into a copy of BASE's output,
         # whose build cache holds it.
         shutil.copytree(base_out, head_out)
-        new = _documents(head_rev, folder / "source" / "head", head_out)
+        new = _documents(head_rev, folder / "source" / "head", head_out, uploaded_only)
         yield Comparison(base_rev, head_rev, author, tuple(compare_documents(old.documents, new.documents)),
                          tuple(compare_figures(old.follow_up, new.follow_up)))
 
@@ -351,11 +353,11 @@ def _removed(doc: DocumentText) -> DocumentChange:
     return DocumentChange(doc.kind, doc.title, doc.stem, REMOVED, base_docx=doc.docx)
 
 
-def _documents(revision: Revision, exported: Path, out_dir: Path) -> Rendered:
+def _documents(revision: Revision, exported: Path, out_dir: Path, uploaded_only: bool) -> Rendered:
     """The documents of one version with their key figures, and its follow-up measurements; its content errors
     located as git names the files."""
     try:
-        version = rendered(revision.content, out_dir)
+        version = rendered(revision.content, out_dir, uploaded_only=uploaded_only)
     except ContentErrors as exc:
         raise ContentErrors([_located(error, revision, exported) for error in exc.errors]) from None
     except TemplateProblems as exc:

@@ -70,14 +70,15 @@ class Rendered:
     follow_up: dict[str, str]
 
 
-def rendered(content_dir: Path, out_dir: Path) -> Rendered:
-    """Build the DOCX of every document of `content_dir` into `out_dir`; read each one's sections and key figures.
+def rendered(content_dir: Path, out_dir: Path, *, uploaded_only: bool = False) -> Rendered:
+    """Build the DOCX of every document of `content_dir` into `out_dir` (`uploaded_only`: of the kinds that go in
+    the upload package, without the yearly reports); read each one's sections and key figures.
 
     The content is checked first: ContentErrors (or TemplateProblems) when it does not pass `check`.
     """
     from agreement.review.figures import follow_up_figures, key_figures
 
-    registry = _Remembering()
+    registry = _Remembering(uploaded_only)
     result = build(content_dir, out_dir, ("docx",), progress=None, registry=registry)
     assert registry.programme is not None  # the build made its documents from it
     figures = key_figures(registry.programme)
@@ -93,10 +94,10 @@ class _Remembering(Registry):
     """The built-in document kinds, remembering the programme the build made its documents from, so the key
     figures come from the content the build read (and the content is not read and checked twice)."""
 
-    def __init__(self) -> None:
+    def __init__(self, uploaded_only: bool = False) -> None:
         from agreement.documents.builtin import KINDS
 
-        super().__init__(tuple(KINDS.kinds()))
+        super().__init__(tuple((KINDS.uploaded() if uploaded_only else KINDS).kinds()))
         self.programme: Programme | None = None
 
     def specs(self, programme: Programme) -> list[DocumentSpec]:

@@ -12,7 +12,7 @@ from agreement.errors import display_path
 from agreement.files import write_atomic
 from agreement.i18n import _, ngettext
 from agreement.resources import EDITOR_SCHEMAS
-from agreement.scaffold import schema_line, write_editor_schemas
+from agreement.scaffold import MODELINE, schema_line, write_editor_schemas
 from agreement.scaffold.goals import baseline_block
 from agreement.source.yamlload import YamlDocument, load_yaml
 
@@ -46,7 +46,7 @@ def upgrade(content: Path) -> list[str]:
 
 
 # Any schema line, wherever it pointed (the package on the machine that ran `init`, ../agreement/schemas, ...).
-_MODELINE = re.compile(r"^# yaml-language-server: \$schema=\S*$")
+_MODELINE = re.compile("^" + re.escape(MODELINE.split("{", 1)[0]) + r"\S*$")
 
 
 def _editor_help(content: Path) -> list[str]:

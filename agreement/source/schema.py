@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from agreement.errors import ContentError, TemplateError, unique
-from agreement.i18n import N_, _, language, ngettext
+from agreement.i18n import N_, _, join_or, language, ngettext
 from agreement.resources import SCHEMAS
 from agreement.source.syntax import quoted
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -216,7 +216,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         hint = _number_hint(value, whole=False) if isinstance(value, str) and "number" in kinds else ""
         actual = quote or _("it is {actual}").format(actual=_value_words(value))
         return [doc.error(path, _("{here} must be {expected}, but {actual}").format(
-            here=here, expected=_or(options), actual=actual) + hint)]
+            here=here, expected=join_or(options), actual=actual) + hint)]
     return [doc.error(path, f"{here}: {error.message}")]
 
 
@@ -240,10 +240,6 @@ def _option_words(branch: dict[str, Any]) -> str:
 
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def _or(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
 
 
 def _quote_hint(doc: YamlDocument, path: JsonPath, value: Any) -> str | None:
@@ -284,7 +280,7 @@ def _number_hint(text: str, *, whole: bool) -> str:
     without = [w for w, yes in ((_("thousands dots"), dotted), (_("spaces"), spaced != rest),
                                 (f"'{unit.group(1) if unit else ''}'", unit is not None)) if yes]
     how = [w for w, yes in ((_("with a decimal point"), "," in spaced),
-                            (_("without {what}").format(what=_or(without)) if without else "", without),
+                            (_("without {what}").format(what=join_or(without)) if without else "", without),
                             (_("without quotes"), not without and "," not in spaced)) if yes]
     return _("; write {number}, {how}").format(number=number, how=_(" and ").join(how))
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from agreement.errors import ContentError, Location, display_path
-from agreement.i18n import _
+from agreement.i18n import _, join_or
 from agreement.source.values import _free_text, _is_markdown, _walk
 from agreement.source.yamlload import JsonPath, YamlDocument
 from agreement.spelling import WORD_LIST, Speller, WordList, read_word_list, shown, words
@@ -73,7 +73,7 @@ def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], 
 
 def _message(word: str, suggestions: list[str]) -> str:
     quoted = [f"'{s}'" for s in suggestions]
-    choices = _(" or ").join([", ".join(quoted[:-1]), quoted[-1]]) if len(quoted) > 1 else "".join(quoted)
+    choices = join_or(quoted) if quoted else ""
     hint = _(" (did you mean {choices}?)").format(choices=choices) if quoted else ""
     return _("'{word}' is not in the Danish dictionary{hint}; if it is spelt right, add it to {word_list} in the content "
              "folder").format(word=shown(word), hint=hint, word_list=WORD_LIST)

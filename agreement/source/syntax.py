@@ -7,7 +7,7 @@ import re
 import yaml
 
 from agreement.errors import ContentError, Location
-from agreement.i18n import N_, _, ngettext
+from agreement.i18n import N_, _, join_or, ngettext
 
 # A field whose text follows on the next lines: 'vision: |', 'tekst: >-', with a comment after it or not.
 _BLOCK = re.compile(r"^\s*(?:- )?([^\s#][^:#]*?):\s+[|>][-+0-9]*\s*(?:#.*)?$")
@@ -231,7 +231,7 @@ def _choices(levels: list[tuple[int, int, str]]) -> str:
             seen.add(column)
             words.append(_("{spaces}, like '{name}' on line {line}").format(spaces=_spaces(column), name=name, line=n + 1))
     words = words[:3]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" or ") + words[-1]
+    return join_or(words)
 
 
 def _block_above(lines: list[str], line: int) -> int | None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 DPI = 150  # as a figure from content is shown (agreement.images.NATURAL_DPI)
 WIDTH_CM = 16.0
 CM = 1 / 2.54
-DARK, MID, LIGHT, RED, GREY = "#1F4E5A", "#4F8A99", "#9FBFC7", "#C0504D", "#7F7F7F"  # the templates' colours
+DARK, LIGHT, RED, GREY = "#1F4E5A", "#9FBFC7", "#C0504D", "#7F7F7F"  # the templates' colours
 SERIES_STYLES = ((DARK, "o", "-"), (GREY, "s", "--"))  # the area's line and the municipality's: colour, marker, line
 
 
@@ -83,8 +83,6 @@ def _trend(ax: Axes, chart: TrendChart) -> None:
                         fontsize=7, color=color)
     if chart.baseline_year is not None:
         ax.axvspan(chart.baseline_year - 0.35, chart.baseline_year + 0.35, color="#E6EFF1", zorder=0, label="Baseline")
-    if chart.target is not None:
-        ax.axhline(chart.target, color=RED, linestyle=":", linewidth=1.2, label=f"Mål: {chart.target_text}")
     ax.xaxis.set_major_locator(FixedLocator(xs))
     ax.set_xticks(xs, [str(x) for x in xs])
     ax.set_xlim(xs[0] - 0.5, xs[-1] + 0.5)
@@ -97,8 +95,10 @@ def _trend(ax: Axes, chart: TrendChart) -> None:
 
 def _lower(chart: TrendChart) -> bool:
     """Whether the second series lies mostly below the first, so its labels go under its points."""
+    if len(chart.series) < 2:
+        return False
     pairs = [(a, b) for a, b in zip(chart.series[0].values, chart.series[1].values) if a is not None and b is not None]
-    return len(chart.series) > 1 and sum(b < a for a, b in pairs) > len(pairs) / 2
+    return sum(b < a for a, b in pairs) > len(pairs) / 2
 
 
 def _budget(figure: Any, chart: BudgetChart) -> None:

@@ -39,10 +39,11 @@ def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles | 
     mins = [table.min_cm.get(i, 0.0) * TWIPS_PER_CM for i in range(count)]
     maxs = list(mins)
     spanning = []
+    size = half_points(table, styles)
     for row in table.rows:
         column = 0
         for cell in row.cells:
-            font = Font(cell.bold or row.bold or row.header, half_points(table, styles))
+            font = Font(cell.bold or row.bold or row.header, size)
             word = max((measure.width(x, font) for x in measure.words(cell.text)), default=0.0) + 2 * CELL_MARGIN
             line = measure.width(cell.text, font) + 2 * CELL_MARGIN
             if cell.span == 1:
@@ -79,7 +80,8 @@ def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles |
     for width in sizes:
         grid.append(el("gridCol", {"w": str(width)}))
     tbl.append(grid)
-    size = half_points(table, styles) if half_points(table, styles) != style_half_points(table, styles) else None
+    own, styled = half_points(table, styles), style_half_points(table, styles)
+    size = own if own != styled else None
     header_bold = styles is not None and styles.first_row_bold.get(table.style, False)
     for row in table.rows:
         tbl.append(_row(row, sizes, size, header_bold, table.text_style))
