@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from agreement.errors import ContentError, Location, display_path
+from agreement.errors import ContentError, ContentErrors, Location, display_path
 from agreement.i18n import _, join_or
 from agreement.source.values import _free_text, _is_markdown, _walk
-from agreement.source.yamlload import JsonPath, YamlDocument
+from agreement.source.yamlload import JsonPath, YamlDocument, read_checked
 from agreement.spelling import WORD_LIST, Speller, WordList, read_word_list, shown, words
 
 # Fields that hold names: not checked, and their words are accepted in every text of the content.
 NAME_FIELDS = frozenset({"navn", "forkortelse"})
 # Fields that hold no prose at all.
 NOT_PROSE_FIELDS = frozenset({"adresse", "email", "e-mail", "mail", "telefon", "web", "url", "link", "hjemmeside"})
-MAX_WORD_LIST_BYTES = 1024 * 1024
 
 
 def spelling_warnings(documents: Iterable[tuple[YamlDocument, dict[str, Any]]], root: Path, speller: Speller, *,
@@ -114,24 +112,12 @@ def _word_list(root: Path, accepted: WordList) -> list[ContentError]:
     """Read the content's ordliste.txt into `accepted`, if there is one; the problems with it as warnings."""
     path = root / WORD_LIST
     shown = display_path(path)
-    try:
-        info = path.stat()
-        if not path.resolve().is_relative_to(root.resolve()):
-            return [ContentError(_("this is a link to a place outside the content folder; copy the file into the "
-                                   "content folder instead"), Location(shown))]
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return []
-    except (OSError, RuntimeError):
-        return [ContentError(_("the word list cannot be read; check that it is an ordinary file you may read"),
-                             Location(shown))]
-    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_WORD_LIST_BYTES:
-        return [ContentError(_("the word list must be an ordinary text file under 1 MB, one word per line"),
-                             Location(shown))]
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        return [ContentError(_("the word list cannot be read ({reason}); check that you may read it").format(reason=exc.strerror),
-                             Location(shown))]
+    try:  # the same checks as every content file: inside the folder, an ordinary file, not too large
+        text = read_checked(path, shown, root).decode("utf-8-sig")
+    except ContentErrors as exc:
+        return exc.errors
     except UnicodeDecodeError:
         return [ContentError(_("the word list is not UTF-8 text; save it with UTF-8 encoding in your editor"),
                              Location(shown))]

@@ -187,7 +187,7 @@ def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     opened, so a named pipe or a device never blocks or floods the check."""
     # The link's own name, not its target's, is what the user knows the file by.
     shown = str(Path(display_path(path.parent)) / path.name)
-    return _load(_read(path, shown, root), shown)
+    return _load(read_checked(path, shown, root), shown)
 
 
 def _load(raw: bytes, shown: str) -> YamlDocument:
@@ -277,8 +277,9 @@ def _too_deep() -> str:
         MAX_DEPTH=MAX_DEPTH))
 
 
-def _read(path: Path, shown: str, root: Path | None) -> bytes:
-    """The bytes of an ordinary file of at most MAX_BYTES, checked before anything is opened or read."""
+def read_checked(path: Path, shown: str, root: Path | None) -> bytes:
+    """The bytes of an ordinary file of at most MAX_BYTES inside `root`, checked before anything is opened or read;
+    ContentErrors, at the file, saying what it is instead."""
 
     def refuse(message: str) -> ContentErrors:
         return ContentErrors([ContentError(message, Location(shown))])

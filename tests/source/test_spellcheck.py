@@ -155,3 +155,25 @@ def test_templates_check_spell_checks_the_edition_s_fixed_text(content: Path) ->
     code, lines = _templates_check(content, "--streng")
     assert code == 1
     assert lines[-1] == "2 problems found in the templates"
+
+
+@pytest.mark.parametrize("make", ["fifo", "outside", "latin-1"])
+def test_a_word_list_that_cannot_be_read_safely_is_a_warning_and_the_check_goes_on(
+        content: Path, tmp_path: Path, make: str) -> None:
+    """The word list is read as every content file is: a named pipe is not opened (it would block), a link out of
+    the folder is not followed, text that is not UTF-8 is said to be so; each a warning at the file."""
+    import os
+
+    path = content / "ordliste.txt"
+    path.unlink(missing_ok=True)
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "outside":
+        (tmp_path / "elsewhere.txt").write_text("ord\n", encoding="utf-8")
+        path.symlink_to(tmp_path / "elsewhere.txt")
+    else:
+        path.write_bytes("bæk\n".encode("latin-1"))
+    code, lines = check_lines(content)
+    expected = {"fifo": "named pipe", "outside": "outside the content folder", "latin-1": "not UTF-8"}[make]
+    assert code == 0, lines
+    assert any(line.startswith(f"{path}: warning: ") and expected in line for line in lines), lines
