@@ -66,6 +66,7 @@ def context(programme: Programme, follow_up: FollowUp) -> dict[str, Any]:
         "delaftaler": subgoals(programme, known),
         **activities(programme, follow_up),
         "budget": budget(programme, follow_up),
+        "years": over_the_years(programme, follow_up),
         **milestone_context(programme, follow_up),
         "assessment": Markdown(follow_up.assessment) if follow_up.assessment else None,
         "adjustments": Markdown(follow_up.adjustments) if follow_up.adjustments else None,
@@ -223,6 +224,12 @@ def _part(amounts: tuple[int, ...], weights: list[tuple[int, Fraction]]) -> int:
     return math.floor(sum((amounts[i] * w for i, w in weights if i < len(amounts)), Fraction(0)) + Fraction(1, 2))
 
 
+def year_budget(programme: Programme, year: int) -> int:
+    """The expenses' budget of the calendar year `year`: the sum of its lines' parts, as the year's report shows it."""
+    weights = year_weights(programme, year)
+    return sum(_part(line.amounts, weights) for group in programme.budget_plan.expenses for line in group.lines)
+
+
 def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
     """Budget against spending per line and in total, as a chart and a table, and the financing received."""
     if not follow_up.spending and not follow_up.financing:
@@ -256,6 +263,65 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
                         f"Budget og forbrug {year} pr. budgetlinje og i alt")
     return {"text": _budget_text(programme, follow_up.year, weights), "chart": chart, "table": table,
             "unreported": any(s is None for s in spent), "financing": _financing(programme, follow_up, weights)}
+
+
+def over_the_years(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
+    """Budget against spending per calendar year from the period's first to this report's, with running totals and
+    what remains of the whole period's budget; None while no year up to this one has spending. A year's spending is
+    its file's (a draft's too, marked: the auditor sees what the board has not yet dealt with); later files are not
+    read."""
+    files = {f.year: f for f in programme.follow_ups if f.year <= follow_up.year}
+    if not any(f.spending for f in files.values()):
+        return None
+    first, last = programme.strategic.period.start.year, follow_up.year
+    spans = budget_years(programme.budget_plan, programme.strategic.period)
+    whole = compute(programme).expense_total
+    table = Table(uniform=((1, 2, 4, 5), (3, 6)), min_cm={0: 2.6})  # "2021 (udkast)" on one line
+    table.rows.append(Row([Cell("Udgifter (kr.)")] + [Cell(text, align="right") for text in (
+        "Budget", "Forbrug", "Forbrugt", "Budget til og med året", "Forbrug til og med året", "Forbrugt til og med året")],
+        header=True))
+    planned_so_far, spent_so_far, reported = 0, 0, False
+    missing, drafts = [], []
+    for year in range(first, last + 1):
+        file = files.get(year)
+        planned = year_budget(programme, year)
+        spent = sum(file.spending.values()) if file is not None and file.spending else None
+        planned_so_far += planned
+        if spent is None:
+            missing.append(str(year))
+        else:
+            spent_so_far, reported = spent_so_far + spent, True
+        if file is not None and not file.final:
+            drafts.append(str(year))
+        said = "ikke fulgt op" if file is None else "intet oplyst"
+        table.rows.append(Row([Cell(f"{year} (udkast)" if file is not None and not file.final else str(year)),
+                               Cell(fmt.number(planned), align="right"),
+                               Cell(fmt.number(spent) if spent is not None else said, align="right"),
+                               Cell(_used(planned, spent) if spent is not None else NONE, align="right"),
+                               Cell(fmt.number(planned_so_far), align="right"),
+                               Cell(fmt.number(spent_so_far) if reported else NONE, align="right"),
+                               Cell(_used(planned_so_far, spent_so_far) if reported else NONE, align="right")],
+                              fill=OVER if spent is not None and spent > planned else None))
+    remaining = whole - spent_so_far
+    table.rows.append(Row([Cell(f"Hele perioden {_years_text(spans[0].start.year, spans[-1].end.year)}", span=2),
+                           Cell(f"tilbage: {fmt.number(remaining)}" if remaining >= 0 else f"overskredet: {fmt.number(-remaining)}",
+                                align="right", span=2),
+                           Cell(fmt.number(whole), align="right"), Cell(fmt.number(spent_so_far), align="right"),
+                           Cell(_used(whole, spent_so_far), align="right")], bold=True, fill=LIGHT))
+    text = (f"Til og med {last} er der brugt {fmt.amount(spent_so_far)} af et budget på {fmt.amount(planned_so_far)} for "
+            f"{'årene ' if first < last else ''}{_years_text(first, last)} ({_used(planned_so_far, spent_so_far)}); ")
+    text += (f"af hele periodens budget på {fmt.amount(whole)} er {fmt.amount(remaining)} tilbage." if remaining >= 0 else
+             f"hele periodens budget på {fmt.amount(whole)} er overskredet med {fmt.amount(-remaining)}.")
+    if missing:
+        text += (f" Der er ikke fulgt op på forbruget for {fmt.join_and(missing)}, så "
+                 f"{'det år' if len(missing) == 1 else 'de år'} tæller ikke med i forbruget.")
+    note = (f"Udkast: bestyrelsen har endnu ikke behandlet opfølgningen for {fmt.join_and(drafts)}, så tallene kan nå at "
+            "ændre sig.") if drafts else ""
+    return {"text": text, "table": table, "drafts": note}
+
+
+def _years_text(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def _money_cells(budget_amount: int, used: int | None) -> list[Cell]:
