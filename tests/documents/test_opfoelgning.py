@@ -21,7 +21,7 @@ from agreement.documents.loader import load_content
 from agreement.documents.opfoelgning import describe
 from agreement.pipeline import load
 from agreement.word import charts
-from tests.conftest import RINGPARKEN, SAMPLE, SOLHAVEN, pdf_text, replace_line
+from tests.conftest import RINGPARKEN, SAMPLE, SKOVPARKEN, SOLHAVEN, check_lines, pdf_text, replace_line
 
 KIND = "opfoelgningsrapport"
 
@@ -149,6 +149,108 @@ def test_the_budget_table_and_chart_hold_the_spending_of_the_yaml(built) -> None
         chart = next(b for s in specs if s.stem == f"opfoelgning-{year}" for b in blocks(s.context) if isinstance(b, BudgetChart))
         assert sum(s for s in chart.spent if s is not None) == sum(spending.values())
         assert chart.description.startswith(f"Forbruget i {year} var {fmt.amount(sum(spending.values()))} mod et budget på")
+
+
+def _years_table(doc) -> list[list[str]]:
+    """The rows of the report's table of budget and spending over the years, as text."""
+    table = next(t for t in doc.tables if [c.text for c in t.rows[0].cells][-1] == "Forbrugt til og med året")
+    return [[c.text for c in _cells(r)] for r in table.rows]
+
+
+def _cells(row):
+    """A row's cells, a cell spanning columns once (python-docx repeats it)."""
+    return [c for i, c in enumerate(row.cells) if i == 0 or c._tc is not row.cells[i - 1]._tc]
+
+
+def test_the_years_table_holds_the_budget_and_spending_of_each_year_up_to_the_report(built) -> None:
+    """Per calendar year the budget the year's own report shows, the sum of its file's spending, and running sums;
+    the last line the whole period's budget (budget.yaml's sum) and what remains."""
+    budget = _yaml(SAMPLE / "budget.yaml")
+    whole = sum(a for g in budget["udgifter"] for line in g["linjer"] for a in line["beløb"])
+    spent = {y: sum(_yaml(SAMPLE / f"opfoelgning/{y}.yaml")["forbrug"].values()) for y in (2021, 2022)}
+    own = {}  # each year's budget as the table of that year's own report has it
+    for year in (2021, 2022):
+        doc = Document(str(built.out_dir / f"opfoelgning-{year}.docx"))
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Udgifter (kr.)"
+                     and t.rows[0].cells[1].text == f"Budget {year}")
+        own[year] = next(int(r.cells[1].text.replace(".", "")) for r in table.rows if r.cells[0].text == "Udgifter i alt")
+    assert own[2021] < own[2022]  # 2021 has ten months of the first project year
+    for year in (2021, 2022):
+        rows = _years_table(Document(str(built.out_dir / f"opfoelgning-{year}.docx")))
+        years = list(range(2021, year + 1))
+        assert [r[0] for r in rows[1:-1]] == [f"{y} (udkast)" for y in years]  # the report for the first year: one row
+        so_far_budget = so_far_spent = 0
+        for row, y in zip(rows[1:-1], years):
+            so_far_budget, so_far_spent = so_far_budget + own[y], so_far_spent + spent[y]
+            assert row[1:] == [fmt.number(own[y]), fmt.number(spent[y]), fmt.percent(round(spent[y] * 100 / own[y], 1)),
+                               fmt.number(so_far_budget), fmt.number(so_far_spent),
+                               fmt.percent(round(so_far_spent * 100 / so_far_budget, 1))]
+        assert rows[-1] == ["Hele perioden 2021-2025", f"tilbage: {fmt.number(whole - so_far_spent)}", fmt.number(whole),
+                            fmt.number(so_far_spent), fmt.percent(round(so_far_spent * 100 / whole, 1))]
+    text = " ".join(pdf_text(built.out_dir / "opfoelgning-2022.pdf").split())
+    total = spent[2021] + spent[2022]
+    assert (f"Til og med 2022 er der brugt {fmt.amount(total)} af et budget på {fmt.amount(own[2021] + own[2022])} for årene "
+            f"2021-2022 ({fmt.percent(round(total * 100 / (own[2021] + own[2022]), 1))}); af hele periodens budget på "
+            f"{fmt.amount(whole)} er {fmt.amount(whole - total)} tilbage.").replace("\u00a0", " ") in text.replace("\u00a0", " ")
+    assert "Udkast: bestyrelsen har endnu ikke behandlet opfølgningen for 2021 og 2022" in text
+
+
+def _follow_up(area: Path, year: int, spending: dict[str, int] | None, *, final: bool = False) -> None:
+    lines = ["status: endelig", f"behandlet: {year + 1}-03-15"] if final else ["status: udkast"]
+    lines.append(f"år: {year}")
+    if spending:
+        lines += ["forbrug:"] + [f"  {name}: {amount}" for name, amount in spending.items()]
+    (area / "opfoelgning" / f"{year}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_an_area_of_another_period_with_a_year_not_followed_up(tmp_path: Path) -> None:
+    """Skovparken (what init writes, 2027-2030, project years from 1 January): a final 2027, no file for 2028, a draft
+    2029 and a 2030 that the report for 2029 must not read."""
+    area = shutil.copytree(SKOVPARKEN, tmp_path / "area")
+    budget = _yaml(area / "budget.yaml")
+    amounts = {str(line.get("rolle") or line.get("aktivitet") or line.get("tekst")): line["beløb"]
+               for g in budget["udgifter"] for line in g["linjer"]}
+    per_year = [sum(a[i] for a in amounts.values()) for i in range(4)]
+    _follow_up(area, 2027, {"sekretariatsleder": 590000, "jobvejledning": 120000}, final=True)
+    _follow_up(area, 2029, {"medarbejder": 480000})
+    _follow_up(area, 2030, {"medarbejder": 999999})
+    programme = load_content(area)
+    assert check_lines(area)[0] == 0
+    report = opfoelgning.spec(programme, next(f for f in programme.follow_ups if f.year == 2029))
+    years = report.context["years"]
+    rows = [[c.text for c in r.cells] for r in years["table"].rows]
+    assert [r[:4] for r in rows[1:-1]] == [
+        ["2027", fmt.number(per_year[0]), fmt.number(710000), fmt.percent(round(710000 * 100 / per_year[0], 1))],
+        ["2028", fmt.number(per_year[1]), "ikke fulgt op", "–"],
+        ["2029 (udkast)", fmt.number(per_year[2]), fmt.number(480000), fmt.percent(round(480000 * 100 / per_year[2], 1))]]
+    assert [r[5] for r in rows[1:-1]] == [fmt.number(710000), fmt.number(710000), fmt.number(1190000)]  # 2030 not read
+    whole = sum(per_year)
+    assert rows[-1][:3] == ["Hele perioden 2027-2030", f"tilbage: {fmt.number(whole - 1190000)}", fmt.number(whole)]
+    assert years["text"].startswith(f"Til og med 2029 er der brugt {fmt.amount(1190000)} af et budget på "
+                                    f"{fmt.amount(sum(per_year[:3]))} for årene 2027-2029")
+    assert "Der er ikke fulgt op på forbruget for 2028, så det år tæller ikke med i forbruget." in years["text"]
+    assert years["drafts"].startswith("Udkast: bestyrelsen har endnu ikke behandlet opfølgningen for 2029,")
+
+    # a file without spending says so; a period spent beyond its whole budget says by how much
+    _follow_up(area, 2028, None)
+    _follow_up(area, 2029, {"medarbejder": whole})
+    programme = load_content(area)
+    years = opfoelgning.spec(programme, next(f for f in programme.follow_ups if f.year == 2029)).context["years"]
+    rows = [[c.text for c in r.cells] for r in years["table"].rows]
+    assert rows[2][:4] == ["2028 (udkast)", fmt.number(per_year[1]), "intet oplyst", "–"]
+    assert rows[-1][1] == f"overskredet: {fmt.number(710000)}"
+    assert years["text"].endswith(f"hele periodens budget på {fmt.amount(whole)} er overskredet med {fmt.amount(710000)}. "
+                                  "Der er ikke fulgt op på forbruget for 2028, så det år tæller ikke med i forbruget.")
+
+
+def test_no_years_table_while_no_year_up_to_the_report_has_spending(content: Path) -> None:
+    text = (content / "opfoelgning/2021.yaml").read_text(encoding="utf-8")
+    (content / "opfoelgning/2021.yaml").write_text(text.split("\nforbrug:")[0] + "\n", encoding="utf-8")
+    programme = load_content(content)
+    assert opfoelgning.spec(programme, programme.follow_ups[0]).context["years"] is None  # 2022's spending is later
+    later = opfoelgning.spec(programme, programme.follow_ups[1]).context["years"]
+    spent = sum(_yaml(content / "opfoelgning/2022.yaml")["forbrug"].values())
+    assert [[c.text for c in r.cells][2] for r in later["table"].rows[1:-1]] == ["intet oplyst", fmt.number(spent)]
 
 
 def test_delmaal_activities_milestones_and_the_assessment_are_shown(built) -> None:
