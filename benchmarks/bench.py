@@ -7,7 +7,9 @@ Each round times, one after the other: one `soffice --convert-to` call convertin
 it), a rebuild with nothing changed, a rebuild after editing one delaftale, a full build of ten times the
 content (benchmarks/tenfold.py), `agreement check` as a new process, `agreement watch` (in this process,
 on a copy of the sample) from saving one delaftale to its PDF published, and full builds of the sample without
-follow-up files and with four years of them (benchmarks/followups.py). It prints each median and the ratio
+follow-up files and with four years of them (benchmarks/followups.py), the latter also with the reports' charts
+left out, which shows what the four reports cost before any chart is drawn, and a rebuild after editing the last
+year's follow-up file. It prints each median and the ratio
 the targets are stated in, and the peak memory of the largest process of a separate build of the tenfold
 content. Machines are shared and noisy: compare the ratios, measured in the same run, more than the seconds.
 """
@@ -15,6 +17,7 @@ content. Machines are shared and noisy: compare the ratios, measured in the same
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import subprocess
@@ -27,9 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from markupsafe import Markup  # noqa: E402
+
 from agreement.i18n import set_language  # noqa: E402
 from agreement.outputs import pdf as convert  # noqa: E402
 from agreement.pipeline import build  # noqa: E402
+from agreement.word import charts  # noqa: E402
+from agreement.word.renderer import DocxRenderer  # noqa: E402
 from benchmarks.followups import make as followups  # noqa: E402
 from benchmarks.tenfold import make as tenfold  # noqa: E402
 
@@ -49,6 +56,32 @@ def _edit(content: Path, n: int) -> None:
     text = path.read_text(encoding="utf-8")
     marker = "formål: |\n"
     path.write_text(text.replace(marker, f"{marker}  Runde {n} af målingen.\n", 1), encoding="utf-8")
+
+
+def _edit_follow_up(content: Path, n: int) -> None:
+    """Add a sentence to the board's assessment in the last year's follow-up file: one yearly report changes."""
+    path = sorted((content / "opfoelgning").glob("*.yaml"))[-1]
+    text = path.read_text(encoding="utf-8")
+    marker = "vurdering: |\n"
+    path.write_text(text.replace(marker, f"{marker}  Runde {n} af målingen.\n", 1), encoding="utf-8")
+
+
+def _fresh_build(content: Path, out: Path, clean: bool = True) -> None:
+    """A build that draws its charts anew, as a new `agreement build` does (this process keeps the charts it
+    drew, for `agreement watch`)."""
+    charts.render_png.cache_clear()
+    build(content, out, clean=clean)
+
+
+@contextlib.contextmanager
+def _no_charts():
+    """Builds in which a report's charts are left out (their caption too): the floor of four years of reports."""
+    saved = DocxRenderer._chart
+    DocxRenderer._chart = lambda _self, _chart: Markup("")
+    try:
+        yield
+    finally:
+        DocxRenderer._chart = saved
 
 
 def _check(content: Path) -> None:
@@ -144,7 +177,7 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     set_language("en")  # _Watch waits for watch's English 'watching ...'
     times: dict[str, list[float]] = {k: [] for k in ("bare", "full", "noop", "one", "check", "tenfold", "watch",
-                                                     "no-follow-up", "four-years")}
+                                                     "no-follow-up", "four-years", "follow-up", "no-charts")}
     with tempfile.TemporaryDirectory(prefix="agreement-bench-") as tmp_name:
         tmp = Path(tmp_name)
         content = tmp / "content"
@@ -161,15 +194,19 @@ def main() -> None:
             for n in range(rounds):
                 out = tmp / f"out-{n}"
                 times["bare"].append(_timed(lambda n=n: convert.to_pdf(documents, tmp / f"bare-{n}", timeout=600)))
-                times["full"].append(_timed(lambda out=out: build(content, out, clean=True)))
+                times["full"].append(_timed(lambda out=out: _fresh_build(content, out)))
                 times["noop"].append(_timed(lambda out=out: build(content, out)))
                 _edit(content, n)
                 times["one"].append(_timed(lambda out=out: build(content, out)))
                 times["check"].append(_timed(lambda: _check(content)))
                 times["tenfold"].append(_timed(lambda n=n: build(ten, tmp / f"ten-{n}", clean=True)))
                 times["watch"].append(watch.save_to_pdf(n))
-                times["no-follow-up"].append(_timed(lambda n=n: build(without, tmp / f"without-{n}", clean=True)))
-                times["four-years"].append(_timed(lambda n=n: build(four, tmp / f"four-{n}", clean=True)))
+                times["no-follow-up"].append(_timed(lambda n=n: _fresh_build(without, tmp / f"without-{n}")))
+                times["four-years"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"four-{n}")))
+                _edit_follow_up(four, n)
+                times["follow-up"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"four-{n}", clean=False)))
+                with _no_charts():
+                    times["no-charts"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"no-charts-{n}")))
                 print(f"round {n + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
         finally:
             watch.stop()
@@ -188,6 +225,10 @@ def main() -> None:
         ("full build without follow-up files", med["no-follow-up"], "1.00×", ""),
         ("full build with four years of follow-up (four reports)", med["four-years"],
          f"{med['four-years'] / med['no-follow-up']:.2f}× without", "≤ 1.5× without"),
+        ("rebuild of it after editing the last year's follow-up file", med["follow-up"],
+         f"{med['follow-up'] / med['four-years']:.0%} of its full build", ""),
+        ("the same, the reports' charts left out", med["no-charts"], f"{med['no-charts'] / med['no-follow-up']:.2f}× without",
+         ""),
     ]
     print(f"\nmedians of {rounds} rounds\n")
     print("| what | median | ratio | target |")
