@@ -277,7 +277,7 @@ def over_the_years(programme: Programme, follow_up: FollowUp) -> dict[str, Any] 
     spans = budget_years(programme.budget_plan, programme.strategic.period)
     whole = compute(programme).expense_total
     table = Table(uniform=((1, 2, 4, 5), (3, 6)), min_cm={0: 2.6})  # "2021 (udkast)" on one line
-    table.rows.append(Row([Cell("Udgifter (kr.)")] + [Cell(text, align="right") for text in (
+    table.rows.append(Row([Cell("År")] + [Cell(text, align="right") for text in (
         "Budget", "Forbrug", "Forbrugt", "Budget til og med året", "Forbrug til og med året", "Forbrugt til og med året")],
         header=True))
     planned_so_far, spent_so_far, reported = 0, 0, False
