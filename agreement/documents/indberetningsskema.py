@@ -152,11 +152,12 @@ def specs(programme: Programme) -> list[DocumentSpec]:
     drafts = [strategic.source.draft_at, *(d.source.draft_at for d in programme.delaftaler)]
     draft_at = next((d for d in drafts if d is not None), None)
 
+    found = rows(programme)  # the workbook and the Word table show the same rows
     lbf = programme.edition.template(WORKBOOK)
     workbook = ReportWorkbook(headings(programme.edition) + year_headings(programme),
-                              [row.values() for row in rows(programme)], meta.title, intro(programme), meta.date,
+                              [row.values() for row in found], meta.title, intro(programme), meta.date,
                               lbf if lbf.is_file() else None)  # a file counts in the key by its bytes (see agreement.publish.cache)
-    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme),
+    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme, found),
                          meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]
 
 
@@ -167,15 +168,15 @@ def intro(programme: Programme) -> str:
             "når bestyrelsen har behandlet den.")
 
 
-def context(programme: Programme) -> dict[str, Any]:
+def context(programme: Programme, found: list[ReportRow]) -> dict[str, Any]:
     return {
         **programme_context(programme),
         "years": fmt.join_and([str(y) for y in status_years(programme)]),
-        "table": table(programme),
+        "table": table(programme, found),
     }
 
 
-def table(programme: Programme) -> Table:
+def table(programme: Programme, found: list[ReportRow]) -> Table:
     """The form as a Word table across the text width, sized from its content; the year columns (room to
     write a status in, at least 1,6 cm) share one width. Its text size is the template's TEXT_STYLE, the header's
     bold and shading the table style's first row."""
@@ -184,7 +185,7 @@ def table(programme: Programme) -> Table:
     year_columns = tuple(range(len(names), len(names) + len(years)))
     t = Table(total_cm="text", min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,), text_style=TEXT_STYLE)
     t.rows.append(Row([Cell(name) for name in names + years], header=True))
-    for row in rows(programme):
+    for row in found:
         t.rows.append(Row([Cell(show(value), align="right" if isinstance(value, (int, Quantity)) else None)
                            for value in row.values()]))
     return t
