@@ -54,6 +54,7 @@ class Cell:
     align: str | None = None  # "right", "center"
     fill: str | None = None  # hex colour, e.g. "1F4E5A"
     span: int = 1
+    notes: tuple[str, ...] = ()  # smaller lines under the text, each a paragraph in the table's note_style
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class Table:
     The text's size, the header row's bold and shading come from the template's table `style` (LBF Tabel), so a
     Word user changes them in one place; `font_half_points` sets a size on every run instead, for a size the
     template has no table style for. `text_style`, a paragraph style of the template, gives the cells' text its
-    size instead of the table style (LibreOffice lets a paragraph style's size win over a table style's)."""
+    size instead of the table style (LibreOffice lets a paragraph style's size win over a table style's);
+    `note_style`, another, the cells' notes their (smaller) size."""
 
     rows: list[Row] = field(default_factory=list)
     style: str = "LBFTabel"
@@ -85,6 +87,7 @@ class Table:
     min_cm: dict[int, float] = field(default_factory=dict)
     uniform: tuple[tuple[int, ...], ...] = ()
     text_style: str | None = None
+    note_style: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from agreement import formatting as fmt
 from agreement.documents.blocks import Cell, Row, Table
 from agreement.documents.parties import document_date, programme_context, programme_metadata, upload_name
 from agreement.documents.registry import DocumentKind
-from agreement.documents.spec import DocumentSpec, Quantity, ReportValue, ReportWorkbook
+from agreement.documents.spec import DocumentSpec, Measured, Quantity, ReportValue, ReportWorkbook
 from agreement.documents.strategic import baseline_text, unit_text
 from agreement.editions import Edition
 from agreement.kinds import INDBERETNINGSSKEMA
 from agreement.model.budget import years as budget_years
 from agreement.model.content import NOT_MEASURED, Baseline
+from agreement.model.followup import Measurement
 from agreement.model.metadata import Metadata
 from agreement.model.programme import Programme
 
@@ -22,6 +23,9 @@ TEMPLATE = "indberetningsskema.docx"
 WORKBOOK = "indberetningsskema.xlsx"  # LBF's own form, when an edition carries it
 NAME = "Indberetningsskema"
 TEXT_STYLE = "LBFTabeltekst"  # the template's paragraph style for the table's text (its size)
+# And for the smaller lines under a status value, its data year and the municipality's. Not required of a template:
+# a local edition exported before it shows those lines in its Normal style.
+NOTE_STYLE = "LBFTabelnote"
 FIXED_LEVEL = "Overordnet mål"
 
 
@@ -41,7 +45,7 @@ class ReportRow:
     source: str
     frequency: str
     measured_by: str
-    status: tuple[Quantity | None, ...] = ()
+    status: tuple[Measured | None, ...] = ()
 
     def values(self) -> list[ReportValue]:
         """The row's cells in column order: the fixed columns, then one per status year."""
@@ -61,18 +65,27 @@ def status_years(programme: Programme) -> list[int]:
     return sorted({year for span in spans for year in range(span.start.year, span.end.year + 1)})
 
 
-def measurements(programme: Programme) -> dict[tuple[str, int], float | int]:
-    """The area's value of each indicator in each final follow-up's year (a draft follow-up changes no document);
+def measurements(programme: Programme) -> dict[tuple[str, int], Measurement]:
+    """The measurement of each indicator in each final follow-up's year (a draft follow-up changes no document);
     of two data years in one file, the later."""
-    found: dict[tuple[str, int], tuple[int, float | int]] = {}
+    found: dict[tuple[str, int], Measurement] = {}
     for follow_up in programme.follow_ups:
         if not follow_up.final:
             continue
         for m in follow_up.measurements:
             key = (m.indicator, follow_up.year)
-            if key not in found or found[key][0] < m.data_year:
-                found[key] = (m.data_year, m.area)
-    return {key: value for key, (_, value) in found.items()}
+            if key not in found or found[key].data_year < m.data_year:
+                found[key] = m
+    return found
+
+
+def measured(m: Measurement, unit: str | None) -> Measured:
+    """A status cell: the area's value, with the year its data describe and the municipality's value under it."""
+    # No-break spaces: a narrow status column breaks between the details, never inside one.
+    details = [f"dataår{fmt.NBSP}{m.data_year}"]
+    if m.municipality is not None:
+        details.append(f"kommune {unit_text(m.municipality, unit)}")
+    return Measured(m.area, unit, tuple(details))
 
 
 def _baseline(value: Baseline | None, unit: str) -> tuple[ReportValue, list[str]]:
@@ -95,10 +108,10 @@ def rows(programme: Programme) -> list[ReportRow]:
     """
     strategic = programme.strategic
     years = status_years(programme)
-    measured = measurements(programme)
+    found = measurements(programme)
 
-    def status(ident: str, unit: str | None) -> tuple[Quantity | None, ...]:
-        return tuple(Quantity(measured[ident, y], unit) if (ident, y) in measured else None for y in years)
+    def status(ident: str, unit: str | None) -> tuple[Measured | None, ...]:
+        return tuple(measured(found[ident, y], unit) if (ident, y) in found else None for y in years)
 
     out = []
     for goal in programme.edition.goals:
@@ -152,11 +165,12 @@ def specs(programme: Programme) -> list[DocumentSpec]:
     drafts = [strategic.source.draft_at, *(d.source.draft_at for d in programme.delaftaler)]
     draft_at = next((d for d in drafts if d is not None), None)
 
+    found = rows(programme)  # the workbook and the Word table show the same rows
     lbf = programme.edition.template(WORKBOOK)
     workbook = ReportWorkbook(headings(programme.edition) + year_headings(programme),
-                              [row.values() for row in rows(programme)], meta.title, intro(programme), meta.date,
+                              [row.values() for row in found], meta.title, intro(programme), meta.date,
                               lbf if lbf.is_file() else None)  # a file counts in the key by its bytes (see agreement.publish.cache)
-    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme),
+    return [DocumentSpec(INDBERETNINGSSKEMA, meta.title, INDBERETNINGSSKEMA, TEMPLATE, context(programme, found),
                          meta, upload_name(programme, NAME), draft_at, {"xlsx": workbook})]
 
 
@@ -167,25 +181,27 @@ def intro(programme: Programme) -> str:
             "når bestyrelsen har behandlet den.")
 
 
-def context(programme: Programme) -> dict[str, Any]:
+def context(programme: Programme, found: list[ReportRow]) -> dict[str, Any]:
     return {
         **programme_context(programme),
         "years": fmt.join_and([str(y) for y in status_years(programme)]),
-        "table": table(programme),
+        "table": table(programme, found),
     }
 
 
-def table(programme: Programme) -> Table:
+def table(programme: Programme, found: list[ReportRow]) -> Table:
     """The form as a Word table across the text width, sized from its content; the year columns (room to
-    write a status in, at least 1,6 cm) share one width. Its text size is the template's TEXT_STYLE, the header's
-    bold and shading the table style's first row."""
+    write a status in, at least 1,6 cm) share one width. Its text size is the template's TEXT_STYLE (a status
+    value's details NOTE_STYLE's), the header's bold and shading the table style's first row."""
     names = headings(programme.edition)
     years = year_headings(programme)
     year_columns = tuple(range(len(names), len(names) + len(years)))
-    t = Table(total_cm="text", min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,), text_style=TEXT_STYLE)
+    t = Table(total_cm="text", min_cm=dict.fromkeys(year_columns, 1.6), uniform=(year_columns,), text_style=TEXT_STYLE,
+              note_style=NOTE_STYLE)
     t.rows.append(Row([Cell(name) for name in names + years], header=True))
-    for row in rows(programme):
-        t.rows.append(Row([Cell(show(value), align="right" if isinstance(value, (int, Quantity)) else None)
+    for row in found:
+        t.rows.append(Row([Cell(show(value), align="right" if isinstance(value, (int, Quantity)) else None,
+                                notes=value.details if isinstance(value, Measured) else ())
                            for value in row.values()]))
     return t
 

@@ -30,7 +30,15 @@ class Quantity:
     unit: str | None
 
 
-ReportValue = str | int | Quantity | None  # text, a year, a number in its unit, or nothing
+@dataclass(frozen=True)
+class Measured(Quantity):
+    """A status cell's value: a final follow-up's measurement of the area, a number in its unit, with `details`,
+    the Danish texts shown with it (the year its data describe, the municipality's value where there is one)."""
+
+    details: tuple[str, ...] = ()
+
+
+ReportValue = str | int | Quantity | None  # text, a year, a number in its unit (a Measured in a status cell), or nothing
 
 
 @dataclass(frozen=True)

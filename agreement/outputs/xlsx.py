@@ -15,13 +15,15 @@ from typing import cast
 from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from agreement import __version__
-from agreement.documents.spec import BudgetWorkbook, Quantity, ReportValue, ReportWorkbook
+from agreement.documents.spec import BudgetWorkbook, Measured, Quantity, ReportValue, ReportWorkbook
+from agreement.documents.strategic import capitalise
 from agreement.errors import TemplateError
 from agreement.files import write_zip
 from agreement.i18n import _
@@ -242,12 +244,15 @@ YEAR = "0"
 
 def report_cell(ws: Worksheet, row: int, column: int, value: ReportValue) -> Cell:
     """A cell of the indberetningsskema: text as text, a year or a measured value as a number, shown as the PDF
-    shows it (Excel puts in the reader's own separators)."""
+    shows it (Excel puts in the reader's own separators); a status value's details in a note on its cell."""
     if isinstance(value, str):
         return text_cell(ws, row, column, value)
     if isinstance(value, Quantity):
         cell = ws.cell(row=row, column=column, value=value.value)
         cell.number_format = number_format(value)
+        if isinstance(value, Measured) and value.details:
+            # A note (Excel's comment) keeps the cell a number a case worker can compute with.
+            cell.comment = Comment(capitalise(" · ".join(value.details)), "agreement")
         return cell
     cell = ws.cell(row=row, column=column, value=value)
     if value is not None:

@@ -14,7 +14,7 @@ from agreement.documents.registry import DocumentKind
 from agreement.documents.spec import DocumentSpec
 from agreement.model.programme import Programme
 from agreement.review.diff import ADDED, CHANGED, REMOVED, UNCHANGED, Change, Comparison, DocumentChange, FigureChange, word_diff
-from agreement.review.text import FRONT_PAGE
+from agreement.review.text import FRONT_PAGE, FRONT_PAGE_TITLE
 
 KIND = "aendringsbilag"
 TEMPLATE = "aendringsbilag.docx"
@@ -113,7 +113,7 @@ def _figures(figures: tuple[FigureChange, ...], what: str) -> Table:
 
 
 def _title(title: str) -> str:
-    return "Forsiden" if title == FRONT_PAGE else title
+    return FRONT_PAGE_TITLE if title == FRONT_PAGE else title
 
 
 def _heading(text: str, level: int) -> Markdown:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from agreement.model.programme import Programme
 
 FRONT_PAGE = N_("(front page)")  # the name of what comes before the first Heading 1 (translated where shown)
+FRONT_PAGE_TITLE = "Forsiden"  # its name in a document's Danish text (the ændringsbilag), whatever the messages' language
 _NOTE_MARK = re.compile(r"\s*\[\^\d+\]")
 
 

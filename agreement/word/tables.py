@@ -32,6 +32,12 @@ def half_points(table: Table, styles: Styles | None = None) -> int:
     return pick(table.font_half_points, style_half_points(table, styles), TABLE_HALF_POINTS)
 
 
+def note_half_points(table: Table, styles: Styles | None = None) -> int:
+    """The size the cells' notes are set in: their `note_style`'s, else the text's."""
+    size = styles.paragraph.get(table.note_style, (None, None))[0] if styles is not None and table.note_style else None
+    return pick(size, half_points(table, styles))
+
+
 def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles | None = None) -> list[int]:
     """Each column's width in twips, from the widest word and the widest line of its cells; `text_width_cm` is
     the template's text width, the width of a table of total_cm "text"; `styles` the template's."""
@@ -39,13 +45,15 @@ def widths(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles | 
     mins = [table.min_cm.get(i, 0.0) * TWIPS_PER_CM for i in range(count)]
     maxs = list(mins)
     spanning = []
-    size = half_points(table, styles)
+    size, note_size = half_points(table, styles), note_half_points(table, styles)
     for row in table.rows:
         column = 0
         for cell in row.cells:
-            font = Font(cell.bold or row.bold or row.header, size)
-            word = max((measure.width(x, font) for x in measure.words(cell.text)), default=0.0) + 2 * CELL_MARGIN
-            line = measure.width(cell.text, font) + 2 * CELL_MARGIN
+            lines = [(cell.text, Font(cell.bold or row.bold or row.header, size))]
+            lines += [(note, Font(False, note_size)) for note in cell.notes]
+            word = max((measure.width(x, font) for text, font in lines for x in measure.words(text)),
+                       default=0.0) + 2 * CELL_MARGIN
+            line = max(measure.width(text, font) for text, font in lines) + 2 * CELL_MARGIN
             if cell.span == 1:
                 mins[column] = max(mins[column], word)
                 maxs[column] = max(maxs[column], line)
@@ -84,12 +92,12 @@ def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles |
     size = own if own != styled else None
     header_bold = styles is not None and styles.first_row_bold.get(table.style, False)
     for row in table.rows:
-        tbl.append(_row(row, sizes, size, header_bold, table.text_style))
+        tbl.append(_row(row, sizes, size, header_bold, table.text_style, table.note_style or table.text_style))
     return tbl
 
 
-def _row(row: Row, widths: list[int], size: int | None, header_bold: bool, text_style: str | None
-         ) -> etree._Element:
+def _row(row: Row, widths: list[int], size: int | None, header_bold: bool, text_style: str | None,
+         note_style: str | None) -> etree._Element:
     tr = el("tr")
     tr_pr = el("trPr", None, el("cantSplit"))
     if row.header:
@@ -127,5 +135,10 @@ def _row(row: Row, widths: list[int], size: int | None, header_bold: bool, text_
                 rpr.append(el("szCs", {"val": str(size)}))
         p.insert(0, ppr)
         tc.append(p)
+        for note in cell.notes:  # smaller, under the text and aligned as it is
+            note_ppr = el("pPr", None, *([el("pStyle", {"val": note_style})] if note_style else []))
+            if cell.align:
+                note_ppr.append(el("jc", {"val": cell.align}))
+            tc.append(el("p", None, note_ppr, run(note)))
         tr.append(tc)
     return tr

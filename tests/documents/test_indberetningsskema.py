@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -18,6 +20,8 @@ from agreement.cli import main
 from agreement.documents.indberetningsskema import DEFAULT_HEADINGS, headings, rows, show, status_years, year_headings
 from agreement.documents.loader import load_content
 from agreement.documents.spec import Quantity
+from agreement.documents.strategic import unit_text
+from agreement.formatting import NBSP
 from agreement.model.programme import Programme
 from agreement.pipeline import build
 from tests.conftest import SAMPLE, SOLHAVEN, copy_build, expect_error, pdf_text, poppler, replace_line
@@ -185,12 +189,18 @@ def test_the_closing_note_keeps_clear_of_the_table(fixture: str, request) -> Non
 
 
 def test_final_follow_ups_fill_in_their_years_as_numbers(content: Path, built, tmp_path: Path) -> None:
-    """Issue 20 item 4: each final follow-up's measurements stand in its year's status column, as numbers."""
+    """Issue 20 item 4: each final follow-up's measurements stand in its year's status column, as numbers; with each,
+    the year its data describe and the municipality's value (a note on the XLSX cell, smaller lines in the DOCX)."""
     for year, handled in ((2021, "2022-03-15"), (2022, "2023-03-14")):
         replace_line(content / "opfoelgning" / f"{year}.yaml", r"^status: udkast$", f"status: endelig\nbehandlet: {handled}")
     programme = load_content(content)
     result = build(content, copy_build(built.out_dir, tmp_path / "out"), ("docx", "pdf"))
-    expected = {(m.indicator, f.year): m.area for f in programme.follow_ups for m in f.measurements}
+    # What the YAML says: (indicator, year) -> (area, municipality or None, data year).
+    expected = {}
+    for year in (2021, 2022):
+        data = yaml.safe_load((content / "opfoelgning" / f"{year}.yaml").read_text(encoding="utf-8"))
+        for m in data["målinger"]:
+            expected[m["indikator"], year] = (m["boligområde"], m.get("kommune"), m.get("dataår", year))
     ids = [i.id for g in programme.edition.goals for i in g.indicators] + [
         i.id for a in programme.strategic.chosen_areas for g in programme.delaftale_for(a).goals for i in g.indicators]
     assert len(ids) == len(rows(programme))
@@ -199,21 +209,51 @@ def test_final_follow_ups_fill_in_their_years_as_numbers(content: Path, built, t
     header = [c.value for c in ws[4]]
     years = {header.index(f"Status {y}"): y for y in (2021, 2022, 2023)}
     doc_rows = Document(str(result.out_dir / "indberetningsskema.docx")).tables[0].rows[1:]
-    filled = 0
+    filled = with_municipality = earlier_data = 0
     for ident, cells, doc_row in zip(ids, ws.iter_rows(min_row=5), doc_rows, strict=True):
         for column, year in years.items():
-            cell = cells[column]
-            if (ident, year) in expected:
-                filled += 1
-                assert cell.value == expected[ident, year] and cell.data_type == "n", (ident, year, cell.value)
-                assert doc_row.cells[column].text == show(Quantity(expected[ident, year], _unit(programme, ident)))
-            else:
-                assert cell.value is None and doc_row.cells[column].text == ""
-    assert filled == len(expected) >= 20
-    # 88,9 % in 2019; the 2021 follow-up measured 89,4 % (data of 2020), the 2022 one 90,2 %.
+            cell, paragraphs = cells[column], doc_row.cells[column].paragraphs
+            if (ident, year) not in expected:
+                assert cell.value is None and cell.comment is None and doc_row.cells[column].text == ""
+                continue
+            area, municipality, data_year = expected[ident, year]
+            unit = _unit(programme, ident)
+            details = [f"dataår{NBSP}{data_year}"] + ([f"kommune {unit_text(municipality, unit)}"] if municipality is not None
+                                                     else [])
+            filled += 1
+            with_municipality += municipality is not None
+            earlier_data += data_year < year
+            assert cell.value == area and cell.data_type == "n", (ident, year, cell.value)
+            assert cell.comment.text == " · ".join(details).capitalize(), (ident, year)
+            assert [p.text for p in paragraphs] == [unit_text(area, unit), *details], (ident, year)
+            assert [p.style.style_id for p in paragraphs] == ["LBFTabeltekst"] + ["LBFTabelnote"] * len(details)
+    assert filled == len(expected) >= 20 and with_municipality >= 10 and earlier_data >= 10
+    # 88,9 % in 2019; the 2021 follow-up measured 89,4 % (data of 2020, the municipality 92,6 %), the 2022 one 90,2 %.
     text = pdf_text(result.out_dir / "indberetningsskema.pdf", "-layout")
-    line = next(x for x in text.splitlines() if "Andel 1-5-årige i dagtilbud" in x)
-    assert re.search(r"88,9 %.*92,5 %.*2019.*89,4 %.*90,2 %", line), line
+    lines = text.splitlines()
+    at = next(i for i, x in enumerate(lines) if "Andel 1-5-årige i dagtilbud" in x)
+    assert re.search(r"88,9 %.*92,5 %.*2019.*89,4 %.*90,2 %", lines[at]), lines[at]
+    column = lines[at].index("89,4 %") - 6  # the status columns: the details stand under their values
+    below = " ".join(" ".join(x[column:].split()) for x in lines[at + 1:at + 5])
+    assert re.fullmatch(r"dataår 2020 dataår 2021 (kommune (92,6 % )?kommune (92,6 % )?92,4 %|kommune 92,6 % kommune 92,4 %)",
+                        below.replace(NBSP, " ").strip()), below
+
+
+def test_the_details_are_smaller_and_the_table_keeps_to_the_a3_page(content: Path, built_docx, tmp_path: Path) -> None:
+    """The data year and the municipality under a status value are set smaller than the value (but at least 7,5 pt),
+    and the table with them still spans the text width only, its year columns one width."""
+    replace_line(content / "opfoelgning" / "2022.yaml", r"^status: udkast$", "status: endelig\nbehandlet: 2023-03-14")
+    result = build(content, copy_build(built_docx.out_dir, tmp_path / "out"), ("docx",))
+    doc = Document(str(result.out_dir / "indberetningsskema.docx"))
+    styles = {s.style_id: s for s in doc.styles if s.type == WD_STYLE_TYPE.PARAGRAPH}
+    assert 7.5 <= styles["LBFTabelnote"].font.size.pt < styles["LBFTabeltekst"].font.size.pt
+    section = doc.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    grid = [int(c.get(qn("w:w"))) for c in doc.element.body.iter(qn("w:gridCol"))]
+    assert abs(sum(grid) * 635 - text_width) < 635 * len(grid)  # twips to EMU; whole twips per column
+    status = grid[len(DEFAULT_HEADINGS):]
+    assert len(status) == 5 and len(set(status)) == 1 and status[0] >= 1.6 * 567
+    assert any(p.style.style_id == "LBFTabelnote" for c in doc.tables[0].rows[1].cells for p in c.paragraphs)
 
 
 def _unit(programme: Programme, ident: str) -> str | None:

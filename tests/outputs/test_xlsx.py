@@ -242,15 +242,23 @@ def test_libreoffice_calculates_every_cached_value(area: str, built, built_solha
 
 
 def test_workbooks_are_byte_reproducible(tmp_path: Path) -> None:
+    """Also a report whose status cell has a note (openpyxl writes it as a comments part and a VML drawing)."""
+    from agreement.documents.spec import Measured
     from agreement.outputs.xlsx import write_report
 
     budget = compute(load_content(SAMPLE))
+    status = Measured(86.1, "procent", ("dataår 2021", "kommune 92,0 %"))
     for name in ("a", "b"):
         write_budget(tmp_path / f"{name}.xlsx", budget, title="Budget", date=dt.date(2021, 3, 1))
-        write_report(tmp_path / f"{name}-report.xlsx", ["Mål", "Indikator", "Status 2021"], [["Et mål", "En indikator"]],
-                     title="Indberetningsskema", intro="Udfyldes årligt.", date=dt.date(2021, 3, 1))
+        write_report(tmp_path / f"{name}-report.xlsx", ["Mål", "Indikator", "Status 2022"],
+                     [["Et mål", "En indikator", status]], title="Indberetningsskema", intro="Udfyldes årligt.",
+                     date=dt.date(2021, 3, 1))
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     assert (tmp_path / "a-report.xlsx").read_bytes() == (tmp_path / "b-report.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a-report.xlsx") as archive:
+        assert {"xl/comments/comment1.xml", "xl/drawings/commentsDrawing1.vml"} <= set(archive.namelist())
+    cell = load_workbook(tmp_path / "a-report.xlsx").active["C5"]
+    assert (cell.value, cell.data_type, cell.comment.text) == (86.1, "n", "Dataår 2021 · kommune 92,0 %")
 
 
 def test_a_share_of_an_empty_budget_is_excels_division_error(tmp_path: Path) -> None:

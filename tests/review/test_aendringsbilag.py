@@ -189,3 +189,15 @@ def test_a_revision_without_the_content_folder_is_refused(tmp_path: Path) -> Non
     assert result.exit_code == 1, result.output
     assert "error: --siden: there is no folder content in v2" in result.output
     assert not out.exists() and snapshot(repo) == before
+
+
+@pytest.mark.parametrize("language", ["en", "da"])
+def test_the_front_section_is_named_in_the_documents_danish_whatever_the_messages_language(language: str) -> None:
+    """The ændringsbilag is document text: its name for the part before the first heading is Danish even when the
+    messages are English, and comes from review.text beside FRONT_PAGE, as `diff`'s does."""
+    from agreement.i18n import set_language
+    from agreement.review.aendringsbilag import _title
+    from agreement.review.text import FRONT_PAGE
+
+    set_language(language)  # conftest's autouse fixture sets the language back
+    assert _title(FRONT_PAGE) == "Forsiden" and _title("1. Området") == "1. Området"
