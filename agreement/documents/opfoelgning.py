@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any
@@ -21,7 +20,7 @@ from agreement.documents.strategic import UNITS, capitalise, unit_text
 from agreement.editions import FixedIndicator
 from agreement.kinds import OPFOELGNINGSRAPPORT
 from agreement.model import period as periods
-from agreement.model.budget import compute
+from agreement.model.budget import apportion, compute, round_half_up
 from agreement.model.budget import years as budget_years
 from agreement.model.content import Baseline, FixedBaseline
 from agreement.model.followup import FollowUp, Measurement, milestone_statuses
@@ -219,15 +218,41 @@ def year_weights(programme: Programme, year: int) -> list[tuple[int, Fraction]]:
     return out
 
 
-def _part(amounts: tuple[int, ...], weights: list[tuple[int, Fraction]]) -> int:
-    """The year's share of amounts per budget year, in whole kroner (rounded half up)."""
-    return math.floor(sum((amounts[i] * w for i, w in weights if i < len(amounts)), Fraction(0)) + Fraction(1, 2))
+@dataclasses.dataclass(frozen=True)
+class YearAmounts:
+    """A calendar year's part of each budget line in whole kroner, in budget.yaml's order."""
+
+    expenses: list[int]
+    financing: list[int]
+
+
+def year_amounts(programme: Programme, year: int) -> YearAmounts:
+    """The calendar year `year`'s part of each expense and financing line. The running total up to the year's end is
+    rounded half up and the year gets what it adds, distributed over the lines by largest remainder: the lines add
+    up to the year's total, a budget balanced per budget year has equal totals, and the years add up to the whole
+    budget."""
+    plan = programme.budget_plan
+    expenses = [line.amounts for group in plan.expenses for line in group.lines]
+    financing = [line.amounts for line in plan.financing]
+    earlier = [year_weights(programme, y) for y in range(programme.strategic.period.start.year, year)]
+    weights = year_weights(programme, year)
+
+    def parts(lines: list[tuple[int, ...]]) -> list[int]:
+        exact = [_exact(amounts, weights) for amounts in lines]
+        before = sum((_exact(amounts, w) for amounts in lines for w in earlier), Fraction(0))
+        total = round_half_up(before + sum(exact, Fraction(0))) - round_half_up(before)
+        return [share.shown for share in apportion(exact, total)]
+
+    return YearAmounts(parts(expenses), parts(financing))
+
+
+def _exact(amounts: tuple[int, ...], weights: list[tuple[int, Fraction]]) -> Fraction:
+    return sum((amounts[i] * w for i, w in weights if i < len(amounts)), Fraction(0))
 
 
 def year_budget(programme: Programme, year: int) -> int:
-    """The expenses' budget of the calendar year `year`: the sum of its lines' parts, as the year's report shows it."""
-    weights = year_weights(programme, year)
-    return sum(_part(line.amounts, weights) for group in programme.budget_plan.expenses for line in group.lines)
+    """The expenses' budget of the calendar year `year`, as the year's report shows it."""
+    return sum(year_amounts(programme, year).expenses)
 
 
 def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
@@ -237,6 +262,7 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
     plan = programme.budget_plan
     model = compute(programme)
     weights = year_weights(programme, follow_up.year)
+    amounts = iter(year_amounts(programme, follow_up.year).expenses)
     year = str(follow_up.year)
     table = Table(uniform=((1, 2, 3),))
     table.rows.append(Row([Cell("Udgifter (kr.)"), Cell(f"Budget {year}", align="right"),
@@ -245,7 +271,7 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
     for group_data, group in zip(plan.expenses, model.groups):
         table.rows.append(Row([Cell(group.name, bold=True, span=4)], fill=LIGHT, keep_with_next=True))
         for data, line in zip(group_data.lines, group.lines):
-            amount = _part(data.amounts, weights)
+            amount = next(amounts)
             used = follow_up.spending.get(data.follow_up_name)
             labels.append(line.label)
             budgets.append(amount)
@@ -262,7 +288,7 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
     chart = BudgetChart(tuple(labels), tuple(budgets), tuple(spent), year, description,
                         f"Budget og forbrug {year} pr. budgetlinje og i alt")
     return {"text": _budget_text(programme, follow_up.year, weights), "chart": chart, "table": table,
-            "unreported": any(s is None for s in spent), "financing": _financing(programme, follow_up, weights)}
+            "unreported": any(s is None for s in spent), "financing": _financing(programme, follow_up)}
 
 
 def over_the_years(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
@@ -345,7 +371,7 @@ def _budget_text(programme: Programme, year: int, weights: list[tuple[int, Fract
             f"der falder i {year}, regnet efter antal dage.")
 
 
-def _financing(programme: Programme, follow_up: FollowUp, weights: list[tuple[int, Fraction]]) -> Table | None:
+def _financing(programme: Programme, follow_up: FollowUp) -> Table | None:
     if not follow_up.financing:
         return None
     year = str(follow_up.year)
@@ -353,8 +379,7 @@ def _financing(programme: Programme, follow_up: FollowUp, weights: list[tuple[in
     table.rows.append(Row([Cell("Finansiering (kr.)"), Cell(f"Budget {year}", align="right"),
                            Cell(f"Modtaget {year}", align="right")], header=True))
     planned, received = 0, 0
-    for line in programme.budget_plan.financing:
-        amount = _part(line.amounts, weights)
+    for line, amount in zip(programme.budget_plan.financing, year_amounts(programme, follow_up.year).financing):
         got = follow_up.financing.get(line.organisation)
         planned, received = planned + amount, received + (got or 0)
         table.rows.append(Row([Cell(programme.organisation(line.organisation).display_name), Cell(fmt.number(amount), align="right"),

@@ -157,7 +157,7 @@ def compute(programme: Programme) -> Budget:
 @dataclass(frozen=True)
 class RoundedShare:
     """One part's share of a whole, rounded by largest remainder, with the steps the budget workbook shows in
-    formulas; in units of 10**-decimals percent (tenths of a percent)."""
+    formulas; in the unit rounded to (tenths of a percent for the shares, kroner for a calendar year's amounts)."""
 
     floor: int  # the exact share rounded down
     rest: Fraction  # what rounding down left, 0 <= rest < 1
@@ -176,12 +176,22 @@ def largest_remainder(parts: list[int], whole: int, decimals: int = 1) -> list[R
         return [RoundedShare(0, Fraction(0), i + 1, 0) for i in range(len(parts))]
     scale = 100 * 10**decimals
     exact = [Fraction(part * scale, whole) for part in parts]
+    return apportion(exact, round_half_up(sum(exact, Fraction(0))))
+
+
+def round_half_up(value: Fraction) -> int:
+    return math.floor(value + Fraction(1, 2))
+
+
+def apportion(exact: list[Fraction], total: int) -> list[RoundedShare]:
+    """Whole numbers near `exact` that add up to `total` (which lies between the sum of their floors and that plus
+    their count): each is rounded down, and the units missing from `total` go one each to the largest rests."""
     floors = [math.floor(x) for x in exact]
     rests = [x - f for x, f in zip(exact, floors)]
-    missing = math.floor(sum(exact, Fraction(0)) + Fraction(1, 2)) - sum(floors)
-    order = sorted(range(len(parts)), key=lambda i: (-rests[i], i))
+    missing = total - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: (-rests[i], i))
     ranks = {i: place for place, i in enumerate(order, start=1)}
-    return [RoundedShare(floors[i], rests[i], ranks[i], int(ranks[i] <= missing)) for i in range(len(parts))]
+    return [RoundedShare(floors[i], rests[i], ranks[i], int(ranks[i] <= missing)) for i in range(len(exact))]
 
 
 def rounded_shares(parts: list[int], whole: int, decimals: int = 1) -> list[int]:
