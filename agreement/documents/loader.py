@@ -17,7 +17,7 @@ from agreement.source.checked import Checked, Rule
 from agreement.source.rules import RULES
 from agreement.source.schema import check_schema, load_schema
 from agreement.source.values import value_errors
-from agreement.source.yamlload import YamlDocument, load_yaml
+from agreement.source.yamlload import YamlDocument, load_yaml, misnamed, misnamed_error
 
 if TYPE_CHECKING:
     from agreement.model.programme import Programme
@@ -142,6 +142,8 @@ def _files(root: Path, source: str, errors: list[ContentError]) -> Iterable[Path
                                      "folder itself there instead").format(
             name=folder.name), Location(display_path(folder))))
         return []
+    if folder.is_dir():
+        errors.extend(misnamed_error(p) for p in sorted(folder.iterdir()) if misnamed(p) and p.is_file())
     return sorted(root.glob(source))
 
 

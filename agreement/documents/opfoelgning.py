@@ -103,14 +103,15 @@ def trend(ind: FixedIndicator, baseline: FixedBaseline | None, found: Iterable[M
     area: dict[int, float] = {}
     municipality: dict[int, float] = {}
     base_year = baseline.year if baseline is not None else None
-    if baseline is not None and base_year is not None:
-        for points, value in ((area, _single(baseline.area)), (municipality, _single(baseline.municipality))):
-            if value is not None:
-                points[base_year] = value
     for m in found:
         area[m.data_year] = m.area
         if m.municipality is not None:
             municipality[m.data_year] = m.municipality
+    if baseline is not None and base_year is not None:
+        # The signed baseline, never a measurement of its year (check refuses one that differs from it).
+        for points, value in ((area, _single(baseline.area)), (municipality, _single(baseline.municipality))):
+            if value is not None:
+                points[base_year] = value
     if not area and not municipality:
         return None
     years = tuple(range(min([*area, *municipality]), max([*area, *municipality]) + 1))

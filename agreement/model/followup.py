@@ -9,24 +9,19 @@ from pathlib import PurePath
 from typing import Any
 
 from agreement.errors import ContentError
-from agreement.i18n import N_, _
+from agreement.i18n import _
 from agreement.kinds import BUDGET, DELAFTALE, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.content import MilestonePlan, Source, budget_line_name
-from agreement.model.setrules import reference
+from agreement.model.setrules import milestone_span, reached_too_early, reference, unit_range
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.yamlload import JsonPath, YamlDocument
 
 SOURCE = "opfoelgning/*.yaml"
 
-# The values each unit allows; a unit not named here (an area's own) is not checked.
-UNIT_RANGES: dict[str, tuple[float | None, float | None, str]] = {
-    "procent": (0, 100, N_("from 0 to 100")),
-    "karakter": (-3, 12, N_("from -3 to 12 (the 7-point scale)")),
-    "antal": (0, None, N_("0 or more")),
-    "kroner": (0, None, N_("0 or more")),
-    "timer": (0, None, N_("0 or more")),
-}
+# How long before the period starts a measurement's data may describe, for an indicator without a baseline year: a
+# baseline is usually of the year or two before the agreement is prepared, as LBF's data run a year or two behind.
+DATA_YEARS_BEFORE = 3
 
 
 @dataclass(frozen=True)
@@ -125,20 +120,31 @@ def _year(content: Checked) -> Iterator[ContentError]:
             yield doc.error(("år",), _("the year {year} is outside the agreement period {start} to {end} in {path}; follow up on a "
                                        "year from {span}").format(
                 year=year, start=period.start, end=period.end or _("(no end yet)"), path=strategic.path, span=span))
+        if "behandlet" in doc.data and dt.date.fromisoformat(doc.data["behandlet"]) < dt.date(year + 1, 1, 1):
+            yield doc.error(("behandlet",), _("behandlet: {handled} is not after the year followed up ({year}); the board deals with a "
+                                              "year's follow-up once the year has ended: write the date of its meeting, on or after "
+                                              "{first}").format(
+                handled=doc.data["behandlet"], year=year, first=dt.date(year + 1, 1, 1)))
         if doc.data["status"] == "endelig" and "behandlet" not in doc.data:
             yield doc.error(("status",), _("a final follow-up (status: endelig) says when the board dealt with it: write behandlet: "
                                            "YYYY-MM-DD, or keep status: udkast until then"))
 
 
 def _measurements(content: Checked) -> Iterator[ContentError]:
-    """Every measurement names a known indicator, fits its unit, and is the only one of its indicator and data year."""
+    """Every measurement names a known indicator, fits its unit, describes a year from the baseline's to the one
+    followed up, agrees with the baseline of its data year, and is the only one of its indicator and data year."""
     fixed = content.edition.indicators if content.edition is not None else {}
-    own = [ind.get("id") for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"]]
-    known = set(fixed) | {ident for ident in own if ident}
+    own = {ind["id"]: ind for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"] if "id" in ind}
+    known = set(fixed) | set(own)
     # In the previous format the delmål indicators have no ids: that is reported once per delaftale, not here.
-    resolvable = content.edition is not None and all(own)
+    resolvable = content.edition is not None and all("id" in ind for d in content.delaftaler for goal in d.data["delmål"]
+                                                     for ind in goal["indikatorer"])
+    strategic = content.strategic
+    baselines = strategic.data.get("baseline") or {}
+    start = periods.period(strategic.data["periode"]).start.year
     seen: dict[tuple[str, int], tuple[YamlDocument, JsonPath]] = {}
     for doc in sorted(_files(content), key=lambda d: d.data["år"]):
+        year = doc.data["år"]
         for i, m in enumerate(doc.data.get("målinger", [])):
             path: JsonPath = ("målinger", i)
             ident = m["indikator"]
@@ -147,24 +153,59 @@ def _measurements(content: Checked) -> Iterator[ContentError]:
                                      _("the edition {name} (its fixed indicators, the ids under 'baseline' in strategic.yaml) or under "
                                        "'indikatorer' in a delaftale").format(
                                          name=content.edition.name))
-            if ident in fixed and fixed[ident].unit in UNIT_RANGES:
-                unit = fixed[ident].unit
-                low, high, allowed = UNIT_RANGES[unit]
-                for key in ("boligområde", "kommune"):
-                    value = m.get(key)
-                    if value is not None and ((low is not None and value < low) or (high is not None and value > high)):
-                        yield doc.error(path + (key,), _("'{ident}' is measured in {unit}, so its value must be {allowed}, but it is "
-                                                         "{value}").format(
-                            ident=ident, unit=unit, allowed=_(allowed), value=value))
-            key_ = (ident, m.get("dataår", doc.data["år"]))
+            unit = fixed[ident].unit if ident in fixed else own[ident].get("enhed") if ident in own else None
+            for key in ("boligområde", "kommune"):
+                yield from unit_range(doc, path + (key,), ident, unit, m.get(key))
+            # What the agreement signed: the baseline's year and its single numbers.
+            if ident in fixed:
+                given = baselines.get(ident) or {}
+                base_year, signed = given.get("år"), {key: given.get(key) for key in ("boligområde", "kommune")}
+            else:
+                given = own.get(ident) or {}
+                base_year, signed = given.get("baseline_år"), {"boligområde": given.get("baseline")}
+            data_year = m.get("dataår", year)
+            where = path + ("dataår",) if "dataår" in m else path + ("indikator",)
+            if data_year > year:
+                yield doc.error(where, _("dataår: {data_year} is after the year followed up ({year}); a follow-up shows data up to its "
+                                         "own year: correct dataår, or measure it in opfoelgning/{data_year}.yaml").format(
+                    data_year=data_year, year=year))
+            elif base_year is not None and data_year < base_year:
+                yield doc.error(where, _("dataår: {data_year} is before the baseline year of '{ident}' ({base_year}); the follow-up "
+                                         "measures from the baseline on: correct dataår").format(
+                    data_year=data_year, ident=ident, base_year=base_year))
+            elif base_year is None and data_year < start - DATA_YEARS_BEFORE:
+                yield doc.error(where, _("dataår: {data_year} is more than {years} years before the agreement period starts ({start}); "
+                                         "correct dataår").format(
+                    data_year=data_year, years=DATA_YEARS_BEFORE, start=start))
+            elif data_year == base_year:
+                for key, value in signed.items():
+                    number = _number(value)
+                    if key in m and number is not None and m[key] != number:
+                        defined = strategic.path if ident in fixed else _delaftale_of(content, ident).path
+                        yield doc.error(path + (key,), _("the baseline of '{ident}' ({key}) for {year} in {path} is {baseline}, but this "
+                                                         "measurement of the same year says {value}; the baseline is the signed "
+                                                         "agreement's: remove this measurement, or correct the baseline").format(
+                            path=defined, key=key, ident=ident, year=base_year, baseline=number, value=m[key]))
+            key_ = (ident, data_year)
             if key_ in seen:
-                other, where = seen[key_]
+                other, first = seen[key_]
                 yield doc.error(path + ("indikator",), _("'{ident}' is already measured for the data year {data_year} in {path} (line "
                                                          "{line}); give each indicator one measurement per data year (write dataår: "
                                                          "when the data describe another year)").format(
-                    ident=ident, data_year=key_[1], path=other.path, line=other.locate(where).line))
+                    ident=ident, data_year=key_[1], path=other.path, line=other.locate(first).line))
             else:
                 seen[key_] = (doc, path + ("indikator",))
+
+
+def _number(value: Any) -> float | int | None:
+    """A baseline's number when it is one number, with or without a note (not 'ikke opgjort', nor one per estate)."""
+    if isinstance(value, dict) and len(value.get("værdier", [])) == 1:
+        value = value["værdier"][0]["værdi"]
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _delaftale_of(content: Checked, ident: str) -> YamlDocument:
+    return next(d for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"] if ind.get("id") == ident)
 
 
 def _activities(content: Checked) -> Iterator[ContentError]:
@@ -199,12 +240,24 @@ def _budget(content: Checked) -> Iterator[ContentError]:
 
 
 def _milestones(content: Checked) -> Iterator[ContentError]:
+    """Statuses name a milestone of milepaelsplan.yaml, and none is 'nået' before its time (as of 31 December)."""
     plan = content.maybe(MILEPAELSPLAN)
-    ids = {m["id"] for m in plan.data["milepæle"] if "id" in m} if plan is not None else set()
+    milestones = {m["id"]: (i, m) for i, m in enumerate(plan.data["milepæle"]) if "id" in m} if plan is not None else {}
     where = _("a milestone's 'id' in {path}").format(path=plan.path) if plan is not None else _("milepaelsplan.yaml (there is none)")
     for doc in _files(content):
-        for ident in doc.data.get("milepæle", {}):
-            yield from _key_reference(doc, ("milepæle", ident), ident, ids, _("milestone"), where)
+        year = doc.data["år"]
+        for ident, status in doc.data.get("milepæle", {}).items():
+            yield from _key_reference(doc, ("milepæle", ident), ident, set(milestones), _("milestone"), where)
+            if plan is None or ident not in milestones:
+                continue
+            i, milestone = milestones[ident]
+            found = milestone_span(milestone)
+            if found is not None and reached_too_early(status, found[0], dt.date(year, 12, 31)):
+                yield doc.error(("milepæle", ident), _("the milestone '{ident}' is marked 'nået' (reached), but {written} (line {line} "
+                                                       "of {path}) begins after 31 December {year}, the end of the year followed "
+                                                       "up; a milestone cannot be reached before its time: set its status to "
+                                                       "'i gang' or 'forsinket', or correct the milestone's date").format(
+                    ident=ident, written=found[1], line=plan.locate(("milepæle", i)).line, path=plan.path, year=year))
 
 
 def _key_reference(doc: YamlDocument, path: JsonPath, value: str, known: set[str], what: str,
@@ -216,8 +269,9 @@ def _key_reference(doc: YamlDocument, path: JsonPath, value: str, known: set[str
 
 RULES = (
     Rule(_year, {STRATEGIC: (("periode",),), OPFOELGNING: (("år",), ("status",), ("behandlet",))}),
-    Rule(_measurements, {DELAFTALE: (("delmål",),), OPFOELGNING: (("år",), ("målinger",))}),
+    Rule(_measurements, {STRATEGIC: (("periode",), ("baseline",)), DELAFTALE: (("delmål",),),
+                         OPFOELGNING: (("år",), ("målinger",))}),
     Rule(_activities, {DELAFTALE: (("aktiviteter", ANY, "id"),), OPFOELGNING: (("aktiviteter",),)}),
     Rule(_budget, {BUDGET: (("udgifter",), ("finansiering",)), OPFOELGNING: (("forbrug",), ("finansiering",))}),
-    Rule(_milestones, {MILEPAELSPLAN: (("milepæle",),), OPFOELGNING: (("milepæle",),)}),
+    Rule(_milestones, {MILEPAELSPLAN: (("milepæle",),), OPFOELGNING: (("år",), ("milepæle",))}),
 )

@@ -66,6 +66,42 @@ def reference(doc: YamlDocument, path: JsonPath, value: object, known: Collectio
             what=what, value=value, suggest=suggest(value, set(known)), defined_in=defined_in))
 
 
+# The values each unit allows; a unit not named here (an area's own) is not checked.
+UNIT_RANGES: dict[str, tuple[float | None, float | None, str]] = {
+    "procent": (0, 100, N_("from 0 to 100")),
+    "karakter": (-3, 12, N_("from -3 to 12 (the 7-point scale)")),
+    "antal": (0, None, N_("0 or more")),
+    "kroner": (0, None, N_("0 or more")),
+    "timer": (0, None, N_("0 or more")),
+}
+
+
+def unit_range(doc: YamlDocument, path: JsonPath, ident: str, unit: str | None, value: object) -> Iterator[ContentError]:
+    """An error when a number at `path` is impossible in its indicator's unit (a percentage above 100, a negative count)."""
+    if unit not in UNIT_RANGES or not isinstance(value, (int, float)) or isinstance(value, bool):
+        return
+    low, high, allowed = UNIT_RANGES[unit]
+    if (low is not None and value < low) or (high is not None and value > high):
+        yield doc.error(path, _("'{ident}' is measured in {unit}, so its value must be {allowed}, but it is {value}").format(
+            ident=ident, unit=unit, allowed=_(allowed), value=value))
+
+
+def milestone_span(milestone: dict[str, Any]) -> tuple[periods.Span, str] | None:
+    """The days a milestone of milepaelsplan.yaml falls in (its date, or its quarter) and how it is written; None
+    for one with neither (reported by `_milestones`)."""
+    if "dato" in milestone:
+        day = dt.date.fromisoformat(milestone["dato"])
+        return periods.Span(day, day), milestone["dato"]
+    if "kvartal" in milestone:
+        return periods.Quarter.parse(milestone["kvartal"]).span, milestone["kvartal"]
+    return None
+
+
+def reached_too_early(status: str, when: periods.Span, status_date: dt.date) -> bool:
+    """A milestone cannot be 'nået' (reached) on a status date before its date or quarter begins."""
+    return status == "nået" and when.start > status_date
+
+
 def _one_delaftale_per_chosen_area(content: Checked, index: Index) -> Iterator[ContentError]:
     strategic = content.strategic.path
     by_area: dict[str, list[YamlDocument]] = {}
@@ -118,6 +154,8 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                     ident=goal["id"], first=first))
             goals.setdefault(goal["id"], i)
             for n, ind in enumerate(goal["indikatorer"]):
+                yield from unit_range(doc, ("delmål", i, "indikatorer", n, "baseline"), ind.get("id") or ind["indikator"],
+                                      ind.get("enhed"), ind["baseline"])
                 if "måles_af" in ind:
                     yield from reference(doc, ("delmål", i, "indikatorer", n, "måles_af"), ind["måles_af"],
                                          index.organisations, "organisation", f"organisationer in {strategic}")
@@ -304,20 +342,17 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
         period=_text(index.period), strategic=strategic, start=window.start, end=window.end)
     for i, m in enumerate(doc.data["milepæle"]):
         path = ("milepæle", i)
-        if ("dato" in m) == ("kvartal" in m):
+        found = milestone_span(m)
+        if found is None or ("dato" in m and "kvartal" in m):
             yield doc.error(path, _("a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not both")
                             if "dato" in m else
                             _("a milestone needs either 'dato' (YYYY-MM-DD) or 'kvartal' (YYYY-K1 to YYYY-K4), not neither"))
-        elif "dato" in m:
-            day = dt.date.fromisoformat(m["dato"])
-            if not window.contains(day):
-                yield doc.error(path + ("dato",), _("{when} is outside {allowed}").format(when=m["dato"], allowed=allowed))
-            yield from _status_agrees(doc, i, periods.Span(day, day), m["dato"])
         else:
-            quarter = periods.Quarter.parse(m["kvartal"]).span
-            if quarter.end < window.start or quarter.start > window.end:
-                yield doc.error(path + ("kvartal",), _("{when} is outside {allowed}").format(when=m["kvartal"], allowed=allowed))
-            yield from _status_agrees(doc, i, quarter, m["kvartal"])
+            when, written = found
+            if when.end < window.start or when.start > window.end:
+                yield doc.error(path + ("dato" if "dato" in m else "kvartal",), _("{when} is outside {allowed}").format(
+                    when=written, allowed=allowed))
+            yield from _status_agrees(doc, i, when, written)
         if "aktivitet" in m:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, _("activity"), _("a delaftale in delaftaler/"))
         yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, _("organisation"),
@@ -346,7 +381,7 @@ def _status_agrees(doc: YamlDocument, i: int, when: periods.Span, written: str) 
     status_date = dt.date.fromisoformat(doc.data["status_pr"])
     status = doc.data["milepæle"][i]["status"]
     line = doc.locate(("status_pr",)).line
-    if status == "nået" and when.start > status_date:
+    if reached_too_early(status, when, status_date):
         yield doc.error(("milepæle", i, "status"), _("the milestone is marked 'nået' (reached), but {written} begins after the status "
                                                      "date status_pr: {status_date} (line {line}); a milestone cannot be reached before "
                                                      "its time: set its status to 'planlagt' or 'i gang', or move status_pr").format(

@@ -180,6 +180,21 @@ class YamlDocument:
         return ContentError(message, self.locate(path, key=key))
 
 
+# Suffixes a person means as YAML, but that are not the '.yaml' every content file ends in.
+_YAMLISH = re.compile(r"\.y(?:a?ml|am|mal|alm)", re.IGNORECASE)
+
+
+def misnamed(path: Path) -> bool:
+    """Whether a file is meant as a content file but not read, its suffix not being '.yaml' ('2026.yml', 'budget.YAML')."""
+    return path.suffix != ".yaml" and _YAMLISH.fullmatch(path.suffix) is not None
+
+
+def misnamed_error(path: Path) -> ContentError:
+    """The error for a misnamed file (`misnamed`), saying what to rename it to."""
+    return ContentError(_("this file is not read, as content files end in .yaml: rename it to {name}").format(
+        name=path.stem + ".yaml"), Location(display_path(path)))
+
+
 def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
     """Read one YAML content file; raise ContentErrors with every problem found.
 
@@ -277,6 +292,14 @@ def _too_deep() -> str:
         MAX_DEPTH=MAX_DEPTH))
 
 
+def _twin(path: Path) -> Path | None:
+    """A misnamed file with the name `path` is missing under ('budget.yml' for 'budget.yaml')."""
+    try:
+        return next((p for p in sorted(path.parent.iterdir()) if p.stem == path.stem and misnamed(p)), None)
+    except OSError:  # no such folder, or one that cannot be read: the file is simply missing
+        return None
+
+
 def read_checked(path: Path, shown: str, root: Path | None) -> bytes:
     """The bytes of an ordinary file of at most MAX_BYTES inside `root`, checked before anything is opened or read;
     ContentErrors, at the file, saying what it is instead."""
@@ -296,6 +319,10 @@ def read_checked(path: Path, shown: str, root: Path | None) -> bytes:
     except FileNotFoundError:
         if path.is_symlink():
             raise refuse(_("this is a link to a file that does not exist; replace it with the file itself")) from None
+        twin = _twin(path)
+        if twin is not None:
+            raise refuse(_("file not found, but {twin} is there, which is not read as content files end in .yaml: rename it to "
+                           "{name}").format(twin=twin.name, name=path.name)) from None
         raise refuse(_("file not found; create it or check the --content folder")) from None
     except OSError as exc:
         raise refuse(_("the file cannot be read ({strerror}); check that it exists and you may read it").format(

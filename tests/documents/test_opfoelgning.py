@@ -19,6 +19,9 @@ from agreement.documents import opfoelgning
 from agreement.documents.blocks import BudgetChart, TrendChart, blocks
 from agreement.documents.loader import load_content
 from agreement.documents.opfoelgning import describe
+from agreement.editions import FixedIndicator
+from agreement.model.content import Baseline, FixedBaseline
+from agreement.model.followup import Measurement
 from agreement.pipeline import load
 from agreement.word import charts
 from tests.conftest import RINGPARKEN, SAMPLE, SKOVPARKEN, SOLHAVEN, check_lines, pdf_text, replace_line
@@ -361,6 +364,17 @@ def test_the_alt_text_says_how_the_values_went() -> None:
         "Andelen var 7,0 % både i 2019 (baseline) og i 2021; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
     assert describe("Andelen", {}, {2021: 6.0}, None, show) == \
         "Ingen tal for boligområdet; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
+
+
+def test_the_chart_keeps_the_signed_baseline_over_a_measurement_of_its_year() -> None:
+    # check refuses such a measurement when it differs; the chart must not take it even so
+    indicator = FixedIndicator("dagtilbud", "Andel 1-5-årige i dagtilbud", "procent", "LBF")
+    baseline = FixedBaseline(Baseline.from_data(88.9), Baseline.from_data(92.5), 2019, None)
+    chart = opfoelgning.trend(indicator, baseline, [Measurement("dagtilbud", 89.4, 92.6, 2019, None),
+                                                    Measurement("dagtilbud", 90.2, None, 2020, None)])
+    assert chart is not None and chart.years == (2019, 2020) and chart.baseline_year == 2019
+    assert [s.values for s in chart.series] == [(88.9, 90.2), (92.5, None)]
+    assert chart.description.startswith("Andelen steg fra 88,9\u00a0% i 2019 (baseline) til 90,2\u00a0% i 2020")
 
 
 def test_a_balanced_budget_has_equal_totals_in_the_report() -> None:
