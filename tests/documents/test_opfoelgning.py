@@ -271,6 +271,20 @@ def test_delmaal_activities_milestones_and_the_assessment_are_shown(built) -> No
     assert " ".join(follow_up["vurdering"].split()) in text and " ".join(follow_up["justeringer"].split()) in text
 
 
+def test_an_activity_notes_heading_keeps_with_its_note(built_docx) -> None:
+    """The bold name before an activity's note is a heading: it never ends a page without the note under it."""
+    programme = load_content(SAMPLE)
+    notes = opfoelgning.spec(programme, programme.follow_ups[1]).context["activity_notes"]
+    assert notes  # the sample's 2022 file has notes
+    paragraphs = list(Document(str(built_docx.out_dir / "opfoelgning-2022.docx")).paragraphs)
+    for note in notes:
+        at = next(i for i, p in enumerate(paragraphs) if p.text == note["name"])
+        heading = paragraphs[at]
+        assert all(run.bold for run in heading.runs)
+        assert heading.paragraph_format.keep_with_next is True, note["name"]
+        assert paragraphs[at + 1].text.strip()  # the note follows it directly
+
+
 def test_two_builds_give_byte_identical_reports(built, tmp_path: Path) -> None:
     """A build in a new process (no drawing remembered) makes the same bytes as the shared build."""
     from tests.conftest import run_cli
