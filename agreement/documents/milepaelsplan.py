@@ -38,6 +38,7 @@ class Milestone:
     text: str
     owner: str
     status: str
+    ident: str | None = None  # its id in milepaelsplan.yaml, by which a follow-up gives its status
 
 
 def milestones(programme: Programme, follow_ups: tuple[FollowUp, ...] | None = None) -> list[Milestone]:
@@ -55,7 +56,7 @@ def milestones(programme: Programme, follow_ups: tuple[FollowUp, ...] | None = N
             quarter = periods.Quarter.parse(m.quarter)
             when, when_text = quarter.span, quarter.label
         area, activity = activities.get(m.activity or "", (COMMON, ""))
-        out.append(Milestone(when, when_text, area, activity, m.text, orgs[m.owner].display_name, status))
+        out.append(Milestone(when, when_text, area, activity, m.text, orgs[m.owner].display_name, status, m.id))
     return sorted(out, key=lambda m: (m.when.end, m.when.start, m.delaftale, m.activity))
 
 

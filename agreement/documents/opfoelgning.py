@@ -394,22 +394,35 @@ def _financing(programme: Programme, follow_up: FollowUp) -> Table | None:
 
 
 def milestone_context(programme: Programme, follow_up: FollowUp) -> dict[str, Any]:
-    """The milestones due by the end of the year, with their status as this file gives it (a draft's too: this
-    report is its own), else as the milepælsplan and earlier final follow-ups give it."""
+    """The milestones due by the end of the year, and the later ones this file gives a status for (marked 'senere'),
+    with their status as this file gives it (a draft's too: this report is its own), else as the milepælsplan and
+    earlier final follow-ups give it."""
     shown = (*(f for f in programme.follow_ups if f.year < follow_up.year), dataclasses.replace(follow_up, final=True))
     status_date, _ = milestone_statuses(programme.milestone_plan, shown)
     end = dt.date(follow_up.year, 12, 31)
     items = milestones(programme, shown)
-    due = [m for m in items if m.when.start <= end]
+    listed = [m for m in items if m.when.start <= end or m.ident in follow_up.milestones]
     table = Table()
     table.rows.append(Row([Cell("Tidspunkt"), Cell("Milepæl"), Cell("Delaftale og aktivitet"), Cell("Status")], header=True))
-    for m in due:
-        table.rows.append(Row([Cell(m.when_text), Cell(m.text), Cell(", ".join(p for p in (m.delaftale, m.activity) if p)),
+    for m in listed:
+        table.rows.append(Row([Cell(m.when_text if m.when.start <= end else f"{m.when_text} (senere)"), Cell(m.text),
+                               Cell(", ".join(p for p in (m.delaftale, m.activity) if p)),
                                Cell(m.status, bold=m.status == "forsinket")]))
-    later = len(items) - len(due)
-    return {"milestones": table if due else None, "status_date": fmt.date_long(status_date),
-            "later": "" if not later else ("Én senere milepæl står" if later == 1 else f"{capitalise(fmt.count(later))} senere "
-                                                                                      "milepæle står") + " i milepælsplanen."}
+    spoken = sum(m.when.start > end for m in listed)
+    later = len(items) - len(listed)
+    text = []
+    if spoken:
+        text.append(f"{_milestone_count(spoken)} er med, fordi opfølgningen giver "
+                    f"{'den' if spoken == 1 else 'dem'} status.")
+    if later:
+        other = ("anden " if later == 1 else "andre ") if spoken else ""
+        text.append(f"{_milestone_count(later, other)} står i milepælsplanen.")
+    return {"milestones": table if listed else None, "status_date": fmt.date_long(status_date), "later": " ".join(text)}
+
+
+def _milestone_count(number: int, other: str = "") -> str:
+    """'Én senere milepæl', 'To andre senere milepæle'."""
+    return f"{capitalise(fmt.count(number))} {other}senere {'milepæl' if number == 1 else 'milepæle'}"
 
 
 KIND = DocumentKind(name=OPFOELGNINGSRAPPORT, label=NAME, source="", schema="", template=TEMPLATE, model=None,

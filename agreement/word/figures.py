@@ -19,6 +19,7 @@ from agreement.errors import ToolError
 from agreement.i18n import _
 from agreement.i18n import number as written_number
 from agreement.images import NATURAL_DPI, ImageInfo, figure_path, probe, read_figure
+from agreement.namespaces import WP_NS
 from agreement.word.ooxml import el, field_runs, paragraph, run, w
 
 EMU_PER_INCH = 914_400
@@ -26,7 +27,6 @@ SVG_DPI = 300  # an SVG is drawn at print resolution for the size it is shown at
 MAX_SVG_PIXELS = 4_000
 CAPTION_ROOM_EMU = int(2.5 / 2.54 * EMU_PER_INCH)  # the caption and a line of text stay on the figure's page
 SEQ = "SEQ Figur \\* ARABIC"
-_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 
 
 def figure(part: DocumentPart, root: Path, src: str, alt: str, caption: str, *, body_style: str,
@@ -148,5 +148,5 @@ def number_figures(body: etree._Element) -> None:
         elif tag == "t" and state == "seq":
             node.text = str(count) if first_result else ""
             first_result = False
-    for number, doc_pr in enumerate(body.iter(f"{{{_WP}}}docPr"), start=1):
+    for number, doc_pr in enumerate(body.iter(f"{{{WP_NS}}}docPr"), start=1):
         doc_pr.set("id", str(number))

@@ -274,6 +274,60 @@ def test_delmaal_activities_milestones_and_the_assessment_are_shown(built) -> No
     assert " ".join(follow_up["vurdering"].split()) in text and " ".join(follow_up["justeringer"].split()) in text
 
 
+def _milestone_rows(context: dict) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in context["milestones"].rows[1:]]
+
+
+@pytest.mark.parametrize(("spoken", "later"), [
+    ({"midtvejsstatus": "i gang"}, "Én senere milepæl er med, fordi opfølgningen giver den status. "
+                                   "Tre andre senere milepæle står i milepælsplanen."),
+    ({"midtvejsstatus": "i gang", "forankringsplan": "forsinket"},
+     "To senere milepæle er med, fordi opfølgningen giver dem status. To andre senere milepæle står i milepælsplanen."),
+])
+def test_a_later_milestone_the_follow_up_gives_a_status_is_shown_marked_later(content: Path, spoken: dict, later: str) -> None:
+    """The sample's 2022 file speaks of milestones due after 2022: they are listed, marked 'senere', with the file's
+    status, after those due by the end of 2022; the sentence counts only the later ones not listed."""
+    programme = load_content(content)
+    before = opfoelgning.spec(programme, programme.follow_ups[1]).context
+    assert before["later"] == "Fire senere milepæle står i milepælsplanen."
+    data = _yaml(content / "opfoelgning/2022.yaml")
+    data["milepæle"].update(spoken)
+    (content / "opfoelgning/2022.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    programme = load_content(content)
+    after = opfoelgning.spec(programme, programme.follow_ups[1]).context
+    assert after["later"] == later
+    rows = _milestone_rows(after)
+    assert rows[:-len(spoken)] == _milestone_rows(before)  # those due by the end of 2022 as before
+    plan = {m["id"]: m for m in _yaml(content / "milepaelsplan.yaml")["milepæle"]}
+    assert [(r[0], r[1], r[3]) for r in rows[-len(spoken):]] == [
+        (f"{q[-1]}. kvt. {q[:4]} (senere)", plan[ident]["milepæl"], status)
+        for ident, status in spoken.items() for q in [plan[ident]["kvartal"]]]
+    earlier = opfoelgning.spec(programme, programme.follow_ups[0]).context  # 2021's file names none of them
+    assert all("(senere)" not in row[0] for row in _milestone_rows(earlier))
+
+
+def test_an_activity_notes_heading_keeps_with_its_note(built_docx) -> None:
+    """The bold name before an activity's note is a heading: it never ends a page without the note under it."""
+    programme = load_content(SAMPLE)
+    notes = opfoelgning.spec(programme, programme.follow_ups[1]).context["activity_notes"]
+    assert notes  # the sample's 2022 file has notes
+    paragraphs = list(Document(str(built_docx.out_dir / "opfoelgning-2022.docx")).paragraphs)
+    for note in notes:
+        at = next(i for i, p in enumerate(paragraphs) if p.text == note["name"])
+        heading = paragraphs[at]
+        assert all(run.bold for run in heading.runs)
+        assert heading.paragraph_format.keep_with_next is True, note["name"]
+        assert paragraphs[at + 1].text.strip()  # the note follows it directly
+
+
+def test_the_milestones_sentence_keeps_with_their_table(built_docx) -> None:
+    doc = Document(str(built_docx.out_dir / "opfoelgning-2022.docx"))
+    intro = next(p for p in doc.paragraphs if p.text.startswith("Milepælene til og med 2022"))
+    assert intro.paragraph_format.keep_with_next is True
+    follows = intro._p.getnext()
+    assert follows is not None and follows.tag.endswith("}tbl")  # the milestones table, right after it
+
+
 def test_two_builds_give_byte_identical_reports(built, tmp_path: Path) -> None:
     """A build in a new process (no drawing remembered) makes the same bytes as the shared build."""
     from tests.conftest import run_cli

@@ -376,3 +376,31 @@ def test_changed_follow_up_measurements_show_old_and_new_in_every_format(tmp_pat
            f"90,2{NBSP}% → 91,05{NBSP}%\n" in markdown
     assert "- Opfølgning 2022: Antal deltagere i Aktivt liv for ledige (boligområdet): 26 → 1.260\n" in markdown
     assert "4 follow-up measurements changed." in markdown
+
+
+def test_a_measurement_shown_only_in_a_chart_changes_the_report_in_every_format(tmp_path: Path) -> None:
+    """dagtilbud, a fixed indicator, is shown only in its chart: the picture and its alternative text. The report is
+    changed (not 'unchanged'), its chart's text old -> new word by word; the year before's report stays unchanged."""
+    repo = new_repo(tmp_path / "repo")
+    replace_line(repo / "content" / "opfoelgning" / "2022.yaml", r"^    boligområde: 90.2$", "    boligområde: 91.05")
+    with compare(repo / "content", "main") as comparison:
+        outputs = {"text": formats.text(comparison), "json": formats.as_json(comparison),
+                   "markdown": formats.markdown(comparison)}
+    data = json.loads(outputs["json"])
+    status = {doc["file"]: doc["status"] for doc in data["documents"]}
+    assert {name for name, value in status.items() if value != "unchanged"} == {"opfoelgning-2022"}
+    assert status["opfoelgning-2022"] == "changed" and status["opfoelgning-2021"] == "unchanged"
+    report = next(doc for doc in data["documents"] if doc["file"] == "opfoelgning-2022")
+    assert [s["title"] for s in report["sections"]] == ["1. De faste overordnede mål"]
+    [change] = report["sections"][0]["changes"]
+    chart = "Andel 1-5-årige i dagtilbud, boligområdet og kommunen: Andelen steg fra 88,9 % i 2019 (baseline) til {} % i " \
+            "2021; kommunen: 92,5 % og 92,4 %."
+    assert (change["status"], plain(change["old"]), plain(change["new"])) == ("changed", chart.format("90,2"), chart.format("91,05"))
+    assert [(w["op"], w["text"]) for w in change["words"] if w["op"] != "="] == [("-", "90,2"), ("+", "91,05")]
+    text_lines = plain(outputs["text"]).splitlines()
+    assert "changed   Årlig opfølgning 2022, Albertslund 2021-2025" in text_lines
+    assert any("til [-90,2-]{+91,05+} % i 2021" in line for line in text_lines)
+    assert text_lines[-1] == "1 of 10 documents changed. 1 follow-up measurement changed."
+    markdown = plain(outputs["markdown"])
+    assert "| Årlig opfølgning 2022, Albertslund 2021-2025 | changed | 1. De faste overordnede mål |" in markdown
+    assert "- Paragraph changed: … steg fra 88,9 % i 2019 (baseline) til ~~90,2~~ **91,05** % i 2021; kommunen: " in markdown
