@@ -14,10 +14,9 @@ from lxml import etree
 
 from agreement.documents.registry import Registry
 from agreement.i18n import N_
-from agreement.namespaces import WP_NS
 from agreement.pipeline import build
 from agreement.word.ooxml import block_elements, w
-from agreement.word.reading import PARSER, TextWalker, footnotes
+from agreement.word.reading import PARSER, TextWalker, footnotes, picture_texts
 
 if TYPE_CHECKING:
     from agreement.documents.spec import DocumentSpec
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 FRONT_PAGE = N_("(front page)")  # the name of what comes before the first Heading 1 (translated where shown)
 FRONT_PAGE_TITLE = "Forsiden"  # its name in a document's Danish text (the ændringsbilag), whatever the messages' language
 _NOTE_MARK = re.compile(r"\s*\[\^\d+\]")
-_DOC_PR = f"{{{WP_NS}}}docPr"
 
 
 @dataclass(frozen=True)
@@ -147,22 +145,12 @@ class _Reader(TextWalker):
                 text = " ".join(self.text(child, self._box, referred).split())
                 if text:
                     yield Item((text,)), self._style(child) in self.headings
-                yield from ((Item((picture,)), False) for picture in self._pictures(child))
+                yield from ((Item((picture,)), False) for picture in picture_texts(child))
                 for ident in referred:
                     if self.notes.get(ident):
                         yield Item((f"[^{self.numbers[ident]}]: {self.notes[ident]}",)), False
             else:
                 yield from ((row, False) for row in self._rows(child))
-
-    @staticmethod
-    def _pictures(paragraph: etree._Element) -> Iterator[str]:
-        """The alternative text of each picture in the paragraph, after its name when that says more ('Andel 1-5-årige
-        i dagtilbud, ...: Andelen steg fra ...'): a chart shows its numbers only in its picture and in this text."""
-        for doc_pr in paragraph.iter(_DOC_PR):
-            description = " ".join(doc_pr.get("descr", "").split())
-            if description:
-                name = " ".join(doc_pr.get("name", "").split())
-                yield f"{name}: {description}" if name and name != description else description
 
     def _rows(self, table: etree._Element) -> Iterator[Item]:
         for row in table.iterchildren(w("tr")):

@@ -23,7 +23,7 @@ from agreement.interrupts import held
 from agreement.namespaces import PKG_REL_NS
 from agreement.officezip import MB, open_zip_bounded
 from agreement.word.ooxml import block_elements, w
-from agreement.word.reading import PARSER, TextWalker, footnotes
+from agreement.word.reading import PARSER, TextWalker, footnotes, picture_texts
 
 # For `git config diff.agreement.wordRegex`: what `git diff --word-diff` compares, as agreement.review.diff's word
 # diff does: a word (an amount, a date span, a compound: '1.595.000', '2021-2025', 'Bæk-Fosgården') or one
@@ -56,7 +56,8 @@ def file_text(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """Paragraphs in order, table rows as cells joined by ' | ', footnotes at the end as '[^n]: text'.
+    """Paragraphs in order, each picture's alternative text after its paragraph (see picture_texts), table rows as
+    cells joined by ' | ', footnotes at the end as '[^n]: text'.
 
     Headers and footers are left out: they repeat on every page and only say the area and page number.
     """
@@ -203,6 +204,7 @@ class _DocxReader(TextWalker):
         for line in self.text(paragraph, after, []).split("\n"):
             if line.strip():
                 yield line.rstrip()
+        yield from picture_texts(paragraph)  # a chart's numbers are in its alternative text
         for box in boxes:
             yield from self.blocks(box)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 
 from lxml import etree
 
-from agreement.namespaces import MC_NS
+from agreement.namespaces import MC_NS, WP_NS
 from agreement.word.ooxml import w
 
 # Inside a paragraph: properties, deleted text and field codes are not words the reader sees; drawings carry a
@@ -60,3 +60,13 @@ def footnotes(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
     for note in root.iterchildren(w("footnote")):
         if note.get(w("type")) in (None, "normal"):
             yield note.get(_ID, ""), note
+
+
+def picture_texts(paragraph: etree._Element) -> Iterator[str]:
+    """The alternative text of each picture in the paragraph, after its name when that says more ('Andel 1-5-årige
+    i dagtilbud, ...: Andelen steg fra ...'): a chart shows its numbers only in its picture and in this text."""
+    for doc_pr in paragraph.iter(f"{{{WP_NS}}}docPr"):
+        description = " ".join(doc_pr.get("descr", "").split())
+        if description:
+            name = " ".join(doc_pr.get("name", "").split())
+            yield f"{name}: {description}" if name and name != description else description

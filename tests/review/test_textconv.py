@@ -90,6 +90,20 @@ def test_docx_text_has_table_rows_and_footnotes(builds: Builds) -> None:
     assert body.count("[^1]") == 1 and body.index("[^1]") < body.index("[^2]")
 
 
+def test_docx_text_shows_each_chart_by_its_caption_and_alt_text(built) -> None:
+    """A measurement that changes only a chart shows in `git diff`: the chart's text is its caption and alt text."""
+    from agreement.documents.blocks import BudgetChart, TrendChart, blocks
+    from agreement.pipeline import load
+
+    _, specs = load(SAMPLE)
+    spec = next(s for s in specs if s.stem == "opfoelgning-2022")
+    lines = docx_text(built.out_dir / "opfoelgning-2022.docx").splitlines()
+    charts = [b for b in blocks(spec.context) if isinstance(b, (TrendChart, BudgetChart))]
+    assert len(charts) >= 9
+    for chart in charts:
+        assert " ".join(f"{chart.caption}: {chart.description}".split()) in lines  # spaces as in the text's words
+
+
 def test_xlsx_text_shows_each_row_with_its_formulas(builds: Builds) -> None:
     lines = xlsx_text(builds.before / "budget.xlsx").splitlines()
     assert lines[0] == "Sheet: Budget"
