@@ -89,6 +89,9 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
     errors: list[ContentError] = []
     checked = Checked(root, None)
     kinds = [*kinds, FOLLOW_UP]
+    # An empty follow-up file is most often a year begun and not yet written.
+    empty_follow_up = _("the follow-up file is empty; copy last year's file here and change its 'år' and values, or delete "
+                        "this file")
     ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
     for kind in ordered:
         checked.docs[kind.name] = []
@@ -96,7 +99,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             continue  # a kind made from the other kinds' content reads no file of its own
         for path in _files(root, kind.source, errors):
             try:
-                doc = load_yaml(path, root=root)
+                doc = load_yaml(path, root=root, empty=empty_follow_up if kind is FOLLOW_UP else None)
             except ContentErrors as exc:
                 errors.extend(exc.errors)
                 checked.unreadable.add(kind.name)
