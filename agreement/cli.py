@@ -135,7 +135,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True,
               help=N_("text: path:line:column: message lines; github: workflow annotations; json: one JSON document."))
 @option("--streng", "strict", is_flag=True,
-        help=N_("Treat warnings (words the Danish spell-check does not know) as errors: exit 1 if there are any."))
+        help=N_("Treat warnings (words the Danish spell-check does not know, a baseline without its year) as errors: exit 1 if "
+                "there are any."))
 def check(content_dir: Path, fmt: str, strict: bool) -> None:
     errors: list[ContentError] = []
     warnings: list[ContentError] = []

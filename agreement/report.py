@@ -22,7 +22,7 @@ class Report:
 
 
 # A reporter gets the content folder as the user should read it, every error found (none: valid) and every
-# warning (unknown words: the content is still valid).
+# warning (unknown words, a baseline without its year: the content is still valid).
 Reporter = Callable[[str, Sequence[AgreementError], Sequence[AgreementError]], Report]
 
 

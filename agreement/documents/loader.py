@@ -12,7 +12,7 @@ from agreement.errors import ContentError, ContentErrors, Location, TemplateErro
 from agreement.i18n import _
 from agreement.kinds import OPFOELGNING, STRATEGIC
 from agreement.model import followup
-from agreement.model.setrules import SET_RULES
+from agreement.model.setrules import SET_RULES, WARNING_RULES
 from agreement.source.checked import Checked, Rule
 from agreement.source.rules import RULES
 from agreement.source.schema import check_schema, load_schema
@@ -59,7 +59,7 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None, *,
     """Load and check everything under `root`; return the typed programme or raise ContentErrors listing every problem.
 
     With a `warnings` list, the content is also spell-checked, and every unknown word is added to it (also
-    when there are errors, so one check shows every problem).
+    when there are errors, so one check shows every problem), with what the warning rules find.
     """
     from agreement.model.programme import Programme
 
@@ -69,6 +69,7 @@ def load_content(root: Path, kinds: Sequence[ContentKind] | None = None, *,
         kinds = KINDS.kinds()
     checked, errors = check_content(root, kinds)
     if warnings is not None:
+        warnings.extend(checked.run(WARNING_RULES))
         warnings.extend(check_spelling(checked, kinds))
     if errors:
         raise ContentErrors(errors)
@@ -88,6 +89,9 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
     errors: list[ContentError] = []
     checked = Checked(root, None)
     kinds = [*kinds, FOLLOW_UP]
+    # An empty follow-up file is most often a year begun and not yet written.
+    empty_follow_up = _("the follow-up file is empty; copy last year's file here and change its 'år' and values, or delete "
+                        "this file")
     ordered = sorted(kinds, key=lambda k: k.name != STRATEGIC)  # strategic.yaml names the edition the rest is checked by
     for kind in ordered:
         checked.docs[kind.name] = []
@@ -95,7 +99,7 @@ def check_content(root: Path, kinds: Sequence[ContentKind]) -> tuple[Checked, li
             continue  # a kind made from the other kinds' content reads no file of its own
         for path in _files(root, kind.source, errors):
             try:
-                doc = load_yaml(path, root=root)
+                doc = load_yaml(path, root=root, empty=empty_follow_up if kind is FOLLOW_UP else None)
             except ContentErrors as exc:
                 errors.extend(exc.errors)
                 checked.unreadable.add(kind.name)

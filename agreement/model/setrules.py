@@ -11,7 +11,7 @@ from typing import Any
 from agreement import formatting as fmt
 from agreement.errors import ContentError
 from agreement.i18n import N_, _, ngettext
-from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, STRATEGIC
+from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.budget import from_plan, limits, year_labels
 from agreement.model.content import BudgetPlan
@@ -541,6 +541,30 @@ def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError
                 ident=ident), key=True)
 
 
+def _baseline_years(content: Checked) -> Iterator[ContentError]:
+    """Once there are follow-up files, a baseline the charts would draw needs its year (a final agreement's is an error)."""
+    doc = content.strategic
+    if not (content.docs.get(OPFOELGNING) or OPFOELGNING in content.unreadable) or doc.data.get("status") == "endelig":
+        return
+    fixed = content.edition.indicators if content.edition is not None else {}
+    for ident, entry in (doc.data.get("baseline") or {}).items():
+        if ident in fixed and "år" not in entry and any(_one_number(entry.get(key)) for key in ("boligområde", "kommune")):
+            yield doc.error(("baseline", ident), _("the baseline of '{ident}' has no 'år', so the follow-up charts show no baseline "
+                                                   "point; write the year it was measured under '{ident}', e.g. år: {year}").format(
+                ident=ident, year=_example_year(doc)), key=True)
+
+
+def _one_number(value: Any) -> bool:
+    """Whether a baseline is one number, the only kind a follow-up chart draws."""
+    return isinstance(value, (int, float)) or (isinstance(value, dict) and len(value.get("værdier", ())) == 1)
+
+
+def _example_year(doc: YamlDocument) -> int:
+    """Two years before the period starts, as `init` writes and the sample has (2019 for 2021): LBF's data run behind."""
+    start = str(doc.data.get("periode", {}).get("fra", ""))
+    return int(start[:4]) - 2 if start[:4].isdigit() else 2019
+
+
 def _zero(value: Any) -> bool:
     """A baseline of 0 without a note: the init placeholder, or a number never filled in."""
     if isinstance(value, (int, float)):
@@ -589,4 +613,9 @@ SET_RULES = (
           budget=_WHOLE),
     _rule(_milestones, delaftale=(("aktiviteter",), ("indsatsområde",)), milepaelsplan=_WHOLE),
     Rule(final_errors, {}),
+)
+
+# Rules whose findings are warnings: the content stays valid, but something the documents show will be missing.
+WARNING_RULES = (
+    Rule(_baseline_years, {STRATEGIC: (("status",), ("baseline",), ("periode",))}),
 )

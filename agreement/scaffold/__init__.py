@@ -8,6 +8,8 @@ import shutil
 from importlib.resources import files
 from pathlib import Path
 
+import yaml
+
 from agreement.documents.registry import DocumentKind, Registry
 from agreement.errors import PublishError, UsageError, display_path
 from agreement.files import write_atomic
@@ -18,6 +20,8 @@ SCAFFOLD = Path(str(files(__name__)))
 MODELINE = "# yaml-language-server: $schema={path}"
 # The line of strategic.yaml naming the edition; --skabelon replaces the scaffold's own (the default).
 _EDITION_LINE = re.compile(r"^skabelon: *(?P<name>\S+) *$", re.MULTILINE)
+# The line of strategic.yaml with the first day of the period.
+_START_LINE = re.compile(r"^  fra: (\d{4})-", re.MULTILINE)
 
 
 def scaffold_files(registry: Registry | None = None) -> list[tuple[str, DocumentKind]]:
@@ -85,9 +89,16 @@ def _with_edition(text: str, name: str) -> str:
     match = _EDITION_LINE.search(text)
     if match is None:  # not strategic.yaml
         return text
-    default = editions.find(match["name"])
-    return _EDITION_LINE.sub(f"skabelon: {name}", text).replace(baseline_block(default),
-                                                                 baseline_block(editions.find(name)))
+    default, year = editions.find(match["name"]), baseline_year(text)
+    return _EDITION_LINE.sub(f"skabelon: {name}", text).replace(baseline_block(default, year=year),
+                                                                 baseline_block(editions.find(name), year=year))
+
+
+def baseline_year(strategic: str) -> int | None:
+    """The year the scaffold's baselines are said to be measured: two years before the period starts, as in the
+    sample (2019 for 2021-2025), since LBF's data run behind; a first follow-up's data then describe a later year."""
+    start = _START_LINE.search(strategic)
+    return int(start[1]) - 2 if start is not None else None
 
 
 def _fill(folder: Path, staging: Path) -> None:
@@ -129,11 +140,14 @@ def _first_follow_up(texts: dict[str, str]) -> dict[str, str]:
     from agreement.scaffold.goals import follow_up_file
 
     strategic = texts.get("strategic.yaml", "")
-    edition, start = _EDITION_LINE.search(strategic), re.search(r"^  fra: (\d{4})-", strategic, re.MULTILINE)
+    edition, start = _EDITION_LINE.search(strategic), _START_LINE.search(strategic)
     if edition is None or start is None:
         return {}
+    plan = yaml.safe_load(texts.get("milepaelsplan.yaml", "")) or {}
+    first = next((m["id"] for m in plan.get("milepæle", []) if "id" in m), None)  # the example of a milestone's status
     name = f"opfoelgning/{start[1]}.yaml"
-    return {name: schema_line(name, FOLLOW_UP.schema) + "\n" + follow_up_file(editions.find(edition["name"]), int(start[1]))}
+    return {name: schema_line(name, FOLLOW_UP.schema) + "\n" + follow_up_file(editions.find(edition["name"]), int(start[1]),
+                                                                               first)}
 
 
 def schema_line(name: str, schema: str | Path) -> str:

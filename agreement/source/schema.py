@@ -113,7 +113,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
-    here = _field_name(path)
+    here = _field_name(path, doc.data)
 
     if kind == "additionalProperties":
         allowed = set(error.schema.get("properties", {}))
@@ -129,8 +129,10 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         # A misspelt field is reported once, as unknown with a "did you mean", not also as missing.
         missing = [k for k in error.validator_value if k not in value
                    and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
-        return [doc.error(path, (_("'{here}' is missing the required field '{key}'") if here else
-                                 _("the file is missing the required field '{key}'")).format(here=here, key=k)
+        missing_in = (_("the file is missing the required field '{key}'") if not here else
+                      _("{here} is missing the required field '{key}'") if here.startswith("'") else  # a named item
+                      _("'{here}' is missing the required field '{key}'"))
+        return [doc.error(path, missing_in.format(here=here, key=k)
                           + _describe_field(error.schema, k), key=True)
                 for k in missing]
     if kind == "type":
@@ -325,13 +327,27 @@ def _describe_field(parent_schema: dict[str, Any], key: str) -> str:
     return f" ({desc})" if desc else ""
 
 
-def _field_name(path: JsonPath) -> str:
+# Lists whose items a secretariat knows by one of their fields, with that field: a message names the item by it
+# ("'dagtilbud' boligområde"), not by its place in the list ("målinger[3].boligområde").
+_ITEM_NAMES: dict[JsonPath, str] = {("målinger",): "indikator"}
+
+
+def _field_name(path: JsonPath, data: Any = None) -> str:
+    """The field at `path` as a message names it; with the document's `data`, the items of the lists in _ITEM_NAMES
+    by their name."""
     parts: list[str] = []
-    for p in path:
-        if isinstance(p, int):
+    node = data
+    for i, p in enumerate(path):
+        key = _ITEM_NAMES.get(path[:i]) if isinstance(p, int) else None
+        item = node[p] if isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node) else None
+        name = item.get(key) if key is not None and isinstance(item, dict) else None
+        if isinstance(name, str) and name and path[i + 1:i + 2] != (key,):
+            parts = [f"'{name}'"]
+        elif isinstance(p, int):
             parts.append(f"[{p + 1}]")
         else:
-            parts.append(("." if parts else "") + p)
+            parts.append((" " if parts and parts[-1].startswith("'") else "." if parts else "") + p)
+        node = item if isinstance(p, int) else node.get(p) if isinstance(node, dict) else None
     return "".join(parts)
 
 

@@ -81,7 +81,10 @@ def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Con
     problem = exc.problem or "invalid YAML"
     # libyaml's message for a tab that starts a line does not say it is a tab.
     if "tab" in problem.lower() or (mark and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"):
-        return _generic(shown, exc, lines, _("; indent with spaces, not tabs"))
+        # libyaml was still reading the text of the line above, but the line with the tab starts a field of its own.
+        own_field = mark is not None and mark.line < len(lines) and _KEY.match(lines[mark.line].lstrip(" \t")) is not None
+        return _generic(shown, exc, lines, _("; indent with spaces, not tabs"),
+                        context=not (own_field and exc.context == "while scanning a plain scalar"))
     explained = _explain(exc, problem, lines)
     if explained is not None:
         message, line, column = explained
@@ -92,12 +95,12 @@ def syntax_error(shown: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Con
     return _generic(shown, exc, lines, hint)
 
 
-def _generic(shown: str, exc: yaml.MarkedYAMLError, lines: list[str], hint: str) -> ContentError:
+def _generic(shown: str, exc: yaml.MarkedYAMLError, lines: list[str], hint: str, *, context: bool = True) -> ContentError:
     mark = exc.problem_mark or exc.context_mark
     problem = _words(exc.problem) if exc.problem else _("it is not YAML")
-    context = f" ({_words(exc.context)})" if exc.context and exc.context != exc.problem else ""
+    said = f" ({_words(exc.context)})" if context and exc.context and exc.context != exc.problem else ""
     location = Location(shown, mark.line + 1, mark.column + 1) if mark else Location(shown)
-    return ContentError(_("invalid YAML: {problem}").format(problem=problem) + context + hint, location)
+    return ContentError(_("invalid YAML: {problem}").format(problem=problem) + said + hint, location)
 
 
 def _explain(exc: yaml.MarkedYAMLError, problem: str, lines: list[str]) -> tuple[str, int, int] | None:

@@ -49,7 +49,7 @@ def value_errors(doc: YamlDocument, schema: dict[str, Any], root: Path | None = 
     """
     errors: list[ContentError] = []
     for path, value, schemas in _walk(doc.data, schema, schema, ()):
-        here = _field_name(path) or _("the file")
+        here = _field_name(path, doc.data) or _("the file")
         if isinstance(value, bool):
             continue
         if isinstance(value, (int, float)):

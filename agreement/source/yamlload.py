@@ -195,17 +195,18 @@ def misnamed_error(path: Path) -> ContentError:
         name=path.stem + ".yaml"), Location(display_path(path)))
 
 
-def load_yaml(path: Path, *, root: Path | None = None) -> YamlDocument:
+def load_yaml(path: Path, *, root: Path | None = None, empty: str | None = None) -> YamlDocument:
     """Read one YAML content file; raise ContentErrors with every problem found.
 
     With `root`, the file must lie inside that folder once links are followed. Only ordinary files are
-    opened, so a named pipe or a device never blocks or floods the check."""
+    opened, so a named pipe or a device never blocks or floods the check. `empty` is the message for a file
+    without any fields, when the file's kind has a better one than the general."""
     # The link's own name, not its target's, is what the user knows the file by.
     shown = str(Path(display_path(path.parent)) / path.name)
-    return _load(read_checked(path, shown, root), shown)
+    return _load(read_checked(path, shown, root), shown, empty)
 
 
-def _load(raw: bytes, shown: str) -> YamlDocument:
+def _load(raw: bytes, shown: str, empty: str | None = None) -> YamlDocument:
     """The document `raw` holds, read as load_yaml promises; `shown` names the file in messages."""
     try:
         text = raw.decode("utf-8-sig")
@@ -257,7 +258,7 @@ def _load(raw: bytes, shown: str) -> YamlDocument:
 
     doc = YamlDocument(shown, None)
     if node is None:
-        raise ContentErrors([ContentError(_("the file is empty; it must hold the document's fields"), Location(shown, 1, 1))])
+        raise ContentErrors([ContentError(empty or _("the file is empty; it must hold the document's fields"), Location(shown, 1, 1))])
     builder = _Builder(doc, loader, lines)
     try:
         doc.data = builder.value(node, ())

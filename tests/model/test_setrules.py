@@ -150,3 +150,58 @@ def test_a_chosen_area_without_delaftale_in_danish(content: Path, monkeypatch: p
     line = line_of(strategic, r"valgt: true", start=line_of(strategic, r"- navn: Beskæftigelse$"))
     _expect(content, "strategic.yaml", line, "det valgte indsatsområde 'Beskæftigelse' har ingen delaftale; tilføj en fil i",
             "/delaftaler/ med indsatsområde: Beskæftigelse")
+
+
+def test_a_baseline_without_its_year_is_a_warning_once_there_are_follow_ups(content: Path) -> None:
+    import shutil
+
+    from tests.conftest import check_lines
+
+    replace_line(content / "strategic.yaml", r"^status: endelig$", "status: udkast")  # a final one's is an error (below)
+    line = line_of(content / "strategic.yaml", r"^  dagtilbud:")
+    replace_line(content / "strategic.yaml", r"^    år: 2019$", "")  # dagtilbud's, the first
+    code, lines = check_lines(content)
+    assert code == 0, lines
+    warned = [m for m in lines if "has no 'år'" in m]
+    assert warned == [f"{content / 'strategic.yaml'}:{line}:3: warning: the baseline of 'dagtilbud' has no 'år', so the "
+                      "follow-up charts show no baseline point; write the year it was measured under 'dagtilbud', e.g. år: 2019"]
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+
+    strict = CliRunner().invoke(main, ["check", "--streng", "--content", str(content)])
+    assert strict.exit_code == 1 and "the baseline of 'dagtilbud' has no 'år'" in strict.output
+    danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)])
+    assert (f"strategic.yaml:{line}:3: advarsel: baseline for 'dagtilbud' har intet 'år', så opfølgningens grafer viser intet "
+            "baselinepunkt; skriv det år, den blev målt, under 'dagtilbud', f.eks. år: 2019") in danish.output
+    shutil.rmtree(content / "opfoelgning")  # without follow-up files there are no charts to miss it
+    code, lines = check_lines(content)
+    assert code == 0 and not [m for m in lines if "has no 'år'" in m], lines
+
+
+def test_a_baseline_not_measured_needs_no_year(content: Path) -> None:
+    replace_line(content / "strategic.yaml", r"^status: endelig$", "status: udkast")
+    replace_line(content / "strategic.yaml", r"^    år: 2019$", "")
+    replace_line(content / "strategic.yaml", r"^    boligområde: 88.9$", "    boligområde: ikke opgjort")
+    replace_line(content / "strategic.yaml", r"^    kommune: 92.5$", "    kommune: ikke opgjort")
+    from tests.conftest import check_lines
+
+    code, lines = check_lines(content)
+    assert code == 0 and not [m for m in lines if "has no 'år'" in m], lines
+
+
+def test_a_final_agreement_must_give_a_baselines_year_in_both_languages(content: Path) -> None:
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+    from tests.conftest import make_final
+
+    make_final(content)
+    line = line_of(content / "strategic.yaml", r"^  dagtilbud:")
+    replace_line(content / "strategic.yaml", r"^    år: 2019$", "")
+    lines = _expect(content, "strategic.yaml", line, "a final agreement (status: endelig) gives 'år' for 'dagtilbud'; write "
+                                                     "the year its baselines were measured, e.g. år: 2019")
+    assert not [m for m in lines if "has no 'år'" in m], lines  # the error, not a warning as well
+    danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)])
+    assert (f"strategic.yaml:{line}:3: en endelig aftale (status: endelig) skal angive 'år' for 'dagtilbud'; skriv det år, "
+            "baseline blev målt, f.eks. år: 2019") in danish.output

@@ -259,3 +259,72 @@ def test_init_writes_a_first_follow_up_with_the_fixed_indicators_to_fill_in(tmp_
     follow_up = load_content(content).follow_ups[0]
     assert [m.indicator for m in follow_up.measurements] == list(agreement.editions.find("lbf-2019-26").indicators)
     assert follow_up.measurements[0].data_year == 2026
+
+
+def test_init_gives_every_baseline_the_year_the_follow_up_charts_start_from(tmp_path: Path) -> None:
+    from agreement.documents.opfoelgning import fixed_goals
+
+    content = tmp_path / "nyt"
+    init_content(content)
+    path = content / "strategic.yaml"
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    fixed = agreement.editions.find(data["skabelon"]).indicators
+    # Two years before the period starts (2027), as in the sample: LBF's data run behind.
+    assert {ident: entry.get("år") for ident, entry in data["baseline"].items()} == dict.fromkeys(fixed, 2025)
+    assert "# 'år' er det år, baseline blev målt" in text and "grafer viser baseline i det år" in text
+    # Filled in as a secretariat does, the numbers written and the year kept, with a first measurement.
+    text = text.replace("  dagtilbud:  # Andel 1-5-årige i dagtilbud (procent; LBF boligsociale data)\n"
+                        "    boligområde: ikke opgjort\n    kommune: ikke opgjort\n",
+                        "  dagtilbud:  # Andel 1-5-årige i dagtilbud (procent; LBF boligsociale data)\n"
+                        "    boligområde: 82.4\n    kommune: 91.0\n")
+    path.write_text(text, encoding="utf-8")
+    follow_up = content / "opfoelgning" / "2027.yaml"
+    follow_up.write_text(follow_up.read_text(encoding="utf-8").replace(
+        "# målinger:\n", "målinger:\n  - {indikator: dagtilbud, boligområde: 84.0, kommune: 91.5}\n"), encoding="utf-8")
+    programme = load_content(content)
+    chart = fixed_goals(programme, list(programme.follow_ups))[0]["charts"][0]["chart"]
+    assert chart.baseline_year == 2025 and chart.years == (2025, 2026, 2027)
+    assert "steg fra 82,4\u00a0% i 2025 (baseline) til 84,0\u00a0% i 2027" in chart.description
+
+
+def test_the_scaffolds_baselines_are_the_block_another_edition_replaces(tmp_path: Path) -> None:
+    from agreement.scaffold import baseline_year
+    from agreement.scaffold.goals import baseline_block
+
+    text = (SCAFFOLD / "strategic.yaml").read_text(encoding="utf-8")
+    edition = agreement.editions.find(yaml.safe_load(text)["skabelon"])
+    assert baseline_year(text) == 2025
+    assert baseline_block(edition, year=2025) in text  # what --skabelon swaps for the other edition's block
+
+
+def test_every_milestone_has_an_id_and_the_comment_lists_every_status(tmp_path: Path) -> None:
+    import json
+
+    content = tmp_path / "nyt"
+    init_content(content)
+    text = (content / "milepaelsplan.yaml").read_text(encoding="utf-8")
+    milestones = yaml.safe_load(text)["milepæle"]
+    assert all(m.get("id") for m in milestones) and len({m["id"] for m in milestones}) == len(milestones)
+    schema = json.loads((SCHEMAS / "milepaelsplan.schema.json").read_text(encoding="utf-8"))
+    statuses = schema["properties"]["milepæle"]["items"]["properties"]["status"]["enum"]
+    comment = " ".join(line for line in text.split("\n") if line.startswith("# Status:"))
+    assert re.findall(r"planlagt|i gang|nået|forsinket|aflyst", comment) == statuses
+
+
+def test_the_follow_up_files_milestone_example_names_a_milestone_and_checks(tmp_path: Path) -> None:
+    content = tmp_path / "nyt"
+    init_content(content)
+    path = content / "opfoelgning" / "2027.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = yaml.safe_load((content / "milepaelsplan.yaml").read_text(encoding="utf-8"))["milepæle"][0]["id"]
+    assert f"# milepæle:\n#   {first}: nået\n" in text
+    path.write_text(text.replace(f"# milepæle:\n#   {first}: nået\n", f"milepæle:\n  {first}: nået\n"), encoding="utf-8")
+    assert load_content(content).follow_ups[0].milestones == {first: "nået"}
+
+
+def test_the_follow_up_files_opening_comment_holds_no_year_to_go_stale_in_its_copies(tmp_path: Path) -> None:
+    content = tmp_path / "nyt"
+    init_content(content)
+    comments = (content / "opfoelgning" / "2027.yaml").read_text(encoding="utf-8").split("\n\n")[0].split("\n")[1:]
+    assert comments[0].startswith("# Årets opfølgning") and not [line for line in comments if re.search(r"\d{4}", line)]

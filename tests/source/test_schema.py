@@ -170,3 +170,45 @@ def test_schema_errors_are_danish_by_default(content: Path, monkeypatch: pytest.
     line = replace_line(content / "strategic.yaml", pattern, replacement)
     errors = _errors(content)
     assert any(f"strategic.yaml:{line}:" in e and message in e for e in errors), errors
+
+
+FOLLOW_UP = "opfoelgning/2021.yaml"
+
+
+def _danish(content: Path) -> str:
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+
+    return CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)]).output
+
+
+def test_a_measurement_is_named_by_its_indicator_not_by_its_place_in_the_list(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    line = replace_line(content / FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: 89,4")
+    lines = expect_error(content, FOLLOW_UP, line, ":18: 'dagtilbud' boligområde must be a number, but it is the text '89,4'; "
+                                                   "write 89.4, with a decimal point")
+    assert "målinger[" not in "\n".join(lines)
+    assert (f"{FOLLOW_UP}:{line}:18: 'dagtilbud' boligområde skal være et tal, men er teksten '89,4'; skriv 89.4, med "
+            "decimalpunktum") in _danish(content)
+
+
+def test_a_measurement_missing_its_value_or_with_an_unknown_field_is_named_by_its_indicator(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    replace_line(content / FOLLOW_UP, r"^    boligområde: 5.4$", "    note: Tallet kom for sent.")
+    unknown = replace_line(content / FOLLOW_UP, r"^    kommune: 92.6$", "    komune: 92.6")
+    item = line_of(content / FOLLOW_UP, r"^  - indikator: karakterer$")
+    lines = expect_error(content, FOLLOW_UP, item, ":5: 'karakterer' is missing the required field 'boligområde' (")
+    assert any(f":{unknown}:5: unknown field 'komune' in 'dagtilbud' (did you mean 'kommune'?)" in m for m in lines), lines
+    danish = _danish(content)
+    assert f"{FOLLOW_UP}:{item}:5: 'karakterer' mangler det påkrævede felt 'boligområde' (" in danish
+    assert f"{FOLLOW_UP}:{unknown}:5: ukendt felt 'komune' i 'dagtilbud' (mente du 'kommune'?)" in danish
+
+
+def test_a_measurement_whose_indicator_is_wrong_is_named_by_its_place(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    line = replace_line(content / FOLLOW_UP, r"^  - indikator: karakterer$", "  - indikator: Karakterer")
+    expect_error(content, FOLLOW_UP, line, "'Karakterer' is not a valid id for målinger[2].indikator")

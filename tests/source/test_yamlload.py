@@ -534,3 +534,38 @@ def test_broken_yaml_is_always_a_located_message(edits: list[tuple[int, int, str
         yamlload._load("\n".join(lines).encode(), "strategic.yaml")
     except ContentErrors as caught:
         assert all(e.location is not None and e.location.line >= 1 for e in caught.errors)
+
+
+FOLLOW_UP = "opfoelgning/2021.yaml"
+
+
+def test_an_empty_follow_up_file_says_how_to_put_it_right(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    (content / "opfoelgning" / "2023.yaml").write_text("# yaml-language-server: $schema=../.schemas/opfoelgning.schema.json\n",
+                                                       encoding="utf-8")
+    expect_error(content, "opfoelgning/2023.yaml", 1, ":1:1: the follow-up file is empty; copy last year's file here and "
+                                                      "change its 'år' and values, or delete this file")
+    danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)]).output
+    assert ("opfoelgning/2023.yaml:1:1: opfølgningsfilen er tom; kopiér sidste års fil hertil, og ret dens 'år' og tal, eller "
+            "slet filen") in danish
+    (content / "kommissorium.yaml").write_text("", encoding="utf-8")  # a document's file keeps the general message
+    expect_error(content, "kommissorium.yaml", 1, ":1:1: the file is empty; it must hold the document's fields")
+
+
+def test_a_tab_before_a_field_is_not_said_to_be_in_a_text(content: Path) -> None:
+    # libyaml is still reading 'i gang' on the line above, which may go on over several lines.
+    line = replace_line(content / FOLLOW_UP, r"^    deltagere: 34$", "\tdeltagere: 34")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert (f"{FOLLOW_UP}:{line}:1: invalid YAML: found a tab character that violates indentation; indent with spaces, not "
+            "tabs\n") in result.output
+    danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)]).output
+    assert (f"{FOLLOW_UP}:{line}:1: filen kan ikke læses som YAML: et tabulatortegn bryder indrykningen; ryk ind med "
+            "mellemrum, ikke tabulatorer\n") in danish
+
+
+def test_a_tab_in_a_text_going_on_over_lines_is_said_to_be_in_a_text(content: Path) -> None:
+    line = replace_line(content / FOLLOW_UP, r"^    status: i gang$", "    status: i gang\n\tog går godt")
+    result = CliRunner().invoke(main, ["check", "--content", str(content)])
+    assert f"{FOLLOW_UP}:{line + 1}:1: invalid YAML: found a tab character that violates indentation (while scanning a plain " \
+           "scalar)" in result.output
