@@ -15,7 +15,7 @@ import agreement.scaffold
 from agreement.cli import main
 from agreement.documents.builtin import KINDS
 from agreement.documents.loader import FOLLOW_UP, load_content
-from agreement.errors import PublishError, UsageError
+from agreement.errors import ContentErrors, PublishError, UsageError
 from agreement.pipeline import build
 from agreement.resources import SCHEMAS
 from agreement.scaffold import SCAFFOLD, init_content, scaffold_files
@@ -328,3 +328,16 @@ def test_the_follow_up_files_opening_comment_holds_no_year_to_go_stale_in_its_co
     init_content(content)
     comments = (content / "opfoelgning" / "2027.yaml").read_text(encoding="utf-8").split("\n\n")[0].split("\n")[1:]
     assert comments[0].startswith("# Årets opfølgning") and not [line for line in comments if re.search(r"\d{4}", line)]
+
+
+def test_inits_delmaal_indicator_has_a_unit_that_check_holds_its_numbers_to(tmp_path: Path) -> None:
+    """The delaftale init writes names its indicator's unit, so a secretariat's impossible number is caught."""
+    content = tmp_path / "nyt"
+    init_content(content)
+    path = next((content / "delaftaler").glob("*.yaml"))
+    text = path.read_text(encoding="utf-8")
+    assert "        enhed: antal\n" in text
+    path.write_text(text.replace("baseline: Ny aktivitet", "baseline: -9", 1), encoding="utf-8")
+    with pytest.raises(ContentErrors) as caught:
+        load_content(content)
+    assert any("-9" in str(e) and e.location.path.endswith(path.name) for e in caught.value.errors)
