@@ -129,7 +129,8 @@ def trend(ind: FixedIndicator, baseline: FixedBaseline | None, found: Iterable[M
 
 def describe(subject: str, area: dict[int, float], municipality: dict[int, float], base_year: int | None,
              show: Callable[[float | int], str]) -> str:
-    """'Andelen steg fra 88,9 % i 2019 (baseline) til 90,2 % i 2021; kommunen: 92,5 % og 92,4 %.'"""
+    """'Andelen steg fra 88,9 % i 2019 (baseline) over 89,4 % i 2020 til 90,2 % i 2021; kommunen: 92,5 %, 92,6 % og
+    92,4 %.': every value the chart shows, so a screen reader hears them all and `diff` sees any of them change."""
     def year(y: int) -> str:
         return f"{y} (baseline)" if y == base_year else str(y)
 
@@ -139,18 +140,21 @@ def describe(subject: str, area: dict[int, float], municipality: dict[int, float
     if not area:
         return f"Ingen tal for boligområdet; kommunen: {each(municipality)}."
     first, last = min(area), max(area)
+    between = {y: v for y, v in area.items() if first < y < last}
     if first == last:
         text = f"{subject} var {show(area[first])} i {year(first)}"
     elif area[first] == area[last]:
         text = f"{subject} var {show(area[first])} både i {year(first)} og i {year(last)}"
+        text += f" ({each(between)} imellem)" if between else ""
     else:
         change = "steg" if area[last] > area[first] else "faldt"
-        text = f"{subject} {change} fra {show(area[first])} i {year(first)} til {show(area[last])} i {year(last)}"
+        via = f" over {each(between)}" if between else ""
+        text = f"{subject} {change} fra {show(area[first])} i {year(first)}{via} til {show(area[last])} i {year(last)}"
     if municipality:
-        ends = sorted({first, last})
-        # the municipality's values of the area's first and last year need no years of their own
-        same = all(y in municipality for y in ends)
-        text += "; kommunen: " + (fmt.join_and([show(municipality[y]) for y in ends]) if same else each(municipality))
+        # the municipality's values in just the years the text names need no years of their own
+        same = sorted(municipality) == sorted(area)
+        shown = [show(municipality[y]) for y in sorted(municipality)]
+        text += "; kommunen: " + (fmt.join_and(shown) if same else each(municipality))
     return text + "."
 
 

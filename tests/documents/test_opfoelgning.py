@@ -81,10 +81,15 @@ def test_each_chart_carries_alt_text_from_the_yaml_into_the_docx_and_the_tagged_
     for year in (2021, 2022):
         measured = [m for y in range(2021, year + 1) for m in _yaml(SAMPLE / f"opfoelgning/{y}.yaml")["målinger"]
                     if m["indikator"] == "dagtilbud"]
-        last = max(measured, key=lambda m: m["dataår"])
+        measured.sort(key=lambda m: m["dataår"])
+        last = measured[-1]
         verb = "steg" if last["boligområde"] > base["boligområde"] else "faldt"
-        expected = (f"Andelen {verb} fra {_pct(base['boligområde'])} i {base['år']} (baseline) til {_pct(last['boligområde'])} "
-                    f"i {last['dataår']}; kommunen: {_pct(base['kommune'])} og {_pct(last['kommune'])}.")
+        between = [f"{_pct(m['boligområde'])} i {m['dataår']}" for m in measured[:-1]]  # every value, in order
+        via = f" over {' og '.join(between)}" if between else ""
+        municipality = [_pct(base["kommune"])] + [_pct(m["kommune"]) for m in measured]
+        expected = (f"Andelen {verb} fra {_pct(base['boligområde'])} i {base['år']} (baseline){via} til "
+                    f"{_pct(last['boligområde'])} i {last['dataår']}; kommunen: "
+                    f"{', '.join(municipality[:-1])} og {municipality[-1]}.")
         docx = built.out_dir / f"opfoelgning-{year}.docx"
         alts = _alts(docx)
         assert alts[0] == expected
@@ -418,6 +423,12 @@ def test_the_alt_text_says_how_the_values_went() -> None:
         "Andelen var 7,0 % både i 2019 (baseline) og i 2021; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
     assert describe("Andelen", {}, {2021: 6.0}, None, show) == \
         "Ingen tal for boligområdet; kommunen: 6,0 % i 2021.".replace(" %", "\u00a0%")
+    # Every value between the first and the last is named too, the area's and the municipality's.
+    assert describe("Andelen", {2019: 88.9, 2020: 89.4, 2021: 90.2}, {2019: 92.5, 2020: 92.6, 2021: 92.4}, 2019, show) == \
+        ("Andelen steg fra 88,9 % i 2019 (baseline) over 89,4 % i 2020 til 90,2 % i 2021; kommunen: 92,5 %, 92,6 % og "
+         "92,4 %.").replace(" %", "\u00a0%")
+    assert describe("Andelen", {2019: 7.0, 2020: 7.5, 2021: 7.0}, {2020: 6.0}, None, show) == \
+        "Andelen var 7,0 % både i 2019 og i 2021 (7,5 % i 2020 imellem); kommunen: 6,0 % i 2020.".replace(" %", "\u00a0%")
 
 
 def test_the_chart_keeps_the_signed_baseline_over_a_measurement_of_its_year() -> None:

@@ -378,6 +378,19 @@ def test_changed_follow_up_measurements_show_old_and_new_in_every_format(tmp_pat
     assert "4 follow-up measurements changed." in markdown
 
 
+def test_an_earlier_years_measurement_changes_every_report_that_charts_it(tmp_path: Path) -> None:
+    """2021.yaml's dagtilbud (data year 2020) is a point in the middle of the 2022 report's chart: both reports change."""
+    repo = new_repo(tmp_path / "repo")
+    replace_line(repo / "content" / "opfoelgning" / "2021.yaml", r"^    boligområde: 89.4$", "    boligområde: 89.7")
+    with compare(repo / "content", "main") as comparison:
+        data = json.loads(formats.as_json(comparison))
+    status = {doc["file"]: doc["status"] for doc in data["documents"]}
+    assert {name for name, value in status.items() if value != "unchanged"} == {"opfoelgning-2021", "opfoelgning-2022"}
+    later = next(doc for doc in data["documents"] if doc["file"] == "opfoelgning-2022")
+    [change] = later["sections"][0]["changes"]
+    assert [(w["op"], w["text"]) for w in change["words"] if w["op"] != "="] == [("-", "89,4"), ("+", "89,7")]
+
+
 def test_a_measurement_shown_only_in_a_chart_changes_the_report_in_every_format(tmp_path: Path) -> None:
     """dagtilbud, a fixed indicator, is shown only in its chart: the picture and its alternative text. The report is
     changed (not 'unchanged'), its chart's text old -> new word by word; the year before's report stays unchanged."""
@@ -393,8 +406,8 @@ def test_a_measurement_shown_only_in_a_chart_changes_the_report_in_every_format(
     report = next(doc for doc in data["documents"] if doc["file"] == "opfoelgning-2022")
     assert [s["title"] for s in report["sections"]] == ["1. De faste overordnede mål"]
     [change] = report["sections"][0]["changes"]
-    chart = "Andel 1-5-årige i dagtilbud, boligområdet og kommunen: Andelen steg fra 88,9 % i 2019 (baseline) til {} % i " \
-            "2021; kommunen: 92,5 % og 92,4 %."
+    chart = "Andel 1-5-årige i dagtilbud, boligområdet og kommunen: Andelen steg fra 88,9 % i 2019 (baseline) over 89,4 % " \
+            "i 2020 til {} % i 2021; kommunen: 92,5 %, 92,6 % og 92,4 %."
     assert (change["status"], plain(change["old"]), plain(change["new"])) == ("changed", chart.format("90,2"), chart.format("91,05"))
     assert [(w["op"], w["text"]) for w in change["words"] if w["op"] != "="] == [("-", "90,2"), ("+", "91,05")]
     text_lines = plain(outputs["text"]).splitlines()
@@ -403,4 +416,4 @@ def test_a_measurement_shown_only_in_a_chart_changes_the_report_in_every_format(
     assert text_lines[-1] == "1 of 10 documents changed. 1 follow-up measurement changed."
     markdown = plain(outputs["markdown"])
     assert "| Årlig opfølgning 2022, Albertslund 2021-2025 | changed | 1. De faste overordnede mål |" in markdown
-    assert "- Paragraph changed: … steg fra 88,9 % i 2019 (baseline) til ~~90,2~~ **91,05** % i 2021; kommunen: " in markdown
+    assert "i 2020 til ~~90,2~~ **91,05** % i 2021; kommunen: " in markdown
