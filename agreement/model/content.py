@@ -181,6 +181,28 @@ class BaselineValue:
     note: str | None
 
 
+_UNIT_NAMES = {"%": "procent", "pct": "procent", "pct.": "procent", "kr": "kroner", "kr.": "kroner",
+               "karakterer": "karakter"}
+UNIT_WORDS = ("procent", "karakter", "antal", "kroner", "timer")  # the units numbers are shown and checked in
+
+
+def canonical_unit(unit: str | None) -> str | None:
+    """A delmål indicator's `enhed` as one of UNIT_WORDS when it means one ('Procent', '%', 'kr.'), else as written."""
+    if unit is None:
+        return None
+    word = unit.strip().lower()
+    word = _UNIT_NAMES.get(word, word)
+    return word if word in UNIT_WORDS else unit
+
+
+def single_number(data: Any) -> float | int | None:
+    """A baseline's number as written in YAML, when it is one number, with or without a note (not 'ikke opgjort', nor
+    one per estate): the only kind a follow-up chart draws."""
+    if isinstance(data, dict) and len(data.get("værdier", ())) == 1:
+        data = data["værdier"][0]["værdi"]
+    return data if isinstance(data, (int, float)) and not isinstance(data, bool) else None
+
+
 @dataclass(frozen=True)
 class Baseline:
     """One number, several values with notes (e.g. per estate), or none yet ('ikke opgjort', with its reason as note)."""
@@ -323,7 +345,7 @@ class SubIndicator:
     @classmethod
     def from_data(cls, data: Data) -> SubIndicator:
         return cls(data["id"], data["indikator"], data["baseline"], data["mål"], data["datakilde"], data.get("baseline_år"),
-                   data.get("enhed"), data.get("hyppighed"), data.get("måles_af"))
+                   canonical_unit(data.get("enhed")), data.get("hyppighed"), data.get("måles_af"))
 
 
 @dataclass(frozen=True)

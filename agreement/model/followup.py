@@ -12,7 +12,7 @@ from agreement.errors import ContentError
 from agreement.i18n import _
 from agreement.kinds import BUDGET, DELAFTALE, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
-from agreement.model.content import MilestonePlan, Source, budget_line_name
+from agreement.model.content import MilestonePlan, Source, budget_line_name, single_number
 from agreement.model.setrules import milestone_span, reached_too_early, reference, unit_range
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -130,21 +130,22 @@ def _year(content: Checked) -> Iterator[ContentError]:
                                            "YYYY-MM-DD, or keep status: udkast until then"))
 
 
+def _own_indicators(content: Checked) -> dict[str, tuple[YamlDocument, dict[str, Any]]]:
+    """The delaftaler's delmål indicators by id, each with the delaftale that defines it."""
+    return {ind["id"]: (d, ind) for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"]
+            if "id" in ind}
+
+
 def _measurements(content: Checked) -> Iterator[ContentError]:
-    """Every measurement names a known indicator, fits its unit, describes a year from the baseline's to the one
-    followed up, agrees with the baseline of its data year, and is the only one of its indicator and data year."""
+    """Every measurement names a known indicator, fits its unit, and is the only one of its indicator and data year."""
     fixed = content.edition.indicators if content.edition is not None else {}
-    own = {ind["id"]: ind for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"] if "id" in ind}
+    own = _own_indicators(content)
     known = set(fixed) | set(own)
     # In the previous format the delmål indicators have no ids: that is reported once per delaftale, not here.
     resolvable = content.edition is not None and all("id" in ind for d in content.delaftaler for goal in d.data["delmål"]
                                                      for ind in goal["indikatorer"])
-    strategic = content.strategic
-    baselines = strategic.data.get("baseline") or {}
-    start = periods.period(strategic.data["periode"]).start.year
     seen: dict[tuple[str, int], tuple[YamlDocument, JsonPath]] = {}
     for doc in sorted(_files(content), key=lambda d: d.data["år"]):
-        year = doc.data["år"]
         for i, m in enumerate(doc.data.get("målinger", [])):
             path: JsonPath = ("målinger", i)
             ident = m["indikator"]
@@ -153,16 +154,44 @@ def _measurements(content: Checked) -> Iterator[ContentError]:
                                      _("the edition {name} (its fixed indicators, the ids under 'baseline' in strategic.yaml) or under "
                                        "'indikatorer' in a delaftale").format(
                                          name=content.edition.name))
-            unit = fixed[ident].unit if ident in fixed else own[ident].get("enhed") if ident in own else None
+            unit = fixed[ident].unit if ident in fixed else own[ident][1].get("enhed") if ident in own else None
             for key in ("boligområde", "kommune"):
                 yield from unit_range(doc, path + (key,), ident, unit, m.get(key))
+            key_ = (ident, m.get("dataår", doc.data["år"]))
+            if key_ in seen:
+                other, first = seen[key_]
+                yield doc.error(path + ("indikator",), _("'{ident}' is already measured for the data year {data_year} in {path} (line "
+                                                         "{line}); give each indicator one measurement per data year (write dataår: "
+                                                         "when the data describe another year)").format(
+                    ident=ident, data_year=key_[1], path=other.path, line=other.locate(first).line))
+            else:
+                seen[key_] = (doc, path + ("indikator",))
+
+
+def _data_years(content: Checked) -> Iterator[ContentError]:
+    """Every measurement describes a year from its indicator's baseline year (or a few years before the period) to
+    the one followed up, and one of the baseline's year agrees with the signed baseline. A rule of its own, so a
+    broken strategic.yaml silences only this one."""
+    fixed = content.edition.indicators if content.edition is not None else {}
+    own = _own_indicators(content)
+    strategic = content.strategic
+    baselines = strategic.data.get("baseline") or {}
+    start = periods.period(strategic.data["periode"]).start.year
+    for doc in _files(content):
+        year = doc.data["år"]
+        for i, m in enumerate(doc.data.get("målinger", [])):
+            path: JsonPath = ("målinger", i)
+            ident = m["indikator"]
             # What the agreement signed: the baseline's year and its single numbers.
             if ident in fixed:
                 given = baselines.get(ident) or {}
                 base_year, signed = given.get("år"), {key: given.get(key) for key in ("boligområde", "kommune")}
-            else:
-                given = own.get(ident) or {}
+                defined = strategic.path
+            elif ident in own:
+                defined, given = own[ident][0].path, own[ident][1]
                 base_year, signed = given.get("baseline_år"), {"boligområde": given.get("baseline")}
+            else:
+                continue  # an unknown indicator: _measurements says so
             data_year = m.get("dataår", year)
             where = path + ("dataår",) if "dataår" in m else path + ("indikator",)
             if data_year > year:
@@ -179,33 +208,12 @@ def _measurements(content: Checked) -> Iterator[ContentError]:
                     data_year=data_year, years=DATA_YEARS_BEFORE, start=start))
             elif data_year == base_year:
                 for key, value in signed.items():
-                    number = _number(value)
+                    number = single_number(value)
                     if key in m and number is not None and m[key] != number:
-                        defined = strategic.path if ident in fixed else _delaftale_of(content, ident).path
                         yield doc.error(path + (key,), _("the baseline of '{ident}' ({key}) for {year} in {path} is {baseline}, but this "
                                                          "measurement of the same year says {value}; the baseline is the signed "
                                                          "agreement's: remove this measurement, or correct the baseline").format(
                             path=defined, key=key, ident=ident, year=base_year, baseline=number, value=m[key]))
-            key_ = (ident, data_year)
-            if key_ in seen:
-                other, first = seen[key_]
-                yield doc.error(path + ("indikator",), _("'{ident}' is already measured for the data year {data_year} in {path} (line "
-                                                         "{line}); give each indicator one measurement per data year (write dataår: "
-                                                         "when the data describe another year)").format(
-                    ident=ident, data_year=key_[1], path=other.path, line=other.locate(first).line))
-            else:
-                seen[key_] = (doc, path + ("indikator",))
-
-
-def _number(value: Any) -> float | int | None:
-    """A baseline's number when it is one number, with or without a note (not 'ikke opgjort', nor one per estate)."""
-    if isinstance(value, dict) and len(value.get("værdier", [])) == 1:
-        value = value["værdier"][0]["værdi"]
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
-
-
-def _delaftale_of(content: Checked, ident: str) -> YamlDocument:
-    return next(d for d in content.delaftaler for goal in d.data["delmål"] for ind in goal["indikatorer"] if ind.get("id") == ident)
 
 
 def _activities(content: Checked) -> Iterator[ContentError]:
@@ -269,8 +277,9 @@ def _key_reference(doc: YamlDocument, path: JsonPath, value: str, known: set[str
 
 RULES = (
     Rule(_year, {STRATEGIC: (("periode",),), OPFOELGNING: (("år",), ("status",), ("behandlet",))}),
-    Rule(_measurements, {STRATEGIC: (("periode",), ("baseline",)), DELAFTALE: (("delmål",),),
-                         OPFOELGNING: (("år",), ("målinger",))}),
+    Rule(_measurements, {DELAFTALE: (("delmål",),), OPFOELGNING: (("år",), ("målinger",))}),
+    Rule(_data_years, {STRATEGIC: (("periode",), ("baseline",)), DELAFTALE: (("delmål",),),
+                       OPFOELGNING: (("år",), ("målinger",))}),
     Rule(_activities, {DELAFTALE: (("aktiviteter", ANY, "id"),), OPFOELGNING: (("aktiviteter",),)}),
     Rule(_budget, {BUDGET: (("udgifter",), ("finansiering",)), OPFOELGNING: (("forbrug",), ("finansiering",))}),
     Rule(_milestones, {MILEPAELSPLAN: (("milepæle",),), OPFOELGNING: (("år",), ("milepæle",))}),

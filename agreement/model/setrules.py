@@ -14,7 +14,7 @@ from agreement.i18n import N_, _, ngettext
 from agreement.kinds import BEREDSKABSPLAN, BUDGET, DELAFTALE, KOMMISSORIUM, MILEPAELSPLAN, OPFOELGNING, STRATEGIC
 from agreement.model import period as periods
 from agreement.model.budget import from_plan, limits, year_labels
-from agreement.model.content import BudgetPlan
+from agreement.model.content import BudgetPlan, canonical_unit, single_number
 from agreement.source.checked import ANY, Checked, Rule
 from agreement.source.schema import suggest
 from agreement.source.yamlload import JsonPath, YamlDocument
@@ -78,6 +78,7 @@ UNIT_RANGES: dict[str, tuple[float | None, float | None, str]] = {
 
 def unit_range(doc: YamlDocument, path: JsonPath, ident: str, unit: str | None, value: object) -> Iterator[ContentError]:
     """An error when a number at `path` is impossible in its indicator's unit (a percentage above 100, a negative count)."""
+    unit = canonical_unit(unit)
     if unit not in UNIT_RANGES or not isinstance(value, (int, float)) or isinstance(value, bool):
         return
     low, high, allowed = UNIT_RANGES[unit]
@@ -496,6 +497,15 @@ def _fixed_baselines(content: Checked, index: Index) -> Iterator[ContentError]:
             yield doc.error(("baseline", ident), _("'{ident}' is not a fixed indicator of the edition {name}{suggest}; its indicators "
                                                    "are: {fixed}").format(
                 ident=ident, name=edition.name, suggest=suggest(ident, set(fixed)), fixed=', '.join(fixed)), key=True)
+            continue
+        for key in ("boligområde", "kommune"):
+            value = given[ident].get(key)
+            if isinstance(value, dict) and "værdier" in value:
+                for j, item in enumerate(value["værdier"]):
+                    yield from unit_range(doc, ("baseline", ident, key, "værdier", j, "værdi"), ident, fixed[ident].unit,
+                                          item["værdi"])
+            else:
+                yield from unit_range(doc, ("baseline", ident, key), ident, fixed[ident].unit, value)
 
 
 def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError]:
@@ -537,8 +547,8 @@ def _final_baselines(content: Checked, all_final: bool) -> Iterator[ContentError
                 measured = measured or not (isinstance(value, dict) and "ikke_opgjort" in value)
         if measured and "år" not in entry:
             yield doc.error(("baseline", ident), _("a final agreement (status: endelig) gives 'år' for '{ident}'; write the year its "
-                                                   "baselines were measured, e.g. år: 2019").format(
-                ident=ident), key=True)
+                                                   "baselines were measured, e.g. år: {year}").format(
+                ident=ident, year=_example_year(doc)), key=True)
 
 
 def _baseline_years(content: Checked) -> Iterator[ContentError]:
@@ -548,15 +558,10 @@ def _baseline_years(content: Checked) -> Iterator[ContentError]:
         return
     fixed = content.edition.indicators if content.edition is not None else {}
     for ident, entry in (doc.data.get("baseline") or {}).items():
-        if ident in fixed and "år" not in entry and any(_one_number(entry.get(key)) for key in ("boligområde", "kommune")):
+        if ident in fixed and "år" not in entry and any(single_number(entry.get(key)) is not None for key in ("boligområde", "kommune")):
             yield doc.error(("baseline", ident), _("the baseline of '{ident}' has no 'år', so the follow-up charts show no baseline "
                                                    "point; write the year it was measured under '{ident}', e.g. år: {year}").format(
                 ident=ident, year=_example_year(doc)), key=True)
-
-
-def _one_number(value: Any) -> bool:
-    """Whether a baseline is one number, the only kind a follow-up chart draws."""
-    return isinstance(value, (int, float)) or (isinstance(value, dict) and len(value.get("værdier", ())) == 1)
 
 
 def _example_year(doc: YamlDocument) -> int:

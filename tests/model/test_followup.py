@@ -347,3 +347,31 @@ def test_the_new_follow_up_messages_are_danish_by_default(content: Path, monkeyp
         in lines, lines
     assert any(m.startswith(f"{content / Y21}:{line}:") and "ligger ikke efter det år, der følges op på (2021)" in m
                for m in lines), lines
+
+
+def test_a_broken_baseline_does_not_silence_the_follow_up_files_other_checks(content: Path) -> None:
+    """The data-year rule reads strategic.yaml's baselines; the measurements' own checks do not wait for them."""
+    broken = replace_line(content / "strategic.yaml", r"^    boligområde: 88.9$", "    boligområde: [1, 2]")
+    line = replace_line(content / Y21, r"^  - indikator: karakterer$", "  - indikator: karakterrer")
+    lines = _expect(content, Y21, line, "unknown indicator 'karakterrer'")
+    assert any(m.startswith(f"{content / 'strategic.yaml'}:{broken}:") for m in lines)
+
+
+def test_a_fixed_indicators_baseline_is_held_to_its_unit(content: Path) -> None:
+    line = replace_line(content / "strategic.yaml", r"^    boligområde: 88.9$", "    boligområde: 150")
+    _expect(content, "strategic.yaml", line, "'dagtilbud' is measured in procent", "from 0 to 100", "150")
+
+
+@pytest.mark.parametrize("written", ["Procent", "'%'", "pct."])
+def test_a_delmaal_unit_is_known_however_it_is_spelt(content: Path, written: str) -> None:
+    replace_line(content / "delaftaler/beskaeftigelse.yaml", r"^        enhed: procent$", f"        enhed: {written}")
+    programme = load_content(content)
+    unit = {ind.id: ind.unit for d in programme.delaftaler for g in d.goals for ind in g.indicators}["jobparathed-2"]
+    assert unit == "procent"  # shown as '31 %', not '31 Procent'
+    measured = line_of(content / Y22, r"^  - indikator: jobparathed-2$")
+    lines = (content / Y22).read_text(encoding="utf-8").split("\n")
+    assert lines[measured] == "    boligområde: 31"
+    lines[measured] = "    boligområde: 140"
+    (content / Y22).write_text("\n".join(lines), encoding="utf-8")
+    line = measured + 1
+    _expect(content, Y22, line, "'jobparathed-2' is measured in procent", "140")
