@@ -331,7 +331,8 @@ def over_the_years(programme: Programme, follow_up: FollowUp) -> dict[str, Any] 
                                Cell(_used(planned, spent) if spent is not None else NONE, align="right"),
                                Cell(fmt.number(planned_so_far), align="right"),
                                Cell(fmt.number(spent_so_far) if reported else NONE, align="right"),
-                               Cell(_used(planned_so_far, spent_so_far) if reported else NONE, align="right")],
+                               # a share of a budget with years not followed up in it would look too low
+                               Cell(_used(planned_so_far, spent_so_far) if reported and not missing else NONE, align="right")],
                               fill=OVER if spent is not None and spent > planned else None))
     remaining = whole - spent_so_far
     table.rows.append(Row([Cell(f"Hele perioden {_years_text(spans[0].start.year, spans[-1].end.year)}", span=2),
@@ -339,8 +340,9 @@ def over_the_years(programme: Programme, follow_up: FollowUp) -> dict[str, Any] 
                                 align="right", span=2),
                            Cell(fmt.number(whole), align="right"), Cell(fmt.number(spent_so_far), align="right"),
                            Cell(_used(whole, spent_so_far), align="right")], bold=True, fill=LIGHT))
+    share = "" if missing else f" ({_used(planned_so_far, spent_so_far)})"
     text = (f"Til og med {last} er der brugt {fmt.amount(spent_so_far)} af et budget på {fmt.amount(planned_so_far)} for "
-            f"{'årene ' if first < last else ''}{_years_text(first, last)} ({_used(planned_so_far, spent_so_far)}); ")
+            f"{'årene ' if first < last else ''}{_years_text(first, last)}{share}; ")
     text += (f"af hele periodens budget på {fmt.amount(whole)} er {fmt.amount(remaining)} tilbage." if remaining >= 0 else
              f"hele periodens budget på {fmt.amount(whole)} er overskredet med {fmt.amount(-remaining)}.")
     if missing:

@@ -65,7 +65,9 @@ def footnotes(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
 def picture_texts(paragraph: etree._Element) -> Iterator[str]:
     """The alternative text of each picture in the paragraph, after its name when that says more ('Andel 1-5-årige
     i dagtilbud, ...: Andelen steg fra ...'): a chart shows its numbers only in its picture and in this text."""
-    for doc_pr in paragraph.iter(f"{{{WP_NS}}}docPr"):
+    # The paragraph's own drawings only: a text box's pictures are read with its paragraphs, and a drawing's
+    # mc:Fallback repeats it.
+    for doc_pr in paragraph.iterfind(f"{w('r')}/{w('drawing')}/*/{{{WP_NS}}}docPr"):
         description = " ".join(doc_pr.get("descr", "").split())
         if description:
             name = " ".join(doc_pr.get("name", "").split())

@@ -32,9 +32,18 @@ def half_points(table: Table, styles: Styles | None = None) -> int:
     return pick(table.font_half_points, style_half_points(table, styles), TABLE_HALF_POINTS)
 
 
+def note_style(table: Table, styles: Styles | None = None) -> str | None:
+    """The paragraph style of the cells' notes: `note_style` where the template has it (a local edition exported
+    before it was added has not), else the text's."""
+    if table.note_style is not None and (styles is None or table.note_style in styles.paragraph):
+        return table.note_style
+    return table.text_style
+
+
 def note_half_points(table: Table, styles: Styles | None = None) -> int:
-    """The size the cells' notes are set in: their `note_style`'s, else the text's."""
-    size = styles.paragraph.get(table.note_style, (None, None))[0] if styles is not None and table.note_style else None
+    """The size the cells' notes are set in: their style's, else the text's."""
+    style = note_style(table, styles)
+    size = styles.paragraph.get(style, (None, None))[0] if styles is not None and style else None
     return pick(size, half_points(table, styles))
 
 
@@ -92,7 +101,7 @@ def element(table: Table, text_width_cm: float = TEXT_WIDTH_CM, styles: Styles |
     size = own if own != styled else None
     header_bold = styles is not None and styles.first_row_bold.get(table.style, False)
     for row in table.rows:
-        tbl.append(_row(row, sizes, size, header_bold, table.text_style, table.note_style or table.text_style))
+        tbl.append(_row(row, sizes, size, header_bold, table.text_style, note_style(table, styles)))
     return tbl
 
 

@@ -68,3 +68,18 @@ def test_a_table_style_sets_the_size_of_its_text(name: str) -> None:
     styles = layout.Styles.from_xml(root)
     assert styles.paragraph["Normal"][0] is None and styles.default_half_points == 22
     assert styles.table["LBFTabel"][0] == (18 if name == "budget" else 22)  # the size each document's tables had
+
+
+def test_notes_fall_back_to_the_text_style_in_a_template_without_the_note_style() -> None:
+    """A local edition exported before 'LBFTabelnote' existed: the notes are measured and set in the table's text style,
+    not in a style Word would show as Normal."""
+    from agreement.documents.blocks import Cell, Row, Table
+    from agreement.word import tables
+
+    table = Table([Row([Cell("86,1 %", notes=("dataår 2021",))])], text_style="LBFTabeltekst", note_style="LBFTabelnote")
+    old = layout.Styles(paragraph={"LBFTabeltekst": (18, None)})
+    new = layout.Styles(paragraph={"LBFTabeltekst": (18, None), "LBFTabelnote": (15, None)})
+    assert tables.note_half_points(table, old) == 18 and tables.note_half_points(table, new) == 15
+    for styles, expected in ((old, "LBFTabeltekst"), (new, "LBFTabelnote")):
+        cell = tables.element(table, styles=styles).find(f"{w('tr')}/{w('tc')}")
+        assert [p.find(f"{w('pPr')}/{w('pStyle')}").get(w("val")) for p in cell.findall(w("p"))] == ["LBFTabeltekst", expected]
