@@ -17,7 +17,6 @@ content. Machines are shared and noisy: compare the ratios, measured in the same
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,20 +50,21 @@ def _timed(action) -> float:
     return time.perf_counter() - started
 
 
-def _edit(content: Path, n: int) -> None:
-    """Add a sentence to the delaftale's purpose: one document's text changes."""
-    path = content / DELAFTALE
+def _add_sentence(path: Path, marker: str, n: int) -> None:
+    """Add a sentence after `marker` (a text field's first line) in `path`: one document's text changes."""
     text = path.read_text(encoding="utf-8")
-    marker = "formål: |\n"
+    assert marker in text, f"{marker!r} is not in {path}"
     path.write_text(text.replace(marker, f"{marker}  Runde {n} af målingen.\n", 1), encoding="utf-8")
+
+
+def _edit(content: Path, n: int) -> None:
+    """The delaftale's purpose gets a sentence."""
+    _add_sentence(content / DELAFTALE, "formål: |\n", n)
 
 
 def _edit_follow_up(content: Path, n: int) -> None:
-    """Add a sentence to the board's assessment in the last year's follow-up file: one yearly report changes."""
-    path = sorted((content / "opfoelgning").glob("*.yaml"))[-1]
-    text = path.read_text(encoding="utf-8")
-    marker = "vurdering: |\n"
-    path.write_text(text.replace(marker, f"{marker}  Runde {n} af målingen.\n", 1), encoding="utf-8")
+    """The board's assessment in the last year's follow-up file gets a sentence: one yearly report changes."""
+    _add_sentence(sorted((content / "opfoelgning").glob("*.yaml"))[-1], "vurdering: |\n", n)
 
 
 def _fresh_build(content: Path, out: Path, clean: bool = True) -> None:
@@ -71,17 +72,6 @@ def _fresh_build(content: Path, out: Path, clean: bool = True) -> None:
     drew, for `agreement watch`)."""
     charts.render_png.cache_clear()
     build(content, out, clean=clean)
-
-
-@contextlib.contextmanager
-def _no_charts():
-    """Builds in which a report's charts are left out (their caption too): the floor of four years of reports."""
-    saved = DocxRenderer._chart
-    DocxRenderer._chart = lambda _self, _chart: Markup("")
-    try:
-        yield
-    finally:
-        DocxRenderer._chart = saved
 
 
 def _check(content: Path) -> None:
@@ -205,7 +195,7 @@ def main() -> None:
                 times["four-years"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"four-{n}")))
                 _edit_follow_up(four, n)
                 times["follow-up"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"four-{n}", clean=False)))
-                with _no_charts():
+                with mock.patch.object(DocxRenderer, "_chart", lambda *_: Markup("")):  # the reports' floor
                     times["no-charts"].append(_timed(lambda n=n: _fresh_build(four, tmp / f"no-charts-{n}")))
                 print(f"round {n + 1}/{rounds}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
         finally:

@@ -81,7 +81,8 @@ def measurements(programme: Programme) -> dict[tuple[str, int], Measurement]:
 
 def measured(m: Measurement, unit: str | None) -> Measured:
     """A status cell: the area's value, with the year its data describe and the municipality's value under it."""
-    # No-break spaces: a narrow status column breaks between the details, never inside one.
+    # 'dataår 2021' is kept on one line; 'kommune' may wrap above its value, as the year columns (1,7 cm on A3) are too
+    # narrow for 'kommune 92,6 %' on one line without widening them unevenly.
     details = [f"dataår{fmt.NBSP}{m.data_year}"]
     if m.municipality is not None:
         details.append(f"kommune {unit_text(m.municipality, unit)}")
