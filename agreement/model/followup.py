@@ -264,7 +264,7 @@ def _milestones(content: Checked) -> Iterator[ContentError]:
                 yield doc.error(("milepæle", ident), _("the milestone '{ident}' is marked 'nået' (reached), but {written} (line {line} "
                                                        "of {path}) begins after 31 December {year}, the end of the year followed "
                                                        "up; a milestone cannot be reached before its time: set its status to "
-                                                       "'i gang' or 'forsinket', or correct the milestone's date").format(
+                                                       "'planlagt' or 'i gang', or correct the milestone's date").format(
                     ident=ident, written=found[1], line=plan.locate(("milepæle", i)).line, path=plan.path, year=year))
 
 
