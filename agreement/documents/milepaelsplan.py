@@ -96,7 +96,8 @@ def legend(status_date: dt.date) -> Table:
     table = Table(style=LEGEND_STYLE, total_cm=None, min_cm={0: 0.8})
     table.rows.append(Row([Cell(f"Status pr. {fmt.date_long(status_date)}", span=2)], header=True))
     for status, fill in STATUS_FILL.items():
-        table.rows.append(Row([Cell("", fill=fill), Cell(status)]))
+        # the legend explains the timeline under it: it never ends a page without the timeline's head
+        table.rows.append(Row([Cell("", fill=fill), Cell(status)], keep_with_next=True))
     return table
 
 

@@ -105,3 +105,19 @@ def test_the_plan_states_its_status_date(built) -> None:
     (doc,) = [d for d in built.documents if d.kind == "milepaelsplan"]
     word = Document(str(built.out_dir / doc.files["docx"]))
     assert word.tables[1].rows[0].cells[0].text == "Status pr. 31. december 2021"
+
+
+def test_the_timelines_intro_and_legend_keep_with_the_timeline(built) -> None:
+    """'2. Tidslinje', its sentence and the legend never end a page with the timeline overleaf."""
+    (doc,) = [d for d in built.documents if d.kind == "milepaelsplan"]
+    word = Document(str(built.out_dir / doc.files["docx"]))
+    intro = next(p for p in word.paragraphs if p.text.startswith("Hver kolonne er et kvartal"))
+    assert intro.paragraph_format.keep_with_next is True
+    legend = intro._p.getnext()
+    assert legend.tag.endswith("}tbl") and legend.xpath("w:tblPr/w:tblStyle/@w:val") == ["LBFSignaturforklaring"]
+    # LibreOffice keeps a table with the next paragraph when every paragraph in it keeps with the next
+    assert len(legend.xpath("w:tr")) == 6 and all(p.xpath("w:pPr/w:keepNext") for p in legend.xpath(".//w:p"))
+    between = legend.getnext()
+    assert between.tag.endswith("}p") and between.xpath("w:pPr/w:keepNext")
+    timeline = between.getnext()
+    assert timeline.tag.endswith("}tbl") and timeline.xpath("w:tblPr/w:tblStyle/@w:val") == ["LBFTidsplan"]

@@ -337,6 +337,22 @@ def test_the_milestones_sentence_keeps_with_their_table(built_docx) -> None:
     assert follows is not None and follows.tag.endswith("}tbl")  # the milestones table, right after it
 
 
+@pytest.mark.parametrize("start", ["Udviklingen i boligområdet holdes op", "Delaftalernes delmål",
+                                   "Aktiviteternes status i 2022", "Figuren og tabellen viser forbruget i 2022"])
+def test_a_sections_intro_keeps_with_the_table_or_figure_it_introduces(built_docx, start: str) -> None:
+    """The sentence under a section's heading never ends a page with its table or figure overleaf: it keeps with
+    the next paragraph, as the headings between it and the table or figure do by their style."""
+    doc = Document(str(built_docx.out_dir / "opfoelgning-2022.docx"))
+    intro = next(p for p in doc.paragraphs if p.text.startswith(start))
+    assert intro.paragraph_format.keep_with_next is True
+    follows = intro._p.getnext()
+    while follows is not None and follows.xpath("w:pPr/w:pStyle/@w:val") == ["Heading2"]:
+        assert doc.styles["Heading 2"].paragraph_format.keep_with_next is True
+        follows = follows.getnext()
+    assert follows is not None
+    assert follows.tag.endswith("}tbl") or follows.xpath(".//w:drawing"), start  # the table, or the chart's picture
+
+
 def test_two_builds_give_byte_identical_reports(built, tmp_path: Path) -> None:
     """A build in a new process (no drawing remembered) makes the same bytes as the shared build."""
     from tests.conftest import run_cli
