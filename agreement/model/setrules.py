@@ -60,7 +60,11 @@ class Index:
 
 def reference(doc: YamlDocument, path: JsonPath, value: object, known: Collection[str], what: str,
               defined_in: str) -> Iterator[ContentError]:
-    """An error when `value` is not one of `known`, with a "did you mean" and where they are defined."""
+    """An error when `value` is not one of `known`, with a "did you mean" and where they are defined.
+
+    `what` is a noun Danish calls 'den' (en aktivitet, en organisation): the Danish message says "den skal være
+    defineret"; a neuter noun (et delmål) needs a message of its own.
+    """
     if isinstance(value, str) and value not in known:
         yield doc.error(path, _("unknown {what} '{value}'{suggest}; it must be defined in {defined_in}").format(
             what=what, value=value, suggest=suggest(value, set(known)), defined_in=defined_in))
@@ -162,7 +166,10 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                                          index.organisations, "organisation", f"organisationer in {strategic}")
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
-                yield from reference(doc, ("aktiviteter", a, "delmål", g), goal, goals, "delmål", _("'delmål' in this file"))
+                if isinstance(goal, str) and goal not in goals:  # a neuter noun in Danish: not reference's 'den'
+                    yield doc.error(("aktiviteter", a, "delmål", g), _("unknown delmål '{value}'{suggest}; it must be defined in "
+                                                                      "'delmål' in this file").format(
+                        value=goal, suggest=suggest(goal, set(goals))))
             owners = activity["ansvarlig"]
             for path, owner in ([(("aktiviteter", a, "ansvarlig"), owners)] if isinstance(owners, str) else
                                 [(("aktiviteter", a, "ansvarlig", o), owner) for o, owner in enumerate(owners)]):

@@ -202,6 +202,7 @@ def _unique_ids(doc: YamlDocument, path: JsonPath, items: list[dict[str, Any]], 
 
 
 def _check_ref(doc: YamlDocument, path: JsonPath, value: Any, known: set[str], what: str, where: str, errors: list[ContentError]) -> None:
+    """An error when `value` is not one of the ids `known`; `what` is a noun Danish calls 'den' (en organisation, en part)."""
     if isinstance(value, str) and value not in known:
         errors.append(doc.error(path, _("unknown {what} '{value}'{suggest}; it must be one of the ids in '{where}'").format(
             what=what, value=value, suggest=suggest(value, known), where=where)))

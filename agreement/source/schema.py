@@ -130,7 +130,7 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
         missing = [k for k in error.validator_value if k not in value
                    and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)]
         missing_in = (_("the file is missing the required field '{key}'") if not here else
-                      _("{here} is missing the required field '{key}'") if here.startswith("'") else  # a named item
+                      _("{here} is missing the required field '{key}'") if here != _field_name(path) else  # named in words
                       _("'{here}' is missing the required field '{key}'"))
         return [doc.error(path, missing_in.format(here=here, key=k)
                           + _describe_field(error.schema, k), key=True)
@@ -148,7 +148,8 @@ def _translate(doc: YamlDocument, error: ValidationError, root: dict[str, Any]) 
             msg = _("the file must hold the document's fields as 'name: value' lines, but it holds {actual}").format(
                 actual=_value_words(value))
         if {"number", "integer"} & set(types) and isinstance(value, str):
-            msg += _number_hint(value, whole=error.validator_value == "integer")
+            whole = error.validator_value == "integer"
+            msg += _number_hint(value, whole=whole) or _digits_hint(value, whole=whole)
         elif error.validator_value == "integer" and isinstance(value, float) and math.isfinite(value):
             msg += _("; if you wrote {value:.3f} with a thousands dot, write {guess} without dots").format(
                 value=value, guess=_thousands_guess(value))
@@ -287,6 +288,15 @@ def _number_hint(text: str, *, whole: bool) -> str:
     return _("; write {number}, {how}").format(number=number, how=_(" and ").join(how))
 
 
+def _digits_hint(text: str, *, whole: bool) -> str:
+    """How to write a number field that holds words ('ca. 14', 'omkring 86,1', 'mange'): the number alone."""
+    found = re.search(r"[0-9]+" if whole else r"-?[0-9]+(?:[.,][0-9]+)?", text)
+    if found is None:
+        return _("; write a whole number in digits") if whole else _("; write a number in digits")
+    return (_("; write the number alone, as a whole number, e.g. {number}") if whole else
+            _("; write the number alone, with a decimal point, e.g. {number}")).format(number=found.group().replace(",", "."))
+
+
 _MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"), N_("August"),
            N_("September"), N_("October"), N_("November"), N_("December"))
 
@@ -327,28 +337,52 @@ def _describe_field(parent_schema: dict[str, Any], key: str) -> str:
     return f" ({desc})" if desc else ""
 
 
-# Lists whose items a secretariat knows by one of their fields, with that field: a message names the item by it
-# ("'dagtilbud' boligområde"), not by its place in the list ("målinger[3].boligområde").
-_ITEM_NAMES: dict[JsonPath, str] = {("målinger",): "indikator"}
+# The lists and maps whose entries a secretariat knows by a name (a list's items by one of their fields, a map's by
+# their key), with the words a message names an entry and a field of it by: "'dagtilbud' boligområde", "status
+# for aktiviteten 'jobvejledning'", not "målinger[3].boligområde" or "aktiviteter.jobvejledning.status".
+# A list with a field names only lists, one with None only maps: the same key is a list in another document kind.
+# A map of plain values has no words for a field inside an entry (None).
+_NAMED: dict[JsonPath, tuple[str | None, str, str | None]] = {
+    ("målinger",): ("indikator", N_("'{name}'"), N_("'{name}' {field}")),
+    ("aktiviteter",): (None, N_("the activity '{name}'"), N_("the {field} of the activity '{name}'")),
+    ("milepæle",): (None, N_("the status of the milestone '{name}'"), None),
+    ("forbrug",): (None, N_("the spending on '{name}'"), None),
+    ("finansiering",): (None, N_("the financing from '{name}'"), None),
+}
 
 
 def _field_name(path: JsonPath, data: Any = None) -> str:
-    """The field at `path` as a message names it; with the document's `data`, the items of the lists in _ITEM_NAMES
-    by their name."""
-    parts: list[str] = []
-    node = data
-    for i, p in enumerate(path):
-        key = _ITEM_NAMES.get(path[:i]) if isinstance(p, int) else None
-        item = node[p] if isinstance(node, list) and isinstance(p, int) and 0 <= p < len(node) else None
-        name = item.get(key) if key is not None and isinstance(item, dict) else None
-        if isinstance(name, str) and name and path[i + 1:i + 2] != (key,):
-            parts = [f"'{name}'"]
-        elif isinstance(p, int):
-            parts.append(f"[{p + 1}]")
-        else:
-            parts.append((" " if parts and parts[-1].startswith("'") else "." if parts else "") + p)
-        node = item if isinstance(p, int) else node.get(p) if isinstance(node, dict) else None
-    return "".join(parts)
+    """The field at `path` as a message names it; with the document's `data`, the entries of the lists and maps
+    in _NAMED by their name."""
+    for i in range(len(path)):
+        named = _NAMED.get(path[:i])
+        if named is None:
+            continue
+        field, entry, inside = named
+        node = _at(data, path[:i + 1])
+        name = (node.get(field) if field is not None and isinstance(path[i], int) and isinstance(node, dict) else
+                path[i] if field is None and isinstance(path[i], str) and isinstance(_at(data, path[:i]), dict) else None)
+        if not isinstance(name, str) or not name or path[i + 1:i + 2] == (field,):
+            continue
+        rest = _dotted(path[i + 1:])
+        if rest and inside is None:
+            continue
+        return _(inside if rest and inside else entry).format(name=name, field=rest)
+    return _dotted(path)
+
+
+def _at(data: Any, path: JsonPath) -> Any:
+    """The value at `path` in `data`, or None where there is none."""
+    for p in path:
+        if not ((isinstance(data, list) and isinstance(p, int) and 0 <= p < len(data)) or (isinstance(data, dict) and p in data)):
+            return None
+        data = data[p]
+    return data
+
+
+def _dotted(path: JsonPath) -> str:
+    """'delmål[2].indikatorer[1].id': a path as the manual writes it."""
+    return "".join(f"[{p + 1}]" if isinstance(p, int) else ("." if n else "") + p for n, p in enumerate(path))
 
 
 _TYPE_WORDS = {

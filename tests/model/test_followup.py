@@ -198,7 +198,13 @@ def test_final_follow_up_owns_the_milestone_statuses(content: Path) -> None:
 def test_follow_up_messages_are_danish_by_default(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LANGUAGE", "da")
     line = replace_line(content / Y21, r"^  - indikator: karakterer$", "  - indikator: karakter")
-    _expect(content, Y21, line, "ukendt indikator 'karakter' (mente du 'karakterer'?); det skal være defineret i udgaven")
+    _expect(content, Y21, line, "ukendt indikator 'karakter' (mente du 'karakterer'?); den skal være defineret i udgaven")
+
+
+def test_an_unknown_activity_is_den_in_danish(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    line = replace_line(content / Y21, r"^  aktivt-liv:$", "  aktiv-liv:")
+    _expect(content, Y21, line, "ukendt aktivitet 'aktiv-liv' (mente du 'aktivt-liv'?); den skal være defineret i en delaftale")
 
 
 # -- found by the secretariat walk-through (issue 20) ----------------------------------------------------------------

@@ -53,6 +53,13 @@ def test_unknown_delmål(content: Path) -> None:
     _expect(content, UDD, line, "unknown delmål 'uddannelses-valg' (did you mean 'uddannelsesvalg'?)")
 
 
+def test_an_unknown_delmaal_is_det_in_danish(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    goal = replace_line(content / UDD, r"^      - uddannelsesvalg$", "      - uddannelses-valg")
+    _expect(content, UDD, goal, "ukendt delmål 'uddannelses-valg' (mente du 'uddannelsesvalg'?); det skal være defineret under "
+                                "'delmål' i denne fil")
+
+
 def test_unknown_partner_organisation(content: Path) -> None:
     line = replace_line(content / UDD, r"organisation: herstedlund-skole$", "organisation: herstedlund")
     _expect(content, UDD, line, "unknown organisation 'herstedlund' (did you mean 'herstedlund-skole'?)", "strategic.yaml")

@@ -90,7 +90,7 @@ def test_rules_speak_danish_by_default(content: Path, monkeypatch: pytest.Monkey
     party = replace_line(path, r"^  - akb$", "  - akbb")
     period = replace_line(path, r"^  til: 2025-02-28$", "  til: 2020-02-28")
     errors = _errors(content)
-    assert any(f":{party}:5: ukendt organisation 'akbb' (mente du 'akb'?); det skal være et af id'erne i 'organisationer'" in e
+    assert any(f":{party}:5: ukendt organisation 'akbb' (mente du 'akb'?); den skal være et af id'erne i 'organisationer'" in e
                for e in errors), errors
     assert any(f":{period}:" in e and "perioden skal slutte, efter den begynder (2021-03-01); tjek 'fra' og 'til'" in e
                for e in errors), errors

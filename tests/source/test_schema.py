@@ -212,3 +212,84 @@ def test_a_measurement_whose_indicator_is_wrong_is_named_by_its_place(content: P
 
     line = replace_line(content / FOLLOW_UP, r"^  - indikator: karakterer$", "  - indikator: Karakterer")
     expect_error(content, FOLLOW_UP, line, "'Karakterer' is not a valid id for målinger[2].indikator")
+
+
+LATER_FOLLOW_UP = "opfoelgning/2022.yaml"
+
+
+def test_an_activitys_status_and_participants_are_named_by_the_activity(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    status = replace_line(content / FOLLOW_UP, r"^    status: justeret$", "    status: igang")
+    count = replace_line(content / FOLLOW_UP, r"^    deltagere: 18$", "    deltagere: ca. 14")
+    lines = expect_error(content, FOLLOW_UP, status, ":13: 'igang' is not allowed for the status of the activity 'aktivt-liv' "
+                                                     "(did you mean 'i gang'?)")
+    assert any(f":{count}:16: the deltagere of the activity 'aktivt-liv' must be a whole number, but it is the text 'ca. 14'; "
+               "write the number alone, as a whole number, e.g. 14" in m for m in lines), lines
+    assert "aktiviteter." not in "\n".join(lines)
+    danish = _danish(content)
+    assert (f"{FOLLOW_UP}:{status}:13: 'igang' er ikke tilladt i status for aktiviteten 'aktivt-liv' (mente du 'i gang'?)"
+            in danish), danish
+    assert (f"{FOLLOW_UP}:{count}:16: deltagere for aktiviteten 'aktivt-liv' skal være et helt tal, men er teksten 'ca. 14'; "
+            "skriv kun tallet, som et helt tal, f.eks. 14") in danish, danish
+
+
+def test_an_activity_missing_its_status_or_with_an_unknown_field_is_named_by_its_id(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    replace_line(content / FOLLOW_UP, r"^    status: i gang$", "    # status: i gang")  # faglig-stoette's, the first
+    item = line_of(content / FOLLOW_UP, r"^  faglig-stoette:$")
+    unknown = replace_line(content / FOLLOW_UP, r"^    deltagere: 22$", "    deltager: 22")
+    lines = expect_error(content, FOLLOW_UP, item, ":3: the activity 'faglig-stoette' is missing the required field 'status' (")
+    assert any(f":{unknown}:5: unknown field 'deltager' in the activity 'uddannelsesvejledning' (did you mean 'deltagere'?)"
+               in m for m in lines), lines
+    danish = _danish(content)
+    assert f"{FOLLOW_UP}:{item}:3: aktiviteten 'faglig-stoette' mangler det påkrævede felt 'status' (" in danish, danish
+    assert (f"{FOLLOW_UP}:{unknown}:5: ukendt felt 'deltager' i aktiviteten 'uddannelsesvejledning' (mente du 'deltagere'?)"
+            in danish), danish
+
+
+def test_a_milestones_status_is_named_by_the_milestone(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    line = replace_line(content / LATER_FOLLOW_UP, r"^  sundhedsmodul: forsinket$", "  sundhedsmodul: udsat")
+    lines = expect_error(content, LATER_FOLLOW_UP, line, ":18: 'udsat' is not allowed for the status of the milestone "
+                                                         "'sundhedsmodul'; choose one of: planlagt, i gang")
+    assert "milepæle." not in "\n".join(lines)
+    assert (f"{LATER_FOLLOW_UP}:{line}:18: 'udsat' er ikke tilladt i status for milepælen 'sundhedsmodul'; vælg en af: "
+            "planlagt, i gang") in _danish(content)
+
+
+def test_spending_and_financing_are_named_by_their_line_and_organisation(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    spent = replace_line(content / FOLLOW_UP, r"^  Kontorhold og IT: \d+$", "  Kontorhold og IT: 24.600")
+    paid = replace_line(content / FOLLOW_UP, r"^  ab: \d+$", "  ab: -50000")
+    lines = expect_error(content, FOLLOW_UP, spent, ":21: the spending on 'Kontorhold og IT' must be a whole number, but it is "
+                                                    "the number 24.6; if you wrote 24.600 with a thousands dot, write 24600")
+    assert any(f":{paid}:7: the financing from 'ab' must be at least 0, but it is -50000" in m for m in lines), lines
+    assert "forbrug." not in "\n".join(lines) and "finansiering." not in "\n".join(lines)
+    danish = _danish(content)
+    assert (f"{FOLLOW_UP}:{spent}:21: forbruget på 'Kontorhold og IT' skal være et helt tal, men er tallet 24,6; hvis du "
+            "skrev 24.600") in danish, danish
+    assert f"{FOLLOW_UP}:{paid}:7: finansieringen fra 'ab' skal være mindst 0, men er -50000" in danish, danish
+
+
+def test_a_whole_number_written_in_words_says_to_write_it_in_digits(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    line = replace_line(content / FOLLOW_UP, r"^    deltagere: 47$", "    deltagere: mange")
+    expect_error(content, FOLLOW_UP, line, ":16: the deltagere of the activity 'fremskudt-raadgivning' must be a whole number, "
+                                           "but it is the text 'mange'; write a whole number in digits")
+    assert (f"{FOLLOW_UP}:{line}:16: deltagere for aktiviteten 'fremskudt-raadgivning' skal være et helt tal, men er teksten "
+            "'mange'; skriv et helt tal med cifre") in _danish(content)
+
+
+def test_a_number_written_with_words_says_to_write_the_number_alone(content: Path) -> None:
+    from tests.conftest import expect_error
+
+    line = replace_line(content / FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: ca. 89,4")
+    expect_error(content, FOLLOW_UP, line, ":18: 'dagtilbud' boligområde must be a number, but it is the text 'ca. 89,4'; "
+                                           "write the number alone, with a decimal point, e.g. 89.4")
+    assert (f"{FOLLOW_UP}:{line}:18: 'dagtilbud' boligområde skal være et tal, men er teksten 'ca. 89,4'; skriv kun tallet, "
+            "med decimalpunktum, f.eks. 89.4") in _danish(content)
