@@ -70,6 +70,12 @@ def reference(doc: YamlDocument, path: JsonPath, value: object, known: Collectio
             what=what, value=value, suggest=suggest(value, set(known)), defined_in=defined_in))
 
 
+def organisation_reference(doc: YamlDocument, path: JsonPath, value: object, index: Index, strategic: object) -> Iterator[ContentError]:
+    """`reference` for an organisation id, which strategic.yaml's 'organisationer' defines."""
+    yield from reference(doc, path, value, index.organisations, _("organisation"),
+                         _("organisationer in {strategic}").format(strategic=strategic))
+
+
 # The values each unit allows; a unit not named here (an area's own) is not checked.
 UNIT_RANGES: dict[str, tuple[float | None, float | None, str]] = {
     "procent": (0, 100, N_("from 0 to 100")),
@@ -148,8 +154,7 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                                             "{strategic}").format(
                 period=_text(own), agreement_period=_text(index.period), strategic=strategic))
         for i, party in enumerate(data["parter"]):
-            yield from reference(doc, ("parter", i), party, index.organisations, _("organisation"),
-                                 _("organisationer in {strategic}").format(strategic=strategic))
+            yield from organisation_reference(doc, ("parter", i), party, index, strategic)
         yield from _groups_follow(doc, index, strategic)
         goals: dict[str, int] = {}  # delmål id -> index of its first use
         for i, goal in enumerate(data["delmål"]):
@@ -162,8 +167,8 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
                 yield from unit_range(doc, ("delmål", i, "indikatorer", n, "baseline"), ind.get("id") or ind["indikator"],
                                       ind.get("enhed"), ind["baseline"])
                 if "måles_af" in ind:
-                    yield from reference(doc, ("delmål", i, "indikatorer", n, "måles_af"), ind["måles_af"],
-                                         index.organisations, "organisation", f"organisationer in {strategic}")
+                    yield from organisation_reference(doc, ("delmål", i, "indikatorer", n, "måles_af"), ind["måles_af"], index,
+                                                      strategic)
         for a, activity in enumerate(data["aktiviteter"]):
             for g, goal in enumerate(activity["delmål"]):
                 if isinstance(goal, str) and goal not in goals:  # a neuter noun in Danish: not reference's 'den'
@@ -173,11 +178,10 @@ def _delaftale_references(content: Checked, index: Index) -> Iterator[ContentErr
             owners = activity["ansvarlig"]
             for path, owner in ([(("aktiviteter", a, "ansvarlig"), owners)] if isinstance(owners, str) else
                                 [(("aktiviteter", a, "ansvarlig", o), owner) for o, owner in enumerate(owners)]):
-                yield from reference(doc, path, owner, index.organisations, _("organisation"), _("organisationer in {strategic}").format(
-                    strategic=strategic))
+                yield from organisation_reference(doc, path, owner, index, strategic)
             for p, partner in enumerate(activity.get("partnere", [])):
-                yield from reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
-                                     index.organisations, _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
+                yield from organisation_reference(doc, ("aktiviteter", a, "partnere", p, "organisation"), partner["organisation"],
+                                                  index, strategic)
         parties = set(data["parter"])
         for s, signature in enumerate(data["underskrifter"]):
             party = signature["part"]
@@ -226,8 +230,8 @@ def _contingency_references(content: Checked, index: Index) -> Iterator[ContentE
     if doc is None:
         return
     for i, entry in enumerate(doc.data["kaldeliste"]):
-        yield from reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index.organisations,
-                             _("organisation"), _("organisationer in {strategic}").format(strategic=content.strategic.path))
+        yield from organisation_reference(doc, ("kaldeliste", i, "organisation"), entry["organisation"], index,
+                                          content.strategic.path)
 
 
 def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
@@ -242,8 +246,7 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
     activities = {ident: d for ident, (d, _position) in content.activities().items()}
     ids = [a["id"] for d in content.delaftaler for a in d.data["aktiviteter"]]
     twice = {ident for ident in ids if ids.count(ident) > 1}  # reported as duplicates by _unique_activity_ids
-    yield from reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index.organisations,
-                         _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
+    yield from organisation_reference(doc, ("regler", "tilskudsgiver"), plan.grantor, index, strategic)
 
     kind, other = (_("calendar years"), "") if plan.calendar_years else \
         (_("project years"), _(" (or one per calendar year with år: kalenderår)"))
@@ -290,8 +293,7 @@ def _budget(content: Checked, index: Index) -> Iterator[ContentError]:
                         activity=activity, owner_area=owner.data["indsatsområde"], path=owner.path, area=area))
     for f, line in enumerate(data["finansiering"]):
         yield from amounts_fit(("finansiering", f, "beløb"), line["beløb"])
-        yield from reference(doc, ("finansiering", f, "organisation"), line["organisation"], index.organisations,
-                             _("organisation"), _("organisationer in {strategic}").format(strategic=strategic))
+        yield from organisation_reference(doc, ("finansiering", f, "organisation"), line["organisation"], index, strategic)
 
     if any(len(line.amounts) != len(labels) for group in plan.expenses for line in group.lines) or \
             any(len(line.amounts) != len(labels) for line in plan.financing):
@@ -363,8 +365,7 @@ def _milestones(content: Checked, index: Index) -> Iterator[ContentError]:
             yield from _status_agrees(doc, i, when, written)
         if "aktivitet" in m:
             yield from reference(doc, path + ("aktivitet",), m["aktivitet"], activities, _("activity"), _("a delaftale in delaftaler/"))
-        yield from reference(doc, path + ("ansvarlig",), m["ansvarlig"], index.organisations, _("organisation"),
-                             _("organisationer in {strategic}").format(strategic=strategic))
+        yield from organisation_reference(doc, path + ("ansvarlig",), m["ansvarlig"], index, strategic)
 
 
 def _text(period: periods.Period) -> str:

@@ -60,6 +60,13 @@ def test_an_unknown_delmaal_is_det_in_danish(content: Path, monkeypatch: pytest.
                                 "'delmål' i denne fil")
 
 
+def test_an_unknown_measuring_organisation_is_told_in_danish(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANGUAGE", "da")
+    line = replace_line(content / "delaftaler/beskaeftigelse.yaml", r"^        måles_af: abc$", "        måles_af: abcd")
+    _expect(content, "delaftaler/beskaeftigelse.yaml", line, "ukendt organisation 'abcd' (mente du 'abc'?); den skal være "
+                                                              "defineret i organisationer i ")
+
+
 def test_unknown_partner_organisation(content: Path) -> None:
     line = replace_line(content / UDD, r"organisation: herstedlund-skole$", "organisation: herstedlund")
     _expect(content, UDD, line, "unknown organisation 'herstedlund' (did you mean 'herstedlund-skole'?)", "strategic.yaml")
