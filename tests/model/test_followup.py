@@ -258,6 +258,16 @@ def test_a_follow_up_file_with_another_yaml_suffix_is_not_ignored(content: Path,
     assert f"{content / 'opfoelgning' / name}: this file is not read, as content files end in .yaml: rename it to 2022.yaml" in lines
 
 
+def test_a_misnamed_delaftale_is_the_one_error_not_the_first_of_many(content: Path) -> None:
+    """Its activities and indicators are used by the budget, the milestones and the follow-ups: with the file unread,
+    those checks would each report them unknown. Only the file is named."""
+    (content / "delaftaler/beskaeftigelse.yaml").rename(content / "delaftaler/beskaeftigelse.yml")
+    code, lines = _check(content)
+    assert code == 1
+    assert lines[:-1] == [f"{content / 'delaftaler/beskaeftigelse.yml'}: this file is not read, as content files end in .yaml: "
+                          "rename it to beskaeftigelse.yaml"], lines
+
+
 def test_other_files_in_the_follow_up_folder_stay_ignored(content: Path) -> None:
     folder = content / "opfoelgning"
     for name in (".2022.yaml.swp", "2022.yaml~", "#2022.yaml#", "noter.txt", "graf.png", "2022.yaml.bak"):
