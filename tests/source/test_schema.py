@@ -173,6 +173,7 @@ def test_schema_errors_are_danish_by_default(content: Path, monkeypatch: pytest.
 
 
 FOLLOW_UP = "opfoelgning/2021.yaml"
+LATER_FOLLOW_UP = "opfoelgning/2022.yaml"
 
 
 def _danish(content: Path) -> str:
@@ -183,15 +184,45 @@ def _danish(content: Path) -> str:
     return CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)]).output
 
 
-def test_a_measurement_is_named_by_its_indicator_not_by_its_place_in_the_list(content: Path) -> None:
+def _in_both_languages(content: Path, file: str, line: int, column: int, english: str, danish: str,
+                       absent: str | None = None) -> None:
+    """`check` gives `english` at file:line:column, and `danish` there with --sprog da; `absent` is in neither."""
     from tests.conftest import expect_error
 
-    line = replace_line(content / FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: 89,4")
-    lines = expect_error(content, FOLLOW_UP, line, ":18: 'dagtilbud' boligområde must be a number, but it is the text '89,4'; "
-                                                   "write 89.4, with a decimal point")
-    assert "målinger[" not in "\n".join(lines)
-    assert (f"{FOLLOW_UP}:{line}:18: 'dagtilbud' boligområde skal være et tal, men er teksten '89,4'; skriv 89.4, med "
-            "decimalpunktum") in _danish(content)
+    lines = expect_error(content, file, line, f":{column}: {english}")
+    output = _danish(content)
+    assert f"{file}:{line}:{column}: {danish}" in output, output
+    assert absent is None or (absent not in "\n".join(lines) and absent not in output)
+
+
+# Follow-up values named in words (not 'målinger[1].boligområde'), each with how to fix it, in both languages.
+NAMED_IN_WORDS = [
+    pytest.param(FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: 89,4", 18,
+                 "'dagtilbud' boligområde must be a number, but it is the text '89,4'; write 89.4, with a decimal point",
+                 "'dagtilbud' boligområde skal være et tal, men er teksten '89,4'; skriv 89.4, med decimalpunktum",
+                 "målinger[", id="a measurement by its indicator"),
+    pytest.param(LATER_FOLLOW_UP, r"^  sundhedsmodul: forsinket$", "  sundhedsmodul: udsat", 18,
+                 "'udsat' is not allowed for the status of the milestone 'sundhedsmodul'; choose one of: planlagt, i gang",
+                 "'udsat' er ikke tilladt i status for milepælen 'sundhedsmodul'; vælg en af: planlagt, i gang",
+                 "milepæle.", id="a milestone's status by the milestone"),
+    pytest.param(FOLLOW_UP, r"^    deltagere: 47$", "    deltagere: mange", 16,
+                 "the deltagere of the activity 'fremskudt-raadgivning' must be a whole number, but it is the text 'mange'; "
+                 "write a whole number in digits",
+                 "deltagere for aktiviteten 'fremskudt-raadgivning' skal være et helt tal, men er teksten 'mange'; skriv et "
+                 "helt tal med cifre", "aktiviteter.", id="a whole number in words: write it in digits"),
+    pytest.param(FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: ca. 89,4", 18,
+                 "'dagtilbud' boligområde must be a number, but it is the text 'ca. 89,4'; write the number alone, with a "
+                 "decimal point, e.g. 89.4",
+                 "'dagtilbud' boligområde skal være et tal, men er teksten 'ca. 89,4'; skriv kun tallet, med decimalpunktum, "
+                 "f.eks. 89.4", "målinger[", id="a number with words: write the number alone"),
+]
+
+
+@pytest.mark.parametrize(("file", "pattern", "replacement", "column", "english", "danish", "absent"), NAMED_IN_WORDS)
+def test_a_follow_up_value_is_named_in_words(content: Path, file: str, pattern: str, replacement: str, column: int,
+                                             english: str, danish: str, absent: str) -> None:
+    line = replace_line(content / file, pattern, replacement)
+    _in_both_languages(content, file, line, column, english, danish, absent)
 
 
 def test_a_measurement_missing_its_value_or_with_an_unknown_field_is_named_by_its_indicator(content: Path) -> None:
@@ -214,7 +245,6 @@ def test_a_measurement_whose_indicator_is_wrong_is_named_by_its_place(content: P
     expect_error(content, FOLLOW_UP, line, "'Karakterer' is not a valid id for målinger[2].indikator")
 
 
-LATER_FOLLOW_UP = "opfoelgning/2022.yaml"
 
 
 def test_an_activitys_status_and_participants_are_named_by_the_activity(content: Path) -> None:
@@ -249,17 +279,6 @@ def test_an_activity_missing_its_status_or_with_an_unknown_field_is_named_by_its
             in danish), danish
 
 
-def test_a_milestones_status_is_named_by_the_milestone(content: Path) -> None:
-    from tests.conftest import expect_error
-
-    line = replace_line(content / LATER_FOLLOW_UP, r"^  sundhedsmodul: forsinket$", "  sundhedsmodul: udsat")
-    lines = expect_error(content, LATER_FOLLOW_UP, line, ":18: 'udsat' is not allowed for the status of the milestone "
-                                                         "'sundhedsmodul'; choose one of: planlagt, i gang")
-    assert "milepæle." not in "\n".join(lines)
-    assert (f"{LATER_FOLLOW_UP}:{line}:18: 'udsat' er ikke tilladt i status for milepælen 'sundhedsmodul'; vælg en af: "
-            "planlagt, i gang") in _danish(content)
-
-
 def test_spending_and_financing_are_named_by_their_line_and_organisation(content: Path) -> None:
     from tests.conftest import expect_error
 
@@ -275,21 +294,3 @@ def test_spending_and_financing_are_named_by_their_line_and_organisation(content
     assert f"{FOLLOW_UP}:{paid}:7: finansieringen fra 'ab' skal være mindst 0, men er -50000" in danish, danish
 
 
-def test_a_whole_number_written_in_words_says_to_write_it_in_digits(content: Path) -> None:
-    from tests.conftest import expect_error
-
-    line = replace_line(content / FOLLOW_UP, r"^    deltagere: 47$", "    deltagere: mange")
-    expect_error(content, FOLLOW_UP, line, ":16: the deltagere of the activity 'fremskudt-raadgivning' must be a whole number, "
-                                           "but it is the text 'mange'; write a whole number in digits")
-    assert (f"{FOLLOW_UP}:{line}:16: deltagere for aktiviteten 'fremskudt-raadgivning' skal være et helt tal, men er teksten "
-            "'mange'; skriv et helt tal med cifre") in _danish(content)
-
-
-def test_a_number_written_with_words_says_to_write_the_number_alone(content: Path) -> None:
-    from tests.conftest import expect_error
-
-    line = replace_line(content / FOLLOW_UP, r"^    boligområde: 89.4$", "    boligområde: ca. 89,4")
-    expect_error(content, FOLLOW_UP, line, ":18: 'dagtilbud' boligområde must be a number, but it is the text 'ca. 89,4'; "
-                                           "write the number alone, with a decimal point, e.g. 89.4")
-    assert (f"{FOLLOW_UP}:{line}:18: 'dagtilbud' boligområde skal være et tal, men er teksten 'ca. 89,4'; skriv kun tallet, "
-            "med decimalpunktum, f.eks. 89.4") in _danish(content)
