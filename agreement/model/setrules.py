@@ -93,7 +93,8 @@ def unit_range(doc: YamlDocument, path: JsonPath, ident: str, unit: str | None, 
         return
     low, high, allowed = UNIT_RANGES[unit]
     if (low is not None and value < low) or (high is not None and value > high):
-        yield doc.error(path, _("'{ident}' is measured in {unit}, so its value must be {allowed}, but it is {value}").format(
+        yield doc.error(path, _("'{ident}' is measured in {unit}, so its value must be {allowed}, but it is {value}; correct the "
+                                "number").format(
             ident=ident, unit=unit, allowed=_(allowed), value=value))
 
 
