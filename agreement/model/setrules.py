@@ -629,7 +629,20 @@ SET_RULES = (
     Rule(final_errors, {}),
 )
 
-# Rules whose findings are warnings: the content stays valid, but something the documents show will be missing.
+def _future_meetings(content: Checked) -> Iterator[ContentError]:
+    """A follow-up the board is said to have dealt with on a day still to come. Only a warning, and only in `check`:
+    what a build makes never depends on today's date."""
+    today = dt.date.today()
+    for doc in content.docs.get(OPFOELGNING, []):
+        handled = doc.data.get("behandlet")
+        if isinstance(handled, str) and dt.date.fromisoformat(handled) > today:
+            yield doc.error(("behandlet",), _("behandlet: {handled} is still to come, but the report says the board dealt with the "
+                                              "follow-up on that day; write the date once the meeting has been held, and keep "
+                                              "status: udkast until then").format(handled=handled))
+
+
+# Rules whose findings are warnings: the content stays valid, but something the documents show will be missing or wrong.
 WARNING_RULES = (
     Rule(_baseline_years, {STRATEGIC: (("status",), ("baseline",), ("periode",))}),
+    Rule(_future_meetings, {OPFOELGNING: (("behandlet",),)}),
 )

@@ -219,3 +219,21 @@ def test_a_final_agreement_must_give_a_baselines_year_in_both_languages(content:
     danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)])
     assert (f"strategic.yaml:{line}:3: en endelig aftale (status: endelig) skal angive 'år' for 'dagtilbud'; skriv det år, "
             "baseline blev målt, f.eks. år: 2019") in danish.output
+
+
+def test_a_board_meeting_still_to_come_is_a_warning_in_check_only(content: Path, tmp_path: Path) -> None:
+    """The date is compared with today's only by `check`, as a warning: a build never depends on the clock."""
+    from click.testing import CliRunner
+
+    from agreement.cli import main
+    from agreement.pipeline import build
+    from tests.conftest import check_lines
+
+    line = replace_line(content / "opfoelgning/2021.yaml", r"^status: udkast$", "status: udkast\nbehandlet: 2099-03-18") + 1
+    code, lines = check_lines(content)
+    assert code == 0, lines
+    assert f"{content / 'opfoelgning/2021.yaml'}:{line}:12: warning: behandlet: 2099-03-18 is still to come" in "\n".join(lines)
+    danish = CliRunner().invoke(main, ["--sprog", "da", "check", "--content", str(content)]).output
+    assert "advarsel: behandlet: 2099-03-18 er ikke kommet endnu" in danish
+    assert CliRunner().invoke(main, ["check", "--streng", "--content", str(content)]).exit_code == 1
+    assert build(content, tmp_path / "out", ("docx",)).documents  # builds as ever
