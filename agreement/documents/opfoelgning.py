@@ -223,32 +223,21 @@ def year_weights(programme: Programme, year: int) -> list[tuple[int, Fraction]]:
     return out
 
 
-@dataclasses.dataclass(frozen=True)
-class YearAmounts:
-    """A calendar year's part of each budget line in whole kroner, in budget.yaml's order."""
-
-    expenses: list[int]
-    financing: list[int]
-
-
-def year_amounts(programme: Programme, year: int) -> YearAmounts:
-    """The calendar year `year`'s part of each expense and financing line. The running total up to the year's end is
-    rounded half up and the year gets what it adds, distributed over the lines by largest remainder: the lines add
-    up to the year's total, a budget balanced per budget year has equal totals, and the years add up to the whole
-    budget."""
-    plan = programme.budget_plan
-    expenses = [line.amounts for group in plan.expenses for line in group.lines]
-    financing = [line.amounts for line in plan.financing]
-    earlier = [year_weights(programme, y) for y in range(programme.strategic.period.start.year, year)]
+def year_parts(programme: Programme, year: int, lines: list[tuple[int, ...]]) -> list[int]:
+    """The calendar year `year`'s part of each of `lines` (amounts per budget year). The running total up to the
+    year's end is rounded half up and the year gets what it adds, distributed over the lines by largest remainder:
+    the lines add up to the year's total, a budget balanced per budget year has equal totals for its expenses and its
+    financing, and the years add up to the whole budget."""
     weights = year_weights(programme, year)
+    earlier = [year_weights(programme, y) for y in range(programme.strategic.period.start.year, year)]
+    exact = [_exact(amounts, weights) for amounts in lines]
+    before = sum((_exact(amounts, w) for amounts in lines for w in earlier), Fraction(0))
+    total = round_half_up(before + sum(exact, Fraction(0))) - round_half_up(before)
+    return [share.shown for share in apportion(exact, total)]
 
-    def parts(lines: list[tuple[int, ...]]) -> list[int]:
-        exact = [_exact(amounts, weights) for amounts in lines]
-        before = sum((_exact(amounts, w) for amounts in lines for w in earlier), Fraction(0))
-        total = round_half_up(before + sum(exact, Fraction(0))) - round_half_up(before)
-        return [share.shown for share in apportion(exact, total)]
 
-    return YearAmounts(parts(expenses), parts(financing))
+def _expense_lines(programme: Programme) -> list[tuple[int, ...]]:
+    return [line.amounts for group in programme.budget_plan.expenses for line in group.lines]
 
 
 def _exact(amounts: tuple[int, ...], weights: list[tuple[int, Fraction]]) -> Fraction:
@@ -257,7 +246,7 @@ def _exact(amounts: tuple[int, ...], weights: list[tuple[int, Fraction]]) -> Fra
 
 def year_budget(programme: Programme, year: int) -> int:
     """The expenses' budget of the calendar year `year`, as the year's report shows it."""
-    return sum(year_amounts(programme, year).expenses)
+    return sum(year_parts(programme, year, _expense_lines(programme)))
 
 
 def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
@@ -267,7 +256,7 @@ def budget(programme: Programme, follow_up: FollowUp) -> dict[str, Any] | None:
     plan = programme.budget_plan
     model = compute(programme)
     weights = year_weights(programme, follow_up.year)
-    amounts = iter(year_amounts(programme, follow_up.year).expenses)
+    amounts = iter(year_parts(programme, follow_up.year, _expense_lines(programme)))
     year = str(follow_up.year)
     table = Table(uniform=((1, 2, 3),))
     table.rows.append(Row([Cell("Udgifter (kr.)"), Cell(f"Budget {year}", align="right"),
@@ -386,7 +375,8 @@ def _financing(programme: Programme, follow_up: FollowUp) -> Table | None:
     table.rows.append(Row([Cell("Finansiering (kr.)"), Cell(f"Budget {year}", align="right"),
                            Cell(f"Modtaget {year}", align="right")], header=True))
     planned, received = 0, 0
-    for line, amount in zip(programme.budget_plan.financing, year_amounts(programme, follow_up.year).financing):
+    financing = programme.budget_plan.financing
+    for line, amount in zip(financing, year_parts(programme, follow_up.year, [line.amounts for line in financing])):
         got = follow_up.financing.get(line.organisation)
         planned, received = planned + amount, received + (got or 0)
         table.rows.append(Row([Cell(programme.organisation(line.organisation).display_name), Cell(fmt.number(amount), align="right"),
